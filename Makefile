@@ -1,0 +1,32 @@
+# The README's two commands: `make run` and `make test`. Both install what is missing first.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+ifeq ($(CI),true)
+  CMAKE_FLAGS += -DOPTILOOP_WERROR=ON
+endif
+EXAMPLE ?= datasets/builtin/alg-inversion-count
+
+.PHONY: run test bench deps build clean
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@echo "== optiloop: the optimizer is not built yet (issue #8); showing the sandbox layers of this machine =="
+	$(BUILD)/bin/optiloop sandbox --check
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200
+
+bench: build
+	$(BUILD)/bin/bench_sandbox
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,32 @@
+# Settings every optiloop target links: the language level and the warnings.
+add_library(optiloop_settings INTERFACE)
+target_compile_features(optiloop_settings INTERFACE cxx_std_20)
+target_compile_definitions(optiloop_settings INTERFACE
+  OPTILOOP_VERSION="${PROJECT_VERSION}"
+  OPTILOOP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+if(OPTILOOP_SANITIZE)
+  target_compile_options(optiloop_settings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(optiloop_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
+add_library(optiloop_warnings INTERFACE)
+target_compile_options(optiloop_warnings INTERFACE -Wall -Wextra -Wpedantic
+  $<$<BOOL:${OPTILOOP_WERROR}>:-Werror>)
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+  set(CMAKE_C_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+  set(CMAKE_CUDA_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+# One library per folder: sources under src/, public headers under include/optiloop/<name>/.
+function(optiloop_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(optiloop_${name} STATIC ${ARG_SOURCES})
+  add_library(optiloop::${name} ALIAS optiloop_${name})
+  target_include_directories(optiloop_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                              PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(optiloop_${name} PUBLIC optiloop_settings ${ARG_DEPS}
+                                         PRIVATE optiloop_warnings ${ARG_PRIVATE_DEPS})
+endfunction()

@@ -1,0 +1,104 @@
+// Runs one untrusted program so that nothing it does can hurt the host, other runs or the
+// numbers: PID/mount/network/IPC/UTS namespaces, a fresh tmpfs root, cgroup memory and pids
+// limits, rlimits, a seccomp filter, an unprivileged uid, a clean environment and a wall clock
+// enforced by the parent. Layers the machine lacks are skipped and reported, never faked.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <optiloop/core/error.hpp>
+#include <optiloop/core/model.hpp>
+
+namespace optiloop::sandbox {
+
+enum class Layer {
+    process_group,    // own process group; a timeout kills every descendant
+    rlimits,          // CPU, file size, open files, core; address space only as a last resort
+    pid_namespace,    // the death of the namespace's init takes every descendant
+    mount_namespace,  // fresh tmpfs root, read-only system binds, private /tmp
+    net_namespace,    // no network (loopback down)
+    ipc_namespace,    // IPC and UTS
+    user_namespace,   // only when not root
+    cgroup_memory,    // memory limit, peak and OOM detection
+    cgroup_pids,      // process count limit
+    seccomp,          // syscall filter, architecture checked
+    no_new_privs,
+    unprivileged_uid,  // the program runs as nobody
+};
+
+std::string_view to_string(Layer layer);
+std::optional<Layer> layer_from_string(std::string_view text);
+const std::vector<Layer>& all_layers();
+
+struct LayerStatus {
+    Layer layer;
+    bool active = false;
+    std::string reason;  // why not, when inactive
+};
+
+// Which layers work on this machine (cached after the first call).
+const std::vector<LayerStatus>& probe_layers();
+
+struct Limits {
+    double cpu_seconds = 10.0;
+    double wall_seconds = 20.0;
+    std::int64_t memory_bytes = std::int64_t{1} << 30;
+    std::int64_t output_bytes = std::int64_t{64} << 20;  // stdout cap; past it the run is OLE
+    std::int64_t stderr_bytes = std::int64_t{1} << 20;   // stderr kept; more is drained and dropped
+    std::int64_t file_size_bytes = std::int64_t{64} << 20;
+    std::int64_t tmp_bytes = std::int64_t{128} << 20;    // size of the private /tmp
+    int processes = 64;
+    int open_files = 64;
+    // RLIMIT_AS is wrong for valgrind and CUDA (huge virtual reservations); they set this false.
+    bool address_space_fallback = true;
+};
+
+struct Bind {
+    std::filesystem::path host;     // file or directory on the host
+    std::filesystem::path inside;   // where it appears in the sandbox (default: same path)
+    bool writable = false;
+};
+
+struct Spec {
+    std::vector<std::string> argv;  // argv[0] is an absolute path as seen inside the sandbox
+    std::optional<std::filesystem::path> stdin_file;
+    std::string stdin_data;          // used when stdin_file is empty
+    Limits limits;
+    std::vector<std::string> env;    // "NAME=value"; nothing of the caller's is passed
+    std::vector<Bind> binds;         // extra read-only (or writable) paths
+    // Files copied into the fresh scratch directory (/work) before the run, and files read back
+    // from it afterwards (e.g. valgrind's output). The scratch directory is always removed.
+    std::vector<std::pair<std::filesystem::path, std::string>> scratch_inputs;  // host file, name in /work
+    std::vector<std::string> scratch_outputs;                                    // names in /work
+    bool network = false;
+    bool seccomp = true;
+    std::vector<Layer> required;     // refuse to run when one of these is unavailable
+};
+
+struct Result {
+    core::Verdict verdict = core::Verdict::ok;
+    int exit_code = 0;  // when the program exited
+    int signal = 0;     // when it was killed by a signal
+    bool wall_timeout = false;
+    double cpu_user_seconds = 0;
+    double cpu_sys_seconds = 0;
+    double wall_seconds = 0;
+    std::int64_t peak_rss_bytes = 0;
+    std::string stdout_data;
+    std::string stderr_data;
+    bool stdout_truncated = false;
+    bool stderr_truncated = false;
+    std::string detail;  // one line on why the verdict is not OK
+    std::vector<Layer> active_layers;
+    std::vector<std::pair<std::string, std::string>> scratch_files;  // scratch_outputs read back
+};
+
+// Runs the program. An error is returned only when the sandbox itself cannot work (a required
+// layer missing, no scratch space): whatever the program does is reported in Result.
+core::Result<Result> run(const Spec& spec);
+
+}  // namespace optiloop::sandbox

@@ -1,0 +1,778 @@
+// The sandbox: a parent that owns every limit and clock, an init process (PID 1 of a fresh
+// PID namespace) that builds the mount namespace and reaps, and the program itself.
+//
+// The children are created with the raw clone system call from a possibly multithreaded
+// process, so they must not allocate or take locks: everything they need (paths, argv, envp,
+// the seccomp BPF program) is prepared in the parent beforehand, and they use system calls only.
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include <optiloop/sandbox/sandbox.hpp>
+
+#include "cgroup.hpp"
+#include "seccomp_filter.hpp"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+namespace optiloop::sandbox {
+
+namespace fs = std::filesystem;
+using core::Verdict;
+
+namespace {
+
+constexpr uid_t k_nobody = 65534;
+constexpr gid_t k_nogroup = 65534;
+
+// ---- small helpers --------------------------------------------------------------------------
+
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    Fd& operator=(Fd&& other) noexcept {
+        reset(std::exchange(other.m_fd, -1));
+        return *this;
+    }
+    ~Fd() { reset(); }
+    void reset(int fd = -1) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = fd;
+    }
+    [[nodiscard]] int get() const { return m_fd; }
+    int release() { return std::exchange(m_fd, -1); }
+
+private:
+    int m_fd = -1;
+};
+
+struct Pipe {
+    Fd read, write;
+};
+
+core::Result<Pipe> make_pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return core::fail(core::Error::infrastructure(std::string("sandbox: pipe2 failed: ") + std::strerror(errno)));
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double tv_seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
+
+// ---- what the children need, prepared before clone --------------------------------------------
+
+enum class MountKind { mkdir, touch, symlink, bind, tmpfs, proc };
+
+struct MountOp {
+    MountKind kind;
+    std::string source;  // bind source, symlink target, tmpfs options
+    std::string target;  // absolute path under the new root (before pivot)
+    bool writable = false;
+};
+
+struct ChildFailure {
+    int stage;
+    int error;
+};
+
+enum Stage : int {
+    stage_sync = 1,
+    stage_netns,
+    stage_mount,
+    stage_pivot,
+    stage_fork,
+    stage_stdio,
+    stage_rlimit,
+    stage_chdir,
+    stage_uid,
+    stage_nnp,
+    stage_seccomp,
+    stage_exec,
+};
+
+const char* stage_name(int stage) {
+    switch (stage) {
+        case stage_sync: return "sync";
+        case stage_netns: return "entering the network namespace";
+        case stage_mount: return "building the mount namespace";
+        case stage_pivot: return "pivot_root";
+        case stage_fork: return "fork";
+        case stage_stdio: return "redirecting stdio";
+        case stage_rlimit: return "setting rlimits";
+        case stage_chdir: return "chdir to /work";
+        case stage_uid: return "dropping to an unprivileged uid";
+        case stage_nnp: return "no_new_privs";
+        case stage_seccomp: return "loading the seccomp filter";
+        case stage_exec: return "exec";
+    }
+    return "?";
+}
+
+struct Prepared {
+    std::vector<std::string> argv_storage, env_storage;
+    std::vector<char*> argv, envp;
+    std::string root;      // mount point of the new root (host path)
+    std::string old_root;  // root + "/.old"
+    std::vector<MountOp> mounts;
+    std::vector<std::pair<int, rlimit>> rlimits;
+    const sock_fprog* seccomp = nullptr;
+    bool use_namespaces = false;
+    bool user_namespace = false;
+    bool drop_uid = false;
+    int netns_fd = -1;
+    int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
+    int sync_fd = -1, error_fd = -1, status_fd = -1;
+    std::string scratch;  // host path of /work when there is no mount namespace
+};
+
+[[noreturn]] void child_fail(int error_fd, int stage) {
+    ChildFailure failure{stage, errno};
+    [[maybe_unused]] auto n = ::write(error_fd, &failure, sizeof failure);
+    ::_exit(127);
+}
+
+// Builds the new root. Runs in init, inside the new mount namespace: system calls only.
+bool build_root(const Prepared& p) {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+    if (::mount("optiloop", p.root.c_str(), "tmpfs", MS_NOSUID, "size=4m,mode=0755") != 0) return false;
+    for (const MountOp& op : p.mounts) {
+        const char* target = op.target.c_str();
+        switch (op.kind) {
+            case MountKind::mkdir:
+                if (::mkdir(target, 0755) != 0 && errno != EEXIST) return false;
+                break;
+            case MountKind::touch: {
+                int fd = ::open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+                if (fd < 0) return false;
+                ::close(fd);
+                break;
+            }
+            case MountKind::symlink:
+                if (::symlink(op.source.c_str(), target) != 0) return false;
+                break;
+            case MountKind::bind: {
+                if (::mount(op.source.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr) != 0) return false;
+                unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID;
+                if (!op.writable) flags |= MS_RDONLY;
+                if (::mount(nullptr, target, nullptr, flags, nullptr) != 0) return false;
+                break;
+            }
+            case MountKind::tmpfs:
+                if (::mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, op.source.c_str()) != 0) return false;
+                break;
+            case MountKind::proc:
+                if (::mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0) return false;
+                break;
+        }
+    }
+    return true;
+}
+
+bool pivot(const Prepared& p) {
+    if (::syscall(SYS_pivot_root, p.root.c_str(), p.old_root.c_str()) != 0) return false;
+    if (::chdir("/") != 0) return false;
+    if (::umount2("/.old", MNT_DETACH) != 0) return false;
+    if (::rmdir("/.old") != 0) return false;
+    // The root itself becomes read-only; /tmp, /work and /proc are mounts of their own.
+    return ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, nullptr) == 0;
+}
+
+[[noreturn]] void exec_program(const Prepared& p) {
+    if (::dup2(p.stdin_fd, 0) < 0 || ::dup2(p.stdout_fd, 1) < 0 || ::dup2(p.stderr_fd, 2) < 0)
+        child_fail(p.error_fd, stage_stdio);
+    for (const auto& [resource, limit] : p.rlimits)
+        if (::setrlimit(resource, &limit) != 0) child_fail(p.error_fd, stage_rlimit);
+    if (::chdir(p.use_namespaces ? "/work" : p.scratch.c_str()) != 0) child_fail(p.error_fd, stage_chdir);
+    if (p.drop_uid) {
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(k_nogroup, k_nogroup, k_nogroup) != 0 ||
+            ::setresuid(k_nobody, k_nobody, k_nobody) != 0)
+            child_fail(p.error_fd, stage_uid);
+    }
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(p.error_fd, stage_nnp);
+    // Every descriptor but stdio closes on exec, whatever other threads of the parent opened.
+    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (p.seccomp && ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p.seccomp, 0, 0) != 0)
+        child_fail(p.error_fd, stage_seccomp);
+    ::execve(p.argv[0], p.argv.data(), p.envp.data());
+    child_fail(p.error_fd, stage_exec);
+}
+
+// PID 1 of the sandbox: builds the filesystem view, starts the program, reaps everything, and
+// reports the program's status. Its exit takes every process left in the namespace with it.
+[[noreturn]] void init_main(const Prepared& p) {
+    ::setsid();
+    char go = 0;
+    if (::read(p.sync_fd, &go, 1) != 1) child_fail(p.error_fd, stage_sync);
+    if (p.use_namespaces) {
+        if (p.netns_fd >= 0 && ::setns(p.netns_fd, CLONE_NEWNET) != 0) child_fail(p.error_fd, stage_netns);
+        if (!build_root(p)) child_fail(p.error_fd, stage_mount);
+        if (!pivot(p)) child_fail(p.error_fd, stage_pivot);
+        ::sethostname("sandbox", 7);
+    }
+    // Nothing of the caller's environment may be read back through /proc/1/environ.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    for (char** e = environ; e && *e; ++e) std::memset(*e, 0, std::strlen(*e));
+
+    const long program = ::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0);
+    if (program < 0) child_fail(p.error_fd, stage_fork);
+    if (program == 0) exec_program(p);
+    ::close(p.stdin_fd);
+    ::close(p.stdout_fd);
+    ::close(p.stderr_fd);
+    for (;;) {
+        int status = 0;
+        const pid_t pid = ::waitpid(-1, &status, __WALL);
+        if (pid == program) {
+            [[maybe_unused]] auto n = ::write(p.status_fd, &status, sizeof status);
+            ::_exit(0);
+        }
+        if (pid < 0 && errno != EINTR) ::_exit(0);
+    }
+}
+
+// ---- machine facts ------------------------------------------------------------------------------
+
+// An empty network namespace made once and entered with setns by every run: creating a network
+// namespace per run costs milliseconds, entering one costs microseconds.
+int shared_netns_fd() {
+    static int fd = [] {
+        Pipe ready;
+        if (auto p = make_pipe()) ready = std::move(*p);
+        else return -1;
+        const pid_t helper = ::fork();
+        if (helper == 0) {
+            char byte = ::unshare(CLONE_NEWNET) == 0 ? 1 : 0;
+            [[maybe_unused]] auto n = ::write(ready.write.get(), &byte, 1);
+            ::pause();
+            ::_exit(0);
+        }
+        if (helper < 0) return -1;
+        ready.write.reset();
+        char byte = 0;
+        int result = -1;
+        if (::read(ready.read.get(), &byte, 1) == 1 && byte == 1) {
+            const std::string path = "/proc/" + std::to_string(helper) + "/ns/net";
+            result = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        }
+        ::kill(helper, SIGKILL);
+        ::waitpid(helper, nullptr, 0);
+        return result;
+    }();
+    return fd;
+}
+
+bool namespaces_work(bool as_user, std::string& reason) {
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD;
+    if (as_user) flags |= CLONE_NEWUSER;
+    const long pid = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0);
+    if (pid == 0) ::_exit(0);
+    if (pid < 0) {
+        reason = std::string("clone with namespace flags failed: ") + std::strerror(errno);
+        return false;
+    }
+    int status = 0;
+    ::waitpid(static_cast<pid_t>(pid), &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+void add_dirs_for(std::vector<MountOp>& ops, const std::string& root, const fs::path& inside) {
+    fs::path current;
+    for (const auto& part : inside.parent_path()) {
+        if (part == "/") continue;
+        current /= part;
+        const std::string target = root + "/" + current.string();
+        const bool exists = std::any_of(ops.begin(), ops.end(), [&](const MountOp& op) {
+            return op.target == target && (op.kind == MountKind::mkdir || op.kind == MountKind::symlink);
+        });
+        if (!exists) ops.push_back({MountKind::mkdir, "", target});
+    }
+}
+
+void add_bind(std::vector<MountOp>& ops, const std::string& root, const fs::path& host, const fs::path& inside,
+              bool writable) {
+    add_dirs_for(ops, root, inside);
+    const std::string target = root + inside.string();
+    std::error_code ec;
+    ops.push_back({fs::is_directory(host, ec) ? MountKind::mkdir : MountKind::touch, "", target});
+    ops.push_back({MountKind::bind, host.string(), target, writable});
+}
+
+std::vector<MountOp> plan_mounts(const std::string& root, const Spec& spec, const std::string& scratch) {
+    std::vector<MountOp> ops;
+    ops.push_back({MountKind::mkdir, "", root + "/.old"});
+    // The system: /usr read-only, and /bin, /lib, ... as on the host (merged-/usr symlinks or binds).
+    ops.push_back({MountKind::mkdir, "", root + "/usr"});
+    ops.push_back({MountKind::bind, "/usr", root + "/usr", false});
+    for (const char* top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+        std::error_code ec;
+        const auto status = fs::symlink_status(top, ec);
+        if (ec || !fs::exists(status)) continue;
+        if (fs::is_symlink(status)) {
+            ops.push_back({MountKind::symlink, fs::read_symlink(top, ec).string(), root + top});
+        } else if (fs::is_directory(status)) {
+            ops.push_back({MountKind::mkdir, "", root + top});
+            ops.push_back({MountKind::bind, top, root + top, false});
+        }
+    }
+    ops.push_back({MountKind::mkdir, "", root + "/etc"});
+    if (fs::exists("/etc/ld.so.cache")) add_bind(ops, root, "/etc/ld.so.cache", "/etc/ld.so.cache", false);
+    // /dev: only the harmless character devices.
+    ops.push_back({MountKind::mkdir, "", root + "/dev"});
+    for (const char* dev : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"})
+        add_bind(ops, root, dev, dev, true);
+    ops.push_back({MountKind::mkdir, "", root + "/proc"});
+    ops.push_back({MountKind::proc, "", root + "/proc"});
+    ops.push_back({MountKind::mkdir, "", root + "/tmp"});
+    ops.push_back({MountKind::tmpfs, "size=" + std::to_string(spec.limits.tmp_bytes) + ",mode=1777", root + "/tmp"});
+    ops.push_back({MountKind::mkdir, "", root + "/work"});
+    ops.push_back({MountKind::bind, scratch, root + "/work", true});
+    for (const Bind& bind : spec.binds)
+        add_bind(ops, root, bind.host, bind.inside.empty() ? bind.host : bind.inside, bind.writable);
+    return ops;
+}
+
+std::string read_file(const fs::path& path, std::size_t cap) {
+    std::ifstream in(path, std::ios::binary);
+    std::string data;
+    data.resize(cap);
+    in.read(data.data(), static_cast<std::streamsize>(cap));
+    data.resize(static_cast<std::size_t>(in.gcount()));
+    return data;
+}
+
+std::atomic<unsigned> g_run_counter{0};
+
+// A fresh scratch directory, removed whatever happens.
+class Scratch {
+public:
+    explicit Scratch(fs::path path) : m_path(std::move(path)) {}
+    ~Scratch() {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    [[nodiscard]] const fs::path& path() const { return m_path; }
+
+private:
+    fs::path m_path;
+};
+
+fs::path temp_base() {
+    const char* tmp = std::getenv("TMPDIR");
+    return tmp && *tmp ? fs::path(tmp) : fs::path("/tmp");
+}
+
+}  // namespace
+
+// ---- layers -------------------------------------------------------------------------------------
+
+std::string_view to_string(Layer layer) {
+    switch (layer) {
+        case Layer::process_group: return "process-group";
+        case Layer::rlimits: return "rlimits";
+        case Layer::pid_namespace: return "pid-namespace";
+        case Layer::mount_namespace: return "mount-namespace";
+        case Layer::net_namespace: return "net-namespace";
+        case Layer::ipc_namespace: return "ipc-uts-namespace";
+        case Layer::user_namespace: return "user-namespace";
+        case Layer::cgroup_memory: return "cgroup-memory";
+        case Layer::cgroup_pids: return "cgroup-pids";
+        case Layer::seccomp: return "seccomp";
+        case Layer::no_new_privs: return "no-new-privs";
+        case Layer::unprivileged_uid: return "unprivileged-uid";
+    }
+    return "?";
+}
+
+const std::vector<Layer>& all_layers() {
+    static const std::vector<Layer> layers = {
+        Layer::process_group,  Layer::rlimits,       Layer::pid_namespace, Layer::mount_namespace,
+        Layer::net_namespace,  Layer::ipc_namespace, Layer::user_namespace, Layer::cgroup_memory,
+        Layer::cgroup_pids,    Layer::seccomp,       Layer::no_new_privs,  Layer::unprivileged_uid,
+    };
+    return layers;
+}
+
+std::optional<Layer> layer_from_string(std::string_view text) {
+    for (Layer layer : all_layers())
+        if (to_string(layer) == text) return layer;
+    return std::nullopt;
+}
+
+const std::vector<LayerStatus>& probe_layers() {
+    static const std::vector<LayerStatus> statuses = [] {
+        std::vector<LayerStatus> out;
+        const bool root = ::geteuid() == 0;
+        std::string ns_reason;
+        const bool ns = namespaces_work(!root, ns_reason);
+        const CgroupSupport cg = cgroup_support();
+        std::string seccomp_reason;
+        const bool sc = seccomp_program(seccomp_reason) != nullptr;
+        for (Layer layer : all_layers()) {
+            LayerStatus s{layer, true, ""};
+            switch (layer) {
+                case Layer::pid_namespace:
+                case Layer::mount_namespace:
+                case Layer::ipc_namespace:
+                    s.active = ns;
+                    s.reason = ns_reason;
+                    break;
+                case Layer::net_namespace:
+                    s.active = ns && (!root || shared_netns_fd() >= 0);
+                    if (!s.active) s.reason = ns ? "could not create the shared empty network namespace" : ns_reason;
+                    break;
+                case Layer::user_namespace:
+                    s.active = !root && ns;
+                    s.reason = root ? "not needed: running as root" : ns_reason;
+                    break;
+                case Layer::cgroup_memory:
+                    s.active = cg.memory;
+                    s.reason = cg.memory_reason;
+                    break;
+                case Layer::cgroup_pids:
+                    s.active = cg.pids;
+                    s.reason = cg.pids_reason;
+                    break;
+                case Layer::seccomp:
+                    s.active = sc;
+                    s.reason = seccomp_reason;
+                    break;
+                case Layer::unprivileged_uid:
+                    s.active = root && ns;
+                    if (!s.active)
+                        s.reason = root ? "needs namespaces" : "not root: the program keeps the caller's uid";
+                    break;
+                default: break;
+            }
+            if (s.active) s.reason.clear();
+            out.push_back(s);
+        }
+        return out;
+    }();
+    return statuses;
+}
+
+// ---- run ----------------------------------------------------------------------------------------
+
+core::Result<Result> run(const Spec& spec) {
+    if (spec.argv.empty()) return core::fail(core::Error::internal("sandbox: empty argv"));
+    const auto& layers = probe_layers();
+    auto layer_on = [&](Layer layer) {
+        for (const auto& s : layers)
+            if (s.layer == layer) return s.active;
+        return false;
+    };
+    for (Layer wanted : spec.required) {
+        if (wanted == Layer::net_namespace && spec.network)
+            return core::fail(core::Error::input("sandbox: the net-namespace layer was required but network was allowed"));
+        if (!layer_on(wanted)) {
+            std::string why;
+            for (const auto& s : layers)
+                if (s.layer == wanted) why = s.reason;
+            return core::fail(core::Error::infrastructure("sandbox: required layer " + std::string(to_string(wanted)) +
+                                                          " is unavailable on this machine: " + why));
+        }
+    }
+
+    const unsigned run_id = g_run_counter.fetch_add(1);
+    const std::string tag = "optiloop-" + std::to_string(::getpid()) + "-" + std::to_string(run_id);
+    Scratch scratch(temp_base() / (tag + "-work"));
+    Scratch root_dir(temp_base() / (tag + "-root"));
+    std::error_code ec;
+    fs::create_directories(scratch.path(), ec);
+    if (ec) return core::fail(core::Error::infrastructure("sandbox: cannot create " + scratch.path().string() + ": " + ec.message()));
+    const bool use_ns = layer_on(Layer::mount_namespace);
+    const bool root = ::geteuid() == 0;
+    if (use_ns) fs::create_directories(root_dir.path(), ec);
+    for (const auto& [host, name] : spec.scratch_inputs) {
+        fs::copy_file(host, scratch.path() / name, fs::copy_options::overwrite_existing, ec);
+        if (ec) return core::fail(core::Error::infrastructure("sandbox: cannot copy " + host.string() + " into the scratch directory: " + ec.message()));
+    }
+    const bool drop_uid = root && use_ns;
+    if (drop_uid) {
+        if (::chown(scratch.path().c_str(), k_nobody, k_nogroup) != 0)
+            return core::fail(core::Error::infrastructure("sandbox: cannot hand the scratch directory to nobody"));
+        for (const auto& [host, name] : spec.scratch_inputs)
+            [[maybe_unused]] int r = ::chown((scratch.path() / name).c_str(), k_nobody, k_nogroup);
+    }
+
+    Prepared p;
+    p.argv_storage = spec.argv;
+    for (auto& a : p.argv_storage) p.argv.push_back(a.data());
+    p.argv.push_back(nullptr);
+    p.env_storage = spec.env;
+    for (auto& e : p.env_storage) p.envp.push_back(e.data());
+    p.envp.push_back(nullptr);
+    p.use_namespaces = use_ns;
+    p.user_namespace = use_ns && !root;
+    p.drop_uid = drop_uid;
+    p.root = root_dir.path().string();
+    p.old_root = p.root + "/.old";
+    p.scratch = scratch.path().string();
+    if (use_ns) p.mounts = plan_mounts(p.root, spec, p.scratch);
+    if (use_ns && !spec.network && root) p.netns_fd = shared_netns_fd();
+
+    const bool cg_memory = layer_on(Layer::cgroup_memory);
+    const bool cg_pids = layer_on(Layer::cgroup_pids);
+    const Limits& lim = spec.limits;
+    auto add_rlimit = [&](int resource, rlim_t soft, rlim_t hard) { p.rlimits.push_back({resource, rlimit{soft, hard}}); };
+    const auto cpu = static_cast<rlim_t>(std::max(1.0, std::ceil(lim.cpu_seconds)));
+    add_rlimit(RLIMIT_CPU, cpu, cpu + 1);
+    add_rlimit(RLIMIT_FSIZE, static_cast<rlim_t>(lim.file_size_bytes), static_cast<rlim_t>(lim.file_size_bytes));
+    add_rlimit(RLIMIT_NOFILE, static_cast<rlim_t>(lim.open_files), static_cast<rlim_t>(lim.open_files));
+    add_rlimit(RLIMIT_CORE, 0, 0);
+    // Half the memory for the stack: deep recursion ends as a clean SIGSEGV (RE) before it can
+    // race the memory limit.
+    const auto stack = static_cast<rlim_t>(lim.memory_bytes / 2);
+    add_rlimit(RLIMIT_STACK, stack, stack);
+    const bool use_as_limit = !cg_memory && lim.address_space_fallback;
+    if (use_as_limit) add_rlimit(RLIMIT_AS, static_cast<rlim_t>(lim.memory_bytes), static_cast<rlim_t>(lim.memory_bytes));
+    // RLIMIT_NPROC counts every process of the uid, so with a shared uid it is only a fallback.
+    if (!cg_pids) add_rlimit(RLIMIT_NPROC, static_cast<rlim_t>(lim.processes), static_cast<rlim_t>(lim.processes));
+
+    std::string seccomp_reason;
+    if (spec.seccomp) p.seccomp = seccomp_program(seccomp_reason);
+
+    // stdin: a file, or the bytes in an anonymous memory file.
+    Fd stdin_fd;
+    if (spec.stdin_file) {
+        stdin_fd.reset(::open(spec.stdin_file->c_str(), O_RDONLY | O_CLOEXEC));
+        if (stdin_fd.get() < 0)
+            return core::fail(core::Error::input("sandbox: cannot open stdin file " + spec.stdin_file->string() + ": " + std::strerror(errno)));
+    } else {
+        stdin_fd.reset(static_cast<int>(::syscall(SYS_memfd_create, "stdin", MFD_CLOEXEC)));
+        if (stdin_fd.get() < 0) return core::fail(core::Error::infrastructure("sandbox: memfd_create failed"));
+        std::size_t done = 0;
+        while (done < spec.stdin_data.size()) {
+            const ssize_t n = ::write(stdin_fd.get(), spec.stdin_data.data() + done, spec.stdin_data.size() - done);
+            if (n <= 0) return core::fail(core::Error::infrastructure("sandbox: cannot write stdin data"));
+            done += static_cast<std::size_t>(n);
+        }
+        ::lseek(stdin_fd.get(), 0, SEEK_SET);
+    }
+
+    auto out = make_pipe(), err = make_pipe(), sync = make_pipe(), error = make_pipe(), status = make_pipe();
+    for (auto* pipe : {&out, &err, &sync, &error, &status})
+        if (!*pipe) return core::fail(pipe->error());
+    p.stdin_fd = stdin_fd.get();
+    p.stdout_fd = out->write.get();
+    p.stderr_fd = err->write.get();
+    p.sync_fd = sync->read.get();
+    p.error_fd = error->write.get();
+    p.status_fd = status->write.get();
+
+    Cgroup cgroup(tag, cg_memory, cg_pids);
+    if (auto made = cgroup.create(lim.memory_bytes, lim.processes + 1); !made) return core::fail(made.error());
+
+    int flags = SIGCHLD;
+    if (use_ns) {
+        flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
+        if (!spec.network && p.netns_fd < 0) flags |= CLONE_NEWNET;
+        if (p.user_namespace) flags |= CLONE_NEWUSER;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const long clone_result = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0);
+    if (clone_result == 0) init_main(p);
+    if (clone_result < 0)
+        return core::fail(core::Error::infrastructure(std::string("sandbox: clone failed: ") + std::strerror(errno)));
+    const auto init_pid = static_cast<pid_t>(clone_result);
+
+    // The children hold their own copies now.
+    out->write.reset();
+    err->write.reset();
+    sync->read.reset();
+    error->write.reset();
+    status->write.reset();
+    stdin_fd.reset();
+
+    Result result;
+    bool killed = false;
+    auto kill_all = [&] {
+        if (killed) return;
+        killed = true;
+        ::kill(init_pid, SIGKILL);
+        ::kill(-init_pid, SIGKILL);
+        cgroup.kill_all();
+    };
+
+    if (p.user_namespace) {
+        const std::string base = "/proc/" + std::to_string(init_pid);
+        std::ofstream(base + "/setgroups") << "deny";
+        std::ofstream(base + "/uid_map") << "0 " << ::geteuid() << " 1";
+        std::ofstream(base + "/gid_map") << "0 " << ::getegid() << " 1";
+    }
+    if (auto placed = cgroup.add(init_pid); !placed) {
+        kill_all();
+        ::waitpid(init_pid, nullptr, 0);
+        return core::fail(placed.error());
+    }
+    const char go = 1;
+    [[maybe_unused]] auto written = ::write(sync->write.get(), &go, 1);
+    sync->write.reset();
+
+    // Collect output, the program's status and the wall clock.
+    int program_status = 0;
+    bool have_status = false;
+    bool status_closed = false;
+    bool out_open = true, err_open = true;
+    std::string output_overflow;
+    std::int64_t stdout_total = 0, stderr_total = 0;
+    std::vector<char> buffer(1 << 16);
+    while (out_open || err_open || !status_closed) {
+        const double left = lim.wall_seconds - seconds_since(start);
+        if (left <= 0 && !killed) {
+            result.wall_timeout = true;
+            kill_all();
+        }
+        pollfd fds[3] = {{out_open ? out->read.get() : -1, POLLIN, 0},
+                         {err_open ? err->read.get() : -1, POLLIN, 0},
+                         {status_closed ? -1 : status->read.get(), POLLIN, 0}};
+        const int timeout_ms = killed ? 200 : static_cast<int>(std::clamp(left * 1000.0, 1.0, 1000.0));
+        const int ready = ::poll(fds, 3, timeout_ms);
+        if (ready < 0 && errno != EINTR) break;
+        if (ready == 0 && killed && seconds_since(start) > lim.wall_seconds + 5) break;  // nothing more will come
+        auto drain = [&](int fd, bool& open, std::string& sink, std::int64_t keep, std::int64_t& total,
+                         bool& truncated) {
+            const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+            if (n <= 0) {
+                open = false;
+                return;
+            }
+            total += n;
+            const auto room = static_cast<std::size_t>(std::max<std::int64_t>(0, keep - static_cast<std::int64_t>(sink.size())));
+            sink.append(buffer.data(), std::min(room, static_cast<std::size_t>(n)));
+            if (static_cast<std::size_t>(n) > room) truncated = true;
+            // Past the output limit on either stream the run is OLE: stop it rather than drain forever.
+            if (total > lim.output_bytes && output_overflow.empty()) {
+                output_overflow = std::string(&sink == &result.stdout_data ? "stdout" : "stderr") + " exceeded " +
+                                  std::to_string(lim.output_bytes) + " bytes";
+                kill_all();
+            }
+        };
+        if (out_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            drain(out->read.get(), out_open, result.stdout_data, lim.output_bytes, stdout_total, result.stdout_truncated);
+        if (err_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            drain(err->read.get(), err_open, result.stderr_data, lim.stderr_bytes, stderr_total, result.stderr_truncated);
+        if (!status_closed && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+            int value = 0;
+            const ssize_t n = ::read(status->read.get(), &value, sizeof value);
+            if (n == static_cast<ssize_t>(sizeof value)) {
+                program_status = value;
+                have_status = true;
+            } else {
+                status_closed = true;
+            }
+            if (have_status && !killed) {
+                // The program is done: whatever it left behind goes now.
+                kill_all();
+            }
+        }
+    }
+    kill_all();
+
+    int init_status = 0;
+    rusage usage{};
+    while (::wait4(init_pid, &init_status, __WALL, &usage) < 0 && errno == EINTR) {
+    }
+    result.wall_seconds = seconds_since(start);
+    result.cpu_user_seconds = tv_seconds(usage.ru_utime);
+    result.cpu_sys_seconds = tv_seconds(usage.ru_stime);
+    result.peak_rss_bytes = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
+    const CgroupStats cg_stats = cgroup.finish();
+    if (cg_stats.peak_memory_bytes > 0 && !cg_memory) result.peak_rss_bytes = cg_stats.peak_memory_bytes;
+
+    for (Layer layer : all_layers()) {
+        bool on = layer_on(layer);
+        if (layer == Layer::net_namespace && spec.network) on = false;
+        if (layer == Layer::seccomp && !p.seccomp) on = false;
+        if (on) result.active_layers.push_back(layer);
+    }
+
+    // A failure of the sandbox's own setup (never the program's fault).
+    ChildFailure failure{};
+    if (::read(error->read.get(), &failure, sizeof failure) == static_cast<ssize_t>(sizeof failure)) {
+        if (failure.stage == stage_exec && (failure.error == ENOENT || failure.error == EACCES || failure.error == ENOEXEC)) {
+            result.verdict = Verdict::runtime_error;
+            result.detail = "cannot execute " + spec.argv[0] + ": " + std::strerror(failure.error);
+            return result;
+        }
+        return core::fail(core::Error::infrastructure(std::string("sandbox: ") + stage_name(failure.stage) +
+                                                      " failed: " + std::strerror(failure.error)));
+    }
+
+    for (const std::string& name : spec.scratch_outputs) {
+        const fs::path path = scratch.path() / name;
+        if (fs::is_regular_file(path, ec)) result.scratch_files.emplace_back(name, read_file(path, std::size_t{256} << 20));
+    }
+
+    // The verdict, most specific cause first.
+    const double cpu_total = result.cpu_user_seconds + result.cpu_sys_seconds;
+    if (have_status && WIFEXITED(program_status)) result.exit_code = WEXITSTATUS(program_status);
+    if (have_status && WIFSIGNALED(program_status)) result.signal = WTERMSIG(program_status);
+    // With a memory cgroup the kernel says when it killed for memory; under RLIMIT_AS a failed
+    // allocation only shows as an abnormal end close to the limit.
+    const bool near_memory_limit = use_as_limit && result.peak_rss_bytes >= lim.memory_bytes * 85 / 100;
+    if (!output_overflow.empty()) {
+        result.verdict = Verdict::output_limit;
+        result.detail = output_overflow;
+    } else if (result.signal == SIGSYS) {
+        result.verdict = Verdict::security;
+        result.detail = "a forbidden system call was made (killed by seccomp)";
+    } else if (result.signal == SIGXFSZ) {
+        result.verdict = Verdict::output_limit;
+        result.detail = "a file exceeded " + std::to_string(lim.file_size_bytes) + " bytes";
+    } else if (cg_stats.oom_killed || (have_status && (result.signal != 0 || result.exit_code != 0) && near_memory_limit)) {
+        result.verdict = Verdict::memory_limit;
+        result.detail = "memory limit of " + std::to_string(lim.memory_bytes >> 20) + " MiB exceeded";
+    } else if (result.signal == SIGXCPU || cpu_total >= lim.cpu_seconds ||
+               (result.signal == SIGKILL && cpu_total >= lim.cpu_seconds * 0.95)) {
+        result.verdict = Verdict::time_limit;
+        result.detail = "CPU time limit of " + std::to_string(lim.cpu_seconds) + " s exceeded";
+    } else if (result.wall_timeout) {
+        result.verdict = Verdict::time_limit;
+        result.detail = "wall-clock limit of " + std::to_string(lim.wall_seconds) + " s exceeded";
+    } else if (!have_status) {
+        result.verdict = Verdict::runtime_error;
+        result.detail = "the sandbox's init died before the program finished";
+    } else if (result.signal != 0) {
+        result.verdict = Verdict::runtime_error;
+        result.detail = std::string("killed by signal ") + std::to_string(result.signal) + " (" + ::strsignal(result.signal) + ")";
+    } else if (result.exit_code != 0) {
+        result.verdict = Verdict::runtime_error;
+        result.detail = "exit code " + std::to_string(result.exit_code);
+    }
+    return result;
+}
+
+}  // namespace optiloop::sandbox

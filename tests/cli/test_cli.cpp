@@ -1,0 +1,66 @@
+// End-to-end tests of the optiloop binary's surface: help, version, unknown input.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include <optiloop/cli/cli.hpp>
+
+namespace {
+
+struct CliRun {
+    int code;
+    std::string out, err;
+};
+
+CliRun cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "optiloop");
+    std::ostringstream out, err;
+    const int code = optiloop::cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST(Cli, HelpListsEverySubcommand) {
+    const CliRun r = cli({"--help"});
+    EXPECT_EQ(r.code, 0);
+    for (const char* sub : {"optimize", "eval", "measure", "analyze", "report", "ci", "kernels", "sandbox", "doctor"})
+        EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
+}
+
+TEST(Cli, Version) {
+    const CliRun r = cli({"--version"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_EQ(r.out.rfind("optiloop ", 0), 0u);
+}
+
+TEST(Cli, UnknownSubcommandOrFlagExits2) {
+    CliRun r = cli({"frobnicate"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
+    r = cli({"sandbox", "--no-such-flag"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("--no-such-flag"), std::string::npos) << r.err;
+}
+
+TEST(Cli, SandboxCheckListsLayers) {
+    const CliRun r = cli({"sandbox", "--check"});
+    EXPECT_EQ(r.code, 0);
+    for (const char* layer : {"pid-namespace", "seccomp", "cgroup-memory", "rlimits"})
+        EXPECT_NE(r.out.find(layer), std::string::npos) << layer;
+}
+
+TEST(Cli, SandboxRunsACommand) {
+    const CliRun r = cli({"sandbox", "--", "/bin/echo", "hello"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "hello\n");
+}
+
+TEST(Cli, BinaryExitCodes) {
+    // Through the real binary, as a user runs it.
+    EXPECT_EQ(WEXITSTATUS(std::system(OPTILOOP_BINARY " --help > /dev/null")), 0);
+    EXPECT_EQ(WEXITSTATUS(std::system(OPTILOOP_BINARY " --bogus 2> /dev/null")), 2);
+}

@@ -1,0 +1,341 @@
+// Each test compiles a tiny hostile program and checks the sandbox's verdict, then that the run
+// left no process, cgroup or file behind.
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <optiloop/sandbox/sandbox.hpp>
+
+namespace fs = std::filesystem;
+using optiloop::core::Verdict;
+using namespace optiloop::sandbox;
+
+namespace {
+
+class SandboxTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        s_dir = fs::temp_directory_path() / ("optiloop-sandbox-test-" + std::to_string(::getpid()));
+        fs::create_directories(s_dir / "bin");
+        fs::create_directories(s_dir / "tmp");
+        // The sandbox's scratch directories go here, so the test can see that none is left.
+        ::setenv("TMPDIR", (s_dir / "tmp").c_str(), 1);
+        ::setenv("OPTILOOP_TEST_SECRET", "sk-this-must-not-leak", 1);
+    }
+    static void TearDownTestSuite() {
+        std::error_code ec;
+        fs::remove_all(s_dir, ec);
+    }
+
+    void TearDown() override {
+        // Nothing left behind: no scratch directory, no cgroup, no process of ours.
+        EXPECT_TRUE(fs::is_empty(s_dir / "tmp")) << "a scratch directory was left in " << (s_dir / "tmp");
+        for (const char* base : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids"}) {
+            std::error_code ec;
+            for (const auto& entry : fs::recursive_directory_iterator(base, fs::directory_options::skip_permission_denied, ec)) {
+                const std::string name = entry.path().filename().string();
+                EXPECT_NE(name.rfind("optiloop-" + std::to_string(::getpid()) + "-", 0), 0u) << "cgroup left: " << entry.path();
+                if (entry.is_directory()) continue;
+            }
+        }
+        EXPECT_EQ(count_processes_named("optiloop-marker"), 0) << "a process of the sandbox survived";
+    }
+
+    static int count_processes_named(const std::string& marker) {
+        int count = 0;
+        for (const auto& entry : fs::directory_iterator("/proc")) {
+            std::ifstream in(entry.path() / "cmdline");
+            std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+            if (cmdline.find(marker) != std::string::npos) ++count;
+        }
+        return count;
+    }
+
+    // Compiles `source` (C++) once per name; returns the path inside the sandbox.
+    static std::string build(const std::string& name, const std::string& source, const std::string& flags = "") {
+        const fs::path src = s_dir / (name + ".cpp");
+        const fs::path bin = s_dir / "bin" / name;
+        if (!fs::exists(bin)) {
+            std::ofstream(src) << source;
+            const std::string cmd = "g++ -O1 -w -pthread " + flags + " -o " + bin.string() + " " + src.string();
+            EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+        }
+        return "/box/" + name;
+    }
+
+    static Spec spec_for(const std::string& program) {
+        Spec spec;
+        spec.argv = {program};
+        spec.binds.push_back({s_dir / "bin", "/box", false});
+        spec.limits.cpu_seconds = 2;
+        spec.limits.wall_seconds = 4;
+        spec.limits.memory_bytes = 128 << 20;
+        spec.limits.output_bytes = 1 << 20;
+        return spec;
+    }
+
+    static Result run_ok(const Spec& spec) {
+        auto result = run(spec);
+        EXPECT_TRUE(result) << (result ? "" : result.error().message);
+        return result ? *result : Result{};
+    }
+
+    static Result run_program(const std::string& name, const std::string& source, const std::string& flags = "") {
+        return run_ok(spec_for(build(name, source, flags)));
+    }
+
+    static inline fs::path s_dir;
+};
+
+const char* k_includes = R"(
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+#include <vector>
+#include <string>
+#include <thread>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <linux/perf_event.h>
+)";
+
+std::string program(const std::string& body) { return std::string(k_includes) + body; }
+
+}  // namespace
+
+TEST_F(SandboxTest, HelloWorldIsOk) {
+    auto r = run_program("hello", program("int main(){ char b[64]; int n = fread(b,1,64,stdin); printf(\"hi %d\\n\", n); }"));
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    EXPECT_EQ(r.stdout_data, "hi 0\n");
+    EXPECT_GT(r.wall_seconds, 0);
+}
+
+TEST_F(SandboxTest, StdinBytesAndFile) {
+    Spec spec = spec_for(build("cat", program("int main(){ int c; while((c=getchar())!=EOF) putchar(c); }")));
+    spec.stdin_data = "abc\n";
+    EXPECT_EQ(run_ok(spec).stdout_data, "abc\n");
+    const fs::path input = s_dir / "input.txt";
+    std::ofstream(input) << "from a file\n";
+    spec.stdin_file = input;
+    EXPECT_EQ(run_ok(spec).stdout_data, "from a file\n");
+}
+
+TEST_F(SandboxTest, InfiniteLoopIsCpuTimeLimit) {
+    // A generous wall clock: on a loaded machine 1 s of CPU can take several seconds.
+    Spec spec = spec_for(build("spin", program("int main(){ volatile unsigned long x=0; for(;;) ++x; }")));
+    spec.limits.cpu_seconds = 1;
+    spec.limits.wall_seconds = 30;
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.verdict, Verdict::time_limit) << r.detail;
+    EXPECT_GE(r.cpu_user_seconds + r.cpu_sys_seconds, 0.9);
+    EXPECT_FALSE(r.wall_timeout);
+}
+
+TEST_F(SandboxTest, SleepIsWallTimeLimit) {
+    auto r = run_program("sleeper", program("int main(){ sleep(100); }"));
+    EXPECT_EQ(r.verdict, Verdict::time_limit) << r.detail;
+    EXPECT_TRUE(r.wall_timeout);
+    EXPECT_LT(r.wall_seconds, 8);
+}
+
+TEST_F(SandboxTest, BlockingReadIsWallTimeLimit) {
+    auto r = run_program("blockread", program("int main(){ int p[2]; pipe(p); char c; read(p[0], &c, 1); }"));
+    EXPECT_EQ(r.verdict, Verdict::time_limit) << r.detail;
+    EXPECT_TRUE(r.wall_timeout);
+}
+
+TEST_F(SandboxTest, MemsetBombIsMemoryLimit) {
+    auto r = run_program("membomb", program(
+        "int main(){ for(;;){ char* p=(char*)malloc(16<<20); if(!p) return 3; memset(p,1,16<<20);} }"));
+    EXPECT_EQ(r.verdict, Verdict::memory_limit) << r.detail;
+}
+
+TEST_F(SandboxTest, VectorGrowthIsMemoryLimit) {
+    auto r = run_program("vecgrow", program(
+        "int main(){ std::vector<long> v; for(;;) v.push_back(v.size()); }"));
+    EXPECT_EQ(r.verdict, Verdict::memory_limit) << r.detail;
+}
+
+TEST_F(SandboxTest, HugeUntouchedBssIsOk) {
+    auto r = run_program("bigbss", program(
+        "static char big[1L<<30]; int main(){ big[12345]=1; printf(\"%d\\n\", big[12345]); }"));
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    auto m = run_program("bigmmap", "#include <sys/mman.h>\n#include <cstdio>\nint main(){ char* p=(char*)mmap(0, 4L<<30, "
+                                    "PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0); if(p==MAP_FAILED) return 1; p[7]=1; puts(\"ok\"); }");
+    EXPECT_EQ(m.verdict, Verdict::ok) << m.detail;
+}
+
+TEST_F(SandboxTest, ForkBombIsContainedAndHostCanStillFork) {
+    auto r = run_program("forkbomb", program("int main(){ for(;;) fork(); }"));
+    EXPECT_TRUE(r.verdict == Verdict::runtime_error || r.verdict == Verdict::memory_limit ||
+                r.verdict == Verdict::time_limit) << optiloop::core::to_string(r.verdict) << " " << r.detail;
+    EXPECT_EQ(std::system("true"), 0);
+}
+
+TEST_F(SandboxTest, ThreadBombIsContained) {
+    auto r = run_program("threadbomb", program(
+        "int main(){ std::vector<std::thread> t; for(;;) t.emplace_back([]{ pause(); }); }"));
+    EXPECT_NE(r.verdict, Verdict::ok);
+    EXPECT_EQ(std::system("true"), 0);
+}
+
+TEST_F(SandboxTest, DoubleForkedDaemonIsKilledAtTeardown) {
+    const std::string marker = build("optiloop-marker-daemon", program(
+        "int main(){ if(fork()==0){ setsid(); if(fork()==0){ for(;;) sleep(1); } _exit(0);} wait(nullptr); puts(\"parent done\"); }"));
+    auto r = run_ok(spec_for(marker));
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    EXPECT_EQ(r.stdout_data, "parent done\n");
+    // TearDown checks no process named optiloop-marker is alive.
+}
+
+TEST_F(SandboxTest, StdoutFloodIsOutputLimit) {
+    auto r = run_program("flood", program("int main(){ static char b[1<<16]; memset(b,'x',sizeof b); for(long i=0;i<16384;++i) fwrite(b,1,sizeof b,stdout); }"));
+    EXPECT_EQ(r.verdict, Verdict::output_limit) << r.detail;
+    EXPECT_LE(r.stdout_data.size(), 1u << 20);
+    EXPECT_TRUE(r.stdout_truncated);
+}
+
+TEST_F(SandboxTest, StderrFloodIsOutputLimit) {
+    auto r = run_program("errflood", program("int main(){ static char b[1<<16]; memset(b,'e',sizeof b); for(long i=0;i<16384;++i) fwrite(b,1,sizeof b,stderr); }"));
+    EXPECT_EQ(r.verdict, Verdict::output_limit) << r.detail;
+    EXPECT_LE(r.stderr_data.size(), std::size_t{1} << 20);
+}
+
+TEST_F(SandboxTest, HugeFileInTmpIsOutputLimit) {
+    auto r = run_program("bigfile", program(
+        "int main(){ FILE* f=fopen(\"/tmp/big\",\"w\"); if(!f) return 2; static char b[1<<16]; for(int i=0;i<4096;++i) fwrite(b,1,sizeof b,f); fclose(f); }"));
+    EXPECT_EQ(r.verdict, Verdict::output_limit) << r.detail;
+}
+
+TEST_F(SandboxTest, CrashesAreRuntimeErrors) {
+    const std::map<std::string, std::string> crashes = {
+        {"recurse", "int f(int x){ volatile char pad[1024]; pad[0]=x; return f(x+1)+pad[0]; } int main(){ return f(0); }"},
+        {"aborter", "int main(){ abort(); }"},
+        {"nullderef", "int main(){ volatile int* p = nullptr; return *p; }"},
+        {"divzero", "int main(int argc, char**){ volatile int z = argc - 1; return 10 / z; }"},
+        {"exitone", "int main(){ puts(\"42\"); return 1; }"},
+    };
+    for (const auto& [name, body] : crashes) {
+        auto r = run_program(name, program(body));
+        EXPECT_EQ(r.verdict, Verdict::runtime_error) << name << ": " << optiloop::core::to_string(r.verdict) << " " << r.detail;
+    }
+    auto r = run_program("exitone", "");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.stdout_data, "42\n");
+    EXPECT_EQ(run_program("aborter", "").signal, SIGABRT);
+    EXPECT_EQ(run_program("nullderef", "").signal, SIGSEGV);
+    EXPECT_EQ(run_program("divzero", "").signal, SIGFPE);
+}
+
+TEST_F(SandboxTest, ForbiddenSystemCallsAreSecurity) {
+    const std::map<std::string, std::string> attacks = {
+        {"inet", "int main(){ int s = socket(AF_INET, SOCK_STREAM, 0); sockaddr_in a{}; a.sin_family=AF_INET; a.sin_port=htons(22);"
+                 " a.sin_addr.s_addr=htonl(0x7f000001); return connect(s,(sockaddr*)&a,sizeof a) == 0 ? 0 : 5; }"},
+        {"tracer", "int main(){ return ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) == 0 ? 0 : 5; }"},
+        {"unsharer", "int main(){ return unshare(CLONE_NEWUSER) == 0 ? 0 : 5; }"},
+        {"mounter", "int main(){ return mount(\"none\", \"/tmp\", \"tmpfs\", 0, nullptr) == 0 ? 0 : 5; }"},
+        {"perfev", "int main(){ perf_event_attr a{}; a.size=sizeof a; a.type=PERF_TYPE_SOFTWARE; a.config=PERF_COUNT_SW_TASK_CLOCK;"
+                   " return syscall(SYS_perf_event_open, &a, 0, -1, -1, 0) >= 0 ? 0 : 5; }"},
+    };
+    for (const auto& [name, body] : attacks) {
+        auto r = run_program(name, program(body));
+        EXPECT_EQ(r.verdict, Verdict::security) << name << ": " << optiloop::core::to_string(r.verdict) << " " << r.detail;
+    }
+    // A 32-bit system call through int 0x80 must not slip past the filter's architecture check.
+    // Where the kernel runs no 32-bit code at all, the instruction faults before any filter.
+    const std::string i386 = build("i386", program("int main(){ long r; asm volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(20L)); return r > 0 ? 0 : 5; }"));
+    const int native = std::system((s_dir / "bin" / "i386").string().append(" 2>/dev/null").c_str());
+    auto r = run_ok(spec_for(i386));
+    if (WIFSIGNALED(native) || (WIFEXITED(native) && WEXITSTATUS(native) > 128)) {
+        EXPECT_TRUE(r.verdict == Verdict::security || r.signal == SIGSEGV) << r.detail;
+    } else {
+        EXPECT_EQ(r.verdict, Verdict::security) << r.detail;
+    }
+}
+
+TEST_F(SandboxTest, SecretsAreNotVisible) {
+    const fs::path expected = s_dir / "expected.out";
+    std::ofstream(expected) << "the answer\n";
+    const std::string source = program(
+        "int readable(const char* p){ int fd=open(p,O_RDONLY); if(fd<0) return 0; char b[256]; int n=read(fd,b,sizeof b); close(fd); return n>0; }\n"
+        "int main(int, char** argv){ printf(\"shadow=%d environ=%d expected=%d secret=%s home=%d\\n\", readable(\"/etc/shadow\"),"
+        " readable(\"/proc/1/environ\"), readable(argv[1]), getenv(\"OPTILOOP_TEST_SECRET\") ? \"visible\" : \"absent\", readable(\"/root/.bashrc\")); }");
+    Spec spec = spec_for(build("snoop", source));
+    spec.argv.push_back(expected.string());
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    EXPECT_EQ(r.stdout_data, "shadow=0 environ=0 expected=0 secret=absent home=0\n");
+}
+
+TEST_F(SandboxTest, KillEverythingKillsOnlyTheSandbox) {
+    // A process of the host's (another uid's would do too) must outlive the sandbox's kill(-1).
+    const pid_t bystander = ::fork();
+    if (bystander == 0) {
+        ::pause();
+        ::_exit(0);
+    }
+    auto r = run_program("killall", program("int main(){ kill(-1, SIGKILL); puts(\"done\"); }"));
+    EXPECT_EQ(r.stdout_data, "done\n");
+    EXPECT_EQ(::kill(bystander, 0), 0) << "kill(-1) inside the sandbox reached a host process";
+    ::kill(bystander, SIGKILL);
+    ::waitpid(bystander, nullptr, 0);
+}
+
+TEST_F(SandboxTest, NothingSurvivesForTheNextRun) {
+    auto writer = run_program("leaver", program(
+        "int main(){ FILE* a=fopen(\"/tmp/left\",\"w\"); FILE* b=fopen(\"/work/left\",\"w\"); printf(\"%d%d\\n\", a!=nullptr, b!=nullptr); }"));
+    EXPECT_EQ(writer.stdout_data, "11\n");
+    auto reader = run_program("finder", program(
+        "int main(){ printf(\"%d%d\\n\", access(\"/tmp/left\", F_OK)==0, access(\"/work/left\", F_OK)==0); }"));
+    EXPECT_EQ(reader.stdout_data, "00\n");
+}
+
+TEST_F(SandboxTest, EnvironmentIsOnlyWhatTheCallerNames) {
+    Spec spec = spec_for(build("env", program("extern char** environ; int main(){ for(char** e=environ; *e; ++e) puts(*e); }")));
+    spec.env = {"A=1"};
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.stdout_data, "A=1\n");
+}
+
+TEST_F(SandboxTest, ScratchFilesGoInAndComeBack) {
+    const fs::path in = s_dir / "data.txt";
+    std::ofstream(in) << "5\n";
+    Spec spec = spec_for(build("doubler", program(
+        "int main(){ FILE* f=fopen(\"data.txt\",\"r\"); int x=0; fscanf(f,\"%d\",&x); FILE* o=fopen(\"result.txt\",\"w\"); fprintf(o,\"%d\\n\",2*x); fclose(o); }")));
+    spec.scratch_inputs = {{in, "data.txt"}};
+    spec.scratch_outputs = {"result.txt"};
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    ASSERT_EQ(r.scratch_files.size(), 1u);
+    EXPECT_EQ(r.scratch_files[0].second, "10\n");
+}
+
+TEST_F(SandboxTest, MissingRequiredLayerRefusesToRun) {
+    Spec spec = spec_for("/box/hello");
+    spec.network = true;
+    spec.required = {Layer::net_namespace};
+    EXPECT_FALSE(run(spec));
+}
+
+TEST_F(SandboxTest, MissingProgramIsRuntimeError) {
+    auto r = run_ok(spec_for("/box/does-not-exist"));
+    EXPECT_EQ(r.verdict, Verdict::runtime_error);
+    EXPECT_NE(r.detail.find("cannot execute"), std::string::npos) << r.detail;
+}

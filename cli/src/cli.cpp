@@ -17,8 +17,8 @@ using core::ExitCode;
 // Every subcommand in one table, with its one-line description.
 const Command k_commands[] = {
     {"optimize", "Propose, verify and rank faster versions of a program, task or function", nullptr, "#8"},
-    {"eval", "Run the optimizer over a dataset; --validate and --list inspect one", nullptr, "#8"},
-    {"measure", "Build a program, check it on tests and measure its cost", nullptr, "#4"},
+    {"eval", "Run the optimizer over a dataset; --validate and --list inspect one", setup_eval, nullptr},
+    {"measure", "Build a program, check it on tests and measure its cost", setup_measure, nullptr},
     {"analyze", "Show functions, loops, hot spots and anti-patterns of a source file", nullptr, "#7"},
     {"report", "Summarise a results database as text, JSON, Markdown or HTML", nullptr, "#8"},
     {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", nullptr, "#10"},

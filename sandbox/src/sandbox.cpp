@@ -102,6 +102,11 @@ struct MountOp {
     bool writable = false;
 };
 
+struct ProgramStatus {
+    int wait_status;
+    long long wall_nanoseconds;
+};
+
 struct ChildFailure {
     int stage;
     int error;
@@ -215,9 +220,12 @@ bool pivot(const Prepared& p) {
     for (const auto& [resource, limit] : p.rlimits)
         if (::setrlimit(resource, &limit) != 0) child_fail(p.error_fd, stage_rlimit);
     if (::chdir(p.use_namespaces ? "/work" : p.scratch.c_str()) != 0) child_fail(p.error_fd, stage_chdir);
+    // Raw system calls: the C library's set*id wrappers broadcast to every thread they believe
+    // exists, and after a clone from a multithreaded parent those threads are gone (deadlock).
     if (p.drop_uid) {
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(k_nogroup, k_nogroup, k_nogroup) != 0 ||
-            ::setresuid(k_nobody, k_nobody, k_nobody) != 0)
+        if (::syscall(SYS_setgroups, 0, nullptr) != 0 ||
+            ::syscall(SYS_setresgid, k_nogroup, k_nogroup, k_nogroup) != 0 ||
+            ::syscall(SYS_setresuid, k_nobody, k_nobody, k_nobody) != 0)
             child_fail(p.error_fd, stage_uid);
     }
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(p.error_fd, stage_nnp);
@@ -245,6 +253,8 @@ bool pivot(const Prepared& p) {
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     for (char** e = environ; e && *e; ++e) std::memset(*e, 0, std::strlen(*e));
 
+    timespec started{};
+    ::clock_gettime(CLOCK_MONOTONIC, &started);
     const long program = ::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0);
     if (program < 0) child_fail(p.error_fd, stage_fork);
     if (program == 0) exec_program(p);
@@ -255,7 +265,12 @@ bool pivot(const Prepared& p) {
         int status = 0;
         const pid_t pid = ::waitpid(-1, &status, __WALL);
         if (pid == program) {
-            [[maybe_unused]] auto n = ::write(p.status_fd, &status, sizeof status);
+            timespec ended{};
+            ::clock_gettime(CLOCK_MONOTONIC, &ended);
+            // The program's own wall time, fork to reap, without the sandbox's setup.
+            const ProgramStatus report{status, (ended.tv_sec - started.tv_sec) * 1'000'000'000LL +
+                                                   (ended.tv_nsec - started.tv_nsec)};
+            [[maybe_unused]] auto n = ::write(p.status_fd, &report, sizeof report);
             ::_exit(0);
         }
         if (pid < 0 && errno != EINTR) ::_exit(0);
@@ -519,12 +534,18 @@ core::Result<Result> run(const Spec& spec) {
         fs::copy_file(host, scratch.path() / name, fs::copy_options::overwrite_existing, ec);
         if (ec) return core::fail(core::Error::infrastructure("sandbox: cannot copy " + host.string() + " into the scratch directory: " + ec.message()));
     }
+    for (const auto& [name, content] : spec.scratch_data) {
+        const fs::path path = scratch.path() / name;
+        fs::create_directories(path.parent_path(), ec);
+        std::ofstream(path, std::ios::binary) << content;
+        if (!fs::exists(path)) return core::fail(core::Error::infrastructure("sandbox: cannot write " + path.string()));
+    }
     const bool drop_uid = root && use_ns;
     if (drop_uid) {
         if (::chown(scratch.path().c_str(), k_nobody, k_nogroup) != 0)
             return core::fail(core::Error::infrastructure("sandbox: cannot hand the scratch directory to nobody"));
-        for (const auto& [host, name] : spec.scratch_inputs)
-            [[maybe_unused]] int r = ::chown((scratch.path() / name).c_str(), k_nobody, k_nogroup);
+        for (const auto& entry : fs::recursive_directory_iterator(scratch.path(), ec))
+            [[maybe_unused]] int r = ::chown(entry.path().c_str(), k_nobody, k_nogroup);
     }
 
     Prepared p;
@@ -637,12 +658,14 @@ core::Result<Result> run(const Spec& spec) {
         ::waitpid(init_pid, nullptr, 0);
         return core::fail(placed.error());
     }
+    if (spec.on_started) spec.on_started(init_pid);
     const char go = 1;
     [[maybe_unused]] auto written = ::write(sync->write.get(), &go, 1);
     sync->write.reset();
 
     // Collect output, the program's status and the wall clock.
     int program_status = 0;
+    double program_wall = 0;
     bool have_status = false;
     bool status_closed = false;
     bool out_open = true, err_open = true;
@@ -685,10 +708,11 @@ core::Result<Result> run(const Spec& spec) {
         if (err_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
             drain(err->read.get(), err_open, result.stderr_data, lim.stderr_bytes, stderr_total, result.stderr_truncated);
         if (!status_closed && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
-            int value = 0;
+            ProgramStatus value{};
             const ssize_t n = ::read(status->read.get(), &value, sizeof value);
             if (n == static_cast<ssize_t>(sizeof value)) {
-                program_status = value;
+                program_status = value.wait_status;
+                program_wall = static_cast<double>(value.wall_nanoseconds) / 1e9;
                 have_status = true;
             } else {
                 status_closed = true;
@@ -705,7 +729,8 @@ core::Result<Result> run(const Spec& spec) {
     rusage usage{};
     while (::wait4(init_pid, &init_status, __WALL, &usage) < 0 && errno == EINTR) {
     }
-    result.wall_seconds = seconds_since(start);
+    result.sandbox_seconds = seconds_since(start);
+    result.wall_seconds = have_status ? program_wall : result.sandbox_seconds;
     result.cpu_user_seconds = tv_seconds(usage.ru_utime);
     result.cpu_sys_seconds = tv_seconds(usage.ru_stime);
     result.peak_rss_bytes = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
@@ -732,6 +757,17 @@ core::Result<Result> run(const Spec& spec) {
     }
 
     for (const std::string& name : spec.scratch_outputs) {
+        if (!name.empty() && name.back() == '*') {
+            const std::string prefix = name.substr(0, name.size() - 1);
+            std::vector<fs::path> matches;
+            for (const auto& entry : fs::directory_iterator(scratch.path(), ec))
+                if (entry.path().filename().string().rfind(prefix, 0) == 0 && entry.is_regular_file(ec))
+                    matches.push_back(entry.path());
+            std::sort(matches.begin(), matches.end());
+            for (const auto& path : matches)
+                result.scratch_files.emplace_back(path.filename().string(), read_file(path, std::size_t{256} << 20));
+            continue;
+        }
         const fs::path path = scratch.path() / name;
         if (fs::is_regular_file(path, ec)) result.scratch_files.emplace_back(name, read_file(path, std::size_t{256} << 20));
     }

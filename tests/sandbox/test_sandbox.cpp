@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,7 +11,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include <optiloop/sandbox/sandbox.hpp>
 
@@ -46,15 +49,23 @@ protected:
                 if (entry.is_directory()) continue;
             }
         }
-        EXPECT_EQ(count_processes_named("optiloop-marker"), 0) << "a process of the sandbox survived";
+        EXPECT_EQ(count_processes_named(marker_name()), 0) << "a process of the sandbox survived";
     }
+
+    // Unique to this test process, since ctest runs several at once.
+    static std::string marker_name() { return "optiloop-marker-" + std::to_string(::getpid()); }
 
     static int count_processes_named(const std::string& marker) {
         int count = 0;
-        for (const auto& entry : fs::directory_iterator("/proc")) {
-            std::ifstream in(entry.path() / "cmdline");
-            std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-            if (cmdline.find(marker) != std::string::npos) ++count;
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+            // Processes come and go while we look: read with plain system calls, ignore errors.
+            const int fd = ::open((entry.path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            char buffer[4096];
+            const ssize_t n = ::read(fd, buffer, sizeof buffer);
+            ::close(fd);
+            if (n > 0 && std::string(buffer, static_cast<std::size_t>(n)).find(marker) != std::string::npos) ++count;
         }
         return count;
     }
@@ -197,7 +208,7 @@ TEST_F(SandboxTest, ThreadBombIsContained) {
 }
 
 TEST_F(SandboxTest, DoubleForkedDaemonIsKilledAtTeardown) {
-    const std::string marker = build("optiloop-marker-daemon", program(
+    const std::string marker = build(marker_name(), program(
         "int main(){ if(fork()==0){ setsid(); if(fork()==0){ for(;;) sleep(1); } _exit(0);} wait(nullptr); puts(\"parent done\"); }"));
     auto r = run_ok(spec_for(marker));
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
@@ -325,6 +336,23 @@ TEST_F(SandboxTest, ScratchFilesGoInAndComeBack) {
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
     ASSERT_EQ(r.scratch_files.size(), 1u);
     EXPECT_EQ(r.scratch_files[0].second, "10\n");
+}
+
+TEST_F(SandboxTest, ConcurrentRunsFromManyThreads) {
+    // The children are cloned from a multithreaded parent: nothing in them may wait on a lock
+    // or a thread that only existed in the parent.
+    const std::string hello = build("hello", program("int main(){ char b[64]; int n = fread(b,1,64,stdin); printf(\"hi %d\\n\", n); }"));
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 5; ++i) {
+                auto r = run(spec_for(hello));
+                if (r && r->verdict == Verdict::ok && r->stdout_data == "hi 0\n") ++ok;
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 20);
 }
 
 TEST_F(SandboxTest, MissingRequiredLayerRefusesToRun) {

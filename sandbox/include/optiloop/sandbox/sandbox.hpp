@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,7 +74,11 @@ struct Spec {
     // Files copied into the fresh scratch directory (/work) before the run, and files read back
     // from it afterwards (e.g. valgrind's output). The scratch directory is always removed.
     std::vector<std::pair<std::filesystem::path, std::string>> scratch_inputs;  // host file, name in /work
-    std::vector<std::string> scratch_outputs;                                    // names in /work
+    std::vector<std::pair<std::string, std::string>> scratch_data;              // name in /work, content
+    std::vector<std::string> scratch_outputs;  // names in /work; "prefix*" reads every match
+    // Called with the host pid of the sandbox's init once it is in its cgroups and before the
+    // program starts (the runner opens its instruction counter there).
+    std::function<void(int)> on_started;
     bool network = false;
     bool seccomp = true;
     std::vector<Layer> required;     // refuse to run when one of these is unavailable
@@ -86,7 +91,8 @@ struct Result {
     bool wall_timeout = false;
     double cpu_user_seconds = 0;
     double cpu_sys_seconds = 0;
-    double wall_seconds = 0;
+    double wall_seconds = 0;     // the program's own, from its start to its end
+    double sandbox_seconds = 0;  // the whole run, sandbox setup and teardown included
     std::int64_t peak_rss_bytes = 0;
     std::string stdout_data;
     std::string stderr_data;

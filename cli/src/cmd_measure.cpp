@@ -1,0 +1,177 @@
+// `optiloop measure`: build a program, check it on tests and measure its cost. On a task folder
+// the baseline is measured, and the reference beside it when the task has one, with speedups.
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <optiloop/core/json.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+#include <optiloop/runner/measure.hpp>
+
+#include "commands.hpp"
+#include "format.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct MeasureArgs {
+    std::string target;
+    std::string tests;
+    std::string checker = "tokens";
+    std::vector<std::string> flags;
+    std::string counter = "auto";
+    int jobs = 0;
+    int repeat = 5;
+    bool json = false;
+    bool baseline_only = false;
+    double time_limit = 10;
+};
+
+core::Result<core::Task> task_from_args(const MeasureArgs& a) {
+    const fs::path target(a.target);
+    if (fs::is_directory(target)) {
+        if (!a.tests.empty()) return core::fail(core::Error::input("--tests: only for a source file; a task folder has its own tests"));
+        return datasets::load_task(target);
+    }
+    if (!fs::exists(target)) return core::fail(core::Error::input(a.target + ": no such file or directory"));
+    if (a.tests.empty()) return core::fail(core::Error::input("--tests DIR is required when measuring a source file"));
+    std::ifstream in(target, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!datasets::is_utf8(text.str())) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
+    core::Task task;
+    task.id = target.stem().string();
+    task.baseline = {{target.filename().string(), text.str()}};
+    task.root = fs::absolute(target).parent_path();
+    task.limits.time_seconds = a.time_limit;
+    if (!a.flags.empty()) task.build.flags = a.flags;
+    nlohmann::json checker = {{"type", a.checker}};
+    auto parsed = core::task_from_json({{"id", "x"}, {"language", "cpp"}, {"kind", "stdio"}, {"checker", checker}});
+    if (!parsed) return core::fail(core::Error::input("--checker: " + parsed.error().message));
+    task.checker = parsed->checker;
+    // Tests: NAME.in with NAME.out in DIR.
+    std::vector<fs::path> inputs;
+    std::error_code ec;
+    if (!fs::is_directory(a.tests)) return core::fail(core::Error::input("--tests " + a.tests + ": not a directory"));
+    for (const auto& e : fs::directory_iterator(a.tests, ec))
+        if (e.path().extension() == ".in") inputs.push_back(e.path());
+    std::sort(inputs.begin(), inputs.end());
+    for (const auto& in_path : inputs) {
+        fs::path out = in_path;
+        out.replace_extension(".out");
+        if (!fs::exists(out)) return core::fail(core::Error::input(in_path.string() + ": test input without its expected output " + out.filename().string()));
+        task.tests.push_back({in_path.stem().string(), fs::absolute(in_path), fs::absolute(out)});
+    }
+    if (task.tests.empty()) return core::fail(core::Error::input("--tests " + a.tests + ": no NAME.in / NAME.out pairs"));
+    return task;
+}
+
+void print_row(std::ostream& out, const std::string& name, const core::Measurement& m,
+               const std::optional<double>& by_count, const std::optional<double>& by_time) {
+    out << std::left << std::setw(12) << name << std::setw(9) << core::to_string(m.verdict);
+    if (m.verdict != core::Verdict::ok) {
+        out << "\n";
+        return;
+    }
+    out << std::right << std::setw(16) << (m.total_cost ? format_count(*m.total_cost) : "-") << std::setw(12)
+        << format_seconds(m.wall_seconds) << std::setw(10) << format_bytes(m.peak_rss_bytes) << std::setw(12)
+        << (by_count ? format_ratio(*by_count) : "-") << std::setw(12) << (by_time ? format_ratio(*by_time) : "-") << "\n";
+}
+
+void print_failure(std::ostream& out, const std::string& name, const core::Measurement& m) {
+    if (m.verdict == core::Verdict::compile_error || m.verdict == core::Verdict::security) {
+        if (!m.compile_output.empty()) out << name << ": " << m.compile_output;
+        return;
+    }
+    for (const auto& t : m.tests)
+        if (t.verdict != core::Verdict::ok) {
+            out << name << ": test " << t.name << ": " << core::to_string(t.verdict) << (t.detail.empty() ? "" : ": " + t.detail) << "\n";
+            return;
+        }
+}
+
+}  // namespace
+
+Action setup_measure(CLI::App& app) {
+    auto a = std::make_shared<MeasureArgs>();
+    app.add_option("target", a->target, "A task folder, or a C++ source file (with --tests)")->required();
+    app.add_option("--tests", a->tests, "Folder of NAME.in / NAME.out pairs (for a source file)");
+    app.add_option("--checker", a->checker, "Output checker for a source file: tokens, exact, float")->check(CLI::IsMember({"tokens", "exact", "float"}));
+    app.add_option("--flags", a->flags, "Compiler flags for a source file (default -std=c++17 -O3)")->delimiter(' ');
+    app.add_option("--counter", a->counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
+        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
+    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (default: cores)")->check(CLI::NonNegativeNumber);
+    app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test (after one warm-up)")->check(CLI::Range(1, 100));
+    app.add_option("--time-limit", a->time_limit, "Seconds per test for a source file")->check(CLI::PositiveNumber);
+    app.add_flag("--baseline-only", a->baseline_only, "Do not measure the task's reference");
+    app.add_flag("--json", a->json, "Print the full measurements as JSON");
+    return [a](Streams& s) {
+        auto task = task_from_args(*a);
+        if (!task) {
+            s.err << "optiloop measure: " << task.error().message << "\n";
+            return static_cast<int>(task.error().exit_code());
+        }
+        runner::MeasureOptions options;
+        if (a->counter != "auto") options.counter = core::counter_from_string(a->counter);
+        options.jobs = a->jobs;
+        options.repeats = a->repeat;
+
+        s.err << "measuring " << task->id << ": " << task->tests.size() << " tests, " << task->stress.size() << " stress tests\n";
+        auto base = runner::measure(*task, task->baseline, options);
+        if (!base) {
+            s.err << "optiloop measure: " << base.error().message << "\n";
+            return static_cast<int>(base.error().exit_code());
+        }
+        std::optional<core::Measurement> ref;
+        if (!task->reference.empty() && !a->baseline_only) {
+            auto r = runner::measure(*task, task->reference, options);
+            if (!r) {
+                s.err << "optiloop measure: " << r.error().message << "\n";
+                return static_cast<int>(r.error().exit_code());
+            }
+            ref = *r;
+        }
+        const auto by_count = ref ? runner::speedup(*base, *ref) : std::nullopt;
+        const auto by_time = ref ? runner::wall_speedup(*base, *ref) : std::nullopt;
+        if (a->json) {
+            nlohmann::json j = {{"task", task->id}, {"counter", core::to_string(base->counter)}, {"baseline", core::to_json(*base)}};
+            if (ref) {
+                j["reference"] = core::to_json(*ref);
+                j["speedup"] = by_count ? nlohmann::json(*by_count) : nlohmann::json();
+                j["wall_speedup"] = by_time ? nlohmann::json(*by_time) : nlohmann::json();
+                j["ratios_disagree"] = runner::ratios_disagree(*base, *ref);
+            }
+            s.out << j.dump(2) << "\n";
+        } else {
+            s.out << "task " << task->id << " (counter: " << core::to_string(base->counter) << ", cost on "
+                  << (task->stress.empty() ? "all tests" : "the stress tests") << ")\n";
+            s.out << std::left << std::setw(12) << "program" << std::setw(9) << "verdict" << std::right << std::setw(16)
+                  << "instructions" << std::setw(12) << "wall" << std::setw(10) << "peak RSS" << std::setw(12)
+                  << "speedup" << std::setw(12) << "wall ratio" << "\n";
+            print_row(s.out, "baseline", *base, std::nullopt, std::nullopt);
+            if (ref) print_row(s.out, "reference", *ref, by_count, by_time);
+            print_failure(s.out, "baseline", *base);
+            if (ref) print_failure(s.out, "reference", *ref);
+            double worst_cv = 0;
+            for (const auto* m : {&*base, ref ? &*ref : nullptr})
+                if (m) for (const auto& t : m->tests) worst_cv = std::max(worst_cv, t.wall_cv);
+            if (worst_cv > 0.05)
+                s.out << "warning: wall time is noisy here (CV up to " << format_percent(worst_cv)
+                      << "); the instruction count is the number to trust\n";
+            if (ref && runner::ratios_disagree(*base, *ref))
+                s.out << "note: the instruction ratio and the wall-time ratio disagree by more than their noise "
+                         "(cache misses or system calls the count does not see)\n";
+        }
+        const bool ok = base->verdict == core::Verdict::ok && (!ref || ref->verdict == core::Verdict::ok);
+        return ok ? 0 : 1;
+    };
+}
+
+}  // namespace optiloop::cli

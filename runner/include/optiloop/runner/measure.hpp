@@ -1,0 +1,40 @@
+// Evaluating one candidate of a task: build it, check it on every test in the sandbox (in
+// parallel), then measure its cost on the stress tests: instructions with the chosen counter,
+// wall time as the median of repeats after a warm-up, and peak RSS. Correctness runs natively
+// first; the expensive counter runs only for candidates that passed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <optiloop/core/error.hpp>
+#include <optiloop/core/model.hpp>
+
+namespace optiloop::runner {
+
+struct MeasureOptions {
+    std::optional<core::CounterKind> counter;  // nullopt: the best available
+    int jobs = 0;                              // 0: the number of cores
+    int repeats = 5;                           // wall-time repetitions per cost test
+    int warmups = 1;
+};
+
+// Measures the task's program given by `sources` (the baseline, the reference or a candidate).
+// An error is returned only for infrastructure failures; a wrong or crashing program is a
+// Measurement with its verdict.
+core::Result<core::Measurement> measure(const core::Task& task, const std::vector<core::SourceFile>& sources,
+                                        const MeasureOptions& options);
+
+// Speedup of `candidate` over `baseline` on the same counter: baseline cost / candidate cost;
+// nullopt when either is not correct, has no cost, or the counters differ.
+std::optional<double> speedup(const core::Measurement& baseline, const core::Measurement& candidate);
+
+// Wall-time speedup (sum of medians) beside the instruction speedup.
+std::optional<double> wall_speedup(const core::Measurement& baseline, const core::Measurement& candidate);
+
+// Whether the instruction ratio and the wall-time ratio disagree by more than the wall-time
+// noise (an instruction count misses cache misses and system calls).
+bool ratios_disagree(const core::Measurement& baseline, const core::Measurement& candidate);
+
+}  // namespace optiloop::runner

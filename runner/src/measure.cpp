@@ -1,0 +1,302 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <mutex>
+#include <numeric>
+#include <sstream>
+#include <thread>
+
+#include <optiloop/runner/build.hpp>
+#include <optiloop/runner/checker.hpp>
+#include <optiloop/runner/counter.hpp>
+#include <optiloop/runner/measure.hpp>
+#include <optiloop/sandbox/sandbox.hpp>
+
+namespace optiloop::runner {
+
+namespace fs = std::filesystem;
+using core::Measurement;
+using core::TestMeasurement;
+using core::Verdict;
+
+namespace {
+
+constexpr const char* k_program = "/box/prog";
+
+sandbox::Spec program_spec(const core::Task& task, const fs::path& binary, const core::TestCase& test) {
+    sandbox::Spec spec;
+    spec.argv = {k_program};
+    spec.binds.push_back({binary, k_program, false});
+    spec.stdin_file = test.input;
+    spec.limits.cpu_seconds = task.limits.time_seconds;
+    spec.limits.wall_seconds = task.limits.time_seconds * 2 + 1;
+    spec.limits.memory_bytes = task.limits.memory_bytes;
+    spec.limits.output_bytes = task.limits.output_bytes;
+    return spec;
+}
+
+// Runs `work(i)` for i in [0, count) on `jobs` threads; stops handing out work after an error.
+core::Result<void> parallel_for(std::size_t count, int jobs, const std::function<core::Result<void>(std::size_t)>& work) {
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<core::Error> error;
+    auto worker = [&] {
+        for (;;) {
+            {
+                std::lock_guard lock(mutex);
+                if (error) return;
+            }
+            const std::size_t i = next.fetch_add(1);
+            if (i >= count) return;
+            auto r = work(i);
+            if (!r) {
+                std::lock_guard lock(mutex);
+                if (!error) error = r.error();
+            }
+        }
+    };
+    const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(count)));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) return core::fail(*error);
+    return {};
+}
+
+struct WallStats {
+    double median = 0, min = 0, cv = 0;
+};
+
+WallStats wall_stats(std::vector<double> samples) {
+    WallStats s;
+    if (samples.empty()) return s;
+    std::sort(samples.begin(), samples.end());
+    const std::size_t n = samples.size();
+    s.median = n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+    s.min = samples.front();
+    const double mean = std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(n);
+    double var = 0;
+    for (double x : samples) var += (x - mean) * (x - mean);
+    s.cv = n > 1 && mean > 0 ? std::sqrt(var / static_cast<double>(n - 1)) / mean : 0;
+    return s;
+}
+
+core::Result<std::uint64_t> count_with_valgrind(const core::Task& task, const fs::path& binary, const core::TestCase& test,
+                                                core::CounterKind kind, const fs::path& checker_binary, std::string& detail) {
+    sandbox::Spec spec = program_spec(task, binary, test);
+    const std::string tool = kind == core::CounterKind::callgrind ? "callgrind" : "cachegrind";
+    spec.argv = {"/usr/bin/valgrind", "-q", "--tool=" + tool, "--vgdb=no", "--trace-children=yes",
+                 "--" + tool + "-out-file=/work/count.out.%p"};
+    if (kind == core::CounterKind::cachegrind) spec.argv.push_back("--cache-sim=no");
+    spec.argv.push_back(k_program);
+    spec.scratch_outputs = {"count.out.*"};
+    // valgrind runs the program 10-50x slower and reserves address space it never touches.
+    spec.limits.cpu_seconds = task.limits.time_seconds * 60 + 30;
+    spec.limits.wall_seconds = spec.limits.cpu_seconds * 2;
+    spec.limits.memory_bytes = task.limits.memory_bytes * 2 + (std::int64_t{512} << 20);
+    spec.limits.address_space_fallback = false;
+    spec.limits.open_files = 1024;
+    auto run = sandbox::run(spec);
+    if (!run) return core::fail(run.error());
+    if (run->verdict != Verdict::ok) {
+        detail = "under " + tool + ": " + std::string(core::to_string(run->verdict)) + " " + run->detail;
+        return core::fail(core::Error::input(detail));
+    }
+    // The output must still be right while counted: a program that behaves differently under
+    // the counter gets no cost.
+    auto checked = check(task.checker, checker_binary, test.input, run->stdout_data, test.expected);
+    if (!checked) return core::fail(checked.error());
+    if (!checked->accepted) {
+        detail = "wrong answer while counted by " + tool + ": " + checked->detail;
+        return core::fail(core::Error::input(detail));
+    }
+    return sum_valgrind_totals(run->scratch_files);
+}
+
+core::Result<std::uint64_t> count_with_perf(const core::Task& task, const fs::path& binary, const core::TestCase& test,
+                                            std::string& detail) {
+    sandbox::Spec spec = program_spec(task, binary, test);
+    int fd = -1;
+    spec.on_started = [&fd](int pid) { fd = open_perf_counter(pid); };
+    auto run = sandbox::run(spec);
+    if (!run) return core::fail(run.error());
+    std::optional<std::uint64_t> count;
+    if (fd >= 0) {
+        count = read_perf_counter(fd);
+        ::close(fd);
+    }
+    if (run->verdict != Verdict::ok) {
+        detail = "while counted: " + std::string(core::to_string(run->verdict)) + " " + run->detail;
+        return core::fail(core::Error::input(detail));
+    }
+    if (!count || *count == 0) return core::fail(core::Error::infrastructure("perf counter could not be read"));
+    return *count;
+}
+
+}  // namespace
+
+core::Result<Measurement> measure(const core::Task& task, const std::vector<core::SourceFile>& sources,
+                                  const MeasureOptions& options) {
+    Measurement m;
+    const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+    BuildRequest request;
+    request.sources = sources;
+    request.sources.insert(request.sources.end(), task.harness.begin(), task.harness.end());
+    request.spec = task.build;
+    auto built = build(request);
+    if (!built) return core::fail(built.error());
+    if (!built->ok) {
+        m.verdict = built->verdict;
+        m.compile_output = built->diagnostics;
+        return m;
+    }
+
+    fs::path checker_binary;
+    if (task.checker.type == core::CheckerType::program) {
+        const fs::path source = task.root / task.checker.program;
+        std::ifstream in(source, std::ios::binary);
+        if (!in) return core::fail(core::Error::input(source.string() + ": checker.program not found"));
+        std::ostringstream text;
+        text << in.rdbuf();
+        BuildRequest checker_request;
+        checker_request.sources = {{source.filename().string(), text.str()}};
+        checker_request.spec.flags = {"-std=c++17", "-O2"};
+        auto checker_built = build(checker_request);
+        if (!checker_built) return core::fail(checker_built.error());
+        if (!checker_built->ok)
+            return core::fail(core::Error::input(source.string() + ": checker.program does not compile: " + checker_built->diagnostics));
+        checker_binary = checker_built->binary;
+    }
+
+    // Correctness: every test, natively, in parallel.
+    std::vector<std::pair<const core::TestCase*, bool>> all;
+    for (const auto& t : task.tests) all.emplace_back(&t, false);
+    for (const auto& t : task.stress) all.emplace_back(&t, true);
+    m.tests.resize(all.size());
+    auto correctness = parallel_for(all.size(), jobs, [&](std::size_t i) -> core::Result<void> {
+        const auto& [test, stress] = all[i];
+        TestMeasurement& tm = m.tests[i];
+        tm.name = test->name;
+        tm.stress = stress;
+        auto run = sandbox::run(program_spec(task, built->binary, *test));
+        if (!run) return core::fail(run.error());
+        tm.verdict = run->verdict;
+        tm.detail = run->detail;
+        tm.wall_median_seconds = tm.wall_min_seconds = run->wall_seconds;
+        tm.peak_rss_bytes = run->peak_rss_bytes;
+        if (run->verdict == Verdict::ok) {
+            auto checked = check(task.checker, checker_binary, test->input, run->stdout_data, test->expected);
+            if (!checked) return core::fail(checked.error());
+            if (!checked->accepted) {
+                tm.verdict = Verdict::wrong_answer;
+                tm.detail = checked->detail;
+            }
+        }
+        return {};
+    });
+    if (!correctness) return core::fail(correctness.error());
+    for (const auto& tm : m.tests) {
+        if (tm.verdict != Verdict::ok) {
+            m.verdict = tm.verdict;
+            return m;  // a wrong program has no cost
+        }
+    }
+
+    // Cost: the stress tests (or every test when the task has none).
+    std::vector<std::size_t> cost_tests;
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i].second || task.stress.empty()) cost_tests.push_back(i);
+
+    auto counter = choose_counter(options.counter);
+    if (!counter) return core::fail(counter.error());
+    m.counter = *counter;
+    if (m.counter == core::CounterKind::harness)
+        return core::fail(core::Error::input("--counter=harness: this task's harness does not report its own cost"));
+    if (m.counter != core::CounterKind::none) {
+        std::vector<std::string> failures(all.size());
+        auto counted = parallel_for(cost_tests.size(), jobs, [&](std::size_t k) -> core::Result<void> {
+            const std::size_t i = cost_tests[k];
+            std::string detail;
+            auto count = m.counter == core::CounterKind::perf
+                             ? count_with_perf(task, built->binary, *all[i].first, detail)
+                             : count_with_valgrind(task, built->binary, *all[i].first, m.counter, checker_binary, detail);
+            if (count) {
+                m.tests[i].cost = static_cast<double>(*count);
+                return {};
+            }
+            if (detail.empty()) return core::fail(count.error());
+            failures[i] = detail;
+            return {};
+        });
+        if (!counted) return core::fail(counted.error());
+        for (std::size_t i : cost_tests) {
+            if (!failures[i].empty()) {
+                m.tests[i].verdict = failures[i].rfind("wrong answer", 0) == 0 ? Verdict::wrong_answer : Verdict::runtime_error;
+                m.tests[i].detail = failures[i];
+                m.verdict = m.tests[i].verdict;
+                return m;
+            }
+        }
+    }
+
+    // Wall time: one at a time, so runs do not disturb each other.
+    double total_cost = 0;
+    for (std::size_t i : cost_tests) {
+        TestMeasurement& tm = m.tests[i];
+        std::vector<double> samples;
+        for (int r = 0; r < options.warmups + options.repeats; ++r) {
+            auto run = sandbox::run(program_spec(task, built->binary, *all[i].first));
+            if (!run) return core::fail(run.error());
+            if (run->verdict != Verdict::ok) {
+                tm.verdict = run->verdict;
+                tm.detail = "on repetition " + std::to_string(r + 1) + ": " + run->detail;
+                m.verdict = run->verdict;
+                return m;
+            }
+            tm.peak_rss_bytes = std::max(tm.peak_rss_bytes, run->peak_rss_bytes);
+            if (r >= options.warmups) samples.push_back(run->wall_seconds);
+        }
+        const WallStats stats = wall_stats(samples);
+        tm.wall_median_seconds = stats.median;
+        tm.wall_min_seconds = stats.min;
+        tm.wall_cv = stats.cv;
+        m.wall_seconds += stats.median;
+        if (tm.cost) total_cost += *tm.cost;
+    }
+    for (const auto& tm : m.tests) m.peak_rss_bytes = std::max(m.peak_rss_bytes, tm.peak_rss_bytes);
+    if (m.counter != core::CounterKind::none) m.total_cost = total_cost;
+    return m;
+}
+
+std::optional<double> speedup(const Measurement& baseline, const Measurement& candidate) {
+    if (baseline.verdict != Verdict::ok || candidate.verdict != Verdict::ok) return std::nullopt;
+    if (baseline.counter != candidate.counter || !baseline.total_cost || !candidate.total_cost) return std::nullopt;
+    if (*candidate.total_cost <= 0) return std::nullopt;
+    return *baseline.total_cost / *candidate.total_cost;
+}
+
+std::optional<double> wall_speedup(const Measurement& baseline, const Measurement& candidate) {
+    if (baseline.verdict != Verdict::ok || candidate.verdict != Verdict::ok) return std::nullopt;
+    if (baseline.wall_seconds <= 0 || candidate.wall_seconds <= 0) return std::nullopt;
+    return baseline.wall_seconds / candidate.wall_seconds;
+}
+
+bool ratios_disagree(const Measurement& baseline, const Measurement& candidate) {
+    const auto by_count = speedup(baseline, candidate), by_time = wall_speedup(baseline, candidate);
+    if (!by_count || !by_time) return false;
+    double noise = 0.05;
+    for (const auto* m : {&baseline, &candidate})
+        for (const auto& t : m->tests) noise = std::max(noise, t.wall_cv);
+    // Disagree when the time ratio lies outside the count ratio's band widened by the noise of
+    // both measurements (or points the other way).
+    const double band = 2 * noise;
+    return std::fabs(std::log(*by_count) - std::log(*by_time)) > std::log1p(band) ||
+           ((*by_count > 1) != (*by_time > 1) && std::fabs(*by_time - 1) > band);
+}
+
+}  // namespace optiloop::runner

@@ -1,0 +1,270 @@
+// The runner: checkers, builds (errors, cache, sandboxed compiler), instruction counts that
+// agree run to run and scale with the work, and no speedup for a wrong program.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <optiloop/runner/build.hpp>
+#include <optiloop/runner/checker.hpp>
+#include <optiloop/runner/counter.hpp>
+#include <optiloop/runner/measure.hpp>
+
+namespace fs = std::filesystem;
+using namespace optiloop;
+using core::Verdict;
+
+namespace {
+
+fs::path scratch_root() {
+    static const fs::path dir = [] {
+        fs::path d = fs::temp_directory_path() / ("optiloop-runner-test-" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
+        return d;
+    }();
+    return dir;
+}
+
+// A stdio task whose tests are given as (input, expected) pairs.
+core::Task make_task(const std::string& name, const std::vector<std::pair<std::string, std::string>>& tests,
+                     const std::vector<std::pair<std::string, std::string>>& stress = {}) {
+    core::Task task;
+    task.id = name;
+    task.limits.time_seconds = 5;
+    task.limits.memory_bytes = 256 << 20;
+    const fs::path dir = scratch_root() / name;
+    fs::create_directories(dir);
+    auto add = [&](auto& list, const auto& cases, const std::string& prefix) {
+        int i = 0;
+        for (const auto& [in, out] : cases) {
+            const std::string n = prefix + std::to_string(++i);
+            std::ofstream(dir / (n + ".in")) << in;
+            std::ofstream(dir / (n + ".out")) << out;
+            list.push_back({n, dir / (n + ".in"), dir / (n + ".out")});
+        }
+    };
+    add(task.tests, tests, "t");
+    add(task.stress, stress, "s");
+    return task;
+}
+
+// Every test process gets its own compile cache, so "cached" means cached by this test.
+const fs::path k_root = scratch_root();
+
+std::vector<core::SourceFile> source(const std::string& text) { return {{"main.cpp", text}}; }
+
+const char* k_loop = R"(#include <cstdio>
+int main(){ long n; if (scanf("%ld", &n) != 1) return 1; unsigned long x = 1;
+  for (long i = 0; i < n; ++i) { x = x * 6364136223846793005UL + 1442695040888963407UL; asm volatile("" : "+r"(x)); }
+  printf("%lu\n", x % 7 < 7 ? 1UL : 0UL); })";
+
+runner::MeasureOptions quick(core::CounterKind counter = core::CounterKind::cachegrind) {
+    runner::MeasureOptions o;
+    o.counter = counter;
+    o.repeats = 1;
+    o.warmups = 0;
+    o.jobs = 2;
+    return o;
+}
+
+bool have_valgrind() { return runner::probe_counters().valgrind; }
+
+}  // namespace
+
+TEST(Checker, Tokens) {
+    EXPECT_TRUE(runner::check_tokens("1 2\n3\n", "1 2 3").accepted);
+    EXPECT_TRUE(runner::check_tokens("1 2  \r\n3  \n\n", "1 2\n3\n").accepted);  // trailing spaces, CRLF
+    auto r = runner::check_tokens("1 2\n4\n", "1 2\n3\n");
+    EXPECT_FALSE(r.accepted);
+    EXPECT_EQ(r.detail, "token 3 (line 2): expected 3, got 4");
+    r = runner::check_tokens("1 2", "1 2 3");
+    EXPECT_FALSE(r.accepted);
+    EXPECT_NE(r.detail.find("ends after 2 tokens"), std::string::npos) << r.detail;
+    EXPECT_FALSE(runner::check_tokens("1 2 3 4", "1 2 3").accepted);
+    EXPECT_FALSE(runner::check_tokens("1.0", "1").accepted);
+    EXPECT_TRUE(runner::check_tokens("", "\n").accepted);
+}
+
+TEST(Checker, Exact) {
+    EXPECT_TRUE(runner::check_exact("a b\n", "a b\n").accepted);
+    EXPECT_FALSE(runner::check_exact("a b \n", "a b\n").accepted);
+    EXPECT_FALSE(runner::check_exact("a b\r\n", "a b\n").accepted);
+    auto r = runner::check_exact("ab\nxd", "ab\ncd");
+    EXPECT_EQ(r.detail, "byte 3 (line 2): expected \"cd\", got \"xd\"");
+}
+
+TEST(Checker, Float) {
+    EXPECT_TRUE(runner::check_float("1.0000001", "1.0", 1e-6, 1e-6).accepted);  // 1e-7 difference
+    EXPECT_FALSE(runner::check_tokens("1.0000001", "1.0").accepted);
+    EXPECT_FALSE(runner::check_float("1.00001", "1.0", 1e-6, 1e-6).accepted);
+    EXPECT_TRUE(runner::check_float("-0.0", "0.0", 1e-6, 1e-6).accepted);
+    EXPECT_TRUE(runner::check_float("nan", "nan", 1e-6, 1e-6).accepted);
+    EXPECT_FALSE(runner::check_float("nan", "1.0", 1e-6, 1e-6).accepted);
+    EXPECT_FALSE(runner::check_float("1.0", "nan", 1e-6, 1e-6).accepted);
+    EXPECT_TRUE(runner::check_float("inf", "inf", 1e-6, 1e-6).accepted);
+    EXPECT_FALSE(runner::check_float("inf", "-inf", 1e-6, 1e-6).accepted);
+    EXPECT_TRUE(runner::check_float("1000000.5", "1000000.0", 1e-9, 1e-6).accepted);  // relative
+    EXPECT_TRUE(runner::check_float("yes 2.0", "yes 2", 1e-6, 1e-6).accepted);
+    EXPECT_FALSE(runner::check_float("no 2.0", "yes 2", 1e-6, 1e-6).accepted);
+}
+
+TEST(Build, CompileErrorIsCapturedWithFileAndLine) {
+    runner::BuildRequest req;
+    req.sources = source("int main() {\n  return undefined_name;\n}\n");
+    auto b = runner::build(req);
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_FALSE(b->ok);
+    EXPECT_EQ(b->verdict, Verdict::compile_error);
+    EXPECT_NE(b->diagnostics.find("main.cpp:2"), std::string::npos) << b->diagnostics;
+    EXPECT_NE(b->diagnostics.find("undefined_name"), std::string::npos) << b->diagnostics;
+    EXPECT_EQ(b->diagnostics.find("/work/"), std::string::npos) << b->diagnostics;
+}
+
+TEST(Build, IdenticalCandidateIsBuiltOnce) {
+    runner::BuildRequest req;
+    req.sources = source("#include <cstdio>\nint main(){ puts(\"cache me\"); }\n");
+    auto first = runner::build(req);
+    ASSERT_TRUE(first && first->ok);
+    auto second = runner::build(req);
+    ASSERT_TRUE(second && second->ok);
+    EXPECT_TRUE(second->cached);
+    EXPECT_EQ(first->binary, second->binary);
+    req.spec.flags = {"-std=c++17", "-O2"};  // other flags: another binary
+    auto third = runner::build(req);
+    ASSERT_TRUE(third && third->ok);
+    EXPECT_FALSE(third->cached);
+    EXPECT_NE(third->binary, first->binary);
+}
+
+TEST(Build, HostileIncludesEndAsCompileErrors) {
+    runner::BuildRequest req;
+    req.time_limit_seconds = 5;
+    req.sources = source("#include \"/dev/zero\"\nint main(){}\n");
+    auto b = runner::build(req);
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(b->verdict, Verdict::compile_error);
+    req.sources = source("#include \"/etc/shadow\"\nint main(){}\n");
+    b = runner::build(req);
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(b->verdict, Verdict::compile_error);
+    EXPECT_NE(b->diagnostics.find("No such file"), std::string::npos) << b->diagnostics;
+}
+
+TEST(Build, ValgrindClientRequestsAreRefused) {
+    runner::BuildRequest req;
+    req.sources = source("#include <valgrind/valgrind.h>\n#include <cstdio>\nint main(){ printf(\"%d\\n\", (int)RUNNING_ON_VALGRIND); }\n");
+    if (!fs::exists("/usr/include/valgrind/valgrind.h")) GTEST_SKIP() << "valgrind headers not installed";
+    auto b = runner::build(req);
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(b->verdict, Verdict::security) << b->diagnostics;
+}
+
+TEST(Measure, WrongAnswerHasNoSpeedup) {
+    auto task = make_task("wa", {{"3\n", "1\n"}});
+    auto good = runner::measure(task, source(k_loop), quick(core::CounterKind::none));
+    ASSERT_TRUE(good) << good.error().message;
+    EXPECT_EQ(good->verdict, Verdict::ok);
+    auto bad = runner::measure(task, source("#include <cstdio>\nint main(){ puts(\"2\"); }\n"), quick(core::CounterKind::none));
+    ASSERT_TRUE(bad) << bad.error().message;
+    EXPECT_EQ(bad->verdict, Verdict::wrong_answer);
+    EXPECT_FALSE(bad->total_cost);
+    EXPECT_FALSE(runner::speedup(*good, *bad));
+    EXPECT_EQ(bad->tests[0].detail, "token 1 (line 1): expected 1, got 2");
+}
+
+TEST(Measure, CompileErrorVerdict) {
+    auto task = make_task("ce", {{"1\n", "1\n"}});
+    auto m = runner::measure(task, source("int main( {"), quick(core::CounterKind::none));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->verdict, Verdict::compile_error);
+    EXPECT_FALSE(m->compile_output.empty());
+}
+
+TEST(Measure, ValgrindCountsAreExactAndScaleWithWork) {
+    if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
+    auto once = make_task("work1", {{"10\n", "1\n"}}, {{"2000000\n", "1\n"}});
+    auto twice = make_task("work2", {{"10\n", "1\n"}}, {{"4000000\n", "1\n"}});
+    std::vector<double> counts;
+    for (int i = 0; i < 3; ++i) {
+        auto m = runner::measure(once, source(k_loop), quick());
+        ASSERT_TRUE(m) << m.error().message;
+        ASSERT_EQ(m->verdict, Verdict::ok);
+        ASSERT_TRUE(m->total_cost);
+        EXPECT_EQ(m->counter, core::CounterKind::cachegrind);
+        counts.push_back(*m->total_cost);
+    }
+    EXPECT_EQ(counts[0], counts[1]);
+    EXPECT_EQ(counts[1], counts[2]);
+    auto m2 = runner::measure(twice, source(k_loop), quick());
+    ASSERT_TRUE(m2 && m2->total_cost);
+    const double ratio = *m2->total_cost / counts[0];
+    EXPECT_GT(ratio, 1.9);
+    EXPECT_LT(ratio, 2.1);
+}
+
+TEST(Measure, WorkInAChildProcessIsStillCounted) {
+    if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
+    auto task = make_task("forker", {{"10\n", "1\n"}}, {{"3000000\n", "1\n"}});
+    auto direct = runner::measure(task, source(k_loop), quick());
+    // The same loop, done by a forked child while the parent only waits.
+    const std::string forked = R"(#include <cstdio>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(){
+  long n; if (scanf("%ld", &n) != 1) return 1;
+  if (fork() == 0) {
+    unsigned long x = 1;
+    for (long i = 0; i < n; ++i) { x = x * 6364136223846793005UL + 1442695040888963407UL; asm volatile("" : "+r"(x)); }
+    printf("%lu\n", x % 7 < 7 ? 1UL : 0UL); return 0;
+  }
+  int st; wait(&st); return WEXITSTATUS(st); })";
+    auto sneaky = runner::measure(task, source(forked), quick());
+    ASSERT_TRUE(direct && sneaky) << (direct ? sneaky.error().message : direct.error().message);
+    ASSERT_EQ(sneaky->verdict, Verdict::ok) << sneaky->tests.back().detail;
+    ASSERT_TRUE(direct->total_cost && sneaky->total_cost);
+    EXPECT_GT(*sneaky->total_cost, 0.9 * *direct->total_cost);
+}
+
+TEST(Measure, WorkInAnExecdHelperIsStillCounted) {
+    if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
+    // A program that hands its work to /bin/sh: the shell's loop must show in the count.
+    const std::string shell = R"(#include <cstdio>
+#include <string>
+#include <unistd.h>
+int main(){
+  long n; if (scanf("%ld", &n) != 1) return 1;
+  std::string script = "i=0; while [ $i -lt " + std::to_string(n) + " ]; do i=$((i+1)); done; echo 1";
+  execl("/bin/sh", "sh", "-c", script.c_str(), (char*)nullptr); return 9; })";
+    auto small = make_task("exec-small", {{"1\n", "1\n"}}, {{"10\n", "1\n"}});
+    auto large = make_task("exec-large", {{"1\n", "1\n"}}, {{"20000\n", "1\n"}});
+    auto a = runner::measure(small, source(shell), quick());
+    auto b = runner::measure(large, source(shell), quick());
+    ASSERT_TRUE(a && b);
+    ASSERT_EQ(b->verdict, Verdict::ok) << b->tests.back().detail;
+    ASSERT_TRUE(a->total_cost && b->total_cost);
+    EXPECT_GT(*b->total_cost, 5 * *a->total_cost);
+}
+
+TEST(Counter, SumsEveryProcessFile) {
+    auto total = runner::sum_valgrind_totals({{"a", "desc: x\nsummary: 100\n"}, {"b", "events: Ir\nsummary: 23\n"}});
+    ASSERT_TRUE(total);
+    EXPECT_EQ(*total, 123u);
+    EXPECT_FALSE(runner::sum_valgrind_totals({{"a", "garbage"}}));
+    EXPECT_FALSE(runner::sum_valgrind_totals({}));
+}
+
+TEST(Counter, ProbeExplainsWhatIsMissing) {
+    const auto& p = runner::probe_counters();
+    if (!p.perf) {
+        EXPECT_FALSE(p.perf_reason.empty());
+    }
+    if (p.perf) {
+        EXPECT_EQ(p.kind, core::CounterKind::perf);
+    } else if (p.valgrind) {
+        EXPECT_EQ(p.kind, core::CounterKind::cachegrind);
+    }
+}

@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 ifeq ($(CI),true)
   CMAKE_FLAGS += -DOPTILOOP_WERROR=ON
 endif
-EXAMPLE ?= datasets/builtin/alg-inversion-count
+EXAMPLE ?= datasets/builtin/io-divisor-table-endl
 
 .PHONY: run test bench deps build clean
 
@@ -19,9 +19,8 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@echo "== optiloop measure on the bundled task $(EXAMPLE): its baseline and its known-faster reference =="
-	@echo "   (the optimizer that finds such versions itself is issue #8; until it exists, make run shows the measurement core)"
-	$(BUILD)/bin/optiloop measure $(EXAMPLE)
+	@echo "== optiloop optimize on the bundled task $(EXAMPLE), offline (rules proposer, no LLM) =="
+	$(BUILD)/bin/optiloop optimize $(EXAMPLE) --out $(BUILD)/run-result
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200

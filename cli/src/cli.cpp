@@ -16,10 +16,10 @@ using core::ExitCode;
 
 // Every subcommand in one table, with its one-line description.
 const Command k_commands[] = {
-    {"optimize", "Propose, verify and rank faster versions of a program, task or function", nullptr, "#8"},
+    {"optimize", "Propose, verify and rank faster versions of a program, task or function", setup_optimize, nullptr},
     {"eval", "Run the optimizer over a dataset; --validate and --list inspect one", setup_eval, nullptr},
     {"measure", "Build a program, check it on tests and measure its cost", setup_measure, nullptr},
-    {"analyze", "Show functions, loops, hot spots and anti-patterns of a source file", nullptr, "#7"},
+    {"analyze", "Show functions, loops, calls and what the rewrite rules find in source files", setup_analyze, nullptr},
     {"report", "Summarise a results database as text, JSON, Markdown or HTML", nullptr, "#8"},
     {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", nullptr, "#10"},
     {"kernels", "Test and benchmark optiloop's own CUDA attention kernels", nullptr, "#9"},

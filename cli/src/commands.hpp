@@ -29,5 +29,7 @@ struct Command {
 Action setup_sandbox(CLI::App& app);
 Action setup_measure(CLI::App& app);
 Action setup_eval(CLI::App& app);
+Action setup_optimize(CLI::App& app);
+Action setup_analyze(CLI::App& app);
 
 }  // namespace optiloop::cli

@@ -1,0 +1,167 @@
+// The Clang side of the analyzer: parse in-memory sources with LibTooling, collect functions,
+// loops and calls, and run the rewrite rules (rules.cpp) on the AST.
+
+#include <clang/AST/ASTConsumer.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Basic/Diagnostic.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Tooling/Tooling.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/VirtualFileSystem.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <optiloop/analyzer/analyzer.hpp>
+
+#include "rules.hpp"
+
+namespace optiloop::analyzer {
+
+namespace {
+
+using namespace clang;
+
+// Collects functions with their loops and calls, for the sources only (not system headers).
+class StructureVisitor : public RecursiveASTVisitor<StructureVisitor> {
+public:
+    StructureVisitor(ASTContext& context, const SourceMap& sources, std::vector<Function>& out)
+        : m_context(context), m_sources(sources), m_out(out) {}
+
+    bool TraverseFunctionDecl(FunctionDecl* fn) { return visit_function(fn, [&] { return RecursiveASTVisitor::TraverseFunctionDecl(fn); }); }
+    bool TraverseCXXMethodDecl(CXXMethodDecl* fn) { return visit_function(fn, [&] { return RecursiveASTVisitor::TraverseCXXMethodDecl(fn); }); }
+    bool TraverseCXXConstructorDecl(CXXConstructorDecl* fn) { return visit_function(fn, [&] { return RecursiveASTVisitor::TraverseCXXConstructorDecl(fn); }); }
+
+    bool TraverseForStmt(ForStmt* s) { return loop(s, "for", [&] { return RecursiveASTVisitor::TraverseForStmt(s); }); }
+    bool TraverseWhileStmt(WhileStmt* s) { return loop(s, "while", [&] { return RecursiveASTVisitor::TraverseWhileStmt(s); }); }
+    bool TraverseDoStmt(DoStmt* s) { return loop(s, "do", [&] { return RecursiveASTVisitor::TraverseDoStmt(s); }); }
+    bool TraverseCXXForRangeStmt(CXXForRangeStmt* s) { return loop(s, "range-for", [&] { return RecursiveASTVisitor::TraverseCXXForRangeStmt(s); }); }
+
+    bool VisitCallExpr(CallExpr* call) {
+        if (!m_current) return true;
+        if (const FunctionDecl* callee = call->getDirectCallee()) {
+            const FunctionDecl* def = callee->getDefinition();
+            if (def && m_sources.contains(m_context.getSourceManager(), def->getLocation())) {
+                const std::string name = def->getQualifiedNameAsString();
+                auto& calls = m_current->calls;
+                if (std::find(calls.begin(), calls.end(), name) == calls.end()) calls.push_back(name);
+            }
+        }
+        return true;
+    }
+
+private:
+    template <class F>
+    bool visit_function(FunctionDecl* fn, F&& traverse) {
+        const SourceManager& sm = m_context.getSourceManager();
+        if (!fn->doesThisDeclarationHaveABody() || !m_sources.contains(sm, fn->getLocation()) || m_current)
+            return traverse();
+        Function f;
+        f.name = fn->getQualifiedNameAsString();
+        f.file = m_sources.relative(sm, fn->getLocation());
+        f.begin_line = sm.getSpellingLineNumber(fn->getBeginLoc());
+        f.end_line = sm.getSpellingLineNumber(fn->getEndLoc());
+        m_current = &f;
+        m_depth = 0;
+        const bool ok = traverse();
+        m_current = nullptr;
+        m_out.push_back(std::move(f));
+        return ok;
+    }
+
+    template <class F>
+    bool loop(Stmt* s, const char* kind, F&& traverse) {
+        if (!m_current) return traverse();
+        ++m_depth;
+        m_current->loops.push_back({m_context.getSourceManager().getSpellingLineNumber(s->getBeginLoc()), m_depth, kind});
+        const bool ok = traverse();
+        --m_depth;
+        return ok;
+    }
+
+    ASTContext& m_context;
+    const SourceMap& m_sources;
+    std::vector<Function>& m_out;
+    Function* m_current = nullptr;
+    unsigned m_depth = 0;
+};
+
+class Consumer : public ASTConsumer {
+public:
+    Consumer(const SourceMap& sources, const AnalyzeOptions& options, Analysis& out)
+        : m_sources(sources), m_options(options), m_out(out) {}
+
+    void HandleTranslationUnit(ASTContext& context) override {
+        if (context.getDiagnostics().hasErrorOccurred()) return;
+        StructureVisitor(context, m_sources, m_out.functions).TraverseDecl(context.getTranslationUnitDecl());
+        run_rules(context, m_sources, m_options, m_out.findings);
+    }
+
+private:
+    const SourceMap& m_sources;
+    const AnalyzeOptions& m_options;
+    Analysis& m_out;
+};
+
+class Action : public ASTFrontendAction {
+public:
+    Action(const SourceMap& sources, const AnalyzeOptions& options, Analysis& out)
+        : m_sources(sources), m_options(options), m_out(out) {}
+    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance&, StringRef) override {
+        return std::make_unique<Consumer>(m_sources, m_options, m_out);
+    }
+
+private:
+    const SourceMap& m_sources;
+    const AnalyzeOptions& m_options;
+    Analysis& m_out;
+};
+
+bool is_translation_unit(const std::string& path) {
+    for (const char* ext : {".cpp", ".cc", ".cxx", ".c"})
+        if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::strlen(ext), ext) == 0)
+            return true;
+    return false;
+}
+
+}  // namespace
+
+core::Result<Analysis> analyze(const std::vector<core::SourceFile>& sources, const AnalyzeOptions& options) {
+    SourceMap map;
+    auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::getRealFileSystem());
+    auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+    overlay->pushOverlay(memory);
+    for (const auto& file : sources) {
+        memory->addFile(SourceMap::k_root + file.path, 0, llvm::MemoryBuffer::getMemBufferCopy(file.content, file.path));
+        map.files.push_back(file.path);
+    }
+
+    Analysis analysis;
+    for (const auto& file : sources) {
+        if (!is_translation_unit(file.path)) continue;
+        std::vector<std::string> args = {"clang++"};
+        for (const auto& flag : options.flags)
+            if (flag.rfind("-O", 0) != 0) args.push_back(flag);
+        args.insert(args.end(), {"-fsyntax-only", "-w", "-I" + SourceMap::k_root, "-resource-dir=" OPTILOOP_CLANG_RESOURCE_DIR,
+                                 "-Wno-unknown-warning-option", SourceMap::k_root + file.path});
+        llvm::IntrusiveRefCntPtr<FileManager> files(new FileManager(FileSystemOptions(), overlay));
+        std::string diagnostics;
+        llvm::raw_string_ostream diagnostics_stream(diagnostics);
+        auto diag_options = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
+        TextDiagnosticPrinter printer(diagnostics_stream, diag_options.get());
+        tooling::ToolInvocation invocation(args, std::make_unique<Action>(map, options, analysis), files.get());
+        invocation.setDiagnosticConsumer(&printer);
+        if (!invocation.run()) {
+            diagnostics_stream.flush();
+            std::string first = diagnostics.substr(0, diagnostics.find('\n'));
+            for (std::size_t at; (at = first.find(SourceMap::k_root)) != std::string::npos;) first.erase(at, SourceMap::k_root.size());
+            return core::fail(core::Error::input(file.path + ": does not parse: " + (first.empty() ? "unknown error" : first)));
+        }
+    }
+    std::sort(analysis.findings.begin(), analysis.findings.end(), [](const Finding& a, const Finding& b) {
+        return std::tie(a.file, a.line, a.column, a.rule) < std::tie(b.file, b.line, b.column, b.rule);
+    });
+    return analysis;
+}
+
+}  // namespace optiloop::analyzer

@@ -1,0 +1,731 @@
+// The rule catalogue. Every rule proves its precondition on the AST or stays silent; every
+// candidate it produces is still verified by the runner like any other.
+
+#include <clang/AST/ParentMapContext.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/ASTMatchers/ASTMatchFinder.h>
+#include <clang/ASTMatchers/ASTMatchers.h>
+#include <clang/Analysis/Analyses/ExprMutationAnalyzer.h>
+#include <clang/Lex/Lexer.h>
+
+#include <set>
+
+#include "rules.hpp"
+
+namespace optiloop::analyzer {
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+const std::vector<RuleInfo>& rule_catalogue() {
+    static const std::vector<RuleInfo> rules = {
+        {"endl-in-loop", "io", "std::endl flushes the stream on every iteration; '\\n' writes the same bytes and lets the buffer work"},
+        {"iostream-sync", "io", "iostreams synchronised with C stdio go through it character by character; sync_with_stdio(false) and an untied cin remove that cost when the program does not mix the two"},
+        {"string-concat-assign", "io", "s = s + t builds a new string and copies s every time; s += t appends in place"},
+        {"by-value-param", "data-structures", "a container or string parameter taken by value and only read is copied on every call; const& reads the caller's object"},
+        {"range-for-copy", "data-structures", "a range-for variable of a heavy type copies every element; const auto& reads it in place when the body does not change it"},
+        {"map-to-unordered", "data-structures", "a std::map keyed by integers or strings that is never iterated in order pays O(log n) comparisons per access; std::unordered_map hashes in O(1)"},
+        {"container-in-loop", "data-structures", "a container created inside a loop allocates and frees its storage every iteration; created once before the loop and cleared, it reuses it"},
+        {"vector-reserve", "data-structures", "push_back in a counted loop grows the vector by repeated reallocation and copying; reserve allocates once"},
+        {"invariant-call-in-condition", "low-level", "strlen or sqrt of an unchanged value in a loop condition is recomputed on every iteration; hoisted, it is computed once"},
+        {"pow-square", "low-level", "pow(x, 2) calls the general power function; x * x is one multiplication with the same result"},
+        {"substr-compare", "low-level", "comparing s.substr(p, n) builds a temporary string; s.compare(p, n, t) compares in place with the same result"},
+    };
+    return rules;
+}
+
+namespace {
+
+const char* const k_heavy_types[] = {"::std::vector", "::std::basic_string", "::std::map", "::std::set",
+                                     "::std::unordered_map", "::std::unordered_set", "::std::deque", "::std::list",
+                                     "::std::multimap", "::std::multiset"};
+
+auto heavy_type() {
+    return qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasAnyName(
+        "::std::vector", "::std::basic_string", "::std::map", "::std::set", "::std::unordered_map",
+        "::std::unordered_set", "::std::deque", "::std::list", "::std::multimap", "::std::multiset"))))));
+}
+
+// Shared services of the rules: where edits may go and how to make them.
+class Emitter {
+public:
+    Emitter(ASTContext& context, const SourceMap& sources, const AnalyzeOptions& options, std::vector<Finding>& out)
+        : m_context(context), m_sm(context.getSourceManager()), m_sources(sources), m_options(options), m_out(out) {}
+
+    ASTContext& context() { return m_context; }
+    const SourceManager& sm() const { return m_sm; }
+
+    bool enabled(const std::string& rule) const {
+        return m_options.rules.empty() ||
+               std::find(m_options.rules.begin(), m_options.rules.end(), rule) != m_options.rules.end();
+    }
+
+    // A location we may edit: in the sources, not in a macro, not in a fixed file.
+    bool editable(SourceLocation loc) const {
+        if (loc.isInvalid() || loc.isMacroID()) return false;
+        const std::string file = m_sources.relative(m_sm, loc);
+        if (file.empty()) return false;
+        return std::find(m_options.fixed_files.begin(), m_options.fixed_files.end(), file) == m_options.fixed_files.end();
+    }
+    bool editable(SourceRange range) const { return editable(range.getBegin()) && editable(range.getEnd()); }
+
+    std::string text(SourceRange range) const {
+        return Lexer::getSourceText(CharSourceRange::getTokenRange(range), m_sm, m_context.getLangOpts()).str();
+    }
+
+    core::Replacement replace(SourceRange token_range, std::string with) const {
+        const SourceLocation begin = m_sm.getSpellingLoc(token_range.getBegin());
+        const SourceLocation end = Lexer::getLocForEndOfToken(m_sm.getSpellingLoc(token_range.getEnd()), 0, m_sm, m_context.getLangOpts());
+        const unsigned b = m_sm.getFileOffset(begin), e = m_sm.getFileOffset(end);
+        return {m_sources.relative(m_sm, begin), b, e - b, std::move(with)};
+    }
+    core::Replacement insert_before(SourceLocation loc, std::string text) const {
+        loc = m_sm.getSpellingLoc(loc);
+        return {m_sources.relative(m_sm, loc), m_sm.getFileOffset(loc), 0, std::move(text)};
+    }
+    core::Replacement insert_after_token(SourceLocation loc, std::string text) const {
+        const SourceLocation end = Lexer::getLocForEndOfToken(m_sm.getSpellingLoc(loc), 0, m_sm, m_context.getLangOpts());
+        return {m_sources.relative(m_sm, end), m_sm.getFileOffset(end), 0, std::move(text)};
+    }
+
+    // The whitespace before the statement at loc, to indent an inserted line like it.
+    std::string indent_of(SourceLocation loc) const {
+        loc = m_sm.getSpellingLoc(loc);
+        const StringRef buffer = m_sm.getBufferData(m_sm.getFileID(loc));
+        unsigned offset = m_sm.getFileOffset(loc);
+        unsigned start = offset;
+        while (start > 0 && buffer[start - 1] != '\n') --start;
+        std::string indent;
+        for (unsigned i = start; i < offset && (buffer[i] == ' ' || buffer[i] == '\t'); ++i) indent += buffer[i];
+        return indent;
+    }
+
+    StringRef file_text(SourceLocation loc) const { return m_sm.getBufferData(m_sm.getFileID(m_sm.getSpellingLoc(loc))); }
+
+    void emit(const std::string& rule, SourceLocation at, std::string message, std::vector<core::Replacement> fix) {
+        const SourceLocation loc = m_sm.getSpellingLoc(at);
+        Finding f;
+        f.rule = rule;
+        f.file = m_sources.relative(m_sm, loc);
+        f.line = m_sm.getSpellingLineNumber(loc);
+        f.column = m_sm.getSpellingColumnNumber(loc);
+        f.message = std::move(message);
+        f.fix = std::move(fix);
+        // One finding per place and rule (templates instantiate the same code more than once).
+        for (const auto& existing : m_out)
+            if (existing.rule == f.rule && existing.file == f.file && existing.line == f.line && existing.column == f.column)
+                return;
+        m_out.push_back(std::move(f));
+    }
+
+    // The statement's parent when it is a compound statement (so a line can go before it).
+    const CompoundStmt* compound_parent(const Stmt& s) {
+        auto parents = m_context.getParents(s);
+        if (parents.size() != 1) return nullptr;
+        return parents[0].get<CompoundStmt>();
+    }
+
+private:
+    ASTContext& m_context;
+    const SourceManager& m_sm;
+    const SourceMap& m_sources;
+    const AnalyzeOptions& m_options;
+    std::vector<Finding>& m_out;
+};
+
+const FunctionDecl* enclosing_function(ASTContext& ctx, const Stmt& s) {
+    DynTypedNodeList parents = ctx.getParents(s);
+    while (!parents.empty()) {
+        if (const auto* fn = parents[0].get<FunctionDecl>()) return fn;
+        if (const auto* st = parents[0].get<Stmt>()) parents = ctx.getParents(*st);
+        else if (const auto* d = parents[0].get<Decl>()) parents = ctx.getParents(*d);
+        else break;
+    }
+    return nullptr;
+}
+
+// Inserts "const " before and "&" after a declaration's type (unless already const).
+std::vector<core::Replacement> make_const_ref(Emitter& e, const DeclaratorDecl& decl) {
+    const TypeSourceInfo* tsi = decl.getTypeSourceInfo();
+    if (!tsi) return {};
+    const TypeLoc tl = tsi->getTypeLoc();
+    if (!e.editable(tl.getSourceRange())) return {};
+    std::vector<core::Replacement> fix;
+    if (!decl.getType().isConstQualified()) fix.push_back(e.insert_before(tl.getBeginLoc(), "const "));
+    fix.push_back(e.insert_after_token(tl.getEndLoc(), "&"));
+    return fix;
+}
+
+bool references_var(const Stmt* s, const VarDecl* var) {
+    if (!s) return false;
+    if (const auto* ref = dyn_cast<DeclRefExpr>(s))
+        if (ref->getDecl() == var) return true;
+    for (const Stmt* child : s->children())
+        if (references_var(child, var)) return true;
+    return false;
+}
+
+void collect_vars(const Stmt* s, std::vector<const VarDecl*>& vars, bool& only_locals) {
+    if (!s) return;
+    if (const auto* ref = dyn_cast<DeclRefExpr>(s)) {
+        if (const auto* var = dyn_cast<VarDecl>(ref->getDecl())) {
+            if (!var->hasLocalStorage()) only_locals = false;
+            vars.push_back(var);
+        } else if (!isa<FunctionDecl>(ref->getDecl()) && !isa<EnumConstantDecl>(ref->getDecl())) {
+            only_locals = false;
+        }
+    }
+    for (const Stmt* child : s->children()) collect_vars(child, vars, only_locals);
+}
+
+// True when the variable is only read in scope. Calling a non-const accessor (operator[], at,
+// front, back) counts as a read when what it returns is itself only read: the const overload
+// would have served.
+bool only_read(ASTContext& ctx, const VarDecl* var, const Stmt& scope) {
+    ExprMutationAnalyzer analyzer(scope, ctx);
+    if (!analyzer.isMutated(var)) return true;
+    auto parent_of = [&](const Stmt& s) -> const Stmt* {
+        auto parents = ctx.getParents(s);
+        const Stmt* p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        while (p && (isa<ImplicitCastExpr>(p) || isa<ParenExpr>(p))) {
+            parents = ctx.getParents(*p);
+            p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        }
+        return p;
+    };
+    for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), const_cast<Stmt&>(scope), ctx)) {
+        const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+        if (!analyzer.isMutated(ref)) continue;
+        const Stmt* parent = parent_of(*ref);
+        const Expr* access = nullptr;
+        if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(parent); op && op->getOperator() == OO_Subscript && op->getArg(0)->IgnoreImplicit() == ref)
+            access = op;
+        if (const auto* member = dyn_cast_or_null<MemberExpr>(parent)) {
+            const std::string name = member->getMemberDecl()->getName().str();
+            if (name == "at" || name == "front" || name == "back")
+                if (const auto* call = dyn_cast_or_null<CXXMemberCallExpr>(parent_of(*member))) access = call;
+        }
+        if (!access || analyzer.isMutated(access)) return false;
+    }
+    return true;
+}
+
+bool contains_jump(const Stmt* s) {
+    if (!s) return false;
+    if (isa<BreakStmt>(s) || isa<ReturnStmt>(s) || isa<GotoStmt>(s) || isa<CXXThrowExpr>(s)) return true;
+    for (const Stmt* child : s->children())
+        if (contains_jump(child)) return true;
+    return false;
+}
+
+// ---- facts about the translation unit used by several rules ----------------------------------
+
+struct UnitFacts {
+    bool uses_cin = false, uses_cout = false, uses_c_stdio = false, calls_sync = false;
+    const FunctionDecl* main = nullptr;
+};
+
+UnitFacts gather_facts(ASTContext& ctx) {
+    UnitFacts facts;
+    auto stream = [&](const char* name) {
+        return !match(declRefExpr(to(varDecl(hasName(name)))), ctx).empty();
+    };
+    facts.uses_cin = stream("::std::cin");
+    facts.uses_cout = stream("::std::cout");
+    facts.uses_c_stdio = !match(callExpr(callee(functionDecl(hasAnyName(
+                                    "printf", "scanf", "puts", "putchar", "getchar", "fgets", "gets", "fputs", "fputc",
+                                    "fgetc", "getc", "putc", "fread", "fwrite", "fprintf", "fscanf", "perror", "fflush",
+                                    "ungetc", "getchar_unlocked", "putchar_unlocked", "getc_unlocked", "putc_unlocked",
+                                    "vprintf", "vfprintf", "getline", "getdelim", "read", "write")))),
+                                ctx).empty();
+    facts.calls_sync = !match(callExpr(callee(functionDecl(hasName("sync_with_stdio")))), ctx).empty();
+    auto mains = match(functionDecl(isMain(), isDefinition()).bind("main"), ctx);
+    if (!mains.empty()) facts.main = mains[0].getNodeAs<FunctionDecl>("main");
+    return facts;
+}
+
+// ---- the rules -----------------------------------------------------------------------------------
+
+class Rule : public MatchFinder::MatchCallback {
+public:
+    Rule(Emitter& emitter, const UnitFacts& facts) : m_e(emitter), m_facts(facts) {}
+
+protected:
+    Emitter& m_e;
+    const UnitFacts& m_facts;
+};
+
+class EndlInLoop : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return declRefExpr(to(functionDecl(hasName("::std::endl"))),
+                           hasAncestor(stmt(anyOf(forStmt(), whileStmt(), doStmt(), cxxForRangeStmt()))))
+            .bind("endl");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        // With C stdio output mixed in and the streams unsynchronised, flushes order the output.
+        if (m_facts.uses_c_stdio && m_facts.calls_sync) return;
+        const auto* ref = r.Nodes.getNodeAs<DeclRefExpr>("endl");
+        if (!m_e.editable(ref->getSourceRange())) return;
+        m_e.emit("endl-in-loop", ref->getBeginLoc(), "std::endl flushes on every iteration; use '\\n'",
+                 {m_e.replace(ref->getSourceRange(), "'\\n'")});
+    }
+};
+
+void iostream_sync(Emitter& e, const UnitFacts& facts) {
+    if (!e.enabled("iostream-sync")) return;
+    if (!(facts.uses_cin || facts.uses_cout) || facts.uses_c_stdio || facts.calls_sync || !facts.main) return;
+    const auto* body = dyn_cast_or_null<CompoundStmt>(facts.main->getBody());
+    if (!body || !e.editable(body->getLBracLoc())) return;
+    const std::string indent = body->body_empty() ? "    " : e.indent_of(body->body_front()->getBeginLoc());
+    std::string text = "\n" + indent + "std::ios::sync_with_stdio(false);";
+    if (facts.uses_cin) text += "\n" + indent + "std::cin.tie(nullptr);";
+    e.emit("iostream-sync", facts.main->getLocation(),
+           "iostreams are synchronised with C stdio; this program does not mix the two",
+           {e.insert_after_token(body->getLBracLoc(), text)});
+}
+
+class ByValueParam : public Rule {
+public:
+    ByValueParam(Emitter& e, const UnitFacts& f, std::set<const FunctionDecl*> address_taken)
+        : Rule(e, f), m_address_taken(std::move(address_taken)) {}
+    static auto matcher() {
+        return functionDecl(isDefinition(), unless(isImplicit()), unless(isMain()), unless(cxxMethodDecl(isVirtual())))
+            .bind("fn");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* fn = r.Nodes.getNodeAs<FunctionDecl>("fn");
+        if (!fn->getBody() || fn->isTemplated() || fn->isTemplateInstantiation() || !m_e.editable(fn->getLocation())) return;
+        if (m_address_taken.count(fn->getCanonicalDecl())) return;  // a function pointer fixes the signature
+        for (unsigned i = 0; i < fn->getNumParams(); ++i) {
+            const ParmVarDecl* param = fn->getParamDecl(i);
+            const QualType type = param->getType();
+            if (type->isReferenceType() || type->isPointerType()) continue;
+            if (match(heavy_type(), type, m_e.context()).empty()) continue;
+            if (param->getName().empty() || !only_read(m_e.context(), param, *fn->getBody())) continue;
+            // Every declaration of the function changes together, or none does.
+            std::vector<core::Replacement> fix;
+            bool all = true;
+            for (const FunctionDecl* decl : fn->redecls()) {
+                if (decl->getNumParams() != fn->getNumParams()) { all = false; break; }
+                auto part = make_const_ref(m_e, *decl->getParamDecl(i));
+                if (part.empty()) { all = false; break; }
+                fix.insert(fix.end(), part.begin(), part.end());
+            }
+            if (!all) continue;
+            m_e.emit("by-value-param", param->getLocation(),
+                     "parameter '" + param->getName().str() + "' is copied on every call but only read; take it by const&",
+                     std::move(fix));
+        }
+    }
+
+private:
+    std::set<const FunctionDecl*> m_address_taken;
+};
+
+class RangeForCopy : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxForRangeStmt(hasLoopVariable(varDecl(hasType(qualType(unless(referenceType())))).bind("var"))).bind("loop");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* loop = r.Nodes.getNodeAs<CXXForRangeStmt>("loop");
+        const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
+        const QualType type = var->getType();
+        bool heavy = !match(heavy_type(), type, m_e.context()).empty();
+        if (const auto* record = type->getAsCXXRecordDecl())
+            heavy = heavy || (record->hasDefinition() && !record->hasTrivialCopyConstructor());
+        if (!heavy || !m_e.editable(var->getLocation())) return;
+        if (!only_read(m_e.context(), var, *loop->getBody())) return;
+        auto fix = make_const_ref(m_e, *var);
+        if (fix.empty()) return;
+        m_e.emit("range-for-copy", var->getLocation(),
+                 "'" + var->getName().str() + "' copies every element and is only read; bind it by const auto&", std::move(fix));
+    }
+};
+
+class StringConcatAssign : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxOperatorCallExpr(
+                   hasOverloadedOperatorName("="),
+                   hasArgument(0, declRefExpr(to(varDecl(hasType(hasCanonicalType(recordType(hasDeclaration(
+                                                      namedDecl(hasName("::std::basic_string")))))))
+                                                     .bind("var")))),
+                   hasArgument(1, ignoringImplicit(cxxOperatorCallExpr(hasOverloadedOperatorName("+")).bind("plus"))))
+            .bind("assign");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* assign = r.Nodes.getNodeAs<CXXOperatorCallExpr>("assign");
+        const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
+        if (!m_e.editable(assign->getSourceRange())) return;
+        // s = ((s + a) + b): walk down the left operands to s, collecting a, b.
+        std::vector<const Expr*> operands;
+        const Expr* current = r.Nodes.getNodeAs<Expr>("plus");
+        for (;;) {
+            current = current->IgnoreImplicit();
+            if (const auto* construct = dyn_cast<CXXConstructExpr>(current); construct && construct->getNumArgs() == 1)
+                current = construct->getArg(0)->IgnoreImplicit();
+            const auto* plus = dyn_cast<CXXOperatorCallExpr>(current);
+            if (!plus || plus->getOperator() != OO_Plus || plus->getNumArgs() != 2) break;
+            operands.insert(operands.begin(), plus->getArg(1));
+            current = plus->getArg(0);
+        }
+        const auto* leftmost = dyn_cast<DeclRefExpr>(current->IgnoreImplicit());
+        if (!leftmost || leftmost->getDecl() != var || operands.empty()) return;
+        for (const Expr* operand : operands) {
+            if (!m_e.editable(operand->getSourceRange())) return;
+            // Appending one by one changes s before later operands are evaluated.
+            if (operands.size() > 1 && references_var(operand, var)) return;
+        }
+        std::string text = var->getName().str();
+        for (std::size_t i = 0; i < operands.size(); ++i) {
+            text = (i + 1 < operands.size() ? "(" : "") + text + " += " + m_e.text(operands[i]->getSourceRange()) +
+                   (i + 1 < operands.size() ? ")" : "");
+        }
+        m_e.emit("string-concat-assign", assign->getBeginLoc(),
+                 var->getName().str() + " = " + var->getName().str() + " + ... copies the string; append in place",
+                 {m_e.replace(assign->getSourceRange(), text)});
+    }
+};
+
+class PowSquare : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return callExpr(callee(functionDecl(hasAnyName("::pow", "::std::pow"))), argumentCountIs(2),
+                        hasArgument(1, ignoringParenImpCasts(anyOf(integerLiteral(equals(2)), floatLiteral(equals(2.0))))))
+            .bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
+        const Expr* base = call->getArg(0);
+        if (!m_e.editable(call->getSourceRange()) || base->HasSideEffects(m_e.context())) return;
+        const std::string type = call->getType().getCanonicalType().getAsString();
+        if (type != "double" && type != "float" && type != "long double") return;
+        const std::string x = "static_cast<" + type + ">(" + m_e.text(base->getSourceRange()) + ")";
+        m_e.emit("pow-square", call->getBeginLoc(), "pow(x, 2) is x * x", {m_e.replace(call->getSourceRange(), "(" + x + " * " + x + ")")});
+    }
+};
+
+class SubstrCompare : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxOperatorCallExpr(
+                   hasAnyOverloadedOperatorName("==", "!="),
+                   hasArgument(0, ignoringImplicit(cxxMemberCallExpr(callee(cxxMethodDecl(hasName("substr"), ofClass(hasName("::std::basic_string")))),
+                                                                     argumentCountIs(2))
+                                                       .bind("sub"))),
+                   hasArgument(1, expr().bind("rhs")))
+            .bind("cmp");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* cmp = r.Nodes.getNodeAs<CXXOperatorCallExpr>("cmp");
+        const auto* sub = r.Nodes.getNodeAs<CXXMemberCallExpr>("sub");
+        const auto* rhs = r.Nodes.getNodeAs<Expr>("rhs");
+        const Expr* object = sub->getImplicitObjectArgument();
+        if (!object || !m_e.editable(cmp->getSourceRange()) || object->HasSideEffects(m_e.context())) return;
+        // The rhs must be a string or a C string (not a char or a string_view of other semantics).
+        const QualType rt = rhs->IgnoreImplicit()->getType();
+        const bool c_string = rt->isPointerType() || rt->isArrayType();
+        if (!c_string && match(qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasName("::std::basic_string")))))), rt, m_e.context()).empty())
+            return;
+        const std::string op = cmp->getOperator() == OO_EqualEqual ? "==" : "!=";
+        const std::string text = "(" + m_e.text(object->getSourceRange()) + ".compare(" + m_e.text(sub->getArg(0)->getSourceRange()) +
+                                 ", " + m_e.text(sub->getArg(1)->getSourceRange()) + ", " + m_e.text(rhs->getSourceRange()) + ") " + op + " 0)";
+        m_e.emit("substr-compare", cmp->getBeginLoc(), "substr builds a temporary string to compare; compare in place",
+                 {m_e.replace(cmp->getSourceRange(), text)});
+    }
+};
+
+class InvariantCallInCondition : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return forStmt(hasCondition(hasDescendant(callExpr(callee(functionDecl(hasAnyName(
+                                                               "::strlen", "::std::strlen", "::sqrt", "::std::sqrt", "::sqrtl",
+                                                               "::cbrt", "::std::cbrt", "::log", "::std::log", "::log2", "::std::log2"))))
+                                                      .bind("call"))))
+            .bind("loop");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* loop = r.Nodes.getNodeAs<ForStmt>("loop");
+        const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
+        if (!m_e.editable(loop->getSourceRange()) || !m_e.compound_parent(*loop)) return;
+        std::vector<const VarDecl*> vars;
+        bool only_locals = true;
+        for (const Expr* arg : call->arguments()) {
+            if (arg->HasSideEffects(m_e.context())) return;
+            collect_vars(arg, vars, only_locals);
+        }
+        if (!only_locals) return;
+        const bool is_strlen = call->getDirectCallee()->getName() == "strlen";
+        for (const Stmt* part : {static_cast<const Stmt*>(loop->getBody()), static_cast<const Stmt*>(loop->getInc()),
+                                 static_cast<const Stmt*>(loop->getCond())}) {
+            if (!part) continue;
+            ExprMutationAnalyzer analyzer(*part, m_e.context());
+            for (const VarDecl* var : vars) {
+                if (analyzer.isMutated(var)) return;
+                if (is_strlen && var->getType()->isPointerType() && analyzer.isPointeeMutated(var)) return;
+            }
+        }
+        const unsigned line = m_e.sm().getSpellingLineNumber(loop->getBeginLoc());
+        const std::string name = "optiloop_hoisted_" + std::to_string(line);
+        const std::string decl = "const auto " + name + " = " + m_e.text(call->getSourceRange()) + ";\n" + m_e.indent_of(loop->getBeginLoc());
+        m_e.emit("invariant-call-in-condition", call->getBeginLoc(),
+                 m_e.text(call->getSourceRange()) + " does not change in the loop but is recomputed every iteration; hoist it",
+                 {m_e.insert_before(loop->getBeginLoc(), decl), m_e.replace(call->getSourceRange(), name)});
+    }
+};
+
+class VectorReserve : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return forStmt(hasLoopInit(declStmt(hasSingleDecl(varDecl(hasType(isInteger()), hasInitializer(ignoringParenImpCasts(integerLiteral(equals(0)))))
+                                                              .bind("i")))),
+                       hasCondition(binaryOperator(hasOperatorName("<"), hasLHS(ignoringParenImpCasts(declRefExpr(to(varDecl(equalsBoundNode("i")))))),
+                                                   hasRHS(expr(hasType(isInteger())).bind("n")))),
+                       hasIncrement(unaryOperator(hasOperatorName("++"), hasUnaryOperand(declRefExpr(to(varDecl(equalsBoundNode("i"))))))),
+                       hasBody(compoundStmt().bind("body")))
+            .bind("loop");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* loop = r.Nodes.getNodeAs<ForStmt>("loop");
+        const auto* body = r.Nodes.getNodeAs<CompoundStmt>("body");
+        const auto* n = r.Nodes.getNodeAs<Expr>("n");
+        const auto* i = r.Nodes.getNodeAs<VarDecl>("i");
+        if (!m_e.editable(loop->getSourceRange()) || !m_e.compound_parent(*loop) || contains_jump(body)) return;
+        if (n->HasSideEffects(m_e.context())) return;
+        std::vector<const VarDecl*> n_vars;
+        bool only_locals = true;
+        collect_vars(n, n_vars, only_locals);
+        if (!only_locals) return;
+        ExprMutationAnalyzer analyzer(*body, m_e.context());
+        if (analyzer.isMutated(i)) return;
+        for (const VarDecl* v : n_vars)
+            if (analyzer.isMutated(v)) return;
+        // Exactly one unconditional push_back on a vector declared before the loop.
+        const VarDecl* target = nullptr;
+        int pushes = 0;
+        for (const Stmt* s : body->body()) {
+            const Expr* e = dyn_cast<Expr>(s);
+            if (!e) continue;
+            const auto* call = dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit());
+            if (!call || !call->getMethodDecl()) continue;
+            const std::string method = call->getMethodDecl()->getName().str();
+            if (method != "push_back" && method != "emplace_back") continue;
+            const auto* ref = dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument()->IgnoreImplicit());
+            const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+            if (!var || !var->hasLocalStorage()) return;
+            if (match(qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasName("::std::vector")))))), var->getType(), m_e.context()).empty())
+                return;
+            target = var;
+            ++pushes;
+        }
+        if (pushes != 1 || !target || references_var(n, target)) return;
+        if (!m_e.sm().isBeforeInTranslationUnit(target->getLocation(), loop->getBeginLoc())) return;
+        // Any other push onto the same vector inside nested statements makes the count unknown.
+        int uses = 0;
+        std::function<void(const Stmt*)> count = [&](const Stmt* s) {
+            if (!s) return;
+            if (const auto* ref = dyn_cast<DeclRefExpr>(s); ref && ref->getDecl() == target) ++uses;
+            for (const Stmt* c : s->children()) count(c);
+        };
+        count(body);
+        if (uses != 1) return;
+        const std::string v = target->getName().str(), bound = m_e.text(n->getSourceRange());
+        const std::string text = "if ((" + bound + ") > 0) " + v + ".reserve(" + v + ".size() + static_cast<std::size_t>(" + bound + "));\n" +
+                                 m_e.indent_of(loop->getBeginLoc());
+        m_e.emit("vector-reserve", loop->getBeginLoc(), "'" + v + "' grows by push_back " + bound + " times; reserve it first",
+                 {m_e.insert_before(loop->getBeginLoc(), text)});
+    }
+};
+
+class ContainerInLoop : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return varDecl(hasLocalStorage(), hasType(heavy_type()),
+                       hasParent(declStmt(hasParent(compoundStmt(hasParent(stmt(anyOf(forStmt(), whileStmt(), doStmt(), cxxForRangeStmt())).bind("loop")))
+                                                        .bind("body")))
+                                     .bind("decl")))
+            .bind("var");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
+        const auto* decl = r.Nodes.getNodeAs<DeclStmt>("decl");
+        const auto* loop = r.Nodes.getNodeAs<Stmt>("loop");
+        const auto* body = r.Nodes.getNodeAs<CompoundStmt>("body");
+        if (!decl->isSingleDecl() || !m_e.editable(loop->getSourceRange()) || !m_e.compound_parent(*loop)) return;
+        // The loop's body must be this compound statement (not the init of a nested one).
+        bool is_body = false;
+        if (const auto* f = dyn_cast<ForStmt>(loop)) is_body = f->getBody() == body;
+        if (const auto* w = dyn_cast<WhileStmt>(loop)) is_body = w->getBody() == body;
+        if (const auto* d = dyn_cast<DoStmt>(loop)) is_body = d->getBody() == body;
+        if (const auto* rf = dyn_cast<CXXForRangeStmt>(loop)) is_body = rf->getBody() == body;
+        if (!is_body) return;
+        const auto* construct = dyn_cast_or_null<CXXConstructExpr>(var->getInit());
+        if (!construct || construct->getNumArgs() != 0) return;  // only default-constructed containers
+        // The name must be free in the function, and the container must not escape.
+        const FunctionDecl* fn = enclosing_function(m_e.context(), *loop);
+        if (!fn || !fn->getBody()) return;
+        const std::string name = var->getName().str();
+        auto same_name = match(functionDecl(equalsNode(fn), forEachDescendant(namedDecl(hasName(name)).bind("d"))), m_e.context());
+        if (same_name.size() != 1) return;
+        // No lambda that could capture it, no address taken, and passed on only by value or const&.
+        if (!match(functionDecl(equalsNode(fn), hasDescendant(lambdaExpr())), m_e.context()).empty()) return;
+        const auto ref_to_var = declRefExpr(to(varDecl(equalsNode(var))));
+        if (!match(functionDecl(equalsNode(fn), hasDescendant(unaryOperator(hasOperatorName("&"), hasUnaryOperand(ref_to_var)))),
+                   m_e.context()).empty())
+            return;
+        for (const auto& a : match(functionDecl(equalsNode(fn), forEachDescendant(callExpr(forEachArgumentWithParam(ref_to_var, parmVarDecl().bind("p"))))),
+                                   m_e.context())) {
+            const QualType t = a.getNodeAs<ParmVarDecl>("p")->getType();
+            if (t->isPointerType() || (t->isReferenceType() && !t->getPointeeType().isConstQualified())) return;
+        }
+        const std::string decl_text = m_e.text(decl->getSourceRange());
+        m_e.emit("container-in-loop", var->getLocation(),
+                 "'" + name + "' is created and destroyed on every iteration; create it once and clear it",
+                 {m_e.insert_before(loop->getBeginLoc(), decl_text + "\n" + m_e.indent_of(loop->getBeginLoc())),
+                  m_e.replace(decl->getSourceRange(), name + ".clear();")});
+    }
+};
+
+class MapToUnordered : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        const auto string_type = hasCanonicalType(recordType(hasDeclaration(namedDecl(hasName("::std::basic_string")))));
+        const auto ordered_map = classTemplateSpecializationDecl(
+            hasName("::std::map"), hasTemplateArgument(0, refersToType(anyOf(isInteger(), string_type))),
+            hasTemplateArgument(2, refersToType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasName("::std::less"))))))));
+        return varDecl(unless(parmVarDecl()), hasType(hasCanonicalType(recordType(hasDeclaration(ordered_map)))))
+            .bind("var");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
+        if (!m_e.editable(var->getLocation()) || !var->getTypeSourceInfo()) return;
+        // The type as written must be std::map<...> (not auto or a typedef).
+        TypeLoc tl = var->getTypeSourceInfo()->getTypeLoc();
+        if (auto elaborated = tl.getAs<ElaboratedTypeLoc>()) tl = elaborated.getNamedTypeLoc();
+        auto spec = tl.getAs<TemplateSpecializationTypeLoc>();
+        if (!spec || !m_e.editable(spec.getTemplateNameLoc()) || m_e.text(spec.getTemplateNameLoc()) != "map") return;
+        // Every use must be one that does not depend on the order of the keys.
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), m_e.context())) {
+            if (!order_free_use(*found.getNodeAs<DeclRefExpr>("ref"))) return;
+        }
+        std::vector<core::Replacement> fix = {m_e.replace(spec.getTemplateNameLoc(), "unordered_map")};
+        const StringRef file = m_e.file_text(var->getLocation());
+        if (!file.contains("<unordered_map>") && !file.contains("<bits/stdc++.h>")) {
+            core::Replacement include = m_e.insert_before(var->getLocation(), "#include <unordered_map>\n");
+            include.offset = 0;
+            fix.insert(fix.begin(), include);
+        }
+        m_e.emit("map-to-unordered", var->getLocation(),
+                 "'" + var->getName().str() + "' is only looked up, never iterated in order; a hash map serves", std::move(fix));
+    }
+
+private:
+    const Stmt* parent_stmt(const Stmt& s) {
+        auto parents = m_e.context().getParents(s);
+        return parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+    }
+    const Stmt* parent_ignoring_implicit(const Stmt& s) {
+        const Stmt* p = parent_stmt(s);
+        while (p && (isa<ImplicitCastExpr>(p) || isa<MaterializeTemporaryExpr>(p) || isa<CXXBindTemporaryExpr>(p) ||
+                     isa<ExprWithCleanups>(p) || isa<CXXConstructExpr>(p) || isa<ParenExpr>(p)))
+            p = parent_stmt(*p);
+        return p;
+    }
+    bool is_iterator_comparison(const Stmt* p) {
+        if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(p))
+            return op->getOperator() == OO_EqualEqual || op->getOperator() == OO_ExclaimEqual;
+        if (const auto* op = dyn_cast_or_null<BinaryOperator>(p)) return op->isEqualityOp();
+        return false;
+    }
+    bool order_free_use(const DeclRefExpr& ref) {
+        const Stmt* p = parent_ignoring_implicit(ref);
+        if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(p))
+            return op->getOperator() == OO_Subscript && op->getArg(0)->IgnoreImplicit() == &ref;
+        const auto* member = dyn_cast_or_null<MemberExpr>(p);
+        if (!member) return false;
+        const std::string name = member->getMemberDecl()->getName().str();
+        const Stmt* call = parent_stmt(*member);
+        if (!call || !isa<CXXMemberCallExpr>(call)) return false;
+        const Stmt* use = parent_ignoring_implicit(*call);
+        static const std::set<std::string> k_plain = {"count", "size", "empty", "clear", "at", "contains"};
+        if (k_plain.count(name)) return true;
+        if (name == "find" || name == "end") {
+            if (is_iterator_comparison(use)) return true;
+            // m.find(k)->second
+            if (const auto* arrow = dyn_cast_or_null<CXXOperatorCallExpr>(use); arrow && arrow->getOperator() == OO_Arrow) return true;
+            return false;
+        }
+        if (name == "erase") {
+            const auto* c = cast<CXXMemberCallExpr>(call);
+            return c->getNumArgs() == 1 && !isa<CXXMemberCallExpr>(c->getArg(0)->IgnoreImplicit()) &&
+                   (c->getArg(0)->getType()->isIntegerType() ||
+                    !match(qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasName("::std::basic_string")))))), c->getArg(0)->getType(), m_e.context()).empty());
+        }
+        if (name == "insert" || name == "emplace" || name == "try_emplace") {
+            // The result unused, or only its .second (whether it was inserted).
+            if (!use || isa<CompoundStmt>(use)) return true;
+            if (const auto* m = dyn_cast<MemberExpr>(use)) return m->getMemberDecl()->getName() == "second";
+            return false;
+        }
+        return false;
+    }
+};
+
+std::set<const FunctionDecl*> functions_whose_address_is_taken(ASTContext& ctx) {
+    std::set<const FunctionDecl*> out;
+    for (const auto& found : match(findAll(declRefExpr(to(functionDecl().bind("f")), unless(hasParent(implicitCastExpr(hasParent(callExpr())))),
+                                                       unless(hasParent(callExpr())))
+                                               .bind("ref")),
+                                   ctx)) {
+        out.insert(found.getNodeAs<FunctionDecl>("f")->getCanonicalDecl());
+    }
+    return out;
+}
+
+}  // namespace
+
+void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptions& options, std::vector<Finding>& out) {
+    Emitter emitter(context, sources, options, out);
+    const UnitFacts facts = gather_facts(context);
+    iostream_sync(emitter, facts);
+
+    EndlInLoop endl(emitter, facts);
+    ByValueParam by_value(emitter, facts, functions_whose_address_is_taken(context));
+    RangeForCopy range_for(emitter, facts);
+    StringConcatAssign concat(emitter, facts);
+    PowSquare pow_square(emitter, facts);
+    SubstrCompare substr(emitter, facts);
+    InvariantCallInCondition invariant(emitter, facts);
+    VectorReserve reserve(emitter, facts);
+    ContainerInLoop container(emitter, facts);
+    MapToUnordered map(emitter, facts);
+
+    MatchFinder finder;
+    auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
+        if (emitter.enabled(id)) finder.addMatcher(traverse(TK_IgnoreUnlessSpelledInSource, matcher), rule);
+    };
+    add("endl-in-loop", EndlInLoop::matcher(), &endl);
+    add("by-value-param", ByValueParam::matcher(), &by_value);
+    add("range-for-copy", RangeForCopy::matcher(), &range_for);
+    add("string-concat-assign", StringConcatAssign::matcher(), &concat);
+    add("pow-square", PowSquare::matcher(), &pow_square);
+    add("substr-compare", SubstrCompare::matcher(), &substr);
+    add("invariant-call-in-condition", InvariantCallInCondition::matcher(), &invariant);
+    add("vector-reserve", VectorReserve::matcher(), &reserve);
+    add("container-in-loop", ContainerInLoop::matcher(), &container);
+    add("map-to-unordered", MapToUnordered::matcher(), &map);
+    finder.matchAST(context);
+}
+
+}  // namespace optiloop::analyzer

@@ -1,0 +1,122 @@
+// `optiloop analyze FILE...`: functions with their lines, loops with nesting depth, calls, and
+// what the rules find (with the fix each would make).
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+
+#include "commands.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+Action setup_analyze(CLI::App& app) {
+    struct Args {
+        std::vector<std::string> files;
+        std::vector<std::string> flags;
+        std::vector<std::string> rules;
+        bool json = false;
+        bool list_rules = false;
+    };
+    auto a = std::make_shared<Args>();
+    app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found)");
+    app.add_option("--flags", a->flags, "Compile flags (default -std=c++17)")->delimiter(' ');
+    app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',');
+    app.add_flag("--json", a->json, "Print JSON");
+    app.add_flag("--list-rules", a->list_rules, "List the rule catalogue");
+    return [a](Streams& s) {
+        if (a->list_rules) {
+            for (const auto& r : analyzer::rule_catalogue())
+                s.out << std::left << std::setw(30) << r.id << std::setw(17) << r.category << r.rationale << "\n";
+            return 0;
+        }
+        if (a->files.empty()) {
+            s.err << "optiloop analyze: give one or more source files (or --list-rules)\n";
+            return 2;
+        }
+        for (const auto& rule : a->rules) {
+            const auto& catalogue = analyzer::rule_catalogue();
+            if (std::none_of(catalogue.begin(), catalogue.end(), [&](const auto& r) { return rule == r.id; })) {
+                s.err << "optiloop analyze: --rules: unknown rule '" << rule << "' (see --list-rules)\n";
+                return 2;
+            }
+        }
+        std::vector<core::SourceFile> sources;
+        for (const auto& file : a->files) {
+            std::ifstream in(file, std::ios::binary);
+            if (!in) {
+                s.err << "optiloop analyze: " << file << ": cannot be read\n";
+                return 2;
+            }
+            std::ostringstream text;
+            text << in.rdbuf();
+            if (!datasets::is_utf8(text.str())) {
+                s.err << "optiloop analyze: " << file << ": not valid UTF-8\n";
+                return 2;
+            }
+            sources.push_back({fs::path(file).filename().string(), text.str()});
+            // Headers beside the file, so its quoted includes resolve.
+            std::error_code ec;
+            for (const auto& e : fs::directory_iterator(fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path(), ec)) {
+                const auto ext = e.path().extension().string();
+                if ((ext == ".h" || ext == ".hpp" || ext == ".hh") && e.is_regular_file()) {
+                    std::ifstream h(e.path(), std::ios::binary);
+                    std::ostringstream ht;
+                    ht << h.rdbuf();
+                    const std::string name = e.path().filename().string();
+                    if (std::none_of(sources.begin(), sources.end(), [&](const auto& f) { return f.path == name; }))
+                        sources.push_back({name, ht.str()});
+                }
+            }
+        }
+        analyzer::AnalyzeOptions options;
+        if (!a->flags.empty()) options.flags = a->flags;
+        options.rules = a->rules;
+        auto result = analyzer::analyze(sources, options);
+        if (!result) {
+            s.err << "optiloop analyze: " << result.error().message << "\n";
+            return static_cast<int>(result.error().exit_code());
+        }
+        if (a->json) {
+            nlohmann::json j = {{"functions", nlohmann::json::array()}, {"findings", nlohmann::json::array()}};
+            for (const auto& f : result->functions) {
+                nlohmann::json loops = nlohmann::json::array();
+                for (const auto& l : f.loops) loops.push_back({{"line", l.line}, {"depth", l.depth}, {"kind", l.kind}});
+                j["functions"].push_back({{"name", f.name}, {"file", f.file}, {"begin_line", f.begin_line}, {"end_line", f.end_line},
+                                          {"loops", loops}, {"calls", f.calls}});
+            }
+            for (const auto& f : result->findings) {
+                nlohmann::json fix = nlohmann::json::array();
+                for (const auto& r : f.fix) fix.push_back({{"path", r.path}, {"offset", r.offset}, {"length", r.length}, {"text", r.text}});
+                j["findings"].push_back({{"rule", f.rule}, {"file", f.file}, {"line", f.line}, {"column", f.column}, {"message", f.message}, {"fix", fix}});
+            }
+            s.out << j.dump(2) << "\n";
+            return 0;
+        }
+        for (const auto& f : result->functions) {
+            s.out << f.file << ":" << f.begin_line << "-" << f.end_line << "  " << f.name;
+            if (!f.loops.empty()) {
+                unsigned deepest = 0;
+                for (const auto& l : f.loops) deepest = std::max(deepest, l.depth);
+                s.out << "  (" << f.loops.size() << " loops, nesting " << deepest << ")";
+            }
+            if (!f.calls.empty()) {
+                s.out << "  calls";
+                for (const auto& c : f.calls) s.out << " " << c;
+            }
+            s.out << "\n";
+            for (const auto& l : f.loops) s.out << "    " << std::string(2 * (l.depth - 1), ' ') << l.kind << " at line " << l.line << "\n";
+        }
+        s.out << result->findings.size() << " findings\n";
+        for (const auto& f : result->findings) s.out << f.file << ":" << f.line << ":" << f.column << ": [" << f.rule << "] " << f.message << "\n";
+        return 0;
+    };
+}
+
+}  // namespace optiloop::cli

@@ -1,0 +1,248 @@
+// `optiloop optimize TARGET`: propose, verify and rank faster versions of a task folder or of a
+// source file with --tests; print the table, write --out, and --apply the best when significant.
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <optiloop/analyzer/rules_proposer.hpp>
+#include <optiloop/core/json.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+#include <optiloop/llm/replay.hpp>
+#include <optiloop/optimizer/optimizer.hpp>
+
+#include "commands.hpp"
+#include "format.hpp"
+#include "target.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct OptimizeArgs {
+    TargetArgs target;
+    std::string provider;
+    std::string model;
+    int samples = 4;
+    int rounds = 3;
+    std::string counter = "auto";
+    int jobs = 0;
+    int repeat = 3;
+    bool json = false;
+    std::string out;
+    bool apply = false;
+};
+
+// A unified diff of one file, from the host's diff (a trusted tool on our own text).
+std::string unified_diff(const std::string& path, const std::string& before, const std::string& after) {
+    char dir_template[] = "/tmp/optiloop-diff-XXXXXX";
+    const char* dir = ::mkdtemp(dir_template);
+    if (!dir) return "";
+    const std::string a = std::string(dir) + "/a", b = std::string(dir) + "/b";
+    std::ofstream(a, std::ios::binary) << before;
+    std::ofstream(b, std::ios::binary) << after;
+    const std::string command = "diff -u --label 'a/" + path + "' --label 'b/" + path + "' " + a + " " + b;
+    std::string text;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        std::array<char, 4096> buffer{};
+        while (std::fgets(buffer.data(), buffer.size(), pipe)) text += buffer.data();
+        ::pclose(pipe);
+    }
+    fs::remove_all(dir);
+    return text;
+}
+
+std::string patch_of(const std::vector<core::SourceFile>& before, const std::vector<core::SourceFile>& after) {
+    std::string patch;
+    for (const auto& file : after) {
+        std::string old;
+        for (const auto& b : before)
+            if (b.path == file.path) old = b.content;
+        if (old != file.content) patch += unified_diff(file.path, old, file.content);
+    }
+    return patch;
+}
+
+std::string what_changed(const core::Edit& edit) {
+    std::string summary;
+    std::istringstream lines(edit.explanation);
+    std::string line;
+    std::vector<std::string> rules;
+    while (std::getline(lines, line)) {
+        const std::string rule = line.substr(0, line.find(' '));
+        if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+    }
+    if (edit.proposer != "rules") return edit.proposer + ": " + edit.explanation.substr(0, edit.explanation.find('\n'));
+    for (const auto& r : rules) summary += (summary.empty() ? "" : " + ") + r;
+    return summary;
+}
+
+nlohmann::json candidate_json(const optimizer::CandidateResult& c) {
+    nlohmann::json j = {{"id", c.candidate.id}, {"parent", c.candidate.parent}, {"round", c.round},
+                        {"edit", core::to_json(c.candidate.edit)}, {"change_size", c.change_size}};
+    if (c.measurement) j["measurement"] = core::to_json(*c.measurement);
+    if (!c.note.empty()) j["note"] = c.note;
+    j["speedup"] = c.speedup ? nlohmann::json(*c.speedup) : nlohmann::json();
+    j["wall_speedup"] = c.wall_speedup ? nlohmann::json(*c.wall_speedup) : nlohmann::json();
+    return j;
+}
+
+bool write_file(const fs::path& path, const std::string& text) {
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        out << text;
+        if (!out) return false;
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    return !ec;
+}
+
+}  // namespace
+
+Action setup_optimize(CLI::App& app) {
+    auto a = std::make_shared<OptimizeArgs>();
+    add_target_options(app, a->target);
+    app.add_option("--provider", a->provider, "Who proposes edits: rules (offline, the default), replay, openai, anthropic")
+        ->check(CLI::IsMember({"rules", "replay", "openai", "anthropic"}));
+    app.add_option("--model", a->model, "Model name for an LLM provider");
+    app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
+    app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
+    app.add_option("--counter", a->counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
+        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
+    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (default: cores)")->check(CLI::NonNegativeNumber);
+    app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
+    app.add_flag("--json", a->json, "Print the result as JSON");
+    app.add_option("--out", a->out, "Write best.cpp, best.patch, candidates.jsonl and result.json here");
+    app.add_flag("--apply", a->apply, "Write the best version over the source file (keeping FILE.orig) when the speedup is significant");
+    return [a](Streams& s) {
+        auto task = load_target(a->target);
+        if (!task) {
+            s.err << "optiloop optimize: " << task.error().message << "\n";
+            return static_cast<int>(task.error().exit_code());
+        }
+        std::string provider = a->provider;
+        if (provider.empty()) {
+            provider = "rules";
+            s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
+        }
+        std::unique_ptr<core::Proposer> proposer;
+        if (provider == "rules") proposer = std::make_unique<analyzer::RulesProposer>();
+        else if (provider == "replay") proposer = std::make_unique<llm::ReplayProposer>();
+        else {
+            s.err << "optiloop optimize: --provider " << provider << " is not built yet (tracked in issue #6); use rules or replay\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
+        if (a->apply && a->target.is_task_folder()) {
+            s.err << "optiloop optimize: --apply works on a source file target; for a task folder use --out DIR\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
+
+        optimizer::Options options;
+        options.samples = a->samples;
+        options.rounds = a->rounds;
+        if (a->counter != "auto") options.measure.counter = core::counter_from_string(a->counter);
+        options.measure.jobs = a->jobs;
+        options.measure.repeats = a->repeat;
+        auto result = optimizer::optimize(*task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });
+        if (!result) {
+            s.err << "optiloop optimize: " << result.error().message << "\n";
+            return static_cast<int>(result.error().exit_code());
+        }
+        const auto& r = *result;
+        const std::vector<core::SourceFile>& best_sources = r.best ? r.candidates[*r.best].candidate.sources : task->baseline;
+        const std::string patch = r.best ? patch_of(task->baseline, best_sources) : "";
+
+        nlohmann::json summary = {{"task", task->id},
+                                  {"provider", provider},
+                                  {"counter", core::to_string(r.baseline.counter)},
+                                  {"baseline", core::to_json(r.baseline)},
+                                  {"rounds", r.rounds_run},
+                                  {"stop_reason", r.stop_reason},
+                                  {"best", r.best ? nlohmann::json(r.candidates[*r.best].candidate.id) : nlohmann::json()},
+                                  {"speedup", r.best && r.candidates[*r.best].speedup ? nlohmann::json(*r.candidates[*r.best].speedup) : nlohmann::json()},
+                                  {"wall_speedup", r.best && r.candidates[*r.best].wall_speedup ? nlohmann::json(*r.candidates[*r.best].wall_speedup) : nlohmann::json()},
+                                  {"patch", patch}};
+        nlohmann::json candidates = nlohmann::json::array();
+        for (const auto& c : r.candidates) candidates.push_back(candidate_json(c));
+
+        if (!a->out.empty()) {
+            std::error_code ec;
+            fs::create_directories(a->out, ec);
+            bool ok = !ec;
+            if (best_sources.size() == 1) ok = ok && write_file(fs::path(a->out) / "best.cpp", best_sources[0].content);
+            for (const auto& f : best_sources)
+                if (best_sources.size() > 1) {
+                    fs::create_directories((fs::path(a->out) / "best" / f.path).parent_path(), ec);
+                    ok = ok && write_file(fs::path(a->out) / "best" / f.path, f.content);
+                }
+            ok = ok && write_file(fs::path(a->out) / "best.patch", patch);
+            std::string lines;
+            for (const auto& c : candidates) lines += c.dump() + "\n";
+            ok = ok && write_file(fs::path(a->out) / "candidates.jsonl", lines);
+            nlohmann::json full = summary;
+            full["candidates"] = candidates;
+            ok = ok && write_file(fs::path(a->out) / "result.json", full.dump(2) + "\n");
+            if (!ok) {
+                s.err << "optiloop optimize: --out " << a->out << ": cannot write there\n";
+                return static_cast<int>(core::ExitCode::usage);
+            }
+        }
+
+        if (a->json) {
+            summary["candidates"] = candidates;
+            s.out << summary.dump(2) << "\n";
+        } else {
+            s.out << "task " << task->id << ": baseline " << (r.baseline.total_cost ? format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")" : format_seconds(r.baseline.wall_seconds))
+                  << ", " << task->tests.size() + task->stress.size() << " tests\n";
+            s.out << std::left << std::setw(6) << "cand" << std::setw(7) << "round" << std::setw(10) << "verdict" << std::right << std::setw(16) << "cost" << std::setw(10)
+                  << "speedup" << std::setw(12) << "wall ratio" << "  " << std::left << "what changed\n";
+            for (const auto& c : r.candidates) {
+                const std::string verdict = c.measurement ? std::string(core::to_string(c.measurement->verdict)) : "skipped";
+                const std::string cost = c.measurement && c.measurement->total_cost ? format_count(*c.measurement->total_cost)
+                                         : c.measurement && c.measurement->verdict == core::Verdict::ok ? format_seconds(c.measurement->wall_seconds) : "-";
+                s.out << std::left << std::setw(6) << c.candidate.id << std::setw(7) << c.round << std::setw(10) << verdict << std::right << std::setw(16) << cost
+                      << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-") << std::setw(12) << (c.wall_speedup ? format_ratio(*c.wall_speedup) : "-") << "  "
+                      << what_changed(c.candidate.edit) << (c.note.empty() ? "" : " (" + c.note + ")") << (r.best && &c == &r.candidates[*r.best] ? "  <- best" : "") << "\n";
+            }
+            if (r.best) {
+                const auto& b = r.candidates[*r.best];
+                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? format_ratio(*b.speedup) : "?") << " fewer instructions than the baseline"
+                      << (b.wall_speedup ? ", wall time " + format_ratio(*b.wall_speedup) : "") << "; correct on all " << task->tests.size() + task->stress.size()
+                      << " tests\n";
+                if (runner::ratios_disagree(r.baseline, *b.measurement))
+                    s.out << "note: the instruction ratio and the wall-time ratio disagree by more than their noise\n";
+                s.out << patch;
+            } else {
+                s.out << "\nno verified speedup found";
+                if (!r.candidates.empty()) s.out << " among " << r.candidates.size() << " candidates";
+                s.out << "\n";
+            }
+            s.out << "stopped: " << r.stop_reason << "\n";
+        }
+
+        if (a->apply && r.best) {
+            const fs::path source(a->target.target);
+            std::error_code ec;
+            fs::copy_file(source, source.string() + ".orig", fs::copy_options::overwrite_existing, ec);
+            if (ec || !write_file(source, best_sources[0].content)) {
+                s.err << "optiloop optimize: --apply: cannot write " << source.string() << "\n";
+                return static_cast<int>(core::ExitCode::usage);
+            }
+            s.err << "applied to " << source.string() << " (the original is " << source.string() << ".orig)\n";
+        }
+        return 0;
+    };
+}
+
+}  // namespace optiloop::cli

@@ -1,0 +1,66 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <optiloop/core/json.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+
+#include "target.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+bool TargetArgs::is_task_folder() const { return fs::is_directory(target); }
+
+void add_target_options(CLI::App& app, TargetArgs& a) {
+    app.add_option("target", a.target, "A task folder, or a C++ source file (with --tests)")->required();
+    app.add_option("--tests", a.tests, "Folder of NAME.in / NAME.out pairs (for a source file)");
+    app.add_option("--checker", a.checker, "Output checker for a source file: tokens, exact, float")->check(CLI::IsMember({"tokens", "exact", "float"}));
+    app.add_option("--flags", a.flags, "Compiler flags for a source file (default -std=c++17 -O3)")->delimiter(' ');
+    app.add_option("--time-limit", a.time_limit, "Seconds per test for a source file")->check(CLI::PositiveNumber);
+}
+
+core::Result<core::Task> load_target(const TargetArgs& a) {
+    const fs::path target(a.target);
+    if (fs::is_directory(target)) {
+        if (!a.tests.empty()) return core::fail(core::Error::input("--tests: only for a source file; a task folder has its own tests"));
+        return datasets::load_task(target);
+    }
+    if (!fs::exists(target)) return core::fail(core::Error::input(a.target + ": no such file or directory"));
+    if (a.tests.empty()) return core::fail(core::Error::input("--tests DIR is required when measuring a source file"));
+    std::ifstream in(target, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!datasets::is_utf8(text.str())) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
+    core::Task task;
+    task.id = target.stem().string();
+    task.baseline = {{target.filename().string(), text.str()}};
+    task.root = fs::absolute(target).parent_path();
+    task.limits.time_seconds = a.time_limit;
+    if (!a.flags.empty()) task.build.flags = a.flags;
+    nlohmann::json checker = {{"type", a.checker}};
+    auto parsed = core::task_from_json({{"id", "x"}, {"language", "cpp"}, {"kind", "stdio"}, {"checker", checker}});
+    if (!parsed) return core::fail(core::Error::input("--checker: " + parsed.error().message));
+    task.checker = parsed->checker;
+    // Tests: NAME.in with NAME.out in DIR.
+    std::vector<fs::path> inputs;
+    std::error_code ec;
+    if (!fs::is_directory(a.tests)) return core::fail(core::Error::input("--tests " + a.tests + ": not a directory"));
+    for (const auto& e : fs::directory_iterator(a.tests, ec))
+        if (e.path().extension() == ".in") inputs.push_back(e.path());
+    std::sort(inputs.begin(), inputs.end());
+    for (const auto& in_path : inputs) {
+        fs::path out = in_path;
+        out.replace_extension(".out");
+        if (!fs::exists(out)) return core::fail(core::Error::input(in_path.string() + ": test input without its expected output " + out.filename().string()));
+        task.tests.push_back({in_path.stem().string(), fs::absolute(in_path), fs::absolute(out)});
+    }
+    if (task.tests.empty()) return core::fail(core::Error::input("--tests " + a.tests + ": no NAME.in / NAME.out pairs"));
+    return task;
+}
+
+}  // namespace optiloop::cli

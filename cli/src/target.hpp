@@ -1,0 +1,27 @@
+// What optimize and measure work on: a task folder, or one source file with --tests DIR.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <optiloop/core/error.hpp>
+#include <optiloop/core/model.hpp>
+
+namespace optiloop::cli {
+
+struct TargetArgs {
+    std::string target;
+    std::string tests;
+    std::string checker = "tokens";
+    std::vector<std::string> flags;
+    double time_limit = 10;
+
+    [[nodiscard]] bool is_task_folder() const;
+};
+
+void add_target_options(CLI::App& app, TargetArgs& args);
+core::Result<core::Task> load_target(const TargetArgs& args);
+
+}  // namespace optiloop::cli

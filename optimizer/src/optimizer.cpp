@@ -1,0 +1,148 @@
+#include <set>
+#include <sstream>
+
+#include <optiloop/core/hash.hpp>
+#include <optiloop/llm/edit.hpp>
+#include <optiloop/optimizer/optimizer.hpp>
+
+namespace optiloop::optimizer {
+
+namespace {
+
+std::string sources_hash(const std::vector<core::SourceFile>& sources) {
+    core::Hasher h;
+    for (const auto& f : sources) h.add(f.path).add(f.content);
+    return h.hex();
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// What the proposer hears about a round: each candidate's fate, precisely enough to act on.
+std::string feedback_of(const std::vector<CandidateResult>& round) {
+    std::ostringstream out;
+    for (const auto& c : round) {
+        out << c.candidate.id << ": ";
+        if (!c.measurement) {
+            out << "not applied: " << c.note << "\n";
+            continue;
+        }
+        const auto& m = *c.measurement;
+        out << core::to_string(m.verdict);
+        if (m.verdict == core::Verdict::compile_error) out << "\n" << m.compile_output;
+        for (const auto& t : m.tests)
+            if (t.verdict != core::Verdict::ok) {
+                out << " on test " << t.name << ": " << t.detail;
+                break;
+            }
+        if (c.speedup) out << ", " << *c.speedup << "x fewer " << m.cost_unit << " than the baseline";
+        out << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace
+
+core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, const Options& options, const Log& log) {
+    auto say = [&](const std::string& line) {
+        if (log) log(line);
+    };
+    Result result;
+    say("measuring the baseline");
+    auto baseline = runner::measure(task, task.baseline, options.measure);
+    if (!baseline) return core::fail(baseline.error());
+    if (baseline->verdict != core::Verdict::ok) {
+        std::string why = baseline->compile_output;
+        for (const auto& t : baseline->tests)
+            if (t.verdict != core::Verdict::ok) {
+                why = "test " + t.name + ": " + std::string(core::to_string(t.verdict)) + " " + t.detail;
+                break;
+            }
+        return core::fail(core::Error::input("task " + task.id + ": the baseline itself fails (" + std::string(core::to_string(baseline->verdict)) +
+                                             "): " + first_line(why)));
+    }
+    result.baseline = *baseline;
+    const double base_cost = baseline->total_cost ? *baseline->total_cost : baseline->wall_seconds;
+    auto cost_of = [](const core::Measurement& m) { return m.total_cost ? *m.total_cost : m.wall_seconds; };
+    // Wall time is noisy: without a counter, a gain must clear twice the spread seen.
+    double min_gain = options.min_gain;
+    if (!baseline->total_cost)
+        for (const auto& t : baseline->tests) min_gain = std::max(min_gain, 2 * t.wall_cv);
+
+    std::vector<core::SourceFile> current = task.baseline;
+    double current_cost = base_cost;
+    std::string current_id = "baseline";
+    std::string feedback;
+    std::set<std::string> seen = {sources_hash(current)};
+    int counter = 0;
+
+    for (int round = 1; round <= options.rounds; ++round) {
+        result.rounds_run = round;
+        core::ProposalContext context{current, feedback, "", round, options.samples, options.seed + static_cast<unsigned>(round)};
+        auto edits = proposer.propose(task, context);
+        if (!edits) return core::fail(edits.error());
+        if (edits->empty()) {
+            result.stop_reason = "the " + proposer.name() + " proposer has nothing more to suggest";
+            break;
+        }
+        std::vector<CandidateResult> this_round;
+        for (const auto& edit : *edits) {
+            CandidateResult c;
+            c.round = round;
+            c.candidate.id = "c" + std::to_string(++counter);
+            c.candidate.parent = current_id;
+            c.candidate.edit = edit;
+            auto applied = llm::apply_edit(current, edit);
+            if (!applied) {
+                c.note = applied.error().message;
+                this_round.push_back(std::move(c));
+                continue;
+            }
+            c.candidate.sources = *applied;
+            c.change_size = llm::change_size(task.baseline, *applied);
+            if (!seen.insert(sources_hash(*applied)).second) {
+                c.note = "identical to an earlier candidate";
+                this_round.push_back(std::move(c));
+                continue;
+            }
+            say("round " + std::to_string(round) + ": evaluating " + c.candidate.id + " (" + first_line(edit.explanation) + ")");
+            auto m = runner::measure(task, *applied, options.measure);
+            if (!m) return core::fail(m.error());
+            c.measurement = *m;
+            c.speedup = runner::speedup(*baseline, *m);
+            if (!baseline->total_cost && m->verdict == core::Verdict::ok) c.speedup = runner::wall_speedup(*baseline, *m);
+            c.wall_speedup = runner::wall_speedup(*baseline, *m);
+            this_round.push_back(std::move(c));
+        }
+        // The best correct candidate of the round, by cost, then by smaller change.
+        std::optional<std::size_t> best;
+        for (std::size_t i = 0; i < this_round.size(); ++i) {
+            const auto& c = this_round[i];
+            if (!c.measurement || c.measurement->verdict != core::Verdict::ok) continue;
+            if (!best) {
+                best = i;
+                continue;
+            }
+            const double a = cost_of(*c.measurement), b = cost_of(*this_round[*best].measurement);
+            if (a < b * (1 - 1e-9) || (a <= b * (1 + 1e-9) && c.change_size < this_round[*best].change_size)) best = i;
+        }
+        feedback = feedback_of(this_round);
+        const std::size_t offset = result.candidates.size();
+        for (auto& c : this_round) result.candidates.push_back(std::move(c));
+        if (best && cost_of(*result.candidates[offset + *best].measurement) < current_cost * (1 - min_gain)) {
+            const auto& winner = result.candidates[offset + *best];
+            current = winner.candidate.sources;
+            current_cost = cost_of(*winner.measurement);
+            current_id = winner.candidate.id;
+            result.best = offset + *best;
+            say("round " + std::to_string(round) + ": " + current_id + " is the new best");
+            if (round == options.rounds) result.stop_reason = "reached --rounds " + std::to_string(options.rounds);
+            continue;
+        }
+        result.stop_reason = "no candidate of round " + std::to_string(round) + " beat the current best by more than " +
+                             std::to_string(static_cast<int>(min_gain * 1000) / 10.0).substr(0, 4) + "%";
+        break;
+    }
+    return result;
+}
+
+}  // namespace optiloop::optimizer

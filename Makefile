@@ -27,6 +27,7 @@ test: build
 
 bench: build
 	$(BUILD)/bin/bench_sandbox
+	$(BUILD)/bin/bench_runner
 
 clean:
 	rm -rf $(BUILD)

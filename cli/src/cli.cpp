@@ -24,7 +24,7 @@ const Command k_commands[] = {
     {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", nullptr, "#10"},
     {"kernels", "Test and benchmark optiloop's own CUDA attention kernels", nullptr, "#9"},
     {"sandbox", "Run a command in the sandbox, or --check which isolation layers work here", setup_sandbox, nullptr},
-    {"doctor", "Check what this machine gives optiloop: counters, sandbox, compilers, GPU, provider", nullptr, "#8"},
+    {"doctor", "Check what this machine gives optiloop: counters, sandbox, compilers, GPU, provider", setup_doctor, nullptr},
 };
 
 int code(ExitCode c) { return static_cast<int>(c); }

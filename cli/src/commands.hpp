@@ -31,5 +31,6 @@ Action setup_measure(CLI::App& app);
 Action setup_eval(CLI::App& app);
 Action setup_optimize(CLI::App& app);
 Action setup_analyze(CLI::App& app);
+Action setup_doctor(CLI::App& app);
 
 }  // namespace optiloop::cli

@@ -211,6 +211,7 @@ nlohmann::json to_json(const Task& task) {
     };
     if (!task.checker.program.empty()) j["checker"]["program"] = task.checker.program;
     if (!task.function_name.empty()) j["function"] = {{"name", task.function_name}};
+    if (!task.cost_file.empty()) j["cost_file"] = task.cost_file;
     return j;
 }
 
@@ -288,6 +289,9 @@ Result<Task> task_from_json(const nlohmann::json& j) {
             task.limits.output_bytes = static_cast<std::int64_t>(out_mb * (1 << 20));
         }
         task.tags = get_strings(j, "", "tags");
+        task.cost_file = get_string(j, "", "cost_file", false);
+        if (task.cost_file.find('/') != std::string::npos || task.cost_file == "..")
+            throw FieldError("cost_file: expected a plain file name, got \"" + task.cost_file + "\"");
         if (const json* f = member(j, "", "function", false))
             task.function_name = get_string(*f, "function", "name", true);
         if (task.kind == TaskKind::function && task.function_name.empty())

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/core/json.hpp>
 #include <optiloop/runner/build.hpp>
 #include <optiloop/runner/checker.hpp>
 #include <optiloop/runner/counter.hpp>
@@ -117,6 +118,38 @@ core::Result<std::uint64_t> count_with_valgrind(const core::Task& task, const fs
     return sum_valgrind_totals(run->scratch_files);
 }
 
+// The cost the program reports itself: the last JSON line of task.cost_file.
+core::Result<std::pair<double, std::string>> harness_cost(const core::Task& task, const fs::path& binary, const core::TestCase& test,
+                                                          const fs::path& checker_binary, std::string& detail) {
+    sandbox::Spec spec = program_spec(task, binary, test);
+    spec.scratch_outputs = {task.cost_file};
+    spec.limits.address_space_fallback = false;  // CUDA reserves huge virtual ranges
+    auto run = sandbox::run(spec);
+    if (!run) return core::fail(run.error());
+    if (run->verdict != Verdict::ok) {
+        detail = "while reporting its cost: " + std::string(core::to_string(run->verdict)) + " " + run->detail;
+        return core::fail(core::Error::input(detail));
+    }
+    auto checked = check(task.checker, checker_binary, test.input, run->stdout_data, test.expected);
+    if (!checked) return core::fail(checked.error());
+    if (!checked->accepted) {
+        detail = "wrong answer while reporting its cost: " + checked->detail;
+        return core::fail(core::Error::input(detail));
+    }
+    std::string text;
+    for (const auto& [name, content] : run->scratch_files)
+        if (name == task.cost_file) text = content;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    const std::string last = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+    auto json = core::parse_json(last, task.cost_file);
+    if (!json || !json->is_object() || !json->contains("cost") || !(*json)["cost"].is_number() || (*json)["cost"].get<double>() < 0) {
+        detail = "the program did not write a cost line {\"cost\": N, \"unit\": \"...\"} to " + task.cost_file;
+        return core::fail(core::Error::input(detail));
+    }
+    const std::string unit = json->contains("unit") && (*json)["unit"].is_string() ? (*json)["unit"].get<std::string>() : "units";
+    return std::make_pair((*json)["cost"].get<double>(), unit);
+}
+
 core::Result<std::uint64_t> count_with_perf(const core::Task& task, const fs::path& binary, const core::TestCase& test,
                                             std::string& detail) {
     sandbox::Spec spec = program_spec(task, binary, test);
@@ -212,12 +245,40 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     for (std::size_t i = 0; i < all.size(); ++i)
         if (all[i].second || task.stress.empty()) cost_tests.push_back(i);
 
-    auto counter = choose_counter(options.counter);
+    auto counter = task.cost_file.empty() ? choose_counter(options.counter) : core::Result<core::CounterKind>(core::CounterKind::harness);
     if (!counter) return core::fail(counter.error());
     m.counter = *counter;
-    if (m.counter == core::CounterKind::harness)
-        return core::fail(core::Error::input("--counter=harness: this task's harness does not report its own cost"));
-    if (m.counter != core::CounterKind::none) {
+    if (m.counter == core::CounterKind::harness && task.cost_file.empty())
+        return core::fail(core::Error::input("--counter=harness: this task's harness does not report its own cost (no cost_file in task.json)"));
+    if (m.counter == core::CounterKind::harness) {
+        std::vector<std::string> failures(all.size());
+        std::vector<std::string> units(all.size());
+        // One at a time: a self-timed harness must not share the machine with its siblings.
+        auto reported = parallel_for(cost_tests.size(), 1, [&](std::size_t k) -> core::Result<void> {
+            const std::size_t i = cost_tests[k];
+            auto cost = harness_cost(task, built->binary, *all[i].first, checker_binary, failures[i]);
+            if (cost) {
+                m.tests[i].cost = cost->first;
+                units[i] = cost->second;
+                return {};
+            }
+            return failures[i].empty() ? core::fail(cost.error()) : core::Result<void>{};
+        });
+        if (!reported) return core::fail(reported.error());
+        for (std::size_t i : cost_tests) {
+            if (!failures[i].empty()) {
+                m.tests[i].verdict = failures[i].rfind("wrong answer", 0) == 0 ? Verdict::wrong_answer : Verdict::runtime_error;
+                m.tests[i].detail = failures[i];
+                m.verdict = m.tests[i].verdict;
+                return m;
+            }
+            if (units[i] != units[cost_tests.front()])
+                return core::fail(core::Error::input("task " + task.id + ": the harness reported costs in different units (" + units[i] + " and " +
+                                                     units[cost_tests.front()] + ")"));
+        }
+        m.cost_unit = units[cost_tests.front()];
+    }
+    if (m.counter != core::CounterKind::none && m.counter != core::CounterKind::harness) {
         std::vector<std::string> failures(all.size());
         auto counted = parallel_for(cost_tests.size(), jobs, [&](std::size_t k) -> core::Result<void> {
             const std::size_t i = cost_tests[k];
@@ -275,7 +336,8 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
 
 std::optional<double> speedup(const Measurement& baseline, const Measurement& candidate) {
     if (baseline.verdict != Verdict::ok || candidate.verdict != Verdict::ok) return std::nullopt;
-    if (baseline.counter != candidate.counter || !baseline.total_cost || !candidate.total_cost) return std::nullopt;
+    if (baseline.counter != candidate.counter || baseline.cost_unit != candidate.cost_unit) return std::nullopt;
+    if (!baseline.total_cost || !candidate.total_cost) return std::nullopt;
     if (*candidate.total_cost <= 0) return std::nullopt;
     return *baseline.total_cost / *candidate.total_cost;
 }

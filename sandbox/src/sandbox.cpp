@@ -255,9 +255,13 @@ bool pivot(const Prepared& p) {
 
     timespec started{};
     ::clock_gettime(CLOCK_MONOTONIC, &started);
-    const long program = ::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0);
+    // vfork-style: the program shares init's memory until it execs, so no page tables of the
+    // (large) parent image are copied. Init is single-threaded and waits meanwhile.
+    alignas(16) static char program_stack[64 * 1024];
+    const pid_t program = ::clone(
+        [](void* arg) -> int { exec_program(*static_cast<const Prepared*>(arg)); },
+        program_stack + sizeof program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, const_cast<Prepared*>(&p));
     if (program < 0) child_fail(p.error_fd, stage_fork);
-    if (program == 0) exec_program(p);
     ::close(p.stdin_fd);
     ::close(p.stdout_fd);
     ::close(p.stderr_fd);

@@ -249,6 +249,29 @@ int main(){
     EXPECT_GT(*b->total_cost, 5 * *a->total_cost);
 }
 
+TEST(Measure, HarnessReportedCost) {
+    auto task = make_task("harness", {{"1\n", "ok\n"}}, {{"250\n", "ok\n"}, {"750\n", "ok\n"}});
+    task.cost_file = "cost.json";
+    const std::string reporter = R"(#include <cstdio>
+int main(){ double t; if (scanf("%lf", &t) != 1) return 1; FILE* f = fopen("cost.json", "w");
+  fprintf(f, "{\"note\": 1}\n{\"cost\": %.1f, \"unit\": \"ns\"}\n", t); fclose(f); puts("ok"); })";
+    auto m = runner::measure(task, source(reporter), quick());
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->verdict, Verdict::ok);
+    EXPECT_EQ(m->counter, core::CounterKind::harness);
+    EXPECT_EQ(m->cost_unit, "ns");
+    ASSERT_TRUE(m->total_cost);
+    EXPECT_DOUBLE_EQ(*m->total_cost, 1000.0);
+
+    auto silent = runner::measure(task, source("#include <cstdio>\nint main(){ puts(\"ok\"); }\n"), quick());
+    ASSERT_TRUE(silent);
+    EXPECT_EQ(silent->verdict, Verdict::runtime_error);
+    EXPECT_FALSE(silent->total_cost);
+    bool explained = false;
+    for (const auto& t : silent->tests) explained |= t.detail.find("did not write a cost line") != std::string::npos;
+    EXPECT_TRUE(explained);
+}
+
 TEST(Counter, SumsEveryProcessFile) {
     auto total = runner::sum_valgrind_totals({{"a", "desc: x\nsummary: 100\n"}, {"b", "events: Ir\nsummary: 23\n"}});
     ASSERT_TRUE(total);

@@ -74,6 +74,9 @@ struct Task {
     std::string function_name;          // function tasks: the function a candidate may change
     std::vector<TestCase> tests;        // correctness
     std::vector<TestCase> stress;       // cost measurement
+    // When set, the program reports its own cost: a JSON line {"cost": 1234.5, "unit": "ns"}
+    // written to this file in its working directory (CUDA kernels, repository benchmarks).
+    std::string cost_file;
     std::filesystem::path root;         // where the task was loaded from (may be empty)
     bool operator==(const Task&) const = default;
 };

@@ -1,0 +1,156 @@
+// End-to-end: the real optiloop binary on built-in tasks and on files, as a user runs it.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path k_builtin = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "builtin";
+
+struct CliResult {
+    int code = -1;
+    std::string out, err;
+};
+
+fs::path temp_dir() {
+    static const fs::path dir = [] {
+        fs::path d = fs::temp_directory_path() / ("optiloop-e2e-" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
+        return d;
+    }();
+    return dir;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+CliResult optiloop(const std::string& args) {
+    const fs::path out = temp_dir() / "stdout", err = temp_dir() / "stderr";
+    const std::string command = std::string(OPTILOOP_BINARY) + " " + args + " > " + out.string() + " 2> " + err.string() + " < /dev/null";
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+int lines(const std::string& text) {
+    int n = 0;
+    for (char c : text) n += c == '\n';
+    return n;
+}
+
+}  // namespace
+
+TEST(Optimize, RulesFindAVerifiedSpeedupOnABuiltinTask) {
+    const CliResult r = optiloop("optimize " + (k_builtin / "io-rle-string-concat").string() + " --json --repeat 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["provider"], "rules");
+    ASSERT_FALSE(j["best"].is_null());
+    EXPECT_GT(j["speedup"].get<double>(), 1.5);
+    EXPECT_NE(j["patch"].get<std::string>().find("+="), std::string::npos);
+    EXPECT_NE(r.err.find("using the offline rules proposer"), std::string::npos);
+}
+
+TEST(Optimize, ReplayReturnsTheReferencesSpeedup) {
+    const fs::path task = k_builtin / "alg-inversion-count";
+    const CliResult m = optiloop("measure " + task.string() + " --json --repeat 1");
+    ASSERT_EQ(m.code, 0) << m.err;
+    const double reference_speedup = nlohmann::json::parse(m.out)["speedup"].get<double>();
+    const CliResult r = optiloop("optimize " + task.string() + " --provider replay --json --repeat 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_FALSE(j["best"].is_null());
+    // Instruction counts are exact, so the two measurements agree to the instruction.
+    EXPECT_DOUBLE_EQ(j["speedup"].get<double>(), reference_speedup);
+}
+
+TEST(Optimize, SourceFileWithTestsOutAndApply) {
+    const fs::path dir = temp_dir() / "file-target";
+    fs::create_directories(dir / "tests");
+    std::ofstream(dir / "slow.cpp") << "#include <iostream>\nusing namespace std;\nint main() {\n    int n;\n    cin >> n;\n"
+                                       "    for (int i = 0; i < n; ++i) cout << i * i << endl;\n}\n";
+    std::ofstream(dir / "tests" / "a.in") << "3\n";
+    std::ofstream(dir / "tests" / "a.out") << "0\n1\n4\n";
+    std::ofstream(dir / "tests" / "b.in") << "20000\n";
+    std::string big;
+    for (int i = 0; i < 20000; ++i) big += std::to_string(i * i) + "\n";
+    std::ofstream(dir / "tests" / "b.out") << big;
+    const std::string original = slurp(dir / "slow.cpp");
+    const CliResult r = optiloop("optimize " + (dir / "slow.cpp").string() + " --tests " + (dir / "tests").string() + " --out " +
+                           (dir / "out").string() + " --apply --repeat 1");
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("best: "), std::string::npos) << r.out;
+    EXPECT_EQ(slurp(dir / "slow.cpp.orig"), original);
+    EXPECT_NE(slurp(dir / "slow.cpp"), original);
+    EXPECT_NE(slurp(dir / "slow.cpp").find("'\\n'"), std::string::npos);
+    for (const char* f : {"best.cpp", "best.patch", "candidates.jsonl", "result.json"}) EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
+    EXPECT_EQ(slurp(dir / "out" / "best.cpp"), slurp(dir / "slow.cpp"));
+    const auto result = nlohmann::json::parse(slurp(dir / "out" / "result.json"));
+    EXPECT_GT(result["candidates"].size(), 0u);
+}
+
+TEST(Optimize, NothingToFindIsReportedNotFaked) {
+    const CliResult r = optiloop("optimize " + (k_builtin / "alg-modular-power").string() + " --json --repeat 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_TRUE(j["best"].is_null());
+    EXPECT_TRUE(j["speedup"].is_null());
+}
+
+TEST(Optimize, BadInputExits2WithOneLine) {
+    const fs::path broken = temp_dir() / "broken-task";
+    fs::create_directories(broken / "baseline");
+    std::ofstream(broken / "task.json") << R"({"id":"b","language":"cpp","kind":"stdio","limits":{"time_s":"soon"}})";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"optimize /no/such/place", "/no/such/place: no such file or directory"},
+        {"optimize " + broken.string(), "limits.time_s: expected a number, got string"},
+        {"optimize " + (k_builtin / "alg-inversion-count").string() + " --provider openai", "not built yet"},
+        {"optimize " + (k_builtin / "alg-inversion-count").string() + " --rounds 0", "--rounds"},
+        {"optimize " + (k_builtin / "alg-inversion-count" / "baseline" / "main.cpp").string(), "--tests DIR is required"},
+        {"measure " + broken.string(), "limits.time_s"},
+        {"optimize", "target is required"},
+    };
+    for (const auto& [args, expected] : cases) {
+        const CliResult r = optiloop(args);
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+        EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
+        EXPECT_NE(r.err.find(expected), std::string::npos) << args << "\n" << r.err;
+        EXPECT_TRUE(r.out.empty()) << args;
+    }
+}
+
+TEST(Eval, ValidateReportsEveryProblemOfADataset) {
+    const fs::path root = temp_dir() / "dataset";
+    for (const char* name : {"a", "b"}) {
+        fs::create_directories(root / name / "baseline");
+        fs::create_directories(root / name / "tests");
+        std::ofstream(root / name / "baseline" / "main.cpp") << "int main(){}\n";
+    }
+    std::ofstream(root / "a" / "task.json") << R"({"id":"a","language":"cpp","kind":"stdio"})";
+    std::ofstream(root / "a" / "tests" / "x.in") << "1";
+    std::ofstream(root / "b" / "task.json") << R"({"id":"b","language":"cpp","kind":"stdio","checker":{"type":"nope"}})";
+    const CliResult r = optiloop("eval " + root.string() + " --validate");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("x.in: test input without its expected output x.out"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("checker.type"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2 tasks, 2 with problems"), std::string::npos) << r.out;
+    const CliResult ok = optiloop("eval " + k_builtin.string() + " --validate");
+    EXPECT_EQ(ok.code, 0) << ok.out;
+    const CliResult list = optiloop("eval " + k_builtin.string() + " --list");
+    EXPECT_EQ(list.code, 0);
+    EXPECT_NE(list.out.find("fn-count-inversions"), std::string::npos);
+}

@@ -19,6 +19,7 @@
 #include <optiloop/optimizer/optimizer.hpp>
 
 #include "commands.hpp"
+#include "config.hpp"
 #include "format.hpp"
 #include "target.hpp"
 
@@ -40,6 +41,7 @@ struct OptimizeArgs {
     bool json = false;
     std::string out;
     bool apply = false;
+    std::string config;
 };
 
 // A unified diff of one file, from the host's diff (a trusted tool on our own text).
@@ -125,17 +127,30 @@ Action setup_optimize(CLI::App& app) {
     app.add_flag("--json", a->json, "Print the result as JSON");
     app.add_option("--out", a->out, "Write best.cpp, best.patch, candidates.jsonl and result.json here");
     app.add_flag("--apply", a->apply, "Write the best version over the source file (keeping FILE.orig) when the speedup is significant");
-    return [a](Streams& s) {
+    app.add_option("--config", a->config, "A config file instead of ./optiloop.toml");
+    return [a, &app](Streams& s) {
+        // Flags win; what the user did not give comes from the environment, the config files
+        // or the defaults (optiloop config show prints the result).
+        auto settings = Settings::load(a->config);
+        if (!settings) {
+            s.err << "optiloop optimize: " << settings.error().message << "\n";
+            return 2;
+        }
+        const bool provider_configured = app.count("--provider") > 0 || settings->get("provider").source != "default";
+        apply_unset(app, *settings, "provider", a->provider);
+        apply_unset(app, *settings, "model", a->model);
+        apply_unset(app, *settings, "samples", a->samples);
+        apply_unset(app, *settings, "rounds", a->rounds);
+        apply_unset(app, *settings, "counter", a->counter);
+        apply_unset(app, *settings, "jobs", a->jobs);
+        apply_unset(app, *settings, "repeat", a->repeat);
         auto task = load_target(a->target);
         if (!task) {
             s.err << "optiloop optimize: " << task.error().message << "\n";
             return static_cast<int>(task.error().exit_code());
         }
-        std::string provider = a->provider;
-        if (provider.empty()) {
-            provider = "rules";
-            s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
-        }
+        const std::string provider = a->provider;
+        if (!provider_configured) s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
         std::unique_ptr<core::Proposer> proposer;
         if (provider == "rules") proposer = std::make_unique<analyzer::RulesProposer>();
         else if (provider == "replay") proposer = std::make_unique<llm::ReplayProposer>();

@@ -32,5 +32,7 @@ Action setup_eval(CLI::App& app);
 Action setup_optimize(CLI::App& app);
 Action setup_analyze(CLI::App& app);
 Action setup_doctor(CLI::App& app);
+Action setup_report(CLI::App& app);
+Action setup_config(CLI::App& app);
 
 }  // namespace optiloop::cli

@@ -154,3 +154,33 @@ TEST(Eval, ValidateReportsEveryProblemOfADataset) {
     EXPECT_EQ(list.code, 0);
     EXPECT_NE(list.out.find("fn-count-inversions"), std::string::npos);
 }
+
+TEST(Config, PrecedenceSourcesAndNoKey) {
+    const fs::path dir = temp_dir() / "config";
+    fs::create_directories(dir);
+    std::ofstream(dir / "optiloop.toml") << "rounds = 2\nprovider = \"replay\"\nsamples = 6\n";
+    const std::string cd = "cd " + dir.string() + " && env -u XDG_CONFIG_HOME HOME=" + dir.string() + " OPTILOOP_ROUNDS=5 OPENAI_API_KEY=sk-must-not-show ";
+    CliResult r;
+    {
+        const fs::path out = temp_dir() / "cfg.out";
+        const int status = std::system((cd + OPTILOOP_BINARY + " config show --json > " + out.string() + " 2>&1").c_str());
+        r = {WEXITSTATUS(status), slurp(out), ""};
+    }
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(r.out.find("sk-must-not-show"), std::string::npos);
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["rounds"]["value"], "5");  // env beats the file
+    EXPECT_EQ(j["rounds"]["source"], "env OPTILOOP_ROUNDS");
+    EXPECT_EQ(j["provider"]["value"], "replay");
+    EXPECT_EQ(j["provider"]["source"], "optiloop.toml");
+    EXPECT_EQ(j["samples"]["value"], "6");
+    EXPECT_EQ(j["counter"]["source"], "default");
+    EXPECT_EQ(j["api_key"]["value"], "set");
+    EXPECT_EQ(j["api_key"]["source"], "env OPENAI_API_KEY");
+
+    std::ofstream(dir / "optiloop.toml") << "rounds = \"many\"\n";
+    const fs::path out = temp_dir() / "cfg.err";
+    const int status = std::system((cd + OPTILOOP_BINARY + " optimize " + (k_builtin / "alg-inversion-count").string() + " > /dev/null 2> " + out.string()).c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 2);
+    EXPECT_EQ(slurp(out), "optiloop optimize: optiloop.toml: rounds: expected an integer from 1 to 50, got \"many\"\n");
+}

@@ -1,0 +1,69 @@
+// The results database of an eval: one row per task and one per candidate, in SQLite (WAL).
+// A task's rows are written in one transaction when it finishes, so a run killed at any moment
+// loses only the tasks in flight and --resume redoes nothing that finished.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <optiloop/core/error.hpp>
+#include <optiloop/optimizer/optimizer.hpp>
+
+struct sqlite3;
+
+namespace optiloop::optimizer {
+
+struct TaskRow {
+    std::string task_id;
+    std::string status;  // "done" or "failed"
+    std::string error;   // when failed
+    std::string tags;    // comma-separated
+    std::string counter;
+    std::string cost_unit;
+    std::optional<double> baseline_cost;
+    std::optional<double> reference_cost;
+    std::string best_candidate;
+    std::optional<double> best_speedup;
+};
+
+struct CandidateRow {
+    std::string task_id;
+    std::string candidate_id;
+    int round = 0;
+    std::string verdict;  // "skipped" when the edit did not apply
+    std::optional<double> cost;
+    std::optional<double> speedup;
+    std::optional<double> wall_speedup;
+    std::int64_t change_size = 0;
+    std::string proposer;
+    std::string explanation;
+    std::string measurement_json;
+};
+
+class ResultsDb {
+public:
+    static core::Result<std::unique_ptr<ResultsDb>> open(const std::string& path);
+    ~ResultsDb();
+    ResultsDb(const ResultsDb&) = delete;
+    ResultsDb& operator=(const ResultsDb&) = delete;
+
+    core::Result<void> save(const TaskRow& task, const std::vector<CandidateRow>& candidates);
+    core::Result<std::vector<TaskRow>> tasks();
+    core::Result<std::vector<CandidateRow>> candidates(const std::string& task_id = "");
+    core::Result<std::optional<std::string>> meta(const std::string& key);
+    core::Result<void> set_meta(const std::string& key, const std::string& value);
+    // Copies every task (and its candidates) of other that this database lacks.
+    core::Result<int> merge_from(ResultsDb& other);
+
+private:
+    explicit ResultsDb(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
+    core::Result<void> exec(const std::string& sql);
+    sqlite3* m_db;
+    std::string m_path;
+    std::mutex m_mutex;
+};
+
+}  // namespace optiloop::optimizer

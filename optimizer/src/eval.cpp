@@ -1,0 +1,148 @@
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include <optiloop/core/json.hpp>
+#include <optiloop/optimizer/eval.hpp>
+
+namespace optiloop::optimizer {
+
+std::vector<std::string> select_tasks(std::vector<std::string> ids, const Selection& s) {
+    std::sort(ids.begin(), ids.end());
+    std::vector<std::string> matched;
+    for (const auto& id : ids)
+        if (s.glob.empty() || ::fnmatch(s.glob.c_str(), id.c_str(), 0) == 0) matched.push_back(id);
+    if (s.limit && static_cast<std::size_t>(*s.limit) < matched.size()) matched.resize(static_cast<std::size_t>(*s.limit));
+    std::vector<std::string> shard;
+    for (std::size_t i = 0; i < matched.size(); ++i)
+        if (static_cast<int>(i % static_cast<std::size_t>(s.shard_count)) == s.shard_index) shard.push_back(matched[i]);
+    return shard;
+}
+
+namespace {
+
+std::string join_tags(const std::vector<std::string>& tags) {
+    std::string out;
+    for (const auto& t : tags) out += (out.empty() ? "" : ",") + t;
+    return out;
+}
+
+// Evaluates one task; a Result error only for infrastructure failures.
+core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::string& id, const TaskLoader& load,
+                                                                     const ProposerFactory& make_proposer, const EvalOptions& options) {
+    TaskRow row;
+    row.task_id = id;
+    std::vector<CandidateRow> rows;
+    auto task = load(id);
+    if (!task) {
+        if (task.error().kind != core::ErrorKind::input) return core::fail(task.error());
+        row.status = "failed";
+        row.error = task.error().message;
+        return std::make_pair(row, rows);
+    }
+    row.tags = join_tags(task->tags);
+    auto proposer = make_proposer();
+    auto result = optimize(*task, *proposer, options.optimize);
+    if (!result) {
+        if (result.error().kind != core::ErrorKind::input) return core::fail(result.error());
+        row.status = "failed";
+        row.error = result.error().message;
+        return std::make_pair(row, rows);
+    }
+    row.status = "done";
+    row.counter = core::to_string(result->baseline.counter);
+    row.cost_unit = result->baseline.cost_unit;
+    row.baseline_cost = result->baseline.total_cost;
+    if (options.measure_reference && !task->reference.empty()) {
+        auto reference = runner::measure(*task, task->reference, options.optimize.measure);
+        if (!reference) return core::fail(reference.error());
+        if (reference->verdict == core::Verdict::ok) row.reference_cost = reference->total_cost;
+    }
+    if (result->best) {
+        row.best_candidate = result->candidates[*result->best].candidate.id;
+        row.best_speedup = result->candidates[*result->best].speedup;
+    }
+    for (const auto& c : result->candidates) {
+        CandidateRow r;
+        r.task_id = id;
+        r.candidate_id = c.candidate.id;
+        r.round = c.round;
+        r.verdict = c.measurement ? std::string(core::to_string(c.measurement->verdict)) : "skipped";
+        if (c.measurement) {
+            r.cost = c.measurement->total_cost;
+            r.measurement_json = core::to_json(*c.measurement).dump();
+        }
+        r.speedup = c.speedup;
+        r.wall_speedup = c.wall_speedup;
+        r.change_size = static_cast<std::int64_t>(c.change_size);
+        r.proposer = c.candidate.edit.proposer;
+        r.explanation = c.note.empty() ? c.candidate.edit.explanation : c.note;
+        rows.push_back(std::move(r));
+    }
+    return std::make_pair(row, rows);
+}
+
+}  // namespace
+
+core::Result<EvalProgress> run_eval(const std::vector<std::string>& ids, const TaskLoader& load, ResultsDb& db,
+                                    const ProposerFactory& make_proposer, const EvalOptions& options,
+                                    const std::function<void(const EvalProgress&)>& progress, const std::atomic<bool>& stop) {
+    auto existing = db.tasks();
+    if (!existing) return core::fail(existing.error());
+    std::vector<std::string> todo;
+    EvalProgress state;
+    state.total = ids.size();
+    std::size_t opt = 0;
+    for (const auto& id : ids) {
+        const auto it = std::find_if(existing->begin(), existing->end(), [&](const TaskRow& r) { return r.task_id == id; });
+        if (it == existing->end()) todo.push_back(id);
+        else {
+            ++state.done;
+            ++state.skipped;
+            if (it->best_speedup && *it->best_speedup >= 1.10) ++opt;
+        }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::mutex mutex;
+    std::size_t next = 0;
+    std::optional<core::Error> error;
+    auto worker = [&] {
+        for (;;) {
+            std::string id;
+            {
+                std::lock_guard lock(mutex);
+                if (error || stop.load() || next >= todo.size()) return;
+                id = todo[next++];
+            }
+            auto result = evaluate(id, load, make_proposer, options);
+            std::lock_guard lock(mutex);
+            if (!result) {
+                if (!error) error = result.error();
+                return;
+            }
+            if (stop.load()) return;  // interrupted mid-task: leave it for --resume
+            if (auto saved = db.save(result->first, result->second); !saved) {
+                if (!error) error = saved.error();
+                return;
+            }
+            ++state.done;
+            if (result->first.status == "failed") ++state.failed;
+            if (result->first.best_speedup && *result->first.best_speedup >= 1.10) ++opt;
+            state.task = id;
+            state.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            state.opt_percent = state.done ? 100.0 * static_cast<double>(opt) / static_cast<double>(state.done) : 0;
+            if (progress) progress(state);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int i = 1; i < std::max(1, options.jobs); ++i) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) return core::fail(*error);
+    return state;
+}
+
+}  // namespace optiloop::optimizer

@@ -1,0 +1,180 @@
+#include <sqlite3.h>
+
+#include <optiloop/optimizer/results_db.hpp>
+
+namespace optiloop::optimizer {
+
+namespace {
+
+constexpr const char* k_schema = R"(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks(
+  task_id TEXT PRIMARY KEY, status TEXT NOT NULL, error TEXT, tags TEXT, counter TEXT, cost_unit TEXT,
+  baseline_cost REAL, reference_cost REAL, best_candidate TEXT, best_speedup REAL);
+CREATE TABLE IF NOT EXISTS candidates(
+  task_id TEXT NOT NULL, candidate_id TEXT NOT NULL, round INTEGER, verdict TEXT, cost REAL, speedup REAL,
+  wall_speedup REAL, change_size INTEGER, proposer TEXT, explanation TEXT, measurement TEXT,
+  PRIMARY KEY(task_id, candidate_id));
+)";
+
+// A prepared statement that finalizes itself.
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) { m_ok = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) == SQLITE_OK; }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    [[nodiscard]] bool ok() const { return m_ok; }
+    sqlite3_stmt* get() { return m_stmt; }
+    void bind(int i, const std::string& text) { sqlite3_bind_text(m_stmt, i, text.c_str(), -1, SQLITE_TRANSIENT); }
+    void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+    void bind(int i, const std::optional<double>& v) {
+        if (v) sqlite3_bind_double(m_stmt, i, *v);
+        else sqlite3_bind_null(m_stmt, i);
+    }
+    std::string text(int i) {
+        const auto* p = sqlite3_column_text(m_stmt, i);
+        return p ? reinterpret_cast<const char*>(p) : "";
+    }
+    std::optional<double> real(int i) {
+        if (sqlite3_column_type(m_stmt, i) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_double(m_stmt, i);
+    }
+    std::int64_t integer(int i) { return sqlite3_column_int64(m_stmt, i); }
+
+private:
+    sqlite3_stmt* m_stmt = nullptr;
+    bool m_ok = false;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        return core::fail(core::Error::input("--db " + path + ": cannot open: " + message));
+    }
+    sqlite3_busy_timeout(db, 10000);
+    std::unique_ptr<ResultsDb> results(new ResultsDb(db, path));
+    if (auto r = results->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r) return core::fail(r.error());
+    if (auto r = results->exec(k_schema); !r)
+        return core::fail(core::Error::input("--db " + path + ": not an optiloop results database (" + r.error().message + ")"));
+    return results;
+}
+
+ResultsDb::~ResultsDb() { sqlite3_close(m_db); }
+
+core::Result<void> ResultsDb::exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string text = message ? message : "unknown error";
+        sqlite3_free(message);
+        return core::fail(core::Error::infrastructure(m_path + ": " + text));
+    }
+    return {};
+}
+
+core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<CandidateRow>& candidates) {
+    std::lock_guard lock(m_mutex);
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+    auto rollback = [&](const std::string& what) {
+        exec("ROLLBACK");
+        return core::fail(core::Error::infrastructure(m_path + ": " + what + ": " + sqlite3_errmsg(m_db)));
+    };
+    {
+        Statement s(m_db, "INSERT OR REPLACE INTO tasks VALUES(?,?,?,?,?,?,?,?,?,?)");
+        if (!s.ok()) return rollback("prepare");
+        s.bind(1, t.task_id);
+        s.bind(2, t.status);
+        s.bind(3, t.error);
+        s.bind(4, t.tags);
+        s.bind(5, t.counter);
+        s.bind(6, t.cost_unit);
+        s.bind(7, t.baseline_cost);
+        s.bind(8, t.reference_cost);
+        s.bind(9, t.best_candidate);
+        s.bind(10, t.best_speedup);
+        if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert task");
+    }
+    {
+        Statement d(m_db, "DELETE FROM candidates WHERE task_id = ?");
+        d.bind(1, t.task_id);
+        if (sqlite3_step(d.get()) != SQLITE_DONE) return rollback("delete candidates");
+    }
+    for (const auto& c : candidates) {
+        Statement s(m_db, "INSERT INTO candidates VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+        if (!s.ok()) return rollback("prepare");
+        s.bind(1, c.task_id);
+        s.bind(2, c.candidate_id);
+        s.bind(3, static_cast<std::int64_t>(c.round));
+        s.bind(4, c.verdict);
+        s.bind(5, c.cost);
+        s.bind(6, c.speedup);
+        s.bind(7, c.wall_speedup);
+        s.bind(8, c.change_size);
+        s.bind(9, c.proposer);
+        s.bind(10, c.explanation);
+        s.bind(11, c.measurement_json);
+        if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert candidate");
+    }
+    return exec("COMMIT");
+}
+
+core::Result<std::vector<TaskRow>> ResultsDb::tasks() {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, "SELECT task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup FROM tasks ORDER BY task_id");
+    if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
+    std::vector<TaskRow> rows;
+    while (sqlite3_step(s.get()) == SQLITE_ROW)
+        rows.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7), s.text(8), s.real(9)});
+    return rows;
+}
+
+core::Result<std::vector<CandidateRow>> ResultsDb::candidates(const std::string& task_id) {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, task_id.empty() ? "SELECT * FROM candidates ORDER BY task_id, candidate_id"
+                                      : "SELECT * FROM candidates WHERE task_id = ? ORDER BY candidate_id");
+    if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
+    if (!task_id.empty()) s.bind(1, task_id);
+    std::vector<CandidateRow> rows;
+    while (sqlite3_step(s.get()) == SQLITE_ROW)
+        rows.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3), s.real(4), s.real(5), s.real(6), s.integer(7),
+                        s.text(8), s.text(9), s.text(10)});
+    return rows;
+}
+
+core::Result<std::optional<std::string>> ResultsDb::meta(const std::string& key) {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, "SELECT value FROM meta WHERE key = ?");
+    s.bind(1, key);
+    if (sqlite3_step(s.get()) == SQLITE_ROW) return std::optional<std::string>(s.text(0));
+    return std::optional<std::string>();
+}
+
+core::Result<void> ResultsDb::set_meta(const std::string& key, const std::string& value) {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, "INSERT OR REPLACE INTO meta VALUES(?,?)");
+    s.bind(1, key);
+    s.bind(2, value);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) return core::fail(core::Error::infrastructure(m_path + ": " + sqlite3_errmsg(m_db)));
+    return {};
+}
+
+core::Result<int> ResultsDb::merge_from(ResultsDb& other) {
+    auto mine = tasks();
+    if (!mine) return core::fail(mine.error());
+    auto theirs = other.tasks();
+    if (!theirs) return core::fail(theirs.error());
+    int added = 0;
+    for (const auto& t : *theirs) {
+        const bool have = std::any_of(mine->begin(), mine->end(), [&](const TaskRow& m) { return m.task_id == t.task_id; });
+        if (have) continue;
+        auto candidates = other.candidates(t.task_id);
+        if (!candidates) return core::fail(candidates.error());
+        if (auto r = save(t, *candidates); !r) return core::fail(r.error());
+        ++added;
+    }
+    return added;
+}
+
+}  // namespace optiloop::optimizer

@@ -42,6 +42,7 @@ struct OptimizeArgs {
     std::string out;
     bool apply = false;
     std::string config;
+    double time_budget = 0;
 };
 
 // A unified diff of one file, from the host's diff (a trusted tool on our own text).
@@ -128,6 +129,7 @@ Action setup_optimize(CLI::App& app) {
     app.add_option("--out", a->out, "Write best.cpp, best.patch, candidates.jsonl and result.json here");
     app.add_flag("--apply", a->apply, "Write the best version over the source file (keeping FILE.orig) when the speedup is significant");
     app.add_option("--config", a->config, "A config file instead of ./optiloop.toml");
+    app.add_option("--time-budget", a->time_budget, "Stop starting new candidates after this many seconds")->check(CLI::PositiveNumber);
     return [a, &app](Streams& s) {
         // Flags win; what the user did not give comes from the environment, the config files
         // or the defaults (optiloop config show prints the result).
@@ -166,6 +168,7 @@ Action setup_optimize(CLI::App& app) {
         optimizer::Options options;
         options.samples = a->samples;
         options.rounds = a->rounds;
+        options.time_budget_seconds = a->time_budget;
         if (a->counter != "auto") options.measure.counter = core::counter_from_string(a->counter);
         options.measure.jobs = a->jobs;
         options.measure.repeats = a->repeat;

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <set>
 #include <sstream>
 
@@ -47,6 +48,11 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         if (log) log(line);
     };
     Result result;
+    const auto started = std::chrono::steady_clock::now();
+    auto over_budget = [&] {
+        return options.time_budget_seconds > 0 &&
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() > options.time_budget_seconds;
+    };
     say("measuring the baseline");
     auto baseline = runner::measure(task, task.baseline, options.measure);
     if (!baseline) return core::fail(baseline.error());
@@ -76,6 +82,10 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     int counter = 0;
 
     for (int round = 1; round <= options.rounds; ++round) {
+        if (over_budget()) {
+            result.stop_reason = "the time budget of " + std::to_string(static_cast<int>(options.time_budget_seconds)) + " s is spent";
+            break;
+        }
         result.rounds_run = round;
         core::ProposalContext context{current, feedback, "", round, options.samples, options.seed + static_cast<unsigned>(round)};
         auto edits = proposer.propose(task, context);
@@ -86,6 +96,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         }
         std::vector<CandidateResult> this_round;
         for (const auto& edit : *edits) {
+            if (over_budget()) break;  // what was measured so far still counts
             CandidateResult c;
             c.round = round;
             c.candidate.id = "c" + std::to_string(++counter);

@@ -184,3 +184,12 @@ TEST(Config, PrecedenceSourcesAndNoKey) {
     EXPECT_EQ(WEXITSTATUS(status), 2);
     EXPECT_EQ(slurp(out), "optiloop optimize: optiloop.toml: rounds: expected an integer from 1 to 50, got \"many\"\n");
 }
+
+TEST(Optimize, TimeBudgetStopsTheLoop) {
+    // The baseline alone takes longer than a 1-second budget, so no round starts.
+    const CliResult r = optiloop("optimize " + (k_builtin / "io-divisor-table-endl").string() + " --json --repeat 1 --time-budget 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["stop_reason"], "the time budget of 1 s is spent");
+    EXPECT_TRUE(j["candidates"].empty());
+}

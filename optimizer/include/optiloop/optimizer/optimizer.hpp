@@ -20,6 +20,7 @@ struct Options {
     int rounds = 3;
     double min_gain = 0.01;  // a new best must be this much cheaper (instruction counts are exact)
     unsigned seed = 0;
+    double time_budget_seconds = 0;  // stop starting new work past this much wall time (0: none)
     runner::MeasureOptions measure;
 };
 

@@ -28,6 +28,7 @@ test: build
 bench: build
 	$(BUILD)/bin/bench_sandbox
 	$(BUILD)/bin/bench_runner
+	$(BUILD)/bin/bench_analyzer
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 
 #include "commands.hpp"
@@ -16,6 +17,44 @@ namespace optiloop::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+int cuda_command(Streams& s, const std::vector<std::string>& files, int block_size, bool json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& file : files) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            s.err << "optiloop analyze: " << file << ": cannot be read\n";
+            return 2;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto kernels = analyzer::cuda_report(fs::path(file).filename().string(), text.str(), block_size);
+        if (!kernels) {
+            s.err << "optiloop analyze: " << kernels.error().message << "\n";
+            return static_cast<int>(kernels.error().exit_code());
+        }
+        for (const auto& k : *kernels) {
+            if (json) {
+                out.push_back({{"file", file}, {"kernel", k.name}, {"registers", k.registers}, {"shared_bytes", k.shared_bytes},
+                               {"stack_bytes", k.stack_bytes}, {"spill_store_bytes", k.spill_store_bytes}, {"spill_load_bytes", k.spill_load_bytes},
+                               {"block_size", k.block_size}, {"block_size_from_launch", k.block_size_from_launch}, {"occupancy_sm90", k.occupancy},
+                               {"limited_by", k.limited_by}, {"hints", k.hints}});
+                continue;
+            }
+            s.out << file << ": " << k.name << "\n    " << k.registers << " registers, " << k.shared_bytes << " B shared, " << k.stack_bytes
+                  << " B stack, spills " << k.spill_store_bytes << "/" << k.spill_load_bytes << " B; occupancy on sm_90 at " << k.block_size
+                  << " threads" << (k.block_size_from_launch ? " (from its launch)" : " (--block-size)") << ": "
+                  << static_cast<int>(k.occupancy * 100 + 0.5) << "% (limited by " << k.limited_by << ")\n";
+            for (const auto& h : k.hints) s.out << "    hint: " << h << "\n";
+        }
+    }
+    if (json) s.out << out.dump(2) << "\n";
+    return 0;
+}
+
+}  // namespace
+
 Action setup_analyze(CLI::App& app) {
     struct Args {
         std::vector<std::string> files;
@@ -23,6 +62,7 @@ Action setup_analyze(CLI::App& app) {
         std::vector<std::string> rules;
         bool json = false;
         bool list_rules = false;
+        int block_size = 256;
     };
     auto a = std::make_shared<Args>();
     app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found)");
@@ -30,6 +70,7 @@ Action setup_analyze(CLI::App& app) {
     app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',');
     app.add_flag("--json", a->json, "Print JSON");
     app.add_flag("--list-rules", a->list_rules, "List the rule catalogue");
+    app.add_option("--block-size", a->block_size, "Threads per block for CUDA occupancy when a launch does not say")->check(CLI::Range(1, 1024));
     return [a](Streams& s) {
         if (a->list_rules) {
             for (const auto& r : analyzer::rule_catalogue())
@@ -46,6 +87,13 @@ Action setup_analyze(CLI::App& app) {
                 s.err << "optiloop analyze: --rules: unknown rule '" << rule << "' (see --list-rules)\n";
                 return 2;
             }
+        }
+        // CUDA files get nvcc's resource report instead of a Clang parse.
+        if (std::all_of(a->files.begin(), a->files.end(), [](const std::string& f) { return fs::path(f).extension() == ".cu"; }))
+            return cuda_command(s, a->files, a->block_size, a->json);
+        if (std::any_of(a->files.begin(), a->files.end(), [](const std::string& f) { return fs::path(f).extension() == ".cu"; })) {
+            s.err << "optiloop analyze: give .cu files and C++ files in separate runs\n";
+            return 2;
         }
         std::vector<core::SourceFile> sources;
         for (const auto& file : a->files) {

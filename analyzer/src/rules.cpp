@@ -8,6 +8,7 @@
 #include <clang/Analysis/Analyses/ExprMutationAnalyzer.h>
 #include <clang/Lex/Lexer.h>
 
+#include <cstdio>
 #include <set>
 
 #include "rules.hpp"
@@ -30,6 +31,10 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"invariant-call-in-condition", "low-level", "strlen or sqrt of an unchanged value in a loop condition is recomputed on every iteration; hoisted, it is computed once"},
         {"pow-square", "low-level", "pow(x, 2) calls the general power function; x * x is one multiplication with the same result"},
         {"substr-compare", "low-level", "comparing s.substr(p, n) builds a temporary string; s.compare(p, n, t) compares in place with the same result"},
+        {"unnecessary-copy", "data-structures", "a local copy of a container or string that is only read, of an object that does not change, copies every element for nothing; a const& reads the original"},
+        {"string-find-char", "low-level", "s.find(\"a\") measures a one-character C string and runs the substring search; s.find('a') scans for the char directly"},
+        {"emplace-back-temporary", "data-structures", "push_back(T(args)) builds a temporary and moves it into the container; emplace_back(args) builds the element in place"},
+        {"post-increment-iterator", "low-level", "it++ on a class-type iterator copies the iterator to return its old value; ++it does not, and an unused result makes them the same"},
     };
     return rules;
 }
@@ -53,6 +58,7 @@ public:
         : m_context(context), m_sm(context.getSourceManager()), m_sources(sources), m_options(options), m_out(out) {}
 
     ASTContext& context() { return m_context; }
+    const SourceMap& sources() const { return m_sources; }
     const SourceManager& sm() const { return m_sm; }
 
     bool enabled(const std::string& rule) const {
@@ -210,12 +216,41 @@ bool only_read(ASTContext& ctx, const VarDecl* var, const Stmt& scope) {
     return true;
 }
 
+// Whether `s` may change a char through a pointer, a subscript or a reference. Clang 19's
+// ExprMutationAnalyzer does not analyse pointees (isPointeeMutated is always false), and another
+// pointer may alias the string anyway, so any such write counts.
+bool may_write_chars(ASTContext& ctx, const Stmt& s) {
+    const auto writable = qualType(unless(isConstQualified()), anyOf(isAnyCharacter(), asString("void")));
+    const auto char_lvalue = expr(hasType(isAnyCharacter()), unless(declRefExpr()));  // a named char is not the string
+    const auto write = stmt(anyOf(
+        binaryOperator(isAssignmentOperator(), hasLHS(ignoringParenImpCasts(char_lvalue))),
+        unaryOperator(hasAnyOperatorName("++", "--"), hasUnaryOperand(ignoringParenImpCasts(char_lvalue))),
+        callExpr(hasAnyArgument(hasType(pointerType(pointee(writable))))),
+        callExpr(forEachArgumentWithParam(char_lvalue, parmVarDecl(hasType(referenceType(pointee(writable)))))),
+        declStmt(has(varDecl(hasType(qualType(anyOf(pointerType(pointee(writable)), referenceType(pointee(writable))))))))));
+    return !match(traverse(TK_AsIs, stmt(anyOf(write, hasDescendant(write)))), s, ctx).empty();
+}
+
 bool contains_jump(const Stmt* s) {
     if (!s) return false;
     if (isa<BreakStmt>(s) || isa<ReturnStmt>(s) || isa<GotoStmt>(s) || isa<CXXThrowExpr>(s)) return true;
     for (const Stmt* child : s->children())
         if (contains_jump(child)) return true;
     return false;
+}
+
+// Every match of `m` inside the top-level declarations of the sources. A match over the whole
+// translation unit would walk every system header too, once per call.
+template <class Matcher>
+std::vector<BoundNodes> match_in_sources(const Matcher& m, ASTContext& ctx, const SourceMap& sources) {
+    std::vector<BoundNodes> out;
+    const SourceManager& sm = ctx.getSourceManager();
+    for (Decl* d : ctx.getTranslationUnitDecl()->decls()) {
+        if (!sources.contains(sm, d->getLocation())) continue;
+        auto found = match(decl(forEachDescendant(m)), *d, ctx);
+        out.insert(out.end(), found.begin(), found.end());
+    }
+    return out;
 }
 
 // ---- facts about the translation unit used by several rules ----------------------------------
@@ -225,22 +260,24 @@ struct UnitFacts {
     const FunctionDecl* main = nullptr;
 };
 
-UnitFacts gather_facts(ASTContext& ctx) {
+UnitFacts gather_facts(ASTContext& ctx, const SourceMap& sources) {
     UnitFacts facts;
     auto stream = [&](const char* name) {
-        return !match(declRefExpr(to(varDecl(hasName(name)))), ctx).empty();
+        return !match_in_sources(declRefExpr(to(varDecl(hasName(name)))), ctx, sources).empty();
     };
     facts.uses_cin = stream("::std::cin");
     facts.uses_cout = stream("::std::cout");
-    facts.uses_c_stdio = !match(callExpr(callee(functionDecl(hasAnyName(
+    facts.uses_c_stdio = !match_in_sources(callExpr(callee(functionDecl(hasAnyName(
                                     "printf", "scanf", "puts", "putchar", "getchar", "fgets", "gets", "fputs", "fputc",
                                     "fgetc", "getc", "putc", "fread", "fwrite", "fprintf", "fscanf", "perror", "fflush",
                                     "ungetc", "getchar_unlocked", "putchar_unlocked", "getc_unlocked", "putc_unlocked",
                                     "vprintf", "vfprintf", "getline", "getdelim", "read", "write")))),
-                                ctx).empty();
-    facts.calls_sync = !match(callExpr(callee(functionDecl(hasName("sync_with_stdio")))), ctx).empty();
-    auto mains = match(functionDecl(isMain(), isDefinition()).bind("main"), ctx);
-    if (!mains.empty()) facts.main = mains[0].getNodeAs<FunctionDecl>("main");
+                                ctx, sources).empty();
+    facts.calls_sync = !match_in_sources(callExpr(callee(functionDecl(hasName("sync_with_stdio")))), ctx, sources).empty();
+    for (const Decl* d : ctx.getTranslationUnitDecl()->decls())
+        if (const auto* fn = dyn_cast<FunctionDecl>(d); fn && fn->isMain() && fn->doesThisDeclarationHaveABody() &&
+                                                        sources.contains(ctx.getSourceManager(), fn->getLocation()))
+            facts.main = fn;
     return facts;
 }
 
@@ -298,6 +335,7 @@ public:
         const auto* fn = r.Nodes.getNodeAs<FunctionDecl>("fn");
         if (!fn->getBody() || fn->isTemplated() || fn->isTemplateInstantiation() || !m_e.editable(fn->getLocation())) return;
         if (m_address_taken.count(fn->getCanonicalDecl())) return;  // a function pointer fixes the signature
+        if (may_write_through_alias(*fn)) return;
         for (unsigned i = 0; i < fn->getNumParams(); ++i) {
             const ParmVarDecl* param = fn->getParamDecl(i);
             const QualType type = param->getType();
@@ -321,6 +359,27 @@ public:
     }
 
 private:
+    // A copy protects the parameter from writes to the caller's object; a const& does not. So
+    // the function must write to nothing the argument could be: no global, nothing reached by
+    // a non-const reference or pointer parameter, no call into the sources (which might).
+    bool may_write_through_alias(const FunctionDecl& fn) {
+        for (const ParmVarDecl* p : fn.parameters()) {
+            const QualType t = p->getType();
+            if ((t->isReferenceType() || t->isPointerType()) && !t->getPointeeType().isConstQualified()) return true;
+        }
+        ASTContext& ctx = m_e.context();
+        ExprMutationAnalyzer analyzer(*fn.getBody(), ctx);
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(hasGlobalStorage()).bind("g")))), *fn.getBody(), ctx))
+            if (analyzer.isMutated(found.getNodeAs<VarDecl>("g"))) return true;
+        for (const auto& found : match(findAll(callExpr().bind("call")), *fn.getBody(), ctx)) {
+            const FunctionDecl* callee = found.getNodeAs<CallExpr>("call")->getDirectCallee();
+            if (!callee) return true;  // through a pointer: unknown
+            const FunctionDecl* def = callee->getDefinition();
+            if (def && m_e.editable(def->getLocation())) return true;
+        }
+        return false;
+    }
+
     std::set<const FunctionDecl*> m_address_taken;
 };
 
@@ -339,6 +398,13 @@ public:
             heavy = heavy || (record->hasDefinition() && !record->hasTrivialCopyConstructor());
         if (!heavy || !m_e.editable(var->getLocation())) return;
         if (!only_read(m_e.context(), var, *loop->getBody())) return;
+        // A body that changes the range would change the element a reference reads, not a copy.
+        std::vector<const VarDecl*> range_vars;
+        bool only_locals = true;
+        collect_vars(loop->getRangeInit(), range_vars, only_locals);
+        ExprMutationAnalyzer body(*loop->getBody(), m_e.context());
+        for (const VarDecl* v : range_vars)
+            if (body.isMutated(v)) return;
         auto fix = make_const_ref(m_e, *var);
         if (fix.empty()) return;
         m_e.emit("range-for-copy", var->getLocation(),
@@ -472,6 +538,7 @@ public:
                 if (analyzer.isMutated(var)) return;
                 if (is_strlen && var->getType()->isPointerType() && analyzer.isPointeeMutated(var)) return;
             }
+            if (is_strlen && may_write_chars(m_e.context(), *part)) return;
         }
         const unsigned line = m_e.sm().getSpellingLineNumber(loop->getBeginLoc());
         const std::string name = "optiloop_hoisted_" + std::to_string(line);
@@ -571,20 +638,22 @@ public:
         if (!is_body) return;
         const auto* construct = dyn_cast_or_null<CXXConstructExpr>(var->getInit());
         if (!construct || construct->getNumArgs() != 0) return;  // only default-constructed containers
+        if (var->getType().isConstQualified()) return;             // a const one cannot be cleared
         // The name must be free in the function, and the container must not escape.
         const FunctionDecl* fn = enclosing_function(m_e.context(), *loop);
         if (!fn || !fn->getBody()) return;
         const std::string name = var->getName().str();
-        auto same_name = match(functionDecl(equalsNode(fn), forEachDescendant(namedDecl(hasName(name)).bind("d"))), m_e.context());
+        ASTContext& ctx = m_e.context();
+        const Stmt& fn_body = *fn->getBody();
+        auto same_name = match(stmt(forEachDescendant(namedDecl(hasName(name)).bind("d"))), fn_body, ctx);
         if (same_name.size() != 1) return;
+        for (const ParmVarDecl* p : fn->parameters())
+            if (p->getName() == name) return;
         // No lambda that could capture it, no address taken, and passed on only by value or const&.
-        if (!match(functionDecl(equalsNode(fn), hasDescendant(lambdaExpr())), m_e.context()).empty()) return;
+        if (!match(findAll(lambdaExpr()), fn_body, ctx).empty()) return;
         const auto ref_to_var = declRefExpr(to(varDecl(equalsNode(var))));
-        if (!match(functionDecl(equalsNode(fn), hasDescendant(unaryOperator(hasOperatorName("&"), hasUnaryOperand(ref_to_var)))),
-                   m_e.context()).empty())
-            return;
-        for (const auto& a : match(functionDecl(equalsNode(fn), forEachDescendant(callExpr(forEachArgumentWithParam(ref_to_var, parmVarDecl().bind("p"))))),
-                                   m_e.context())) {
+        if (!match(findAll(unaryOperator(hasOperatorName("&"), hasUnaryOperand(ref_to_var))), fn_body, ctx).empty()) return;
+        for (const auto& a : match(findAll(callExpr(forEachArgumentWithParam(ref_to_var, parmVarDecl().bind("p")))), fn_body, ctx)) {
             const QualType t = a.getNodeAs<ParmVarDecl>("p")->getType();
             if (t->isPointerType() || (t->isReferenceType() && !t->getPointeeType().isConstQualified())) return;
         }
@@ -610,14 +679,45 @@ public:
     void run(const MatchFinder::MatchResult& r) override {
         const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
         if (!m_e.editable(var->getLocation()) || !var->getTypeSourceInfo()) return;
+        // `std::map<K, V> a, b;` spells one type for both: the change is made once, for the first of
+        // them, and only when every one of them is used in an order-free way.
+        std::vector<const VarDecl*> together = {var};
+        auto parents = m_e.context().getParents(*var);
+        if (const auto* ds = parents.size() == 1 ? parents[0].get<DeclStmt>() : nullptr; ds && !ds->isSingleDecl()) {
+            together.clear();
+            for (const Decl* d : ds->decls()) {
+                const auto* v = dyn_cast<VarDecl>(d);
+                if (!v) return;
+                together.push_back(v);
+            }
+        } else if (!parents.empty() && !parents[0].get<DeclStmt>()) {
+            together.clear();
+            for (const Decl* other : var->getLexicalDeclContext()->decls())
+                if (isa<DeclaratorDecl>(other) && other->getBeginLoc() == var->getBeginLoc()) {
+                    const auto* v = dyn_cast<VarDecl>(other);
+                    if (!v) return;
+                    together.push_back(v);
+                }
+        }
+        if (together.empty() || together.front() != var) return;
         // The type as written must be std::map<...> (not auto or a typedef).
         TypeLoc tl = var->getTypeSourceInfo()->getTypeLoc();
         if (auto elaborated = tl.getAs<ElaboratedTypeLoc>()) tl = elaborated.getNamedTypeLoc();
         auto spec = tl.getAs<TemplateSpecializationTypeLoc>();
         if (!spec || !m_e.editable(spec.getTemplateNameLoc()) || m_e.text(spec.getTemplateNameLoc()) != "map") return;
-        // Every use must be one that does not depend on the order of the keys.
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), m_e.context())) {
-            if (!order_free_use(*found.getNodeAs<DeclRefExpr>("ref"))) return;
+        // Every use of every variable of the declaration must not depend on the order of the keys.
+        for (const VarDecl* v : together) {
+            if (v->getType().getCanonicalType() != var->getType().getCanonicalType()) return;  // e.g. `map<..> a, *b;`
+            const auto refs = declRefExpr(to(varDecl(equalsNode(v)))).bind("ref");
+            const auto* scope = dyn_cast_or_null<FunctionDecl>(v->getParentFunctionOrMethod());
+            std::vector<BoundNodes> uses;
+            if (scope && scope->getBody()) {
+                for (auto& found : match(findAll(refs), *scope->getBody(), m_e.context())) uses.push_back(found);
+            } else {
+                uses = match_in_sources(refs, m_e.context(), m_e.sources());
+            }
+            for (const auto& found : uses)
+                if (!order_free_use(*found.getNodeAs<DeclRefExpr>("ref"))) return;
         }
         std::vector<core::Replacement> fix = {m_e.replace(spec.getTemplateNameLoc(), "unordered_map")};
         const StringRef file = m_e.file_text(var->getLocation());
@@ -626,8 +726,10 @@ public:
             include.offset = 0;
             fix.insert(fix.begin(), include);
         }
+        std::string names;
+        for (const VarDecl* v : together) names += (names.empty() ? "'" : ", '") + v->getName().str() + "'";
         m_e.emit("map-to-unordered", var->getLocation(),
-                 "'" + var->getName().str() + "' is only looked up, never iterated in order; a hash map serves", std::move(fix));
+                 names + (together.size() > 1 ? " are" : " is") + " only looked up, never iterated in order; a hash map serves", std::move(fix));
     }
 
 private:
@@ -682,12 +784,283 @@ private:
     }
 };
 
-std::set<const FunctionDecl*> functions_whose_address_is_taken(ASTContext& ctx) {
+// The parent of `s` seen through the nodes that wrap a full expression or a temporary.
+const Stmt* parent_through_wrappers(ASTContext& ctx, const Stmt& s) {
+    auto parents = ctx.getParents(s);
+    const Stmt* p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+    while (p && (isa<ExprWithCleanups>(p) || isa<CXXBindTemporaryExpr>(p) || isa<ImplicitCastExpr>(p) || isa<ParenExpr>(p))) {
+        parents = ctx.getParents(*p);
+        p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+    }
+    return p;
+}
+
+class UnnecessaryCopy : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return varDecl(hasLocalStorage(), unless(parmVarDecl()), hasType(heavy_type()),
+                       hasInitializer(ignoringImplicit(declRefExpr(to(varDecl().bind("source"))))), hasParent(declStmt().bind("decl")))
+            .bind("copy");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* copy = r.Nodes.getNodeAs<VarDecl>("copy");
+        const auto* source = r.Nodes.getNodeAs<VarDecl>("source");
+        const auto* decl = r.Nodes.getNodeAs<DeclStmt>("decl");
+        ASTContext& ctx = m_e.context();
+        if (!decl->isSingleDecl() || copy->getInitStyle() != VarDecl::CInit || copy->getType()->isReferenceType()) return;
+        if (isa<DecompositionDecl>(copy) || !m_e.editable(decl->getSourceRange())) return;
+        // Exactly a copy construction from the variable (not a conversion, not a temporary).
+        const auto* construct = dyn_cast_or_null<CXXConstructExpr>(copy->getInit()->IgnoreImplicit());
+        if (!construct || !construct->getConstructor()->isCopyConstructor() || construct->getNumArgs() < 1 ||
+            construct->isListInitialization())
+            return;
+        const auto* ref = dyn_cast<DeclRefExpr>(construct->getArg(0)->IgnoreImplicit());
+        if (!ref || ref->getDecl() != source) return;
+        const QualType source_type = source->getType();
+        if (source_type->isReferenceType() ||
+            !ctx.hasSameUnqualifiedType(source_type.getCanonicalType(), copy->getType().getCanonicalType()))
+            return;
+        const FunctionDecl* fn = enclosing_function(ctx, *decl);
+        if (!fn || !fn->getBody() || !isa_and_nonnull<CompoundStmt>(parent_through_wrappers(ctx, *decl))) return;
+        const Stmt& body = *fn->getBody();
+        // The source must not change while the copy lives: a const object cannot; a local of this
+        // function (or a by-value parameter) can change only through this body, which never
+        // changes it. A global or a reference could change through a call or an alias: silent.
+        const bool const_object = source_type.isConstQualified();
+        const bool unchanged_local = source->hasLocalStorage() && source->getDeclContext() == fn &&
+                                     !ExprMutationAnalyzer(body, ctx).isMutated(source);
+        if (!const_object && !unchanged_local) return;
+        // The copy must be only read, never returned (NRVO), moved, captured or addressed.
+        if (!only_read(ctx, copy, body)) return;
+        const bool is_map = !match(qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasAnyName("::std::map", "::std::unordered_map")))))),
+                                   copy->getType(), ctx)
+                                 .empty();
+        const auto to_copy = declRefExpr(to(varDecl(equalsNode(copy))));
+        // A map's operator[] inserts and has no const overload: with a const& it would not compile.
+        if (is_map && !match(traverse(TK_AsIs, stmt(hasDescendant(cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
+                                                                                        hasArgument(0, ignoringParenImpCasts(to_copy)))))),
+                             body, ctx)
+                            .empty())
+            return;
+        const auto returned = ignoringParens(ignoringImplicit(to_copy));
+        const auto escape = stmt(anyOf(returnStmt(hasReturnValue(ignoringImplicit(anyOf(
+                                           returned, cxxConstructExpr(argumentCountIs(1), hasArgument(0, returned)))))),
+                                       callExpr(callee(functionDecl(hasAnyName("::std::move", "::std::forward"))), hasAnyArgument(ignoringParenImpCasts(to_copy))),
+                                       unaryOperator(hasOperatorName("&"), hasUnaryOperand(ignoringParenImpCasts(to_copy))),
+                                       cxxOperatorCallExpr(hasOverloadedOperatorName("&"), argumentCountIs(1), hasArgument(0, ignoringParenImpCasts(to_copy))),
+                                       lambdaExpr(hasDescendant(to_copy))));
+        if (!match(traverse(TK_AsIs, stmt(hasDescendant(escape))), body, ctx).empty()) return;
+        // decltype(copy) would name a reference type afterwards.
+        if (m_e.text(body.getSourceRange()).find("decltype") != std::string::npos) return;
+        auto fix = make_const_ref(m_e, *copy);
+        if (fix.empty()) return;
+        m_e.emit("unnecessary-copy", copy->getLocation(),
+                 "'" + copy->getName().str() + "' copies '" + source->getName().str() +
+                     "', which does not change, and is only read; bind it by const&",
+                 std::move(fix));
+    }
+};
+
+class StringFindChar : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName("find", "rfind", "find_first_of", "find_last_of"),
+                                                      ofClass(hasName("::std::basic_string")))),
+                                 hasArgument(0, ignoringParenImpCasts(stringLiteral().bind("literal"))))
+            .bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CXXMemberCallExpr>("call");
+        const auto* literal = r.Nodes.getNodeAs<StringLiteral>("literal");
+        // The (const char*, pos) overload: a third argument would be a length.
+        unsigned written = 0;
+        for (const Expr* arg : call->arguments())
+            if (!isa<CXXDefaultArgExpr>(arg)) ++written;
+        if (written < 1 || written > 2) return;
+        const CXXMethodDecl* method = call->getMethodDecl();
+        if (!method || method->getNumParams() != 2 || !method->getParamDecl(0)->getType()->isPointerType()) return;
+        // One char, not '\0' (find("\0") measures an empty string and matches at pos).
+        if (!literal->isOrdinary() || literal->getLength() != 1 || literal->getCodeUnit(0) == 0) return;
+        if (!m_e.editable(literal->getSourceRange())) return;
+        const std::string ch = char_literal(static_cast<unsigned char>(literal->getCodeUnit(0)));
+        m_e.emit("string-find-char", literal->getBeginLoc(),
+                 method->getName().str() + " with a one-character string runs the substring search; pass the char " + ch,
+                 {m_e.replace(literal->getSourceRange(), ch)});
+    }
+
+private:
+    static std::string char_literal(unsigned char c) {
+        switch (c) {
+            case '\n': return "'\\n'";
+            case '\t': return "'\\t'";
+            case '\r': return "'\\r'";
+            case '\'': return "'\\''";
+            case '\\': return "'\\\\'";
+            default: break;
+        }
+        if (c >= 0x20 && c < 0x7f) return std::string("'") + static_cast<char>(c) + "'";
+        char octal[8];
+        std::snprintf(octal, sizeof octal, "'\\%03o'", static_cast<unsigned>(c));
+        return octal;
+    }
+};
+
+// The variables and fields an expression names.
+void collect_named(const Stmt* s, std::set<const ValueDecl*>& out) {
+    if (!s) return;
+    if (const auto* ref = dyn_cast<DeclRefExpr>(s)) out.insert(ref->getDecl());
+    if (const auto* member = dyn_cast<MemberExpr>(s)) out.insert(member->getMemberDecl());
+    for (const Stmt* child : s->children()) collect_named(child, out);
+}
+
+class EmplaceBackTemporary : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxMemberCallExpr(callee(cxxMethodDecl(hasName("push_back"), ofClass(hasAnyName("::std::vector", "::std::deque")))),
+                                 argumentCountIs(1), callee(memberExpr().bind("member")))
+            .bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CXXMemberCallExpr>("call");
+        const auto* member = r.Nodes.getNodeAs<MemberExpr>("member");
+        ASTContext& ctx = m_e.context();
+        const auto* container = dyn_cast_or_null<ClassTemplateSpecializationDecl>(call->getMethodDecl()->getParent());
+        if (!container || container->getTemplateArgs().size() < 1 || container->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+            return;
+        const QualType value_type = container->getTemplateArgs()[0].getAsType();
+        if (!value_type->getAsCXXRecordDecl()) return;  // a scalar gains nothing
+        // The argument as written: T(args...), T(arg) or T{}.
+        const Expr* arg = call->getArg(0)->IgnoreImplicit();
+        SourceLocation lparen, rparen;
+        std::vector<const Expr*> args;
+        const CXXConstructExpr* construct = nullptr;
+        if (const auto* temporary = dyn_cast<CXXTemporaryObjectExpr>(arg)) {
+            construct = temporary;
+            lparen = temporary->getParenOrBraceRange().getBegin();
+            rparen = temporary->getParenOrBraceRange().getEnd();
+        } else if (const auto* cast = dyn_cast<CXXFunctionalCastExpr>(arg)) {
+            lparen = cast->getLParenLoc();
+            rparen = cast->getRParenLoc();
+            const Expr* sub = cast->getSubExpr()->IgnoreImplicit();
+            if (const auto* list = dyn_cast<InitListExpr>(sub)) {
+                if (list->getNumInits() != 0) return;
+            } else {
+                if (cast->getCastKind() != CK_ConstructorConversion) return;
+                construct = dyn_cast<CXXConstructExpr>(sub);
+                if (!construct) return;
+            }
+        } else {
+            return;  // a variable, a call, an implicit conversion: not a temporary written as T(...)
+        }
+        if (!ctx.hasSameUnqualifiedType(arg->getType().getCanonicalType(), value_type.getCanonicalType())) return;
+        if (construct) {
+            for (const Expr* a : construct->arguments())
+                if (!isa<CXXDefaultArgExpr>(a)) args.push_back(a);
+            // Braces may pick an initializer_list constructor; emplace_back uses parentheses.
+            if (construct->isListInitialization() && !args.empty()) return;
+            // emplace_back constructs from inside the allocator: the constructor must be public.
+            if (!construct->getConstructor() || construct->getConstructor()->getAccess() != AS_public) return;
+        }
+        if (lparen.isInvalid() || rparen.isInvalid() || !m_e.editable(SourceRange(member->getMemberLoc(), call->getRParenLoc())) ||
+            !m_e.editable(SourceRange(lparen, rparen)))
+            return;
+        // Perfect forwarding cannot carry a braced list, a null pointer constant, a bit-field or an
+        // overloaded function name; an argument reading the container may alias its storage.
+        std::set<const ValueDecl*> container_roots;
+        collect_named(call->getImplicitObjectArgument(), container_roots);
+        for (const Expr* a : args) {
+            const Expr* bare = a->IgnoreParens();
+            if (const auto* cast = dyn_cast<ImplicitCastExpr>(bare);
+                cast && (cast->getCastKind() == CK_NullToPointer || cast->getCastKind() == CK_NullToMemberPointer))
+                return;
+            const Expr* plain = a->IgnoreImplicit()->IgnoreParens();
+            if (isa<InitListExpr>(plain) || isa<CXXStdInitializerListExpr>(plain) || plain->refersToBitField()) return;
+            if (plain->getType()->isFunctionType() || plain->getType()->isFunctionPointerType() || plain->getType()->isMemberPointerType())
+                return;
+            if (plain->getType()->isNullPtrType() || isa<GNUNullExpr>(plain)) return;
+            std::set<const ValueDecl*> read;
+            collect_named(a, read);
+            for (const ValueDecl* d : read)
+                if (container_roots.count(d)) return;
+        }
+        const SourceLocation inner_begin = Lexer::getLocForEndOfToken(m_e.sm().getSpellingLoc(lparen), 0, m_e.sm(), ctx.getLangOpts());
+        const std::string inner =
+            Lexer::getSourceText(CharSourceRange::getCharRange(inner_begin, m_e.sm().getSpellingLoc(rparen)), m_e.sm(), ctx.getLangOpts()).str();
+        PrintingPolicy policy = ctx.getPrintingPolicy();
+        policy.SuppressTagKeyword = true;
+        m_e.emit("emplace-back-temporary", member->getMemberLoc(),
+                 "push_back of a temporary " + value_type.getUnqualifiedType().getAsString(policy) +
+                     " builds and moves it; emplace_back builds it in place",
+                 {m_e.replace(SourceRange(member->getMemberLoc(), call->getRParenLoc()), "emplace_back(" + inner + ")")});
+    }
+};
+
+class PostIncrementIterator : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxOperatorCallExpr(hasAnyOverloadedOperatorName("++", "--"), callee(cxxMethodDecl().bind("method"))).bind("op");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* op = r.Nodes.getNodeAs<CXXOperatorCallExpr>("op");
+        const auto* method = r.Nodes.getNodeAs<CXXMethodDecl>("method");
+        ASTContext& ctx = m_e.context();
+        // The postfix form has the dummy int parameter.
+        if (method->getNumParams() != 1 || op->getNumArgs() != 2) return;
+        const CXXRecordDecl* record = method->getParent();
+        // Only the standard library's classes: there ++it is known to do what it++ does.
+        if (!record || !ctx.getSourceManager().isInSystemHeader(record->getLocation())) return;
+        if (!has_prefix(record, op->getOperator())) return;
+        if (!unused(*op)) return;
+        const Expr* operand = op->getArg(0);
+        if (!m_e.editable(op->getSourceRange()) || !m_e.editable(operand->getSourceRange())) return;
+        const std::string spelled = op->getOperator() == OO_PlusPlus ? "++" : "--";
+        const std::string text = m_e.text(operand->getSourceRange());
+        m_e.emit("post-increment-iterator", op->getBeginLoc(),
+                 text + spelled + " copies the iterator for a result nobody reads; use " + spelled + text,
+                 {m_e.replace(op->getSourceRange(), spelled + text)});
+    }
+
+private:
+    static bool has_prefix(const CXXRecordDecl* record, OverloadedOperatorKind kind) {
+        for (const CXXMethodDecl* m : record->methods())
+            if (m->getOverloadedOperator() == kind && m->getNumParams() == 0) return true;
+        return false;
+    }
+    // The value is discarded: a statement of its own, a for loop's increment, or a side of a
+    // discarded comma.
+    bool unused(const Stmt& e) {
+        const Stmt* p = parent_through_wrappers(m_e.context(), e);
+        if (!p) return false;
+        if (isa<CompoundStmt>(p)) return true;
+        const Stmt* self = &e;
+        auto is_self = [&](const Stmt* s) {
+            if (!s) return false;
+            if (const auto* x = dyn_cast<Expr>(s)) return x->IgnoreImplicit()->IgnoreParens()->IgnoreImplicit() == self;
+            return false;
+        };
+        if (const auto* f = dyn_cast<ForStmt>(p)) return is_self(f->getInc()) || is_self(f->getBody());
+        if (const auto* i = dyn_cast<IfStmt>(p)) return is_self(i->getThen()) || is_self(i->getElse());
+        if (const auto* w = dyn_cast<WhileStmt>(p)) return is_self(w->getBody());
+        if (const auto* d = dyn_cast<DoStmt>(p)) return is_self(d->getBody());
+        if (const auto* rf = dyn_cast<CXXForRangeStmt>(p)) return is_self(rf->getBody());
+        if (const auto* comma = dyn_cast<BinaryOperator>(p); comma && comma->getOpcode() == BO_Comma) {
+            if (is_self(comma->getLHS())) return true;
+            return is_self(comma->getRHS()) && unused(*comma);
+        }
+        return false;
+    }
+};
+
+std::set<const FunctionDecl*> functions_whose_address_is_taken(ASTContext& ctx, const SourceMap& sources) {
     std::set<const FunctionDecl*> out;
-    for (const auto& found : match(findAll(declRefExpr(to(functionDecl().bind("f")), unless(hasParent(implicitCastExpr(hasParent(callExpr())))),
-                                                       unless(hasParent(callExpr())))
-                                               .bind("ref")),
-                                   ctx)) {
+    for (const auto& found : match_in_sources(declRefExpr(to(functionDecl().bind("f")), unless(hasParent(implicitCastExpr(hasParent(callExpr())))),
+                                                          unless(hasParent(callExpr())))
+                                                  .bind("ref"),
+                                              ctx, sources)) {
         out.insert(found.getNodeAs<FunctionDecl>("f")->getCanonicalDecl());
     }
     return out;
@@ -697,11 +1070,11 @@ std::set<const FunctionDecl*> functions_whose_address_is_taken(ASTContext& ctx) 
 
 void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptions& options, std::vector<Finding>& out) {
     Emitter emitter(context, sources, options, out);
-    const UnitFacts facts = gather_facts(context);
+    const UnitFacts facts = gather_facts(context, sources);
     iostream_sync(emitter, facts);
 
     EndlInLoop endl(emitter, facts);
-    ByValueParam by_value(emitter, facts, functions_whose_address_is_taken(context));
+    ByValueParam by_value(emitter, facts, functions_whose_address_is_taken(context, sources));
     RangeForCopy range_for(emitter, facts);
     StringConcatAssign concat(emitter, facts);
     PowSquare pow_square(emitter, facts);
@@ -710,6 +1083,10 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     VectorReserve reserve(emitter, facts);
     ContainerInLoop container(emitter, facts);
     MapToUnordered map(emitter, facts);
+    UnnecessaryCopy copy(emitter, facts);
+    StringFindChar find_char(emitter, facts);
+    EmplaceBackTemporary emplace(emitter, facts);
+    PostIncrementIterator post_increment(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -725,6 +1102,10 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("vector-reserve", VectorReserve::matcher(), &reserve);
     add("container-in-loop", ContainerInLoop::matcher(), &container);
     add("map-to-unordered", MapToUnordered::matcher(), &map);
+    add("unnecessary-copy", UnnecessaryCopy::matcher(), &copy);
+    add("string-find-char", StringFindChar::matcher(), &find_char);
+    add("emplace-back-temporary", EmplaceBackTemporary::matcher(), &emplace);
+    add("post-increment-iterator", PostIncrementIterator::matcher(), &post_increment);
     finder.matchAST(context);
 }
 

@@ -1,0 +1,993 @@
+// The offline rule engine: every rule fires where its precondition holds, and its fix, applied
+// like any other edit, still compiles and prints what the original printed (checked through the
+// real runner); every rule stays silent where its precondition fails.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/llm/edit.hpp>
+#include <optiloop/runner/measure.hpp>
+
+namespace fs = std::filesystem;
+using namespace optiloop;
+using analyzer::Finding;
+
+namespace {
+
+using Cases = std::vector<std::pair<std::string, std::string>>;  // (stdin, expected stdout)
+
+fs::path scratch_root() {
+    static const fs::path dir = [] {
+        fs::path d = fs::temp_directory_path() / ("optiloop-rules-test-" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        // A compile cache of our own, so a build cached by another test process proves nothing here.
+        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
+        return d;
+    }();
+    return dir;
+}
+
+const fs::path k_root = scratch_root();
+
+core::Task make_task(const std::string& name, const Cases& tests) {
+    core::Task task;
+    task.id = name;
+    task.limits.time_seconds = 5;
+    task.limits.memory_bytes = 256 << 20;
+    const fs::path dir = k_root / name;
+    fs::create_directories(dir);
+    int i = 0;
+    for (const auto& [in, out] : tests) {
+        const std::string n = "t" + std::to_string(++i);
+        std::ofstream(dir / (n + ".in")) << in;
+        std::ofstream(dir / (n + ".out")) << out;
+        task.tests.push_back({n, dir / (n + ".in"), dir / (n + ".out")});
+    }
+    return task;
+}
+
+std::vector<core::SourceFile> source(const std::string& text) { return {{"main.cpp", text}}; }
+
+// 1-based line of the first occurrence of `needle`, 0 when absent.
+unsigned line_of(const std::string& text, const std::string& needle) {
+    const auto at = text.find(needle);
+    if (at == std::string::npos) return 0;
+    return 1 + static_cast<unsigned>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+std::string replace_first(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+}
+
+analyzer::AnalyzeOptions only(const std::string& rule) {
+    analyzer::AnalyzeOptions options;
+    options.rules = {rule};
+    return options;
+}
+
+// The findings of one rule on a one-file program that must parse.
+std::vector<Finding> findings_of(const std::string& program, const std::string& rule) {
+    auto analysis = analyzer::analyze(source(program), only(rule));
+    if (!analysis) {
+        ADD_FAILURE() << "the program does not parse: " << analysis.error().message;
+        return {};
+    }
+    return analysis->findings;
+}
+
+// The program must build and pass every test: the verdict compares its output with ours.
+void expect_accepted(const std::string& name, const std::string& program, const Cases& tests) {
+    runner::MeasureOptions options;
+    options.counter = core::CounterKind::none;
+    options.repeats = 1;
+    options.warmups = 0;
+    options.jobs = 2;
+    auto measured = runner::measure(make_task(name, tests), source(program), options);
+    ASSERT_TRUE(measured) << measured.error().message;
+    EXPECT_EQ(measured->verdict, core::Verdict::ok)
+        << name << ": " << core::to_string(measured->verdict) << "\n"
+        << measured->compile_output << "\n--- program ---\n"
+        << program;
+}
+
+// The rule fires once, at the line holding `at`; its fix applied as an edit gives exactly
+// `expected`, and that program still prints what the original printed on `tests`.
+void expect_rewrite(const std::string& rule, const std::string& original, const std::string& at, const Cases& tests,
+                    const std::string& expected) {
+    SCOPED_TRACE(rule);
+    const auto found = findings_of(original, rule);
+    ASSERT_EQ(found.size(), 1u) << "findings of " << rule;
+    const Finding& f = found[0];
+    EXPECT_EQ(f.rule, rule);
+    EXPECT_EQ(f.file, "main.cpp");
+    ASSERT_NE(line_of(original, at), 0u) << at;
+    EXPECT_EQ(f.line, line_of(original, at)) << f.message;
+    EXPECT_FALSE(f.message.empty());
+    ASSERT_FALSE(f.fix.empty()) << rule << " gave no fix";
+    core::Edit edit;
+    edit.proposer = "rules";
+    edit.replacements = f.fix;
+    auto applied = llm::apply_edit(source(original), edit);
+    ASSERT_TRUE(applied) << applied.error().message;
+    ASSERT_EQ(applied->size(), 1u);
+    const std::string& rewritten = applied->at(0).content;
+    EXPECT_EQ(rewritten, expected);
+    expect_accepted(rule + "-original", original, tests);
+    expect_accepted(rule + "-rewritten", rewritten, tests);
+}
+
+}  // namespace
+
+// ---- endl-in-loop ------------------------------------------------------------------------------
+
+const char* const k_endl = R"(#include <iostream>
+int main() {
+    int n;
+    std::cin >> n;
+    for (int i = 1; i <= n; ++i) {
+        std::cout << i * i << std::endl;
+    }
+    return 0;
+}
+)";
+
+TEST(EndlInLoop, BecomesNewlineWithTheSameOutput) {
+    expect_rewrite("endl-in-loop", k_endl, "std::endl", {{"3\n", "1\n4\n9\n"}, {"1\n", "1\n"}},
+                   replace_first(k_endl, "std::endl", "'\\n'"));
+}
+
+TEST(EndlInLoop, SilentOutsideLoopsAndWhenStdioIsMixedUnsynchronised) {
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+int main() {
+    int n;
+    std::cin >> n;
+    std::cout << n * n << std::endl;
+}
+)", "endl-in-loop").empty());
+    // The flush orders cout's output against printf's once the two are unsynchronised.
+    EXPECT_TRUE(findings_of(R"(#include <cstdio>
+#include <iostream>
+int main() {
+    std::ios::sync_with_stdio(false);
+    for (int i = 0; i < 3; ++i) {
+        std::cout << i << std::endl;
+        printf("%d\n", i);
+    }
+}
+)", "endl-in-loop").empty());
+}
+
+// ---- iostream-sync -----------------------------------------------------------------------------
+
+const char* const k_sync = R"(#include <iostream>
+int main() {
+    long a, b;
+    std::cin >> a >> b;
+    std::cout << a + b << '\n';
+}
+)";
+
+TEST(IostreamSync, UnsyncsAndUntiesWithTheSameOutput) {
+    expect_rewrite("iostream-sync", k_sync, "int main", {{"1 2\n", "3\n"}, {"-5 7\n", "2\n"}},
+                   replace_first(k_sync, "int main() {\n",
+                                 "int main() {\n    std::ios::sync_with_stdio(false);\n    std::cin.tie(nullptr);\n"));
+}
+
+TEST(IostreamSync, SilentWhenTheProgramAlsoUsesCStdioOrAlreadyUnsyncs) {
+    EXPECT_TRUE(findings_of(R"(#include <cstdio>
+#include <iostream>
+int main() {
+    long a;
+    std::cin >> a;
+    printf("%ld\n", a);
+}
+)", "iostream-sync").empty());
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+int main() {
+    std::ios_base::sync_with_stdio(false);
+    long a;
+    std::cin >> a;
+    std::cout << a << '\n';
+}
+)", "iostream-sync").empty());
+}
+
+// ---- string-concat-assign ----------------------------------------------------------------------
+
+const char* const k_concat = R"(#include <iostream>
+#include <string>
+int main() {
+    std::string joined, word;
+    while (std::cin >> word) {
+        joined = joined + word + ",";
+    }
+    std::cout << joined << '\n';
+}
+)";
+
+TEST(StringConcatAssign, AppendsInPlaceWithTheSameOutput) {
+    expect_rewrite("string-concat-assign", k_concat, "joined = joined", {{"a b c\n", "a,b,c,\n"}, {"xyz\n", "xyz,\n"}},
+                   replace_first(k_concat, "joined = joined + word + \",\";", "(joined += word) += \",\";"));
+}
+
+TEST(StringConcatAssign, SilentWhenTheStringIsNotTheLeftmostOperand) {
+    // s = t + s prepends: += would append.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+int main() {
+    std::string reversed, word;
+    while (std::cin >> word) {
+        reversed = word + reversed;
+    }
+    std::cout << reversed << '\n';
+}
+)", "string-concat-assign").empty());
+    // s = s + t + s: appending t first would change the second s.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+int main() {
+    std::string s = "a", t = "b";
+    s = s + t + s;
+    std::cout << s << '\n';
+}
+)", "string-concat-assign").empty());
+}
+
+// ---- by-value-param ----------------------------------------------------------------------------
+
+const char* const k_by_value = R"(#include <iostream>
+#include <vector>
+long total(std::vector<long> values);
+long total(std::vector<long> values) {
+    long sum = 0;
+    for (long v : values) sum += v;
+    return sum;
+}
+int main() {
+    int n;
+    std::cin >> n;
+    std::vector<long> values(n);
+    for (auto& v : values) std::cin >> v;
+    std::cout << total(values) << '\n';
+}
+)";
+
+TEST(ByValueParam, EveryDeclarationTakesConstRefWithTheSameOutput) {
+    std::string expected = k_by_value;
+    for (int i = 0; i < 2; ++i)
+        expected = replace_first(expected, "long total(std::vector<long> values)", "long total(const std::vector<long>& values)");
+    expect_rewrite("by-value-param", k_by_value, "long total(std::vector<long> values) {", {{"3\n1 2 3\n", "6\n"}, {"1\n-4\n", "-4\n"}},
+                   expected);
+}
+
+TEST(ByValueParam, SilentWhenTheParameterIsModifiedOrTheFunctionsAddressIsTaken) {
+    // Sorting the copy must not sort the caller's vector.
+    EXPECT_TRUE(findings_of(R"(#include <algorithm>
+#include <iostream>
+#include <vector>
+long median(std::vector<long> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+int main() {
+    std::vector<long> values = {3, 1, 2};
+    std::cout << median(values) << ' ' << values[0] << '\n';
+}
+)", "by-value-param").empty());
+    // A function pointer fixes the signature.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+std::size_t length(std::string s) { return s.size(); }
+int main() {
+    std::size_t (*measure)(std::string) = length;
+    std::cout << measure("abc") << '\n';
+}
+)", "by-value-param").empty());
+    // The caller may pass the global the function changes: the copy keeps the old contents.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <vector>
+std::vector<int> g = {1};
+std::size_t f(std::vector<int> v) { g.push_back(2); return v.size(); }
+int main() { std::cout << f(g) << '\n'; }
+)", "by-value-param").empty());
+    // Likewise through a non-const reference parameter, or a call that might write anything.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <vector>
+std::size_t f(std::vector<int> v, std::vector<int>& out) { out.push_back(2); return v.size(); }
+int main() { std::vector<int> a = {1}; std::cout << f(a, a) << '\n'; }
+)", "by-value-param").empty());
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <vector>
+std::vector<int> g = {1};
+void grow() { g.push_back(2); }
+std::size_t f(std::vector<int> v) { grow(); return v.size(); }
+int main() { std::cout << f(g) << '\n'; }
+)", "by-value-param").empty());
+}
+
+// ---- range-for-copy ----------------------------------------------------------------------------
+
+const char* const k_range_for = R"(#include <iostream>
+#include <string>
+#include <vector>
+int main() {
+    std::vector<std::string> words;
+    std::string w;
+    while (std::cin >> w) words.push_back(w);
+    std::size_t letters = 0;
+    for (std::string word : words) {
+        letters += word.size();
+    }
+    std::cout << words.size() << ' ' << letters << '\n';
+}
+)";
+
+TEST(RangeForCopy, BindsByConstRefWithTheSameOutput) {
+    expect_rewrite("range-for-copy", k_range_for, "for (std::string word", {{"ab cde\n", "2 5\n"}, {"x\n", "1 1\n"}},
+                   replace_first(k_range_for, "std::string word :", "const std::string& word :"));
+}
+
+TEST(RangeForCopy, SilentWhenTheLoopVariableIsModified) {
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+#include <vector>
+int main() {
+    std::vector<std::string> words = {"a", "b"};
+    for (std::string word : words) {
+        word += "!";
+        std::cout << word << '\n';
+    }
+    std::cout << words[0] << '\n';
+}
+)", "range-for-copy").empty());
+    // Writing the container's first element: a reference would print "y" where the copy printed "x".
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+#include <vector>
+int main() {
+    std::vector<std::string> words = {"x", "z"};
+    for (std::string word : words) {
+        words[0] = "y";
+        std::cout << word << '\n';
+    }
+}
+)", "range-for-copy").empty());
+}
+
+// ---- map-to-unordered --------------------------------------------------------------------------
+
+const char* const k_map = R"(#include <iostream>
+#include <map>
+int main() {
+    std::map<int, int> seen;
+    int x, repeats = 0;
+    while (std::cin >> x) {
+        if (seen.count(x)) ++repeats;
+        ++seen[x];
+    }
+    std::cout << seen.size() << ' ' << repeats << '\n';
+}
+)";
+
+TEST(MapToUnordered, HashesLookupOnlyMapWithTheSameOutput) {
+    expect_rewrite("map-to-unordered", k_map, "std::map<int, int> seen", {{"1 2 1 3 1\n", "3 2\n"}, {"5\n", "1 0\n"}},
+                   "#include <unordered_map>\n" + replace_first(k_map, "std::map<int, int>", "std::unordered_map<int, int>"));
+}
+
+TEST(MapToUnordered, SilentWhenTheMapIsIteratedInOrder) {
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <map>
+int main() {
+    std::map<int, int> seen;
+    int x;
+    while (std::cin >> x) ++seen[x];
+    for (const auto& [key, times] : seen) std::cout << key << ' ' << times << '\n';
+}
+)", "map-to-unordered").empty());
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <map>
+int main() {
+    std::map<int, int> seen;
+    int x;
+    while (std::cin >> x) ++seen[x];
+    std::cout << seen.begin()->first << '\n';
+}
+)", "map-to-unordered").empty());
+    // One declaration spells the type of both maps: hashing `seen` would reorder `ordered` too.
+    for (const char* scope : {"local", "global"}) {
+        SCOPED_TRACE(scope);
+        const std::string declaration = "std::map<int, int> seen, ordered;\n";
+        const std::string local = std::string(scope) == "local" ? "    " + declaration : "";
+        const std::string global = std::string(scope) == "global" ? declaration : "";
+        EXPECT_TRUE(findings_of("#include <iostream>\n#include <map>\n" + global + "int main() {\n" + local + R"(    int x;
+    while (std::cin >> x) {
+        ++seen[x];
+        ++ordered[x];
+    }
+    for (const auto& [key, times] : ordered) std::cout << key << ' ' << seen[key] << '\n';
+}
+)", "map-to-unordered").empty());
+    }
+}
+
+TEST(MapToUnordered, OneDeclarationOfSeveralOrderFreeMapsChangesOnce) {
+    // Both maps of the declaration are only looked up: one finding, one change of the shared type.
+    for (const char* scope : {"local", "global"}) {
+        SCOPED_TRACE(scope);
+        const std::string declaration = "std::map<int, int> parent, size;\n";
+        const std::string local = std::string(scope) == "local" ? "    " + declaration : "";
+        const std::string global = std::string(scope) == "global" ? declaration : "";
+        const auto found = findings_of("#include <iostream>\n#include <map>\n" + global + "int main() {\n" + local + R"(    int x;
+    while (std::cin >> x) {
+        parent[x] = x;
+        ++size[x];
+    }
+    std::cout << parent.size() << ' ' << size.count(3) << '\n';
+}
+)", "map-to-unordered");
+        ASSERT_EQ(found.size(), 1u);
+        EXPECT_EQ(found[0].message, "'parent', 'size' are only looked up, never iterated in order; a hash map serves");
+        int type_changes = 0;
+        for (const auto& r : found[0].fix) type_changes += r.text == "unordered_map";
+        EXPECT_EQ(type_changes, 1);
+    }
+}
+
+// ---- container-in-loop -------------------------------------------------------------------------
+
+const char* const k_container = R"(#include <iostream>
+#include <vector>
+int main() {
+    int n;
+    std::cin >> n;
+    for (int i = 0; i < n; ++i) {
+        std::vector<int> digits;
+        int x;
+        std::cin >> x;
+        while (x > 0) {
+            digits.push_back(x % 10);
+            x /= 10;
+        }
+        std::cout << digits.size() << '\n';
+    }
+}
+)";
+
+TEST(ContainerInLoop, HoistsAndClearsWithTheSameOutput) {
+    const std::string expected =
+        replace_first(replace_first(k_container, "        std::vector<int> digits;\n", "        digits.clear();\n"),
+                      "    for (int i = 0;", "    std::vector<int> digits;\n    for (int i = 0;");
+    expect_rewrite("container-in-loop", k_container, "std::vector<int> digits", {{"3\n5 120 0\n", "1\n3\n0\n"}, {"1\n99999\n", "5\n"}},
+                   expected);
+}
+
+TEST(ContainerInLoop, SilentWhenConst) {
+    // A const container cannot be cleared: the rewrite would not compile.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <vector>
+int main() {
+    for (int i = 0; i < 3; ++i) {
+        const std::vector<int> none;
+        std::cout << none.size() << '\n';
+    }
+}
+)", "container-in-loop").empty());
+}
+
+TEST(ContainerInLoop, SilentWhenPassedByNonConstReference) {
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <vector>
+void digits_of(std::vector<int>& out, int x) {
+    while (x > 0) {
+        out.push_back(x % 10);
+        x /= 10;
+    }
+}
+int main() {
+    int n;
+    std::cin >> n;
+    for (int i = 0; i < n; ++i) {
+        std::vector<int> digits;
+        int x;
+        std::cin >> x;
+        digits_of(digits, x);
+        std::cout << digits.size() << '\n';
+    }
+}
+)", "container-in-loop").empty());
+}
+
+// ---- vector-reserve ----------------------------------------------------------------------------
+
+const char* const k_reserve = R"(#include <iostream>
+#include <vector>
+int main() {
+    int n;
+    std::cin >> n;
+    std::vector<long> doubled;
+    for (int i = 0; i < n; ++i) {
+        long x;
+        std::cin >> x;
+        doubled.push_back(2 * x);
+    }
+    long sum = 0;
+    for (long v : doubled) sum += v;
+    std::cout << doubled.size() << ' ' << sum << '\n';
+}
+)";
+
+TEST(VectorReserve, ReservesBeforeTheCountedLoopWithTheSameOutput) {
+    expect_rewrite("vector-reserve", k_reserve, "for (int i = 0; i < n", {{"3\n1 2 3\n", "3 12\n"}, {"0\n", "0 0\n"}},
+                   replace_first(k_reserve, "    for (int i = 0; i < n",
+                                 "    if ((n) > 0) doubled.reserve(doubled.size() + static_cast<std::size_t>(n));\n"
+                                 "    for (int i = 0; i < n"));
+}
+
+TEST(VectorReserve, SilentWhenThePushIsConditional) {
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <vector>
+int main() {
+    int n;
+    std::cin >> n;
+    std::vector<long> evens;
+    for (int i = 0; i < n; ++i) {
+        long x;
+        std::cin >> x;
+        if (x % 2 == 0) evens.push_back(x);
+    }
+    std::cout << evens.size() << '\n';
+}
+)", "vector-reserve").empty());
+}
+
+// ---- invariant-call-in-condition ---------------------------------------------------------------
+
+const char* const k_invariant = R"(#include <cstring>
+#include <iostream>
+#include <string>
+int count_a(const char* text) {
+    int as = 0;
+    for (std::size_t i = 0; i < strlen(text); ++i) {
+        if (text[i] == 'a') ++as;
+    }
+    return as;
+}
+int main() {
+    std::string word;
+    while (std::cin >> word) std::cout << count_a(word.c_str()) << '\n';
+}
+)";
+
+TEST(InvariantCallInCondition, HoistsStrlenWithTheSameOutput) {
+    const std::string expected = replace_first(
+        replace_first(k_invariant, "i < strlen(text)", "i < optiloop_hoisted_6"),
+        "    for (std::size_t", "    const auto optiloop_hoisted_6 = strlen(text);\n    for (std::size_t");
+    expect_rewrite("invariant-call-in-condition", k_invariant, "strlen(text)", {{"banana xyz\n", "3\n0\n"}, {"a\n", "1\n"}},
+                   expected);
+}
+
+TEST(InvariantCallInCondition, SilentWhenTheLoopWritesToTheString) {
+    // Cutting the string at the first space shortens it: strlen must be recomputed each time,
+    // whether the loop writes through the array, through the pointer strlen reads, through
+    // another pointer to the same chars, or through a library call.
+    const char* const head = R"(#include <cstring>
+#include <iostream>
+int main() {
+    char text[128] = "ab cd";
+    char* p = text;
+    const char* q = text;
+)";
+    for (const char* loop : {
+             "    for (std::size_t i = 0; i < strlen(text); ++i) {\n        if (text[i] == ' ') text[i] = '\\0';\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(p); ++i) {\n        if (p[i] == ' ') p[i] = '\\0';\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(p); ++i) {\n        if (p[i] == ' ') *(p + i) = '\\0';\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(q); ++i) {\n        if (q[i] == ' ') p[i] = '\\0';\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(q); ++i) {\n        if (q[i] == ' ') strcpy(p + i, \"\");\n    }\n",
+         }) {
+        SCOPED_TRACE(loop);
+        EXPECT_TRUE(findings_of(std::string(head) + loop + "    std::cout << text << q << '\\n';\n}\n", "invariant-call-in-condition").empty());
+    }
+}
+
+// ---- pow-square --------------------------------------------------------------------------------
+
+const char* const k_pow = R"(#include <cmath>
+#include <iostream>
+int main() {
+    int n;
+    std::cin >> n;
+    double total = 0;
+    for (int i = 0; i < n; ++i) {
+        double x;
+        std::cin >> x;
+        total += std::pow(x, 2);
+    }
+    std::cout << total << '\n';
+}
+)";
+
+TEST(PowSquare, MultipliesWithTheSameOutput) {
+    expect_rewrite("pow-square", k_pow, "std::pow(x, 2)", {{"2\n1.5 2\n", "6.25\n"}, {"1\n-3\n", "9\n"}},
+                   replace_first(k_pow, "std::pow(x, 2)", "(static_cast<double>(x) * static_cast<double>(x))"));
+}
+
+TEST(PowSquare, SilentForOtherExponents) {
+    EXPECT_TRUE(findings_of(R"(#include <cmath>
+#include <iostream>
+int main() {
+    double x;
+    std::cin >> x;
+    std::cout << std::pow(x, 3) << ' ' << pow(x, 0.5) << '\n';
+}
+)", "pow-square").empty());
+}
+
+// ---- substr-compare ----------------------------------------------------------------------------
+
+const char* const k_substr = R"(#include <iostream>
+#include <string>
+int main() {
+    std::string s;
+    int matches = 0;
+    while (std::cin >> s) {
+        if (s.substr(0, 3) == "pre") ++matches;
+    }
+    std::cout << matches << '\n';
+}
+)";
+
+TEST(SubstrCompare, ComparesInPlaceWithTheSameOutput) {
+    // "pr" is shorter than the prefix: both forms must say unequal.
+    expect_rewrite("substr-compare", k_substr, "s.substr(0, 3)", {{"prefix pr pre apre\n", "2\n"}, {"x\n", "0\n"}},
+                   replace_first(k_substr, "s.substr(0, 3) == \"pre\"", "(s.compare(0, 3, \"pre\") == 0)"));
+}
+
+TEST(SubstrCompare, SilentWhenComparedWithAChar) {
+    // string::compare takes no char: the rewrite would not compile.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+bool operator==(const std::string& s, char c) { return s.size() == 1 && s[0] == c; }
+int main() {
+    std::string s;
+    std::cin >> s;
+    std::cout << (s.substr(0, 1) == 'p') << '\n';
+}
+)", "substr-compare").empty());
+}
+
+// ---- unnecessary-copy --------------------------------------------------------------------------
+
+const char* const k_copy = R"(#include <iostream>
+#include <vector>
+std::vector<long> read_all() {
+    std::vector<long> values;
+    long x;
+    while (std::cin >> x) values.push_back(x);
+    return values;
+}
+int main() {
+    std::vector<long> values = read_all();
+    std::vector<long> snapshot = values;
+    long sum = 0;
+    for (long v : snapshot) sum += v;
+    std::cout << snapshot.size() << ' ' << sum << ' ' << values.size() << '\n';
+}
+)";
+
+TEST(UnnecessaryCopy, BindsByConstRefWithTheSameOutput) {
+    // Faster: the copy allocated and copied every element; the reference reads the original in place.
+    expect_rewrite("unnecessary-copy", k_copy, "snapshot = values", {{"1 2 3\n", "3 6 3\n"}, {"\n", "0 0 0\n"}},
+                   replace_first(k_copy, "std::vector<long> snapshot", "const std::vector<long>& snapshot"));
+}
+
+TEST(UnnecessaryCopy, AutoBecomesConstAutoRefForAConstSource) {
+    const std::string program = R"(#include <iostream>
+#include <string>
+const std::string k_greeting = "hello";
+int main() {
+    auto copy = k_greeting;
+    std::cout << copy.size() << '\n';
+}
+)";
+    const auto found = findings_of(program, "unnecessary-copy");
+    ASSERT_EQ(found.size(), 1u);
+    core::Edit edit;
+    edit.replacements = found[0].fix;
+    auto applied = llm::apply_edit(source(program), edit);
+    ASSERT_TRUE(applied) << applied.error().message;
+    EXPECT_EQ(applied->at(0).content, replace_first(program, "auto copy", "const auto& copy"));
+}
+
+TEST(UnnecessaryCopy, SilentWhenEitherSideMayChangeOrTheCopyEscapes) {
+    const char* const head = R"(#include <iostream>
+#include <utility>
+#include <vector>
+std::vector<int> g = {1};
+void grow() { g.push_back(2); }
+std::vector<int> f(std::vector<int> a, const std::vector<int>& r) {
+)";
+    // The same function copying its unchanged by-value parameter is a finding: the cases below
+    // are silent for their own reason.
+    EXPECT_EQ(findings_of(std::string(head) + "    std::vector<int> b = a;\n    std::cout << b.size() << '\\n';\n    return {};\n}\n",
+                          "unnecessary-copy").size(), 1u);
+    for (const char* body : {
+             // The source changes after the copy: the copy keeps the old contents, a reference would not.
+             "    std::vector<int> b = a;\n    a.push_back(3);\n    std::cout << b.size() << '\\n';\n    return {};\n",
+             // The copy itself is changed.
+             "    std::vector<int> b = a;\n    b.push_back(3);\n    std::cout << b.size() << '\\n';\n    return {};\n",
+             // A global can change through any call; a reference through an alias.
+             "    std::vector<int> b = g;\n    grow();\n    std::cout << b.size() << '\\n';\n    return {};\n",
+             "    std::vector<int> b = r;\n    std::cout << b.size() << '\\n';\n    return {};\n",
+             // Returned, moved, or its address taken.
+             "    std::vector<int> b = a;\n    return b;\n",
+             "    std::vector<int> b = a;\n    return std::move(b);\n",
+             "    std::vector<int> b = a;\n    const std::vector<int>* p = &b;\n    return *p;\n",
+             // Initialised from a temporary: nothing to refer to.
+             "    std::vector<int> b = f({}, r);\n    std::cout << b.size() << '\\n';\n    return {};\n",
+         }) {
+        SCOPED_TRACE(body);
+        EXPECT_TRUE(findings_of(std::string(head) + body + "}\nint main() { std::cout << f({1}, g).size() << '\\n'; }\n",
+                                "unnecessary-copy").empty());
+    }
+    // A map's operator[] has no const overload.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <map>
+int main() {
+    const std::map<int, int> source = {{1, 2}};
+    std::map<int, int> copy = source;
+    std::cout << copy[1] << '\n';
+}
+)", "unnecessary-copy").empty());
+    // Its at() has one, and reads the same element.
+    EXPECT_EQ(findings_of(R"(#include <iostream>
+#include <map>
+int main() {
+    const std::map<int, int> source = {{1, 2}};
+    std::map<int, int> copy = source;
+    std::cout << copy.at(1) << '\n';
+}
+)", "unnecessary-copy").size(), 1u);
+}
+
+// ---- string-find-char --------------------------------------------------------------------------
+
+const char* const k_find_char = R"(#include <iostream>
+#include <string>
+int main() {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        int tabs = 0;
+        std::size_t at = 0;
+        while ((at = line.find("\t", at)) != std::string::npos) {
+            ++tabs;
+            ++at;
+        }
+        std::cout << tabs << '\n';
+    }
+}
+)";
+
+TEST(StringFindChar, PassesTheCharWithTheSameOutput) {
+    // Faster: the char overload scans for one char (memchr); the C-string overload measures the
+    // literal and runs the general substring search.
+    expect_rewrite("string-find-char", k_find_char, "line.find(", {{"a\tb\tc\n\n", "2\n0\n"}, {"x\t\t\n", "2\n"}},
+                   replace_first(k_find_char, "line.find(\"\\t\", at)", "line.find('\\t', at)"));
+}
+
+TEST(StringFindChar, EscapesTheChar) {
+    for (const auto& [call, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"s.find(\"\\n\")", "'\\n'"},
+             {"s.rfind(\"'\")", "'\\''"},
+             {"s.find_first_of(\"\\\\\")", "'\\\\'"},
+             {"s.find_last_of(\"a\", 2)", "'a'"},
+         }) {
+        SCOPED_TRACE(call);
+        const auto found = findings_of("#include <string>\nstd::size_t f(const std::string& s) { return " + call + "; }\n",
+                                       "string-find-char");
+        ASSERT_EQ(found.size(), 1u);
+        ASSERT_EQ(found[0].fix.size(), 1u);
+        EXPECT_EQ(found[0].fix[0].text, expected);
+    }
+}
+
+TEST(StringFindChar, SilentForLongerLiteralsOtherArgumentsAndTheNulChar) {
+    for (const char* call : {"s.find(\"ab\")", "s.find(t)", "s.find(cs)", "s.find_first_of(\"ab\")", "s.find(\"a\", 0, 1)",
+                             "s.find('a')",
+                             // find("\0") looks for an empty string and matches at once; find('\0') looks for a NUL.
+                             "s.find(\"\\0\")"}) {
+        SCOPED_TRACE(call);
+        EXPECT_TRUE(findings_of(std::string(R"(#include <string>
+std::size_t f(const std::string& s, const std::string& t, const char* cs) {
+    return )") + call + ";\n}\n",
+                                "string-find-char").empty());
+    }
+}
+
+// ---- emplace-back-temporary --------------------------------------------------------------------
+
+const char* const k_emplace = R"(#include <iostream>
+#include <vector>
+struct Point {
+    long x, y;
+    Point(long px, long py) : x(px), y(py) {}
+};
+int main() {
+    std::vector<Point> points;
+    long x, y;
+    while (std::cin >> x >> y) points.push_back(Point(x, y));
+    long area = 0;
+    for (const Point& p : points) area += p.x * p.y;
+    std::cout << points.size() << ' ' << area << '\n';
+}
+)";
+
+TEST(EmplaceBackTemporary, ConstructsInPlaceWithTheSameOutput) {
+    // Faster: push_back constructed a temporary Point and then moved it into the vector;
+    // emplace_back constructs it once, directly in the vector's storage.
+    expect_rewrite("emplace-back-temporary", k_emplace, "points.push_back", {{"1 2\n3 4\n", "2 14\n"}, {"\n", "0 0\n"}},
+                   replace_first(k_emplace, "points.push_back(Point(x, y))", "points.emplace_back(x, y)"));
+}
+
+TEST(EmplaceBackTemporary, EmptyBracesBecomeNoArguments) {
+    const std::string program = R"(#include <deque>
+#include <string>
+void f(std::deque<std::string>& lines) { lines.push_back(std::string{}); }
+)";
+    const auto found = findings_of(program, "emplace-back-temporary");
+    ASSERT_EQ(found.size(), 1u);
+    core::Edit edit;
+    edit.replacements = found[0].fix;
+    auto applied = llm::apply_edit(source(program), edit);
+    ASSERT_TRUE(applied) << applied.error().message;
+    EXPECT_EQ(applied->at(0).content, replace_first(program, "lines.push_back(std::string{})", "lines.emplace_back()"));
+}
+
+TEST(EmplaceBackTemporary, SilentWhenTheArgumentIsNotATemporaryOfTheValueType) {
+    const char* const head = R"(#include <string>
+#include <vector>
+struct Base {
+    int v;
+    explicit Base(int x) : v(x) {}
+};
+struct Derived : Base {
+    explicit Derived(int x) : Base(x) {}
+};
+void f(std::vector<Base>& bases, std::vector<std::vector<int>>& rows, std::vector<std::string>& names, std::vector<long>& longs) {
+    Base b(1);
+)";
+    for (const char* call : {
+             "bases.push_back(b);",                            // a variable
+             "bases.push_back(Derived(2));",                   // a derived type, sliced
+             "names.push_back(\"x\");",                        // an implicit conversion
+             "longs.push_back(long(3));",                      // a scalar: nothing to gain
+             "rows.push_back(std::vector<int>{3, 1});",        // braces: {3, 1} is two elements, (3, 1) three
+             "bases.push_back(Base{2});",
+             "bases.push_back(Base(bases[0].v));",             // reads the container being grown
+         }) {
+        SCOPED_TRACE(call);
+        EXPECT_TRUE(findings_of(std::string(head) + "    " + call + "\n}\n", "emplace-back-temporary").empty());
+    }
+}
+
+// ---- post-increment-iterator -------------------------------------------------------------------
+
+const char* const k_post_increment = R"(#include <iostream>
+#include <map>
+int main() {
+    std::map<int, int> counts;
+    int x;
+    while (std::cin >> x) ++counts[x];
+    for (auto it = counts.begin(); it != counts.end(); it++) {
+        std::cout << it->first << ' ' << it->second << '\n';
+    }
+}
+)";
+
+TEST(PostIncrementIterator, PreIncrementsWithTheSameOutput) {
+    // Faster: it++ copies the iterator to return its old value, which nobody reads; ++it
+    // advances it without the copy.
+    expect_rewrite("post-increment-iterator", k_post_increment, "it++", {{"3 1 3\n", "1 1\n3 2\n"}, {"5\n", "5 1\n"}},
+                   replace_first(k_post_increment, "it++", "++it"));
+}
+
+TEST(PostIncrementIterator, SilentWhenTheResultIsUsedOrTheTypeIsNotAStandardClass) {
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <list>
+struct Odd {
+    int n = 0;
+    Odd operator++(int) { Odd old = *this; n += 2; return old; }  // not what ++ does
+    Odd& operator++() { ++n; return *this; }
+};
+int main() {
+    std::list<int> values = {1, 2, 3, 4};
+    for (auto it = values.begin(); it != values.end();) {
+        if (*it % 2 == 0) values.erase(it++);
+        else std::cout << *(it++) << '\n';
+    }
+    int i = 0;
+    i++;
+    int* p = &i;
+    p++;
+    Odd odd;
+    odd++;
+    std::cout << i << ' ' << odd.n << ' ' << (p != nullptr) << '\n';
+}
+)", "post-increment-iterator").empty());
+}
+
+// ---- across rules ------------------------------------------------------------------------------
+
+TEST(Rules, CatalogueListsFifteenRulesWithRationale) {
+    const auto& rules = analyzer::rule_catalogue();
+    EXPECT_EQ(rules.size(), 15u);
+    for (const auto& rule : rules) {
+        EXPECT_NE(std::string(rule.rationale), "") << rule.id;
+        EXPECT_NE(std::string(rule.category), "") << rule.id;
+    }
+}
+
+TEST(Rules, FixedFilesNeverReceiveAReplacement) {
+    const std::vector<core::SourceFile> sources = {
+        {"main.cpp", R"(#include <iostream>
+#include <vector>
+#include "harness.hpp"
+long total(std::vector<long> values) {
+    long sum = 0;
+    for (long v : values) sum += v;
+    return sum;
+}
+int main() {
+    for (long i = 0; i < 2; ++i) std::cout << total({i, i}) << std::endl;
+    report(3);
+}
+)"},
+        {"harness.hpp", R"(#pragma once
+#include <iostream>
+#include <vector>
+long total(std::vector<long> values);
+inline void report(int n) {
+    for (int i = 0; i < n; ++i) std::cout << i << std::endl;
+}
+)"},
+    };
+    auto touches_harness = [](const analyzer::Analysis& analysis) {
+        for (const auto& f : analysis.findings) {
+            if (f.file == "harness.hpp") return true;
+            for (const auto& r : f.fix)
+                if (r.path == "harness.hpp") return true;
+        }
+        return false;
+    };
+    // Free to edit everything, the rules do reach into the header ...
+    auto open = analyzer::analyze(sources, {});
+    ASSERT_TRUE(open) << open.error().message;
+    EXPECT_TRUE(touches_harness(*open));
+    // ... and with it fixed, nothing goes there, not even half of a signature change.
+    analyzer::AnalyzeOptions options;
+    options.fixed_files = {"harness.hpp"};
+    auto fixed = analyzer::analyze(sources, options);
+    ASSERT_TRUE(fixed) << fixed.error().message;
+    EXPECT_FALSE(touches_harness(*fixed));
+    bool endl_in_main = false;
+    for (const auto& f : fixed->findings) {
+        EXPECT_NE(f.rule, "by-value-param") << "total() is declared in the fixed harness";
+        endl_in_main = endl_in_main || (f.rule == "endl-in-loop" && f.file == "main.cpp" && f.line == 10);
+    }
+    EXPECT_TRUE(endl_in_main);
+}
+
+TEST(Rules, CodeThatDoesNotParseIsAnErrorNamingTheFile) {
+    auto analysis = analyzer::analyze({{"broken.cpp", "int main() {\n    return undefined_name;\n}\n"}}, {});
+    ASSERT_FALSE(analysis);
+    EXPECT_EQ(analysis.error().kind, core::ErrorKind::input);
+    EXPECT_NE(analysis.error().message.find("broken.cpp"), std::string::npos) << analysis.error().message;
+    EXPECT_NE(analysis.error().message.find("undefined_name"), std::string::npos) << analysis.error().message;
+    EXPECT_EQ(analysis.error().message.find("/optiloop-src/"), std::string::npos) << analysis.error().message;
+}

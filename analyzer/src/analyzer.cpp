@@ -73,7 +73,8 @@ private:
     bool loop(Stmt* s, const char* kind, F&& traverse) {
         if (!m_current) return traverse();
         ++m_depth;
-        m_current->loops.push_back({m_context.getSourceManager().getSpellingLineNumber(s->getBeginLoc()), m_depth, kind});
+        const SourceManager& sm = m_context.getSourceManager();
+        m_current->loops.push_back({sm.getSpellingLineNumber(s->getBeginLoc()), sm.getSpellingLineNumber(s->getEndLoc()), m_depth, kind});
         const bool ok = traverse();
         --m_depth;
         return ok;

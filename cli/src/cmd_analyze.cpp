@@ -1,6 +1,7 @@
 // `optiloop analyze FILE...`: functions with their lines, loops with nesting depth, calls, and
 // what the rules find (with the fix each would make).
 #include <fstream>
+#include <optional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/datasets/task_folder.hpp>
+#include <optiloop/runner/profile.hpp>
 
 #include "commands.hpp"
 
@@ -65,7 +67,7 @@ Action setup_analyze(CLI::App& app) {
         int block_size = 256;
     };
     auto a = std::make_shared<Args>();
-    app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found)");
+    app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found), .cu files, or one task folder");
     app.add_option("--flags", a->flags, "Compile flags (default -std=c++17)")->delimiter(' ');
     app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',');
     app.add_flag("--json", a->json, "Print JSON");
@@ -96,7 +98,24 @@ Action setup_analyze(CLI::App& app) {
             return 2;
         }
         std::vector<core::SourceFile> sources;
-        for (const auto& file : a->files) {
+        analyzer::AnalyzeOptions options;
+        // A task folder: its baseline (the harness fixed), and where a run's instructions go.
+        std::optional<core::Task> task;
+        if (a->files.size() == 1 && fs::is_directory(a->files[0])) {
+            auto loaded = datasets::load_task(a->files[0]);
+            if (!loaded) {
+                s.err << "optiloop analyze: " << loaded.error().message << "\n";
+                return 2;
+            }
+            task = *loaded;
+            sources = task->baseline;
+            for (const auto& h : task->harness) {
+                sources.push_back(h);
+                options.fixed_files.push_back(h.path);
+            }
+            options.flags = task->build.flags;
+        }
+        for (const auto& file : task ? std::vector<std::string>{} : a->files) {
             std::ifstream in(file, std::ios::binary);
             if (!in) {
                 s.err << "optiloop analyze: " << file << ": cannot be read\n";
@@ -123,7 +142,6 @@ Action setup_analyze(CLI::App& app) {
                 }
             }
         }
-        analyzer::AnalyzeOptions options;
         if (!a->flags.empty()) options.flags = a->flags;
         options.rules = a->rules;
         auto result = analyzer::analyze(sources, options);
@@ -131,8 +149,23 @@ Action setup_analyze(CLI::App& app) {
             s.err << "optiloop analyze: " << result.error().message << "\n";
             return static_cast<int>(result.error().exit_code());
         }
+        std::vector<analyzer::HotSpot> spots;
+        if (task) {
+            const auto& tests = task->stress.empty() ? task->tests : task->stress;
+            if (!tests.empty()) {
+                auto profile = runner::profile(*task, task->baseline, tests.front());
+                if (!profile) {
+                    s.err << "optiloop analyze: " << profile.error().message << "\n";
+                    return static_cast<int>(profile.error().exit_code());
+                }
+                spots = analyzer::hot_spots(*result, *profile);
+            }
+        }
         if (a->json) {
-            nlohmann::json j = {{"functions", nlohmann::json::array()}, {"findings", nlohmann::json::array()}};
+            nlohmann::json j = {{"functions", nlohmann::json::array()}, {"findings", nlohmann::json::array()}, {"hot_spots", nlohmann::json::array()}};
+            for (const auto& h : spots)
+                j["hot_spots"].push_back({{"function", h.function}, {"file", h.file}, {"begin_line", h.begin_line}, {"end_line", h.end_line},
+                                          {"share", h.share}, {"loop_line", h.loop_line}, {"loop_share", h.loop_share}});
             for (const auto& f : result->functions) {
                 nlohmann::json loops = nlohmann::json::array();
                 for (const auto& l : f.loops) loops.push_back({{"line", l.line}, {"depth", l.depth}, {"kind", l.kind}});
@@ -161,6 +194,7 @@ Action setup_analyze(CLI::App& app) {
             s.out << "\n";
             for (const auto& l : f.loops) s.out << "    " << std::string(2 * (l.depth - 1), ' ') << l.kind << " at line " << l.line << "\n";
         }
+        if (task) s.out << "hot spots (callgrind, test " << (task->stress.empty() ? task->tests : task->stress).front().name << "):\n" << analyzer::describe(spots);
         s.out << result->findings.size() << " findings\n";
         for (const auto& f : result->findings) s.out << f.file << ":" << f.line << ":" << f.column << ": [" << f.rule << "] " << f.message << "\n";
         return 0;

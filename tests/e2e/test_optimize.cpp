@@ -193,3 +193,15 @@ TEST(Optimize, TimeBudgetStopsTheLoop) {
     EXPECT_EQ(j["stop_reason"], "the time budget of 1 s is spent");
     EXPECT_TRUE(j["candidates"].empty());
 }
+
+TEST(Analyze, TaskFolderShowsHotSpotsAndFindings) {
+    const CliResult r = optiloop("analyze " + (k_builtin / "ds-subarray-sum-pass-by-value").string() + " --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_FALSE(j["hot_spots"].empty());
+    double total = 0;
+    for (const auto& h : j["hot_spots"]) total += h["share"].get<double>();
+    EXPECT_GT(total, 0.9);  // nearly every instruction is laid on a function of the task
+    ASSERT_EQ(j["findings"].size(), 1u);
+    EXPECT_EQ(j["findings"][0]["rule"], "by-value-param");
+}

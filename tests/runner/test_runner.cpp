@@ -7,11 +7,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <optiloop/runner/build.hpp>
 #include <optiloop/runner/checker.hpp>
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/runner/measure.hpp>
+#include <optiloop/runner/profile.hpp>
 
 namespace fs = std::filesystem;
 using namespace optiloop;
@@ -290,4 +292,59 @@ TEST(Counter, ProbeExplainsWhatIsMissing) {
     } else if (p.valgrind) {
         EXPECT_EQ(p.kind, core::CounterKind::cachegrind);
     }
+}
+
+TEST(Profile, ParsesCallgrindLineCosts) {
+    // Compressed names, relative positions, a call into the C library charged to its line, code
+    // inlined from a header charged to the last line of the sources seen, a call between the
+    // sources' own functions not counted twice.
+    const std::string out = R"(version: 1
+positions: line
+events: Ir
+summary: 1000
+fl=(1) /work/main.cpp
+fn=(1) main
+10 5
++2 7
+cfl=(2) /usr/lib/libc.so
+cfn=(3) memcpy
+calls=1 0
+* 300
+fi=(4) /usr/include/c++/12/bits/stl_vector.h
+200 40
+fe=(1)
+15 3
+cfl=(1)
+cfn=(5) helper
+calls=1 20
+15 400
+fn=(5)
+20 400
+)";
+    const auto p = runner::parse_callgrind({out}, {"main.cpp"});
+    EXPECT_DOUBLE_EQ(p.total, 1000);
+    std::map<unsigned, double> by_line;
+    for (const auto& l : p.lines) {
+        EXPECT_EQ(l.file, "main.cpp");
+        by_line[l.line] += l.cost;
+    }
+    EXPECT_DOUBLE_EQ(by_line[10], 5);
+    EXPECT_DOUBLE_EQ(by_line[12], 7 + 300 + 40);  // its own, the memcpy it called, the inlined vector code
+    EXPECT_DOUBLE_EQ(by_line[15], 3);             // the call to helper is counted on helper's lines
+    EXPECT_DOUBLE_EQ(by_line[20], 400);
+}
+
+TEST(Profile, RealCallgrindRun) {
+    if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
+    auto task = make_task("profiled", {{"3000000\n", "1\n"}});
+    auto p = runner::profile(task, source(k_loop), task.tests[0]);
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_GT(p->total, 0);
+    double loop_line = 0, all = 0;
+    for (const auto& l : p->lines) {
+        all += l.cost;
+        if (l.line == 3) loop_line += l.cost;  // the for loop of k_loop
+    }
+    EXPECT_GT(loop_line / p->total, 0.8);
+    EXPECT_LE(all, p->total);
 }

@@ -13,6 +13,7 @@ namespace optiloop::analyzer {
 
 struct Loop {
     unsigned line = 0;
+    unsigned end_line = 0;
     unsigned depth = 1;  // 1 = outermost
     std::string kind;    // for, while, do, range-for
 };
@@ -51,6 +52,22 @@ struct AnalyzeOptions {
     std::vector<std::string> rules;  // empty: all
     std::vector<std::string> fixed_files;  // files that must not be edited (a task's harness)
 };
+
+// A function or loop of the sources and its share of a run's instructions.
+struct HotSpot {
+    std::string function;
+    std::string file;
+    unsigned begin_line = 0, end_line = 0;
+    double share = 0;            // of every instruction of the run, 0..1
+    unsigned loop_line = 0;      // the function's most expensive loop, 0 when none
+    double loop_share = 0;
+};
+
+// Combines a per-line profile with the functions and loops of the analysis, most expensive first.
+std::vector<HotSpot> hot_spots(const Analysis& analysis, const core::LineProfile& profile);
+
+// "function main (main.cpp:5-30): 71% of instructions; loop at line 12: 65%", one line each.
+std::string describe(const std::vector<HotSpot>& spots, std::size_t at_most = 5);
 
 // Parses the sources (all in memory; the harness and headers among them) and analyses every
 // translation unit. An error when the sources do not parse.

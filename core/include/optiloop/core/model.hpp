@@ -126,6 +126,21 @@ struct TestMeasurement {
     bool operator==(const TestMeasurement&) const = default;
 };
 
+// Where a run's instructions went, by source line (from callgrind): the cost of each line of the
+// program's own files, library calls made from a line counted on that line.
+struct LineCost {
+    std::string file;  // as the program's sources name it, e.g. "main.cpp"
+    unsigned line = 0;
+    double cost = 0;
+    bool operator==(const LineCost&) const = default;
+};
+
+struct LineProfile {
+    std::vector<LineCost> lines;
+    double total = 0;  // every instruction of the run, libraries included
+    bool operator==(const LineProfile&) const = default;
+};
+
 struct Measurement {
     Verdict verdict = Verdict::ok;
     std::string compile_output;  // trimmed compiler errors when verdict is CE

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include <optiloop/core/hash.hpp>
+#include <optiloop/analyzer/metrics.hpp>
 #include <optiloop/llm/edit.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 
@@ -124,18 +125,15 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             c.wall_speedup = runner::wall_speedup(*baseline, *m);
             this_round.push_back(std::move(c));
         }
-        // The best correct candidate of the round, by cost, then by smaller change.
-        std::optional<std::size_t> best;
-        for (std::size_t i = 0; i < this_round.size(); ++i) {
-            const auto& c = this_round[i];
-            if (!c.measurement || c.measurement->verdict != core::Verdict::ok) continue;
-            if (!best) {
-                best = i;
-                continue;
-            }
-            const double a = cost_of(*c.measurement), b = cost_of(*this_round[*best].measurement);
-            if (a < b * (1 - 1e-9) || (a <= b * (1 + 1e-9) && c.change_size < this_round[*best].change_size)) best = i;
+        // The best correct candidate of the round, ranked as the analyzer ranks: by speedup, then
+        // by the smaller change.
+        std::vector<analyzer::Sample> samples;
+        for (const auto& c : this_round) {
+            const bool correct = c.measurement && c.measurement->verdict == core::Verdict::ok;
+            samples.push_back({correct, correct ? std::optional<double>(cost_of(*c.measurement)) : std::nullopt, c.change_size});
         }
+        const auto ranked = analyzer::rank(samples, base_cost);
+        const std::optional<std::size_t> best = ranked.empty() ? std::nullopt : std::optional<std::size_t>(ranked.front());
         feedback = feedback_of(this_round);
         const std::size_t offset = result.candidates.size();
         for (auto& c : this_round) result.candidates.push_back(std::move(c));

@@ -16,6 +16,8 @@
 #include <optiloop/runner/measure.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
+#include "valgrind.hpp"
+
 namespace optiloop::runner {
 
 namespace fs = std::filesystem;
@@ -88,20 +90,10 @@ WallStats wall_stats(std::vector<double> samples) {
 
 core::Result<std::uint64_t> count_with_valgrind(const core::Task& task, const fs::path& binary, const core::TestCase& test,
                                                 core::CounterKind kind, const fs::path& checker_binary, std::string& detail) {
-    sandbox::Spec spec = program_spec(task, binary, test);
     const std::string tool = kind == core::CounterKind::callgrind ? "callgrind" : "cachegrind";
-    spec.argv = {"/usr/bin/valgrind", "-q", "--tool=" + tool, "--vgdb=no", "--trace-children=yes",
-                 "--" + tool + "-out-file=/work/count.out.%p"};
-    if (kind == core::CounterKind::cachegrind) spec.argv.push_back("--cache-sim=no");
-    spec.argv.push_back(k_program);
-    spec.scratch_outputs = {"count.out.*"};
-    // valgrind runs the program 10-50x slower and reserves address space it never touches.
-    spec.limits.cpu_seconds = task.limits.time_seconds * 60 + 30;
-    spec.limits.wall_seconds = spec.limits.cpu_seconds * 2;
-    spec.limits.memory_bytes = task.limits.memory_bytes * 2 + (std::int64_t{512} << 20);
-    spec.limits.address_space_fallback = false;
-    spec.limits.open_files = 1024;
-    auto run = sandbox::run(spec);
+    std::vector<std::string> args = {"--tool=" + tool, "--" + tool + "-out-file=/work/count.out.%p"};
+    if (kind == core::CounterKind::cachegrind) args.push_back("--cache-sim=no");
+    auto run = sandbox::run(valgrind_spec(task, binary, test, args, "count.out"));
     if (!run) return core::fail(run.error());
     if (run->verdict != Verdict::ok) {
         detail = "under " + tool + ": " + std::string(core::to_string(run->verdict)) + " " + run->detail;
@@ -250,6 +242,17 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     m.counter = *counter;
     if (m.counter == core::CounterKind::harness && task.cost_file.empty())
         return core::fail(core::Error::input("--counter=harness: this task's harness does not report its own cost (no cost_file in task.json)"));
+    // A cost test that failed while its cost was taken makes the whole measurement fail.
+    auto first_failure = [&](const std::vector<std::string>& failures) {
+        for (std::size_t i : cost_tests) {
+            if (failures[i].empty()) continue;
+            m.tests[i].verdict = failures[i].rfind("wrong answer", 0) == 0 ? Verdict::wrong_answer : Verdict::runtime_error;
+            m.tests[i].detail = failures[i];
+            m.verdict = m.tests[i].verdict;
+            return true;
+        }
+        return false;
+    };
     if (m.counter == core::CounterKind::harness) {
         std::vector<std::string> failures(all.size());
         std::vector<std::string> units(all.size());
@@ -265,13 +268,8 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
             return failures[i].empty() ? core::fail(cost.error()) : core::Result<void>{};
         });
         if (!reported) return core::fail(reported.error());
+        if (first_failure(failures)) return m;
         for (std::size_t i : cost_tests) {
-            if (!failures[i].empty()) {
-                m.tests[i].verdict = failures[i].rfind("wrong answer", 0) == 0 ? Verdict::wrong_answer : Verdict::runtime_error;
-                m.tests[i].detail = failures[i];
-                m.verdict = m.tests[i].verdict;
-                return m;
-            }
             if (units[i] != units[cost_tests.front()])
                 return core::fail(core::Error::input("task " + task.id + ": the harness reported costs in different units (" + units[i] + " and " +
                                                      units[cost_tests.front()] + ")"));
@@ -295,14 +293,7 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
             return {};
         });
         if (!counted) return core::fail(counted.error());
-        for (std::size_t i : cost_tests) {
-            if (!failures[i].empty()) {
-                m.tests[i].verdict = failures[i].rfind("wrong answer", 0) == 0 ? Verdict::wrong_answer : Verdict::runtime_error;
-                m.tests[i].detail = failures[i];
-                m.verdict = m.tests[i].verdict;
-                return m;
-            }
-        }
+        if (first_failure(failures)) return m;
     }
 
     // Wall time: one at a time, so runs do not disturb each other.

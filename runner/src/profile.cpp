@@ -7,6 +7,8 @@
 #include <optiloop/runner/profile.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
+#include "valgrind.hpp"
+
 namespace optiloop::runner {
 
 namespace {
@@ -101,18 +103,8 @@ core::Result<core::LineProfile> profile(const core::Task& task, const std::vecto
     auto built = build(request);
     if (!built) return core::fail(built.error());
     if (!built->ok) return core::fail(core::Error::input("the program does not build: " + built->diagnostics));
-    sandbox::Spec spec;
-    spec.argv = {"/usr/bin/valgrind", "-q", "--tool=callgrind", "--vgdb=no", "--trace-children=yes", "--dump-line=yes",
-                 "--callgrind-out-file=/work/profile.out.%p", "/box/prog"};
-    spec.binds.push_back({built->binary, "/box/prog", false});
-    spec.stdin_file = test.input;
-    spec.scratch_outputs = {"profile.out.*"};
-    spec.limits.cpu_seconds = task.limits.time_seconds * 100 + 30;
-    spec.limits.wall_seconds = spec.limits.cpu_seconds * 2;
-    spec.limits.memory_bytes = task.limits.memory_bytes * 2 + (std::int64_t{512} << 20);
-    spec.limits.address_space_fallback = false;
-    spec.limits.open_files = 1024;
-    auto run = sandbox::run(spec);
+    auto run = sandbox::run(valgrind_spec(task, built->binary, test,
+                                          {"--tool=callgrind", "--dump-line=yes", "--callgrind-out-file=/work/profile.out.%p"}, "profile.out"));
     if (!run) return core::fail(run.error());
     if (run->verdict != core::Verdict::ok)
         return core::fail(core::Error::input("the program fails under callgrind on test " + test.name + ": " + run->detail));

@@ -133,16 +133,15 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             samples.push_back({correct, correct ? std::optional<double>(cost_of(*c.measurement)) : std::nullopt, c.change_size});
         }
         const auto ranked = analyzer::rank(samples, base_cost);
-        const std::optional<std::size_t> best = ranked.empty() ? std::nullopt : std::optional<std::size_t>(ranked.front());
         feedback = feedback_of(this_round);
         const std::size_t offset = result.candidates.size();
         for (auto& c : this_round) result.candidates.push_back(std::move(c));
-        if (best && cost_of(*result.candidates[offset + *best].measurement) < current_cost * (1 - min_gain)) {
-            const auto& winner = result.candidates[offset + *best];
+        if (!ranked.empty() && cost_of(*result.candidates[offset + ranked.front()].measurement) < current_cost * (1 - min_gain)) {
+            const auto& winner = result.candidates[offset + ranked.front()];
             current = winner.candidate.sources;
             current_cost = cost_of(*winner.measurement);
             current_id = winner.candidate.id;
-            result.best = offset + *best;
+            result.best = offset + ranked.front();
             say("round " + std::to_string(round) + ": " + current_id + " is the new best");
             if (round == options.rounds) result.stop_reason = "reached --rounds " + std::to_string(options.rounds);
             continue;

@@ -12,6 +12,7 @@
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/analyzer/analyzer.hpp>
 
 #include "rules.hpp"
@@ -118,13 +119,6 @@ private:
     Analysis& m_out;
 };
 
-bool is_translation_unit(const std::string& path) {
-    for (const char* ext : {".cpp", ".cc", ".cxx", ".c"})
-        if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::strlen(ext), ext) == 0)
-            return true;
-    return false;
-}
-
 }  // namespace
 
 core::Result<Analysis> analyze(const std::vector<core::SourceFile>& sources, const AnalyzeOptions& options) {
@@ -139,7 +133,8 @@ core::Result<Analysis> analyze(const std::vector<core::SourceFile>& sources, con
 
     Analysis analysis;
     for (const auto& file : sources) {
-        if (!is_translation_unit(file.path)) continue;
+        // Clang does not parse CUDA 13's headers reliably: .cu files get nvcc's report instead.
+        if (!core::is_translation_unit(file.path) || file.path.ends_with(".cu")) continue;
         std::vector<std::string> args = {"clang++"};
         for (const auto& flag : options.flags)
             if (flag.rfind("-O", 0) != 0) args.push_back(flag);

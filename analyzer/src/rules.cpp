@@ -41,10 +41,6 @@ const std::vector<RuleInfo>& rule_catalogue() {
 
 namespace {
 
-const char* const k_heavy_types[] = {"::std::vector", "::std::basic_string", "::std::map", "::std::set",
-                                     "::std::unordered_map", "::std::unordered_set", "::std::deque", "::std::list",
-                                     "::std::multimap", "::std::multiset"};
-
 auto heavy_type() {
     return qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasAnyName(
         "::std::vector", "::std::basic_string", "::std::map", "::std::set", "::std::unordered_map",

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/datasets/task_folder.hpp>
@@ -24,14 +25,12 @@ namespace {
 int cuda_command(Streams& s, const std::vector<std::string>& files, int block_size, bool json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
+        const auto text = core::read_file(file);
+        if (!text) {
             s.err << "optiloop analyze: " << file << ": cannot be read\n";
             return 2;
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        auto kernels = analyzer::cuda_report(fs::path(file).filename().string(), text.str(), block_size);
+        auto kernels = analyzer::cuda_report(fs::path(file).filename().string(), *text, block_size);
         if (!kernels) {
             s.err << "optiloop analyze: " << kernels.error().message << "\n";
             return static_cast<int>(kernels.error().exit_code());
@@ -116,29 +115,24 @@ Action setup_analyze(CLI::App& app) {
             options.flags = task->build.flags;
         }
         for (const auto& file : task ? std::vector<std::string>{} : a->files) {
-            std::ifstream in(file, std::ios::binary);
-            if (!in) {
+            const auto text = core::read_file(file);
+            if (!text) {
                 s.err << "optiloop analyze: " << file << ": cannot be read\n";
                 return 2;
             }
-            std::ostringstream text;
-            text << in.rdbuf();
-            if (!datasets::is_utf8(text.str())) {
+            if (!datasets::is_utf8(*text)) {
                 s.err << "optiloop analyze: " << file << ": not valid UTF-8\n";
                 return 2;
             }
-            sources.push_back({fs::path(file).filename().string(), text.str()});
+            sources.push_back({fs::path(file).filename().string(), *text});
             // Headers beside the file, so its quoted includes resolve.
             std::error_code ec;
             for (const auto& e : fs::directory_iterator(fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path(), ec)) {
                 const auto ext = e.path().extension().string();
                 if ((ext == ".h" || ext == ".hpp" || ext == ".hh") && e.is_regular_file()) {
-                    std::ifstream h(e.path(), std::ios::binary);
-                    std::ostringstream ht;
-                    ht << h.rdbuf();
                     const std::string name = e.path().filename().string();
                     if (std::none_of(sources.begin(), sources.end(), [&](const auto& f) { return f.path == name; }))
-                        sources.push_back({name, ht.str()});
+                        sources.push_back({name, core::read_file(e.path()).value_or("")});
                 }
             }
         }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/analyzer/rules_proposer.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
@@ -97,18 +98,6 @@ nlohmann::json candidate_json(const optimizer::CandidateResult& c) {
     j["speedup"] = c.speedup ? nlohmann::json(*c.speedup) : nlohmann::json();
     j["wall_speedup"] = c.wall_speedup ? nlohmann::json(*c.wall_speedup) : nlohmann::json();
     return j;
-}
-
-bool write_file(const fs::path& path, const std::string& text) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        if (!out) return false;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    return !ec;
 }
 
 }  // namespace
@@ -198,19 +187,19 @@ Action setup_optimize(CLI::App& app) {
             std::error_code ec;
             fs::create_directories(a->out, ec);
             bool ok = !ec;
-            if (best_sources.size() == 1) ok = ok && write_file(fs::path(a->out) / "best.cpp", best_sources[0].content);
+            if (best_sources.size() == 1) ok = ok && core::write_file_atomically(fs::path(a->out) / "best.cpp", best_sources[0].content);
             for (const auto& f : best_sources)
                 if (best_sources.size() > 1) {
                     fs::create_directories((fs::path(a->out) / "best" / f.path).parent_path(), ec);
-                    ok = ok && write_file(fs::path(a->out) / "best" / f.path, f.content);
+                    ok = ok && core::write_file_atomically(fs::path(a->out) / "best" / f.path, f.content);
                 }
-            ok = ok && write_file(fs::path(a->out) / "best.patch", patch);
+            ok = ok && core::write_file_atomically(fs::path(a->out) / "best.patch", patch);
             std::string lines;
             for (const auto& c : candidates) lines += c.dump() + "\n";
-            ok = ok && write_file(fs::path(a->out) / "candidates.jsonl", lines);
+            ok = ok && core::write_file_atomically(fs::path(a->out) / "candidates.jsonl", lines);
             nlohmann::json full = summary;
             full["candidates"] = candidates;
-            ok = ok && write_file(fs::path(a->out) / "result.json", full.dump(2) + "\n");
+            ok = ok && core::write_file_atomically(fs::path(a->out) / "result.json", full.dump(2) + "\n");
             if (!ok) {
                 s.err << "optiloop optimize: --out " << a->out << ": cannot write there\n";
                 return static_cast<int>(core::ExitCode::usage);
@@ -253,7 +242,7 @@ Action setup_optimize(CLI::App& app) {
             const fs::path source(a->target.target);
             std::error_code ec;
             fs::copy_file(source, source.string() + ".orig", fs::copy_options::overwrite_existing, ec);
-            if (ec || !write_file(source, best_sources[0].content)) {
+            if (ec || !core::write_file_atomically(source, best_sources[0].content)) {
                 s.err << "optiloop optimize: --apply: cannot write " << source.string() << "\n";
                 return static_cast<int>(core::ExitCode::usage);
             }

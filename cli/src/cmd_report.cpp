@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/analyzer/metrics.hpp>
 #include <optiloop/optimizer/results_db.hpp>
 
@@ -266,16 +267,10 @@ Action setup_report(CLI::App& app) {
             return static_cast<int>(d.error().exit_code());
         }
         if (!a->html.empty()) {
-            const std::string tmp = a->html + ".tmp";
-            {
-                std::ofstream out(tmp);
-                out << html_page(*d);
-                if (!out) {
-                    s.err << "optiloop report: --html " << a->html << ": cannot write\n";
-                    return 2;
-                }
+            if (!core::write_file_atomically(a->html, html_page(*d))) {
+                s.err << "optiloop report: --html " << a->html << ": cannot write\n";
+                return 2;
             }
-            std::rename(tmp.c_str(), a->html.c_str());
             s.err << "wrote " << a->html << "\n";
         }
         if (a->json) s.out << metrics_json(*d).dump(2) << "\n";

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 
@@ -32,13 +33,12 @@ core::Result<core::Task> load_target(const TargetArgs& a) {
     }
     if (!fs::exists(target)) return core::fail(core::Error::input(a.target + ": no such file or directory"));
     if (a.tests.empty()) return core::fail(core::Error::input("--tests DIR is required when measuring a source file"));
-    std::ifstream in(target, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!datasets::is_utf8(text.str())) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
+    const auto text = core::read_file(target);
+    if (!text) return core::fail(core::Error::input(a.target + ": cannot be read"));
+    if (!datasets::is_utf8(*text)) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
     core::Task task;
     task.id = target.stem().string();
-    task.baseline = {{target.filename().string(), text.str()}};
+    task.baseline = {{target.filename().string(), *text}};
     task.root = fs::absolute(target).parent_path();
     task.limits.time_seconds = a.time_limit;
     if (!a.flags.empty()) task.build.flags = a.flags;

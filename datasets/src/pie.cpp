@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/pie.hpp>
 
@@ -284,13 +285,6 @@ bool read_record(std::string_view line, const std::string& where, const fs::path
     return src_id && !src_id->empty();
 }
 
-std::optional<std::string> slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 }  // namespace
 
@@ -312,7 +306,7 @@ PieFile read_pie(const fs::path& jsonl, const fs::path& tests_root_arg) {
         file.problems.push_back(origin + (fs::exists(jsonl, ec) ? ": not a file (expected a PIE .jsonl file)" : ": no such file"));
         return file;
     }
-    auto text = slurp(jsonl);
+    auto text = core::read_file(jsonl);
     if (!text) {
         file.problems.push_back(origin + ": cannot be read");
         return file;

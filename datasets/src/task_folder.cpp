@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 
@@ -12,13 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<std::string> slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 bool is_source(const fs::path& p) {
     static const std::set<std::string> exts = {".cpp", ".cc", ".cxx", ".c", ".h", ".hpp", ".hh", ".cu", ".cuh", ".inc"};
@@ -33,7 +27,7 @@ void read_sources(const fs::path& dir, std::vector<core::SourceFile>& files, std
         if (entry.is_regular_file() && is_source(entry.path())) paths.push_back(entry.path());
     std::sort(paths.begin(), paths.end());
     for (const auto& path : paths) {
-        auto text = slurp(path);
+        auto text = core::read_file(path);
         if (!text) {
             problems.push_back(path.string() + ": cannot be read");
             continue;
@@ -75,7 +69,7 @@ void read_tests(const fs::path& dir, std::vector<core::TestCase>& tests, std::ve
 core::Task load(const fs::path& dir, std::vector<std::string>& problems) {
     core::Task task;
     const fs::path json_path = dir / "task.json";
-    auto text = slurp(json_path);
+    auto text = core::read_file(json_path);
     if (!text) {
         problems.push_back(json_path.string() + ": missing (every task folder needs a task.json)");
         return task;

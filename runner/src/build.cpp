@@ -11,6 +11,7 @@
 #include <mutex>
 #include <sstream>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/core/hash.hpp>
 #include <optiloop/runner/build.hpp>
 #include <optiloop/runner/counter.hpp>
@@ -33,33 +34,6 @@ std::optional<fs::path> resolve(const std::string& compiler) {
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     return std::nullopt;
-}
-
-bool is_translation_unit(const std::string& path) {
-    for (const char* ext : {".cpp", ".cc", ".cxx", ".c", ".cu"})
-        if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::strlen(ext), ext) == 0)
-            return true;
-    return false;
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-bool write_atomically(const fs::path& path, const std::string& bytes, fs::perms perms) {
-    const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << bytes;
-        if (!out) return false;
-    }
-    std::error_code ec;
-    fs::permissions(tmp, perms, ec);
-    fs::rename(tmp, path, ec);
-    return !ec;
 }
 
 }  // namespace
@@ -144,7 +118,7 @@ core::Result<BuildResult> build(const BuildRequest& request) {
     if (fs::exists(failure)) {
         result.cached = true;
         result.verdict = core::Verdict::compile_error;
-        result.diagnostics = slurp(failure);
+        result.diagnostics = core::read_file(failure).value_or("");
         if (result.diagnostics.rfind("SECURITY: ", 0) == 0) result.verdict = core::Verdict::security;
         return finish(result);
     }
@@ -157,7 +131,7 @@ core::Result<BuildResult> build(const BuildRequest& request) {
         if (file.path.empty() || file.path.front() == '/' || file.path.find("..") != std::string::npos)
             return core::fail(core::Error::input("source path " + file.path + ": expected a relative path without .."));
         spec.scratch_data.emplace_back(file.path, file.content);
-        if (is_translation_unit(file.path)) spec.argv.push_back("/work/" + file.path);
+        if (core::is_translation_unit(file.path)) spec.argv.push_back("/work/" + file.path);
     }
     spec.scratch_outputs = {"prog"};
     spec.env = {"PATH=/usr/bin:/bin:/usr/local/cuda/bin", "LANG=C", "LC_ALL=C", "TMPDIR=/tmp"};
@@ -190,16 +164,16 @@ core::Result<BuildResult> build(const BuildRequest& request) {
         if (result.diagnostics.empty()) result.diagnostics = "the compiler failed: " + run->detail + "\n";
         // Resource failures depend on the machine's load; only real errors are cached.
         if (run->verdict == core::Verdict::ok || run->verdict == core::Verdict::runtime_error)
-            write_atomically(failure, result.diagnostics, fs::perms::owner_read | fs::perms::owner_write);
+            core::write_file_atomically(failure, result.diagnostics, fs::perms::owner_read | fs::perms::owner_write);
         return finish(result);
     }
     if (uses_valgrind_client_requests(produced)) {
         result.verdict = core::Verdict::security;
         result.diagnostics = "SECURITY: the program uses valgrind client requests (it could hide work from the instruction count)\n";
-        write_atomically(failure, result.diagnostics, fs::perms::owner_read | fs::perms::owner_write);
+        core::write_file_atomically(failure, result.diagnostics, fs::perms::owner_read | fs::perms::owner_write);
         return finish(result);
     }
-    if (!write_atomically(binary, produced, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+    if (!core::write_file_atomically(binary, produced, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                                 fs::perms::others_read | fs::perms::others_exec))
         return core::fail(core::Error::infrastructure("cannot write to the compile cache " + dir.string()));
     result.ok = true;

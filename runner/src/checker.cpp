@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/runner/checker.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
@@ -61,13 +62,6 @@ std::optional<double> parse_number(std::string_view token) {
     const double value = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0') return std::nullopt;
     return value;
-}
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace
@@ -127,10 +121,10 @@ core::Result<CheckResult> check(const core::Checker& checker, const std::filesys
                                 const std::filesystem::path& input, const std::string& output,
                                 const std::filesystem::path& expected) {
     switch (checker.type) {
-        case core::CheckerType::exact: return check_exact(output, slurp(expected));
-        case core::CheckerType::tokens: return check_tokens(output, slurp(expected));
+        case core::CheckerType::exact: return check_exact(output, core::read_file(expected).value_or(""));
+        case core::CheckerType::tokens: return check_tokens(output, core::read_file(expected).value_or(""));
         case core::CheckerType::floating:
-            return check_float(output, slurp(expected), checker.abs_tolerance, checker.rel_tolerance);
+            return check_float(output, core::read_file(expected).value_or(""), checker.abs_tolerance, checker.rel_tolerance);
         case core::CheckerType::program: break;
     }
     // The checker is the task author's code, but it still runs sandboxed.

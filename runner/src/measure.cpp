@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/runner/build.hpp>
 #include <optiloop/runner/checker.hpp>
@@ -184,12 +185,10 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     fs::path checker_binary;
     if (task.checker.type == core::CheckerType::program) {
         const fs::path source = task.root / task.checker.program;
-        std::ifstream in(source, std::ios::binary);
-        if (!in) return core::fail(core::Error::input(source.string() + ": checker.program not found"));
-        std::ostringstream text;
-        text << in.rdbuf();
+        auto text = core::read_file(source);
+        if (!text) return core::fail(core::Error::input(source.string() + ": checker.program not found"));
         BuildRequest checker_request;
-        checker_request.sources = {{source.filename().string(), text.str()}};
+        checker_request.sources = {{source.filename().string(), *text}};
         checker_request.spec.flags = {"-std=c++17", "-O2"};
         auto checker_built = build(checker_request);
         if (!checker_built) return core::fail(checker_built.error());

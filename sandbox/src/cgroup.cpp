@@ -9,18 +9,15 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/core/files.hpp>
+
 namespace optiloop::sandbox {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string slurp(const std::string& path) { return core::read_file(path).value_or(""); }
 
 bool write_value(const std::string& path, const std::string& value) {
     std::ofstream out(path);

@@ -1,0 +1,23 @@
+// Reading and writing whole files, and which sources a compiler translates. Shared by every
+// module that touches task files, caches and outputs.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace optiloop::core {
+
+// The whole file, or nullopt when it cannot be opened.
+std::optional<std::string> read_file(const std::filesystem::path& path);
+
+// Writes through a temporary file beside the target and renames it over, so a reader never
+// sees half a file. False when anything failed.
+bool write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                           std::optional<std::filesystem::perms> perms = std::nullopt);
+
+// A source a compiler translates on its own (.cpp .cc .cxx .c .cu), not a header.
+bool is_translation_unit(std::string_view path);
+
+}  // namespace optiloop::core

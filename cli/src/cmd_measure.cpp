@@ -60,8 +60,7 @@ void print_failure(std::ostream& out, const std::string& name, const core::Measu
 Action setup_measure(CLI::App& app) {
     auto a = std::make_shared<MeasureArgs>();
     add_target_options(app, a->target);
-    app.add_option("--counter", a->counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
-        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
+    add_counter_option(app, a->counter);
     app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (default: cores)")->check(CLI::NonNegativeNumber);
     app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test (after one warm-up)")->check(CLI::Range(1, 100));
     app.add_flag("--baseline-only", a->baseline_only, "Do not measure the task's reference");
@@ -73,7 +72,7 @@ Action setup_measure(CLI::App& app) {
             return static_cast<int>(task.error().exit_code());
         }
         runner::MeasureOptions options;
-        if (a->counter != "auto") options.counter = core::counter_from_string(a->counter);
+        options.counter = counter_choice(a->counter);
         options.jobs = a->jobs;
         options.repeats = a->repeat;
 

@@ -110,8 +110,7 @@ Action setup_optimize(CLI::App& app) {
     app.add_option("--model", a->model, "Model name for an LLM provider");
     app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
-    app.add_option("--counter", a->counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
-        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
+    add_counter_option(app, a->counter);
     app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (default: cores)")->check(CLI::NonNegativeNumber);
     app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
     app.add_flag("--json", a->json, "Print the result as JSON");
@@ -158,7 +157,7 @@ Action setup_optimize(CLI::App& app) {
         options.samples = a->samples;
         options.rounds = a->rounds;
         options.time_budget_seconds = a->time_budget;
-        if (a->counter != "auto") options.measure.counter = core::counter_from_string(a->counter);
+        options.measure.counter = counter_choice(a->counter);
         options.measure.jobs = a->jobs;
         options.measure.repeats = a->repeat;
         auto result = optimizer::optimize(*task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });

@@ -12,6 +12,7 @@
 #include <optiloop/optimizer/eval.hpp>
 
 #include "eval_run.hpp"
+#include "target.hpp"
 
 namespace optiloop::cli {
 
@@ -50,8 +51,7 @@ void add_eval_run_options(CLI::App& app, EvalRunArgs& a) {
     app.add_option("--db", a.db, "Results database (SQLite, WAL)");
     app.add_flag("--resume", a.resume, "Continue a run whose database exists, redoing nothing that finished");
     app.add_option("--merge", a.merge, "Join these shard databases into --db")->expected(1, -1);
-    app.add_option("--counter", a.counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
-        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
+    add_counter_option(app, a.counter);
     app.add_option("--repeat", a.repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
     app.add_flag("--no-reference", a.no_reference, "Do not measure the tasks' references (no human-reference metrics)");
 }
@@ -142,7 +142,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     options.optimize.rounds = a.rounds;
     options.optimize.measure.repeats = a.repeat;
     options.optimize.measure.jobs = 1;
-    if (a.counter != "auto") options.optimize.measure.counter = core::counter_from_string(a.counter);
+    options.optimize.measure.counter = counter_choice(a.counter);
 
     struct sigaction action {};
     action.sa_handler = on_signal;

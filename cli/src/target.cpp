@@ -25,6 +25,15 @@ void add_target_options(CLI::App& app, TargetArgs& a) {
     app.add_option("--time-limit", a.time_limit, "Seconds per test for a source file")->check(CLI::PositiveNumber);
 }
 
+void add_counter_option(CLI::App& app, std::string& counter) {
+    app.add_option("--counter", counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
+        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
+}
+
+std::optional<core::CounterKind> counter_choice(const std::string& counter) {
+    return counter == "auto" ? std::nullopt : core::counter_from_string(counter);
+}
+
 core::Result<core::Task> load_target(const TargetArgs& a) {
     const fs::path target(a.target);
     if (fs::is_directory(target)) {

@@ -7,6 +7,7 @@
 #include <optiloop/core/error.hpp>
 
 #include "commands.hpp"
+#include "secrets.hpp"
 
 namespace optiloop::cli {
 
@@ -33,6 +34,7 @@ int code(ExitCode c) { return static_cast<int>(c); }
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    capture_secrets();  // before anything can start a child process
     CLI::App app{"optiloop: finds faster versions of C++ and CUDA code and proves them", "optiloop"};
     app.set_version_flag("--version", std::string("optiloop ") + OPTILOOP_VERSION);
     app.require_subcommand(0, 1);

@@ -10,7 +10,11 @@
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
+#include <optiloop/llm/provider.hpp>
+
 #include "commands.hpp"
+#include "config.hpp"
+#include "secrets.hpp"
 
 namespace optiloop::cli {
 
@@ -51,11 +55,26 @@ Action setup_doctor(CLI::App&) {
         const bool gpu = fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl");
         line(gpu, "GPU", gpu ? "an NVIDIA device node is present" : "none; CUDA code compiles here but runs only on a GPU machine");
 
-        const bool has_openai = std::getenv("OPENAI_API_KEY") || std::getenv("OPTILOOP_API_KEY");
-        const bool has_anthropic = std::getenv("ANTHROPIC_API_KEY") != nullptr;
-        line(false, "LLM providers",
-             std::string("not built yet (issue #6); optimize uses the offline rules proposer") +
-                 (has_openai || has_anthropic ? " (an API key is set in the environment and is not used)" : ""));
+        // The provider: what is configured, and whether its server answers.
+        auto settings = Settings::load("");
+        if (!settings) {
+            line(false, "settings", settings.error().message);
+        } else {
+            const std::string provider = settings->get("provider").value;
+            if (provider == "rules" || provider == "replay") {
+                line(true, "proposer", provider + " (offline); an LLM provider is chosen with --provider openai|anthropic --model NAME");
+            } else {
+                llm::ProviderOptions o;
+                o.api = provider == "anthropic" ? llm::Api::anthropic : llm::Api::openai;
+                o.model = settings->get("model").value;
+                o.base_url = settings->get("base_url").value;
+                const auto key = api_key_for(provider);
+                if (key) o.api_key = key->value;
+                auto reached = llm::check_provider(o);
+                line(static_cast<bool>(reached), "LLM provider " + provider + (o.model.empty() ? "" : " " + o.model),
+                     (reached ? *reached : reached.error().message) + (key ? "; key from " + key->source : "; no API key set"));
+            }
+        }
 
         s.out << (usable ? "optiloop can build, sandbox and measure candidates on this machine\n"
                          : "optiloop cannot verify candidates here: fix the MISS lines above\n");

@@ -83,8 +83,14 @@ Action setup_eval(CLI::App& app) {
     app.add_flag("--validate", a->validate, "Check every task and report every problem");
     app.add_flag("--list", a->list, "List the tasks with their tags and sizes");
     add_eval_run_options(app, a->run);
-    return [a](Streams& s) {
+    return [a, &app](Streams& s) {
         if (!a->run.merge.empty()) return merge_command(s, a->run);
+        auto settings = Settings::load("");
+        if (!settings) {
+            s.err << "optiloop eval: " << settings.error().message << "\n";
+            return 2;
+        }
+        apply_proposer_settings(app, *settings, a->run.proposer);
         if (a->dataset.empty()) {
             s.err << "optiloop eval: give a dataset (a folder of task folders or a PIE .jsonl), or --merge A.db B.db\n";
             return 2;

@@ -13,15 +13,14 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/core/files.hpp>
-#include <optiloop/analyzer/rules_proposer.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
-#include <optiloop/llm/replay.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 
 #include "commands.hpp"
 #include "config.hpp"
 #include "format.hpp"
+#include "proposers.hpp"
 #include "target.hpp"
 
 namespace optiloop::cli {
@@ -32,8 +31,7 @@ namespace {
 
 struct OptimizeArgs {
     TargetArgs target;
-    std::string provider;
-    std::string model;
+    ProposerArgs proposer;
     int samples = 4;
     int rounds = 3;
     std::string counter = "auto";
@@ -105,9 +103,7 @@ nlohmann::json candidate_json(const optimizer::CandidateResult& c) {
 Action setup_optimize(CLI::App& app) {
     auto a = std::make_shared<OptimizeArgs>();
     add_target_options(app, a->target);
-    app.add_option("--provider", a->provider, "Who proposes edits: rules (offline, the default), replay, openai, anthropic")
-        ->check(CLI::IsMember({"rules", "replay", "openai", "anthropic"}));
-    app.add_option("--model", a->model, "Model name for an LLM provider");
+    add_proposer_options(app, a->proposer);
     app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
     add_counter_option(app, a->counter);
@@ -126,9 +122,7 @@ Action setup_optimize(CLI::App& app) {
             s.err << "optiloop optimize: " << settings.error().message << "\n";
             return 2;
         }
-        const bool provider_configured = app.count("--provider") > 0 || settings->get("provider").source != "default";
-        apply_unset(app, *settings, "provider", a->provider);
-        apply_unset(app, *settings, "model", a->model);
+        apply_proposer_settings(app, *settings, a->proposer);
         apply_unset(app, *settings, "samples", a->samples);
         apply_unset(app, *settings, "rounds", a->rounds);
         apply_unset(app, *settings, "counter", a->counter);
@@ -139,15 +133,14 @@ Action setup_optimize(CLI::App& app) {
             s.err << "optiloop optimize: " << task.error().message << "\n";
             return static_cast<int>(task.error().exit_code());
         }
-        const std::string provider = a->provider;
-        if (!provider_configured) s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
-        std::unique_ptr<core::Proposer> proposer;
-        if (provider == "rules") proposer = std::make_unique<analyzer::RulesProposer>();
-        else if (provider == "replay") proposer = std::make_unique<llm::ReplayProposer>();
-        else {
-            s.err << "optiloop optimize: --provider " << provider << " is not built yet (tracked in issue #6); use rules or replay\n";
-            return static_cast<int>(core::ExitCode::usage);
+        const std::string provider = a->proposer.provider;
+        if (!a->proposer.provider_given) s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
+        auto source = proposer_source(a->proposer, [&](const std::string& line) { s.err << "  " << line << "\n"; });
+        if (!source) {
+            s.err << "optiloop optimize: " << source.error().message << "\n";
+            return static_cast<int>(source.error().exit_code());
         }
+        std::unique_ptr<core::Proposer> proposer = source->make();
         if (a->apply && a->target.is_task_folder()) {
             s.err << "optiloop optimize: --apply works on a source file target; for a task folder use --out DIR\n";
             return static_cast<int>(core::ExitCode::usage);
@@ -179,6 +172,10 @@ Action setup_optimize(CLI::App& app) {
                                   {"speedup", r.best && r.candidates[*r.best].speedup ? nlohmann::json(*r.candidates[*r.best].speedup) : nlohmann::json()},
                                   {"wall_speedup", r.best && r.candidates[*r.best].wall_speedup ? nlohmann::json(*r.candidates[*r.best].wall_speedup) : nlohmann::json()},
                                   {"patch", patch}};
+        const core::ProposerUsage usage = proposer->usage();
+        if (source->usage)
+            summary["usage"] = {{"requests", usage.requests}, {"retries", usage.retries}, {"cached", usage.cached},
+                                {"prompt_tokens", usage.prompt_tokens}, {"completion_tokens", usage.completion_tokens}};
         nlohmann::json candidates = nlohmann::json::array();
         for (const auto& c : r.candidates) candidates.push_back(candidate_json(c));
 
@@ -235,6 +232,7 @@ Action setup_optimize(CLI::App& app) {
                 s.out << "\n";
             }
             s.out << "stopped: " << r.stop_reason << "\n";
+            if (source->usage) s.out << source->description << ": " << usage_line(usage) << "\n";
         }
 
         if (a->apply && r.best) {

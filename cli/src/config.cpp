@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "secrets.hpp"
 
 namespace optiloop::cli {
 
@@ -24,6 +25,15 @@ const std::vector<SettingInfo>& setting_table() {
         {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "instruction counter: auto, perf, cachegrind, callgrind, none"},
         {"jobs", "--jobs", {"OPTILOOP_JOBS"}, "0", "parallel test runs (0: the number of cores)"},
         {"repeat", "--repeat", {"OPTILOOP_REPEAT"}, "3", "wall-time repetitions per cost test"},
+        {"temperature", "--temperature", {"OPTILOOP_TEMPERATURE"}, "0.7", "sampling temperature of an LLM provider"},
+        {"max_tokens", "--max-tokens", {"OPTILOOP_MAX_TOKENS"}, "4096", "longest answer an LLM may give, in tokens"},
+        {"llm_concurrency", "--llm-concurrency", {"OPTILOOP_LLM_CONCURRENCY"}, "4", "LLM requests in flight at most"},
+        {"llm_retries", "--llm-retries", {"OPTILOOP_LLM_RETRIES"}, "6", "tries per LLM request before giving up (429, 5xx, resets, timeouts)"},
+        {"llm_timeout", "--llm-timeout", {"OPTILOOP_LLM_TIMEOUT"}, "300", "seconds one LLM request may take"},
+        {"edit_format", "--edit-format", {"OPTILOOP_EDIT_FORMAT"}, "auto", "how the model answers: auto, whole-file, search-replace"},
+        {"examples", "--examples", {"OPTILOOP_EXAMPLES"}, "2", "few-shot examples retrieved into each prompt"},
+        {"examples_from", "--examples-from", {"OPTILOOP_EXAMPLES_FROM"}, "", "dataset the examples come from (default: the built-in one)"},
+        {"prompt_dir", "--prompt-dir", {"OPTILOOP_PROMPT_DIR"}, "", "directory of prompt templates that replace the built-in ones"},
     };
     return table;
 }
@@ -54,6 +64,21 @@ core::Result<void> validate(const std::string& key, const std::string& value, co
     if (key == "rounds") return integer_in(1, 50);
     if (key == "jobs") return integer_in(0, 256);
     if (key == "repeat") return integer_in(1, 100);
+    if (key == "max_tokens") return integer_in(1, 1000000);
+    if (key == "llm_concurrency") return integer_in(1, 64);
+    if (key == "llm_timeout") return integer_in(1, 3600);
+    if (key == "llm_retries") return integer_in(1, 20);
+    if (key == "examples") return integer_in(0, 8);
+    if (key == "edit_format" && value != "auto" && value != "whole-file" && value != "search-replace") return bad("auto, whole-file or search-replace");
+    if (key == "temperature") {
+        std::size_t used = 0;
+        double t = -1;
+        try {
+            t = std::stod(value, &used);
+        } catch (...) {
+        }
+        if (used != value.size() || t < 0 || t > 2) return bad("a number from 0 to 2");
+    }
     return {};
 }
 
@@ -107,11 +132,7 @@ core::Result<Settings> Settings::load(const std::string& config_file) {
                 s.m_values[info.key] = {v, std::string("env ") + env};
                 break;
             }
-    for (const char* env : {"OPTILOOP_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"})
-        if (const char* v = std::getenv(env); v && *v) {
-            s.m_api_key_source = std::string("env ") + env;
-            break;
-        }
+    if (auto key = any_api_key()) s.m_api_key_source = key->source;
     return s;
 }
 
@@ -122,6 +143,11 @@ void Settings::set_flag(const std::string& key, const std::string& value, const 
 void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, std::string& target) {
     for (const auto& info : setting_table())
         if (key == info.key && app.get_option_no_throw(info.flag) && app.count(info.flag) == 0) target = settings.get(key).value;
+}
+
+void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, double& target) {
+    for (const auto& info : setting_table())
+        if (key == info.key && app.get_option_no_throw(info.flag) && app.count(info.flag) == 0) target = std::stod(settings.get(key).value);
 }
 
 void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, int& target) {

@@ -52,5 +52,6 @@ const std::vector<SettingInfo>& setting_table();
 // Applies the settings to options the user did not give on the command line.
 void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, std::string& target);
 void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, int& target);
+void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, double& target);
 
 }  // namespace optiloop::cli

@@ -7,8 +7,6 @@
 #include <ostream>
 #include <sstream>
 
-#include <optiloop/analyzer/rules_proposer.hpp>
-#include <optiloop/llm/replay.hpp>
 #include <optiloop/optimizer/eval.hpp>
 
 #include "eval_run.hpp"
@@ -41,7 +39,7 @@ std::string eta(double elapsed, std::size_t done_now, std::size_t left) {
 }  // namespace
 
 void add_eval_run_options(CLI::App& app, EvalRunArgs& a) {
-    app.add_option("--provider", a.provider, "Who proposes edits: rules (offline, the default) or replay")->check(CLI::IsMember({"rules", "replay", "openai", "anthropic"}));
+    add_proposer_options(app, a.proposer);
     app.add_option("-k,--samples", a.samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a.rounds, "Rounds per task")->check(CLI::Range(1, 50));
     app.add_option("--jobs,-j", a.jobs, "Tasks evaluated in parallel")->check(CLI::Range(1, 256));
@@ -97,10 +95,15 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
         selection.shard_index = shard->first;
         selection.shard_count = shard->second;
     }
-    const std::string provider = a.provider.empty() ? "rules" : a.provider;
-    if (provider != "rules" && provider != "replay") {
-        s.err << "optiloop eval: --provider " << provider << " is not built yet (tracked in issue #6); use rules or replay\n";
-        return 2;
+    const std::string provider = a.proposer.provider;
+    const bool terminal = ::isatty(STDERR_FILENO) && !std::getenv("CI");
+    auto source = proposer_source(a.proposer, [&](const std::string& line) {
+        if (terminal) s.err << "\r\033[K";
+        s.err << line << "\n";
+    });
+    if (!source) {
+        s.err << "optiloop eval: " << source.error().message << "\n";
+        return static_cast<int>(source.error().exit_code());
     }
     const auto selected = optimizer::select_tasks(ids, selection);
     if (selected.empty()) {
@@ -114,7 +117,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
         return 2;
     }
     // One database holds one configuration: a resumed run must be the same run.
-    const std::string config = dataset + " provider=" + provider + " k=" + std::to_string(a.samples) + " rounds=" + std::to_string(a.rounds) +
+    const std::string config = dataset + " provider=" + provider + (a.proposer.model.empty() ? "" : " model=" + a.proposer.model) + " k=" + std::to_string(a.samples) + " rounds=" + std::to_string(a.rounds) +
                                " counter=" + a.counter + " tasks=" + a.tasks + " limit=" + (a.limit ? std::to_string(*a.limit) : "") + " shard=" + a.shard;
     auto stored = (*db)->meta("config");
     auto done = (*db)->tasks();
@@ -149,7 +152,6 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
 
-    const bool terminal = ::isatty(STDERR_FILENO) && !std::getenv("CI");
     s.err << "eval: " << selected.size() << " tasks of " << dataset << " into " << a.db << " (provider " << provider << ")\n";
     std::size_t skipped_reported = 0;
     auto progress = [&](const optimizer::EvalProgress& p) {
@@ -163,10 +165,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     };
     auto result = optimizer::run_eval(
         selected, load, **db,
-        [&]() -> std::unique_ptr<core::Proposer> {
-            if (provider == "replay") return std::make_unique<llm::ReplayProposer>();
-            return std::make_unique<analyzer::RulesProposer>();
-        },
+        source->make,
         options, progress, g_interrupted);
     if (terminal) s.err << "\n";
     if (!result) {
@@ -180,6 +179,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     }
     s.out << "eval: " << result->done << " tasks in " << a.db << " (" << result->skipped << " from an earlier run, " << result->failed
           << " failed); see optiloop report " << a.db << "\n";
+    if (source->usage) s.out << source->description << ": " << usage_line(source->usage->get()) << "\n";
     return 0;
 }
 

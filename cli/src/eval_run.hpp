@@ -12,11 +12,12 @@
 #include <optiloop/core/model.hpp>
 
 #include "commands.hpp"
+#include "proposers.hpp"
 
 namespace optiloop::cli {
 
 struct EvalRunArgs {
-    std::string provider;
+    ProposerArgs proposer;
     int samples = 4;
     int rounds = 3;
     int jobs = 1;

@@ -179,6 +179,7 @@ Edit read_edit(const json& j, const std::string& path) {
         return Replacement{get_string(r, p, "path", true), static_cast<std::size_t>(offset),
                            static_cast<std::size_t>(length), get_string(r, p, "text", true)};
     });
+    edit.problem = get_string(j, path, "problem", false);
     return edit;
 }
 
@@ -222,7 +223,8 @@ nlohmann::json to_json(const Edit& edit) {
     return {{"proposer", edit.proposer},
             {"explanation", edit.explanation},
             {"files", files_json(edit.files)},
-            {"replacements", replacements}};
+            {"replacements", replacements},
+            {"problem", edit.problem}};
 }
 
 nlohmann::json to_json(const Candidate& candidate) {

@@ -5,6 +5,7 @@
 namespace optiloop::llm {
 
 core::Result<std::vector<core::SourceFile>> apply_edit(const std::vector<core::SourceFile>& sources, const core::Edit& edit) {
+    if (!edit.problem.empty()) return core::fail(core::Error::input(edit.problem));
     std::vector<core::SourceFile> out = sources;
     auto find = [&](const std::string& path) {
         return std::find_if(out.begin(), out.end(), [&](const core::SourceFile& f) { return f.path == path; });

@@ -3,7 +3,9 @@
 #include <sstream>
 
 #include <optiloop/core/hash.hpp>
+#include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/metrics.hpp>
+#include <optiloop/runner/profile.hpp>
 #include <optiloop/llm/edit.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 
@@ -38,6 +40,34 @@ std::string feedback_of(const std::vector<CandidateResult>& round) {
             }
         if (c.speedup) out << ", " << *c.speedup << "x fewer " << m.cost_unit << " than the baseline";
         out << "\n";
+    }
+    return out.str();
+}
+
+// What a model is told about the current version: where its instructions go (a callgrind profile
+// of one stress test mapped onto the functions and loops) and which anti-patterns the rules see.
+// Best effort: a version that cannot be profiled or parsed simply gets fewer hints.
+std::string hints_for(const core::Task& task, const std::vector<core::SourceFile>& sources) {
+    std::vector<core::SourceFile> all = sources;
+    all.insert(all.end(), task.harness.begin(), task.harness.end());
+    analyzer::AnalyzeOptions options;
+    options.flags = task.build.flags;
+    for (const auto& h : task.harness) options.fixed_files.push_back(h.path);
+    auto analysis = analyzer::analyze(all, options);
+    std::ostringstream out;
+    const core::TestCase* test = !task.stress.empty() ? &task.stress.front() : !task.tests.empty() ? &task.tests.front() : nullptr;
+    if (analysis && test && task.language == core::Language::cpp)
+        if (auto profile = runner::profile(task, sources, *test)) {
+            const auto spots = analyzer::hot_spots(*analysis, *profile);
+            if (!spots.empty()) out << "Instructions by function and loop on test " << test->name << ":\n" << analyzer::describe(spots) << "\n";
+        }
+    if (analysis && !analysis->findings.empty()) {
+        out << "Patterns that are often slow, found by optiloop's rules:\n";
+        std::size_t shown = 0;
+        for (const auto& f : analysis->findings) {
+            if (++shown > 8) break;
+            out << "- " << f.file << ":" << f.line << ": " << f.message << " [" << f.rule << "]\n";
+        }
     }
     return out.str();
 }
@@ -79,6 +109,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     double current_cost = base_cost;
     std::string current_id = "baseline";
     std::string feedback;
+    std::string hints, hints_of;
     std::set<std::string> seen = {sources_hash(current)};
     int counter = 0;
 
@@ -88,9 +119,20 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             break;
         }
         result.rounds_run = round;
-        core::ProposalContext context{current, feedback, "", round, options.samples, options.seed + static_cast<unsigned>(round)};
+        if (proposer.wants_hints() && hints_of != current_id) {
+            say("profiling " + current_id + " for hints");
+            hints = hints_for(task, current);
+            hints_of = current_id;
+        }
+        core::ProposalContext context{current, feedback, hints, round, options.samples, options.seed + static_cast<unsigned>(round)};
         auto edits = proposer.propose(task, context);
-        if (!edits) return core::fail(edits.error());
+        if (!edits) {
+            // What was verified in earlier rounds stays; a failure in the first round is the run's.
+            if (round == 1 || edits.error().kind == core::ErrorKind::internal) return core::fail(edits.error());
+            result.rounds_run = round - 1;
+            result.stop_reason = "the " + proposer.name() + " proposer failed in round " + std::to_string(round) + ": " + edits.error().message;
+            break;
+        }
         if (edits->empty()) {
             result.stop_reason = "the " + proposer.name() + " proposer has nothing more to suggest";
             break;

@@ -44,7 +44,7 @@ TEST(Json, TaskRoundTrip) {
 }
 
 TEST(Json, EditCandidateMeasurementRoundTrip) {
-    Edit e{"rules", "endl -> '\\n'", {{"main.cpp", "x"}}, {{"main.cpp", 10, 4, "'\\n'"}}};
+    Edit e{"rules", "endl -> '\\n'", {{"main.cpp", "x"}}, {{"main.cpp", 10, 4, "'\\n'"}}, "a problem"};
     auto e2 = edit_from_json(to_json(e));
     ASSERT_TRUE(e2);
     EXPECT_EQ(*e2, e);

@@ -118,7 +118,7 @@ TEST(Optimize, BadInputExits2WithOneLine) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"optimize /no/such/place", "/no/such/place: no such file or directory"},
         {"optimize " + broken.string(), "limits.time_s: expected a number, got string"},
-        {"optimize " + (k_builtin / "alg-inversion-count").string() + " --provider openai", "not built yet"},
+        {"optimize " + (k_builtin / "alg-inversion-count").string() + " --provider openai", "needs --model"},
         {"optimize " + (k_builtin / "alg-inversion-count").string() + " --rounds 0", "--rounds"},
         {"optimize " + (k_builtin / "alg-inversion-count" / "baseline" / "main.cpp").string(), "--tests DIR is required"},
         {"measure " + broken.string(), "limits.time_s"},

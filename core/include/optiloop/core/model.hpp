@@ -96,6 +96,9 @@ struct Edit {
     std::string explanation;  // the proposer's own words (or the rule's rationale)
     std::vector<SourceFile> files;
     std::vector<Replacement> replacements;
+    // Set when the proposer's answer could not become an edit (no code, a SEARCH block that does
+    // not match): the candidate is not built, and this goes back to the proposer as feedback.
+    std::string problem;
     bool operator==(const Edit&) const = default;
 };
 

@@ -2,6 +2,7 @@
 // optimizer never knows which one it drives.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,28 @@ struct ProposalContext {
     unsigned seed = 0;
 };
 
+// What a proposer spent: requests to a model and their tokens (zero for offline proposers).
+struct ProposerUsage {
+    std::int64_t requests = 0;  // answered by the server (retries not counted)
+    std::int64_t retries = 0;
+    std::int64_t cached = 0;  // answers taken from the response cache
+    std::int64_t prompt_tokens = 0;
+    std::int64_t completion_tokens = 0;
+    ProposerUsage& operator+=(const ProposerUsage& o) {
+        requests += o.requests, retries += o.retries, cached += o.cached;
+        prompt_tokens += o.prompt_tokens, completion_tokens += o.completion_tokens;
+        return *this;
+    }
+};
+
 class Proposer {
 public:
     virtual ~Proposer() = default;
     [[nodiscard]] virtual std::string name() const = 0;
     virtual Result<std::vector<Edit>> propose(const Task& task, const ProposalContext& context) = 0;
+    // Whether hints (hot spots measured by a profile) are worth their cost to this proposer.
+    [[nodiscard]] virtual bool wants_hints() const { return false; }
+    [[nodiscard]] virtual ProposerUsage usage() const { return {}; }
 };
 
 }  // namespace optiloop::core

@@ -1,0 +1,134 @@
+#include <filesystem>
+
+#include <optiloop/analyzer/rules_proposer.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+#include <optiloop/llm/replay.hpp>
+
+#include "format.hpp"
+#include "proposers.hpp"
+#include "secrets.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+void add_proposer_options(CLI::App& app, ProposerArgs& a) {
+    app.add_option("--provider", a.provider, "Who proposes edits: rules (offline, the default), replay, openai, anthropic")
+        ->check(CLI::IsMember({"rules", "replay", "openai", "anthropic"}));
+    app.add_option("--model", a.model, "Model name for an LLM provider");
+    app.add_option("--base-url", a.base_url, "OpenAI-compatible server (vLLM, llama.cpp, Ollama: http://host:port/v1) or Anthropic endpoint");
+    app.add_option("--temperature", a.temperature, "Sampling temperature")->check(CLI::Range(0.0, 2.0));
+    app.add_option("--max-tokens", a.max_tokens, "Longest answer, in tokens")->check(CLI::Range(1, 1000000));
+    app.add_option("--llm-concurrency", a.llm_concurrency, "LLM requests in flight at most")->check(CLI::Range(1, 64));
+    app.add_option("--llm-timeout", a.llm_timeout, "Seconds one LLM request may take")->check(CLI::Range(1, 3600));
+    app.add_option("--llm-retries", a.llm_retries, "Tries per LLM request before giving up")->check(CLI::Range(1, 20));
+    app.add_option("--edit-format", a.edit_format, "How the model answers: auto, whole-file, search-replace")
+        ->check(CLI::IsMember({"auto", "whole-file", "search-replace"}));
+    app.add_option("--examples", a.examples, "Few-shot examples retrieved into each prompt")->check(CLI::Range(0, 8));
+    app.add_option("--examples-from", a.examples_from, "Dataset folder the examples come from (default: the built-in dataset)");
+    app.add_option("--prompt-dir", a.prompt_dir, "Directory of prompt templates (system.md, user.md, ...) replacing the built-in ones");
+    app.add_option("--replay", a.replay, "With --provider replay: a JSONL file of recorded answers to replay");
+    app.add_flag("--no-cache", a.no_cache, "Ask the server even when the response cache has the answer");
+    app.add_flag("--no-stream", a.no_stream, "Ask for whole answers instead of server-sent event streams");
+}
+
+void apply_proposer_settings(const CLI::App& app, const Settings& settings, ProposerArgs& a) {
+    a.provider_given = app.count("--provider") > 0 || settings.get("provider").source != "default";
+    apply_unset(app, settings, "provider", a.provider);
+    apply_unset(app, settings, "model", a.model);
+    apply_unset(app, settings, "base_url", a.base_url);
+    apply_unset(app, settings, "temperature", a.temperature);
+    apply_unset(app, settings, "max_tokens", a.max_tokens);
+    apply_unset(app, settings, "llm_concurrency", a.llm_concurrency);
+    apply_unset(app, settings, "llm_timeout", a.llm_timeout);
+    apply_unset(app, settings, "llm_retries", a.llm_retries);
+    apply_unset(app, settings, "edit_format", a.edit_format);
+    apply_unset(app, settings, "examples", a.examples);
+    apply_unset(app, settings, "examples_from", a.examples_from);
+    apply_unset(app, settings, "prompt_dir", a.prompt_dir);
+}
+
+namespace {
+
+std::string concatenated(const std::vector<core::SourceFile>& files) {
+    std::string text;
+    for (const auto& f : files) text += f.content;
+    return text;
+}
+
+// The few-shot pool: every task of the dataset that has a reference.
+core::Result<std::vector<llm::Example>> load_examples(const std::string& from, int count) {
+    if (count == 0) return std::vector<llm::Example>{};
+    fs::path root = from;
+    if (root.empty()) {
+        root = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "builtin";
+        if (!fs::is_directory(root)) return std::vector<llm::Example>{};  // an installed binary without the sources
+    } else if (!fs::is_directory(root)) {
+        return core::fail(core::Error::input("--examples-from " + from + ": not a directory"));
+    }
+    std::vector<llm::Example> pool;
+    for (const auto& dir : datasets::find_task_dirs(root)) {
+        auto task = datasets::load_task(dir);
+        if (!task || task->reference.empty()) continue;
+        pool.push_back({task->id, concatenated(task->baseline), concatenated(task->reference)});
+    }
+    if (pool.empty() && !from.empty()) return core::fail(core::Error::input("--examples-from " + from + ": no task with a reference/ folder in it"));
+    return pool;
+}
+
+}  // namespace
+
+core::Result<ProposerSource> proposer_source(const ProposerArgs& a, const std::function<void(const std::string&)>& log) {
+    if (a.provider == "rules") return ProposerSource{[] { return std::make_unique<analyzer::RulesProposer>(); }, nullptr, "rules"};
+    if (a.provider == "replay") {
+        if (a.replay.empty()) return ProposerSource{[] { return std::make_unique<llm::ReplayProposer>(); }, nullptr, "replay (the tasks' references)"};
+        auto recording = llm::ReplayProposer::from_recording(a.replay);
+        if (!recording) return core::fail(recording.error());
+        auto shared = std::make_shared<llm::ReplayProposer>(std::move(*recording));
+        return ProposerSource{[shared] { return std::make_unique<llm::ReplayProposer>(*shared); }, nullptr, "replay of " + a.replay};
+    }
+    if (!a.replay.empty()) return core::fail(core::Error::input("--replay works with --provider replay only"));
+
+    llm::ProviderOptions o;
+    o.api = a.provider == "anthropic" ? llm::Api::anthropic : llm::Api::openai;
+    o.model = a.model;
+    o.base_url = a.base_url;
+    if (auto key = api_key_for(a.provider)) o.api_key = key->value;
+    o.temperature = a.temperature;
+    o.max_tokens = a.max_tokens;
+    o.timeout_seconds = a.llm_timeout;
+    o.max_tries = a.llm_retries;
+    o.stream = !a.no_stream;
+    o.edit_format = a.edit_format == "whole-file" ? llm::EditFormat::whole_file : a.edit_format == "search-replace" ? llm::EditFormat::search_replace : llm::EditFormat::automatic;
+    auto templates = llm::load_templates(a.prompt_dir);
+    if (!templates) return core::fail(templates.error());
+    o.templates = *templates;
+    auto examples = load_examples(a.examples_from, a.examples);
+    if (!examples) return core::fail(examples.error());
+    o.examples = *examples;
+    o.example_count = static_cast<std::size_t>(a.examples);
+    if (!a.no_cache) {
+        auto cache = llm::ResponseCache::open(llm::default_cache_path());
+        if (!cache) return core::fail(cache.error());
+        o.cache = std::move(*cache);
+    }
+    o.limiter = std::make_shared<llm::RequestLimiter>(a.llm_concurrency);
+    o.run_usage = std::make_shared<llm::UsageTotals>();
+    o.log = log;
+    // Checking the options once here means the factory below cannot fail.
+    auto probe = llm::LlmProposer::create(o);
+    if (!probe) return core::fail(probe.error());
+    const std::string description = a.provider + " " + a.model + " at " + (a.base_url.empty() ? llm::default_base_url(o.api) : a.base_url);
+    auto usage = o.run_usage;
+    return ProposerSource{[o] { return std::unique_ptr<core::Proposer>(std::move(*llm::LlmProposer::create(o))); }, usage, description};
+}
+
+std::string usage_line(const core::ProposerUsage& u) {
+    std::string line = std::to_string(u.requests) + " request" + (u.requests == 1 ? "" : "s");
+    if (u.retries || u.cached)
+        line += " (" + (u.retries ? std::to_string(u.retries) + " retried" : "") + (u.retries && u.cached ? ", " : "") +
+                (u.cached ? std::to_string(u.cached) + " answers from the cache" : "") + ")";
+    return line + ", " + format_count(static_cast<double>(u.prompt_tokens)) + " prompt + " + format_count(static_cast<double>(u.completion_tokens)) + " completion tokens";
+}
+
+}  // namespace optiloop::cli

@@ -1,0 +1,53 @@
+// Choosing and building the proposer for optimize and eval: rules (offline), replay, or an LLM
+// provider with its options (the flags, environment and config keys of the settings table).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <optiloop/core/proposer.hpp>
+#include <optiloop/llm/provider.hpp>
+
+#include "config.hpp"
+
+namespace optiloop::cli {
+
+struct ProposerArgs {
+    std::string provider = "rules";
+    std::string model;
+    std::string base_url;
+    double temperature = 0.7;
+    int max_tokens = 4096;
+    int llm_concurrency = 4;
+    int llm_timeout = 300;
+    int llm_retries = 6;
+    std::string edit_format = "auto";
+    int examples = 2;
+    std::string examples_from;
+    std::string prompt_dir;
+    std::string replay;
+    bool no_cache = false;
+    bool no_stream = false;
+    bool provider_given = false;  // by a flag, the environment or a config file
+};
+
+void add_proposer_options(CLI::App& app, ProposerArgs& args);
+// Fills what the user did not give on the command line from the settings.
+void apply_proposer_settings(const CLI::App& app, const Settings& settings, ProposerArgs& args);
+
+// Makes one proposer per task; LLM proposers share one cache, one request limiter and one
+// usage total.
+struct ProposerSource {
+    std::function<std::unique_ptr<core::Proposer>()> make;
+    std::shared_ptr<llm::UsageTotals> usage;  // null for offline proposers
+    std::string description;                  // "openai gpt-4o at https://...", "rules"
+};
+core::Result<ProposerSource> proposer_source(const ProposerArgs& args, const std::function<void(const std::string&)>& log);
+
+// "3 requests (1 retried, 2 cached), 12,345 prompt + 2,345 completion tokens"
+std::string usage_line(const core::ProposerUsage& usage);
+
+}  // namespace optiloop::cli

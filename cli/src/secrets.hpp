@@ -1,0 +1,23 @@
+// API keys: taken out of the environment when the CLI starts, so that no child process (the
+// sandbox, git, diff, a user's build command) can inherit them; kept only in memory.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace optiloop::cli {
+
+struct Secret {
+    std::string value;
+    std::string source;  // "env OPENAI_API_KEY": safe to print, the value never is
+};
+
+// Moves OPTILOOP_API_KEY, OPENAI_API_KEY and ANTHROPIC_API_KEY from the environment into memory.
+void capture_secrets();
+
+// The key for a provider: OPTILOOP_API_KEY first, then the provider's own variable.
+std::optional<Secret> api_key_for(const std::string& provider);
+// Any key at all (for `config show` and `doctor`).
+std::optional<Secret> any_api_key();
+
+}  // namespace optiloop::cli

@@ -1,0 +1,177 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <unordered_map>
+
+#include <optiloop/core/files.hpp>
+#include <optiloop/llm/prompt.hpp>
+
+#include "prompts_builtin.hpp"
+
+namespace optiloop::llm {
+
+namespace fs = std::filesystem;
+
+core::Result<PromptTemplates> load_templates(const fs::path& override_dir) {
+    PromptTemplates templates = builtin_prompts();
+    if (override_dir.empty()) return templates;
+    std::error_code ec;
+    if (!fs::is_directory(override_dir, ec))
+        return core::fail(core::Error::input("--prompt-dir " + override_dir.string() + ": not a directory"));
+    for (const auto& entry : fs::directory_iterator(override_dir, ec)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
+        const std::string name = entry.path().stem().string();
+        if (!templates.contains(name)) {
+            std::string known;
+            for (const auto& [k, v] : templates) known += (known.empty() ? "" : ", ") + k + ".md";
+            return core::fail(core::Error::input("--prompt-dir: " + entry.path().string() + ": not a template name; expected one of " + known));
+        }
+        auto text = core::read_file(entry.path());
+        if (!text) return core::fail(core::Error::input("--prompt-dir: cannot read " + entry.path().string()));
+        templates[name] = *text;
+    }
+    return templates;
+}
+
+std::string render(const std::string& text, const std::map<std::string, std::string>& values) {
+    auto value_of = [&](const std::string& name) -> const std::string* {
+        auto it = values.find(name);
+        return it == values.end() ? nullptr : &it->second;
+    };
+    std::string out;
+    std::size_t i = 0;
+    auto skip_newline = [&] {
+        if (i < text.size() && text[i] == '\n') ++i;
+    };
+    while (i < text.size()) {
+        const std::size_t open = text.find("{{", i);
+        if (open == std::string::npos) {
+            out.append(text, i);
+            break;
+        }
+        const std::size_t close = text.find("}}", open + 2);
+        if (close == std::string::npos) {
+            out.append(text, i);
+            break;
+        }
+        out.append(text, i, open - i);
+        std::string tag = text.substr(open + 2, close - open - 2);
+        i = close + 2;
+        if (!tag.empty() && tag[0] == '#') {
+            const std::string name = tag.substr(1);
+            const std::string* v = value_of(name);
+            skip_newline();
+            if (!v || v->empty()) {
+                const std::string end = "{{/" + name + "}}";
+                const std::size_t e = text.find(end, i);
+                i = e == std::string::npos ? text.size() : e + end.size();
+                skip_newline();
+            }
+        } else if (!tag.empty() && tag[0] == '/') {
+            skip_newline();
+        } else if (const std::string* v = value_of(tag)) {
+            out += *v;  // values are never scanned for tags: sources may hold "{{"
+        } else {
+            out += "{{" + tag + "}}";
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// Identifiers, numbers and single punctuation characters, counted.
+std::unordered_map<std::string, double> token_counts(const std::string& source) {
+    std::unordered_map<std::string, double> counts;
+    std::size_t i = 0;
+    while (i < source.size()) {
+        const unsigned char c = static_cast<unsigned char>(source[i]);
+        if (std::isspace(c)) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        if (std::isalnum(c) || c == '_')
+            while (j < source.size() && (std::isalnum(static_cast<unsigned char>(source[j])) || source[j] == '_')) ++j;
+        counts[source.substr(i, j - i)] += 1;
+        i = j;
+    }
+    return counts;
+}
+
+double cosine(const std::unordered_map<std::string, double>& a, const std::unordered_map<std::string, double>& b) {
+    double dot = 0, na = 0, nb = 0;
+    for (const auto& [t, n] : a) {
+        na += n * n;
+        if (auto it = b.find(t); it != b.end()) dot += n * it->second;
+    }
+    for (const auto& [t, n] : b) nb += n * n;
+    return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0;
+}
+
+std::string fenced_sources(const std::vector<core::SourceFile>& sources) {
+    std::string out;
+    for (const auto& f : sources) {
+        // A fence longer than any backtick run inside the file keeps the block intact.
+        std::size_t longest = 0, run = 0;
+        for (char c : f.content) {
+            run = c == '`' ? run + 1 : 0;
+            longest = std::max(longest, run);
+        }
+        const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+        out += f.path + "\n" + fence + "cpp\n" + f.content + (f.content.ends_with('\n') ? "" : "\n") + fence + "\n\n";
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : separator) + p;
+    return out;
+}
+
+}  // namespace
+
+std::vector<Example> retrieve_examples(const std::string& source, const std::vector<Example>& pool, std::size_t count, const std::string& exclude_id) {
+    if (count == 0 || pool.empty()) return {};
+    const auto query = token_counts(source);
+    std::vector<std::pair<double, const Example*>> scored;
+    for (const auto& e : pool) {
+        if (e.id == exclude_id || e.slow == source || e.fast == source) continue;
+        scored.emplace_back(cosine(query, token_counts(e.slow)), &e);
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<Example> out;
+    for (std::size_t i = 0; i < scored.size() && i < count; ++i) out.push_back(*scored[i].second);
+    return out;
+}
+
+EditFormat resolve_format(EditFormat format, const std::vector<core::SourceFile>& sources) {
+    if (format != EditFormat::automatic) return format;
+    std::size_t bytes = 0;
+    for (const auto& f : sources) bytes += f.content.size();
+    return sources.size() == 1 && bytes <= 8 * 1024 ? EditFormat::whole_file : EditFormat::search_replace;
+}
+
+std::vector<Message> build_messages(const PromptTemplates& templates, const PromptInputs& inputs) {
+    const core::Task empty_task;
+    const core::Task& task = inputs.task ? *inputs.task : empty_task;
+    std::vector<std::string> examples;
+    for (std::size_t i = 0; i < inputs.examples.size(); ++i)
+        examples.push_back(render(templates.at("example"), {{"number", std::to_string(i + 1)}, {"slow", inputs.examples[i].slow}, {"fast", inputs.examples[i].fast}}));
+    const EditFormat format = resolve_format(inputs.format, inputs.sources);
+    const std::map<std::string, std::string> values = {
+        {"compiler", task.build.compiler},
+        {"flags", join(task.build.flags, " ")},
+        {"description", task.description},
+        {"function", task.function_name},
+        {"examples", join(examples, "\n")},
+        {"sources", fenced_sources(inputs.sources)},
+        {"hints", inputs.hints},
+        {"feedback", inputs.feedback},
+        {"format", templates.at(format == EditFormat::whole_file ? "format-whole-file" : "format-search-replace")},
+    };
+    return {{"system", render(templates.at("system"), values)}, {"user", render(templates.at("user"), values)}};
+}
+
+}  // namespace optiloop::llm

@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "format.hpp"
+#include "proposers.hpp"
 
 namespace optiloop::cli {
 
@@ -91,12 +92,17 @@ nlohmann::json metrics_json(const RunData& d) {
     j["kernelbench"] = {{"fast_0", d.kb.fast_0}, {"fast_1", d.kb.fast_1}, {"fast_1.5", d.kb.fast_1_5}, {"fast_2", d.kb.fast_2},
                         {"geomean_speedup", d.kb.geomean_speedup ? nlohmann::json(*d.kb.geomean_speedup) : nlohmann::json()}};
     j["verdicts"] = d.verdicts;
+    core::ProposerUsage total;
+    for (const auto& t : d.tasks) total += t.usage;
+    j["usage"] = {{"requests", total.requests}, {"retries", total.retries}, {"cached", total.cached},
+                  {"prompt_tokens", total.prompt_tokens}, {"completion_tokens", total.completion_tokens}};
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& t : d.tasks) {
         rows.push_back({{"task", t.task_id}, {"status", t.status}, {"error", t.error}, {"counter", t.counter},
                         {"baseline_cost", t.baseline_cost ? nlohmann::json(*t.baseline_cost) : nlohmann::json()},
                         {"reference_cost", t.reference_cost ? nlohmann::json(*t.reference_cost) : nlohmann::json()},
-                        {"best", t.best_candidate}, {"best_speedup", t.best_speedup ? nlohmann::json(*t.best_speedup) : nlohmann::json()}});
+                        {"best", t.best_candidate}, {"best_speedup", t.best_speedup ? nlohmann::json(*t.best_speedup) : nlohmann::json()},
+                        {"prompt_tokens", t.usage.prompt_tokens}, {"completion_tokens", t.usage.completion_tokens}, {"requests", t.usage.requests}});
     }
     j["per_task"] = rows;
     return j;
@@ -129,6 +135,9 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
         << "   fast_2 " << pct(100 * d.kb.fast_2) << "   geomean " << opt(d.kb.geomean_speedup) << "\n";
     out << "verdicts    ";
     for (const auto& [v, n] : d.verdicts) out << " " << v << " " << n;
+    core::ProposerUsage total;
+    for (const auto& t : d.tasks) total += t.usage;
+    if (total.requests || total.cached) out << "\nLLM usage    " << usage_line(total);
     out << "\n\n" << std::left << std::setw(34) << "task" << std::setw(8) << "status" << std::right << std::setw(14) << "baseline" << std::setw(14)
         << "reference" << std::setw(8) << "best" << std::setw(10) << "speedup" << "\n";
     for (const auto& t : d.tasks) {

@@ -181,9 +181,9 @@ Action setup_config(CLI::App& app) {
         }
         for (const auto& info : setting_table()) {
             const auto& v = settings->get(info.key);
-            s.out << std::left << std::setw(10) << info.key << std::setw(14) << (v.value.empty() ? "(none)" : v.value) << v.source << "\n";
+            s.out << std::left << std::setw(17) << info.key << std::setw(14) << (v.value.empty() ? "(none)" : v.value) << v.source << "\n";
         }
-        s.out << std::left << std::setw(10) << "api_key" << std::setw(14) << (key_source.empty() ? "not set" : "set") << (key_source.empty() ? "" : key_source)
+        s.out << std::left << std::setw(17) << "api_key" << std::setw(14) << (key_source.empty() ? "not set" : "set") << (key_source.empty() ? "" : key_source)
               << "\n";
         return 0;
     };

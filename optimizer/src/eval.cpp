@@ -46,6 +46,7 @@ core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::
     row.tags = join_tags(task->tags);
     auto proposer = make_proposer();
     auto result = optimize(*task, *proposer, options.optimize);
+    row.usage = proposer->usage();
     if (!result) {
         if (result.error().kind != core::ErrorKind::input) return core::fail(result.error());
         row.status = "failed";

@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS candidates(
   task_id TEXT NOT NULL, candidate_id TEXT NOT NULL, round INTEGER, verdict TEXT, cost REAL, speedup REAL,
   wall_speedup REAL, change_size INTEGER, proposer TEXT, explanation TEXT, measurement TEXT,
   PRIMARY KEY(task_id, candidate_id));
+CREATE TABLE IF NOT EXISTS usage(
+  task_id TEXT PRIMARY KEY, requests INTEGER, retries INTEGER, cached INTEGER, prompt_tokens INTEGER, completion_tokens INTEGER);
 )";
 
 // A prepared statement that finalizes itself.
@@ -97,6 +99,17 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert task");
     }
     {
+        Statement s(m_db, "INSERT OR REPLACE INTO usage VALUES(?,?,?,?,?,?)");
+        if (!s.ok()) return rollback("prepare");
+        s.bind(1, t.task_id);
+        s.bind(2, t.usage.requests);
+        s.bind(3, t.usage.retries);
+        s.bind(4, t.usage.cached);
+        s.bind(5, t.usage.prompt_tokens);
+        s.bind(6, t.usage.completion_tokens);
+        if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert usage");
+    }
+    {
         Statement d(m_db, "DELETE FROM candidates WHERE task_id = ?");
         d.bind(1, t.task_id);
         if (sqlite3_step(d.get()) != SQLITE_DONE) return rollback("delete candidates");
@@ -122,11 +135,14 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
 
 core::Result<std::vector<TaskRow>> ResultsDb::tasks() {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, "SELECT task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup FROM tasks ORDER BY task_id");
+    Statement s(m_db,
+                "SELECT t.task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup,"
+                "u.requests,u.retries,u.cached,u.prompt_tokens,u.completion_tokens FROM tasks t LEFT JOIN usage u ON u.task_id = t.task_id ORDER BY t.task_id");
     if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
     std::vector<TaskRow> rows;
     while (sqlite3_step(s.get()) == SQLITE_ROW)
-        rows.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7), s.text(8), s.real(9)});
+        rows.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7), s.text(8), s.real(9),
+                        {s.integer(10), s.integer(11), s.integer(12), s.integer(13), s.integer(14)}});
     return rows;
 }
 

@@ -149,6 +149,26 @@ TEST_F(LlmEndToEnd, ReplayOfARecordingVerifiesRecordedAnswers) {
     EXPECT_GT(j["speedup"].get<double>(), 1.2);
 }
 
+TEST_F(LlmEndToEnd, EvalRecordsTokenUsagePerTaskAndRun) {
+    const fs::path dataset = m_dir / "dataset";
+    fs::create_directories(dataset);
+    fs::copy(k_task, dataset / k_task.filename(), fs::copy_options::recursive);
+    m_server.script({Step{200, openai_body(reference_answer())}});
+    const fs::path db = m_dir / "eval.db";
+    const CliResult r = optiloop("eval " + dataset.string() + " --provider openai --model fake-coder --base-url " + m_server.base_url() +
+                                     " -k 1 --rounds 1 --no-reference --examples 0 --no-stream --db " + db.string(),
+                                 "OPENAI_API_KEY=" + k_key);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("1 request, 900 prompt + 300 completion tokens"), std::string::npos) << r.out;
+    const CliResult report = optiloop("report " + db.string() + " --json");
+    ASSERT_EQ(report.code, 0) << report.err;
+    const auto j = json::parse(report.out);
+    EXPECT_EQ(j["usage"]["prompt_tokens"], 900);
+    EXPECT_EQ(j["per_task"][0]["completion_tokens"], 300);
+    EXPECT_GT(j["per_task"][0]["best_speedup"].get<double>(), 1.2);
+    EXPECT_EQ(everything_written().find("5ecret"), std::string::npos);
+}
+
 TEST_F(LlmEndToEnd, ChildProcessesNeverSeeTheKey) {
     // `optiloop sandbox` runs a program the way candidates run; its environment is printed.
     const CliResult r = optiloop("sandbox -- /usr/bin/env", "OPENAI_API_KEY=" + k_key + " OPTILOOP_API_KEY=" + k_key);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <optiloop/core/error.hpp>
+#include <optiloop/core/proposer.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 
 struct sqlite3;
@@ -27,6 +28,7 @@ struct TaskRow {
     std::optional<double> reference_cost;
     std::string best_candidate;
     std::optional<double> best_speedup;
+    core::ProposerUsage usage;  // what the task's proposer spent (LLM requests and tokens)
 };
 
 struct CandidateRow {

@@ -6,6 +6,11 @@
 
 namespace optiloop::analyzer {
 
+bool names_function(const std::string& qualified, const std::string& wanted) {
+    if (wanted.empty()) return false;
+    return qualified == wanted || (qualified.size() >= wanted.size() + 2 && qualified.ends_with(wanted) && qualified.compare(qualified.size() - wanted.size() - 2, 2, "::") == 0);
+}
+
 std::vector<HotSpot> hot_spots(const Analysis& analysis, const core::LineProfile& profile) {
     std::vector<HotSpot> spots;
     if (profile.total <= 0) return spots;

@@ -40,6 +40,14 @@ core::Result<std::vector<core::Edit>> RulesProposer::propose(const core::Task& t
     }
     auto analysis = analyze(sources, options);
     if (!analysis) return core::fail(analysis.error());
+    // In a repository only the chosen function may change: findings elsewhere are not ours.
+    if (task.kind == core::TaskKind::repository && !task.function_name.empty()) {
+        std::erase_if(analysis->findings, [&](const Finding& f) {
+            return std::none_of(analysis->functions.begin(), analysis->functions.end(), [&](const Function& fn) {
+                return fn.file == f.file && names_function(fn.name, task.function_name) && f.line >= fn.begin_line && f.line <= fn.end_line;
+            });
+        });
+    }
 
     // One edit per rule that fired (all its findings together), then one with every rule.
     std::map<std::string, core::Edit> by_rule;

@@ -22,7 +22,7 @@ const Command k_commands[] = {
     {"measure", "Build a program, check it on tests and measure its cost", setup_measure, nullptr},
     {"analyze", "Show functions, loops, calls and what the rewrite rules find in source files", setup_analyze, nullptr},
     {"report", "Summarise a results database as text, JSON, Markdown or HTML", setup_report, nullptr},
-    {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", nullptr, "#10"},
+    {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", setup_ci, nullptr},
     {"kernels", "Test and benchmark optiloop's own CUDA attention kernels", nullptr, "#9"},
     {"sandbox", "Run a command in the sandbox, or --check which isolation layers work here", setup_sandbox, nullptr},
     {"config", "Show the effective settings and where each comes from (flag, env, optiloop.toml, default)", setup_config, nullptr},

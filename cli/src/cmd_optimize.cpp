@@ -2,9 +2,6 @@
 // source file with --tests; print the table, write --out, and --apply the best when significant.
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <memory>
 #include <ostream>
@@ -20,7 +17,9 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "format.hpp"
+#include "patch.hpp"
 #include "proposers.hpp"
+#include "repository.hpp"
 #include "target.hpp"
 
 namespace optiloop::cli {
@@ -31,6 +30,7 @@ namespace {
 
 struct OptimizeArgs {
     TargetArgs target;
+    RepoArgs repo;
     ProposerArgs proposer;
     int samples = 4;
     int rounds = 3;
@@ -43,36 +43,6 @@ struct OptimizeArgs {
     std::string config;
     double time_budget = 0;
 };
-
-// A unified diff of one file, from the host's diff (a trusted tool on our own text).
-std::string unified_diff(const std::string& path, const std::string& before, const std::string& after) {
-    char dir_template[] = "/tmp/optiloop-diff-XXXXXX";
-    const char* dir = ::mkdtemp(dir_template);
-    if (!dir) return "";
-    const std::string a = std::string(dir) + "/a", b = std::string(dir) + "/b";
-    std::ofstream(a, std::ios::binary) << before;
-    std::ofstream(b, std::ios::binary) << after;
-    const std::string command = "diff -u --label 'a/" + path + "' --label 'b/" + path + "' " + a + " " + b;
-    std::string text;
-    if (FILE* pipe = ::popen(command.c_str(), "r")) {
-        std::array<char, 4096> buffer{};
-        while (std::fgets(buffer.data(), buffer.size(), pipe)) text += buffer.data();
-        ::pclose(pipe);
-    }
-    fs::remove_all(dir);
-    return text;
-}
-
-std::string patch_of(const std::vector<core::SourceFile>& before, const std::vector<core::SourceFile>& after) {
-    std::string patch;
-    for (const auto& file : after) {
-        std::string old;
-        for (const auto& b : before)
-            if (b.path == file.path) old = b.content;
-        if (old != file.content) patch += unified_diff(file.path, old, file.content);
-    }
-    return patch;
-}
 
 std::string what_changed(const core::Edit& edit) {
     std::string summary;
@@ -104,6 +74,7 @@ Action setup_optimize(CLI::App& app) {
     auto a = std::make_shared<OptimizeArgs>();
     add_target_options(app, a->target);
     add_proposer_options(app, a->proposer);
+    add_repo_options(app, a->repo, true);
     app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
     add_counter_option(app, a->counter);
@@ -128,7 +99,33 @@ Action setup_optimize(CLI::App& app) {
         apply_unset(app, *settings, "counter", a->counter);
         apply_unset(app, *settings, "jobs", a->jobs);
         apply_unset(app, *settings, "repeat", a->repeat);
-        auto task = load_target(a->target);
+        // A repository target works in a scratch workspace that lives until the end of the command.
+        std::unique_ptr<WorkspaceGuard> workspace;
+        core::Result<core::Task> task = core::fail(core::Error::internal("no target"));
+        const bool repo_mode = !a->repo.repo.empty();
+        if (repo_mode && !a->target.target.empty()) {
+            s.err << "optiloop optimize: give either a TARGET or --repo DIR --file PATH, not both\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
+        if (!repo_mode && (!a->repo.file.empty() || !a->repo.build.empty() || !a->repo.test.empty() || !a->repo.function.empty())) {
+            s.err << "optiloop optimize: --file, --function, --build and --test work with --repo DIR\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
+        if (repo_mode) {
+            if (a->repo.file.empty()) {
+                s.err << "optiloop optimize: --repo needs --file PATH (the source file to optimize)\n";
+                return static_cast<int>(core::ExitCode::usage);
+            }
+            auto opened = open_workspace(a->repo.repo);
+            if (!opened) {
+                s.err << "optiloop optimize: " << opened.error().message << "\n";
+                return static_cast<int>(opened.error().exit_code());
+            }
+            workspace = std::move(*opened);
+            task = repository_task(a->repo, workspace->workspace(), a->repo.file, a->repo.function, a->target.flags);
+        } else {
+            task = load_target(a->target);
+        }
         if (!task) {
             s.err << "optiloop optimize: " << task.error().message << "\n";
             return static_cast<int>(task.error().exit_code());
@@ -141,7 +138,7 @@ Action setup_optimize(CLI::App& app) {
             return static_cast<int>(source.error().exit_code());
         }
         std::unique_ptr<core::Proposer> proposer = source->make();
-        if (a->apply && a->target.is_task_folder()) {
+        if (a->apply && !repo_mode && a->target.is_task_folder()) {
             s.err << "optiloop optimize: --apply works on a source file target; for a task folder use --out DIR\n";
             return static_cast<int>(core::ExitCode::usage);
         }
@@ -207,7 +204,7 @@ Action setup_optimize(CLI::App& app) {
             s.out << summary.dump(2) << "\n";
         } else {
             s.out << "task " << task->id << ": baseline " << (r.baseline.total_cost ? format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")" : format_seconds(r.baseline.wall_seconds))
-                  << ", " << task->tests.size() + task->stress.size() << " tests\n";
+                  << ", " << (repo_mode ? "the project's build and test commands" : std::to_string(task->tests.size() + task->stress.size()) + " tests") << "\n";
             s.out << std::left << std::setw(6) << "cand" << std::setw(7) << "round" << std::setw(10) << "verdict" << std::right << std::setw(16) << "cost" << std::setw(10)
                   << "speedup" << std::setw(12) << "wall ratio" << "  " << std::left << "what changed\n";
             for (const auto& c : r.candidates) {
@@ -220,9 +217,10 @@ Action setup_optimize(CLI::App& app) {
             }
             if (r.best) {
                 const auto& b = r.candidates[*r.best];
-                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? format_ratio(*b.speedup) : "?") << " fewer instructions than the baseline"
-                      << (b.wall_speedup ? ", wall time " + format_ratio(*b.wall_speedup) : "") << "; correct on all " << task->tests.size() + task->stress.size()
-                      << " tests\n";
+                const std::string measure = r.baseline.total_cost ? " fewer instructions than the baseline" : " faster than the baseline (" + r.baseline.cost_unit + ", medians)";
+                const std::string correct = repo_mode ? "the project builds and its tests pass" : "correct on all " + std::to_string(task->tests.size() + task->stress.size()) + " tests";
+                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? format_ratio(*b.speedup) : "?") << measure
+                      << (b.wall_speedup && r.baseline.total_cost ? ", wall time " + format_ratio(*b.wall_speedup) : "") << "; " << correct << "\n";
                 if (runner::ratios_disagree(r.baseline, *b.measurement))
                     s.out << "note: the instruction ratio and the wall-time ratio disagree by more than their noise\n";
                 s.out << patch;
@@ -235,7 +233,20 @@ Action setup_optimize(CLI::App& app) {
             if (source->usage) s.out << source->description << ": " << usage_line(usage) << "\n";
         }
 
-        if (a->apply && r.best) {
+        if (a->apply && r.best && repo_mode) {
+            // Into the user's tree, only where the file is still what HEAD has (the patch is against HEAD).
+            const fs::path target = fs::absolute(a->repo.repo) / task->baseline[0].path;
+            const auto now = core::read_file(target);
+            if (!now || *now != task->baseline[0].content) {
+                s.err << "optiloop optimize: --apply: " << target.string() << " differs from HEAD (uncommitted changes?); apply best.patch by hand\n";
+                return static_cast<int>(core::ExitCode::usage);
+            }
+            if (!core::write_file_atomically(target, best_sources[0].content)) {
+                s.err << "optiloop optimize: --apply: cannot write " << target.string() << "\n";
+                return static_cast<int>(core::ExitCode::usage);
+            }
+            s.err << "applied to " << target.string() << " (git diff shows the change)\n";
+        } else if (a->apply && r.best) {
             const fs::path source(a->target.target);
             std::error_code ec;
             fs::copy_file(source, source.string() + ".orig", fs::copy_options::overwrite_existing, ec);

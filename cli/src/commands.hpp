@@ -34,5 +34,6 @@ Action setup_analyze(CLI::App& app);
 Action setup_doctor(CLI::App& app);
 Action setup_report(CLI::App& app);
 Action setup_config(CLI::App& app);
+Action setup_ci(CLI::App& app);
 
 }  // namespace optiloop::cli

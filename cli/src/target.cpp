@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 bool TargetArgs::is_task_folder() const { return fs::is_directory(target); }
 
 void add_target_options(CLI::App& app, TargetArgs& a) {
-    app.add_option("target", a.target, "A task folder, or a C++ source file (with --tests)")->required();
+    app.add_option("target", a.target, "A task folder, or a C++ source file (with --tests)");
     app.add_option("--tests", a.tests, "Folder of NAME.in / NAME.out pairs (for a source file)");
     app.add_option("--checker", a.checker, "Output checker for a source file: tokens, exact, float")->check(CLI::IsMember({"tokens", "exact", "float"}));
     app.add_option("--flags", a.flags, "Compiler flags for a source file (default -std=c++17 -O3)")->delimiter(' ');
@@ -35,6 +35,7 @@ std::optional<core::CounterKind> counter_choice(const std::string& counter) {
 }
 
 core::Result<core::Task> load_target(const TargetArgs& a) {
+    if (a.target.empty()) return core::fail(core::Error::input("give a task folder or a source file (with --tests)"));
     const fs::path target(a.target);
     if (fs::is_directory(target)) {
         if (!a.tests.empty()) return core::fail(core::Error::input("--tests: only for a source file; a task folder has its own tests"));

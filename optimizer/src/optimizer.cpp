@@ -72,6 +72,49 @@ std::string hints_for(const core::Task& task, const std::vector<core::SourceFile
     return out.str();
 }
 
+// The lines of the baseline outside `function`: a repository candidate may change only the
+// function the user named, so its text before and after the function must stay as it was.
+struct Scope {
+    std::string path;
+    std::string before, after;  // the baseline's text before the function's first line and after its last
+};
+
+core::Result<std::optional<Scope>> scope_of(const core::Task& task) {
+    if (task.kind != core::TaskKind::repository || task.function_name.empty()) return std::optional<Scope>();
+    analyzer::AnalyzeOptions options;
+    options.flags = task.build.flags;
+    auto analysis = analyzer::analyze(task.baseline, options);
+    if (!analysis) return core::fail(analysis.error());
+    for (const auto& fn : analysis->functions) {
+        if (!analyzer::names_function(fn.name, task.function_name)) continue;
+        for (const auto& file : task.baseline) {
+            if (file.path != fn.file) continue;
+            std::size_t begin = 0, end = 0, line = 1;
+            for (std::size_t i = 0; i <= file.content.size(); ++i) {
+                if (line == fn.begin_line && begin == 0 && (i == 0 || file.content[i - 1] == '\n')) begin = i;
+                if (i == file.content.size() || file.content[i] == '\n') {
+                    if (line == fn.end_line) {
+                        end = std::min(file.content.size(), i + 1);
+                        break;
+                    }
+                    ++line;
+                }
+            }
+            return std::optional<Scope>(Scope{file.path, file.content.substr(0, begin), file.content.substr(end)});
+        }
+    }
+    std::string files;
+    for (const auto& f : task.baseline) files += (files.empty() ? "" : ", ") + f.path;
+    return core::fail(core::Error::input("--function " + task.function_name + ": no function of that name is defined in " + files));
+}
+
+bool within_scope(const Scope& scope, const std::vector<core::SourceFile>& sources) {
+    for (const auto& f : sources)
+        if (f.path == scope.path)
+            return f.content.size() >= scope.before.size() + scope.after.size() && f.content.starts_with(scope.before) && f.content.ends_with(scope.after);
+    return false;
+}
+
 }  // namespace
 
 core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, const Options& options, const Log& log) {
@@ -84,6 +127,8 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         return options.time_budget_seconds > 0 &&
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() > options.time_budget_seconds;
     };
+    auto scope = scope_of(task);
+    if (!scope) return core::fail(scope.error());
     say("measuring the baseline");
     auto baseline = runner::measure(task, task.baseline, options.measure);
     if (!baseline) return core::fail(baseline.error());
@@ -153,6 +198,11 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             }
             c.candidate.sources = *applied;
             c.change_size = llm::change_size(task.baseline, *applied);
+            if (*scope && !within_scope(**scope, *applied)) {
+                c.note = "it changes code outside the function " + task.function_name + ", which is the only part that may change";
+                this_round.push_back(std::move(c));
+                continue;
+            }
             if (!seen.insert(sources_hash(*applied)).second) {
                 c.note = "identical to an earlier candidate";
                 this_round.push_back(std::move(c));
@@ -178,7 +228,8 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         feedback = feedback_of(this_round);
         const std::size_t offset = result.candidates.size();
         for (auto& c : this_round) result.candidates.push_back(std::move(c));
-        if (!ranked.empty() && cost_of(*result.candidates[offset + ranked.front()].measurement) < current_cost * (1 - min_gain)) {
+        // A new best must be faster than the current one by more than the gain the noise allows.
+        if (!ranked.empty() && cost_of(*result.candidates[offset + ranked.front()].measurement) * (1 + min_gain) < current_cost) {
             const auto& winner = result.candidates[offset + ranked.front()];
             current = winner.candidate.sources;
             current_cost = cost_of(*winner.measurement);

@@ -15,6 +15,7 @@
 #include <optiloop/runner/checker.hpp>
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/runner/measure.hpp>
+#include <optiloop/runner/repository.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
 #include "valgrind.hpp"
@@ -167,6 +168,7 @@ core::Result<std::uint64_t> count_with_perf(const core::Task& task, const fs::pa
 
 core::Result<Measurement> measure(const core::Task& task, const std::vector<core::SourceFile>& sources,
                                   const MeasureOptions& options) {
+    if (task.kind == core::TaskKind::repository) return measure_repository(task, sources, options);
     Measurement m;
     const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 

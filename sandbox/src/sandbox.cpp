@@ -504,6 +504,17 @@ const std::vector<LayerStatus>& probe_layers() {
 
 // ---- run ----------------------------------------------------------------------------------------
 
+core::Result<void> hand_over(const fs::path& dir) {
+    // Only root drops to nobody; an unprivileged caller's own files map to the sandbox's user.
+    if (::geteuid() != 0) return {};
+    std::error_code ec;
+    if (::chown(dir.c_str(), k_nobody, k_nogroup) != 0) return core::fail(core::Error::infrastructure("sandbox: cannot hand " + dir.string() + " to nobody"));
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (::lchown(it->path().c_str(), k_nobody, k_nogroup) != 0)
+            return core::fail(core::Error::infrastructure("sandbox: cannot hand " + it->path().string() + " to nobody"));
+    return {};
+}
+
 core::Result<Result> run(const Spec& spec) {
     if (spec.argv.empty()) return core::fail(core::Error::internal("sandbox: empty argv"));
     const auto& layers = probe_layers();

@@ -53,6 +53,9 @@ struct AnalyzeOptions {
     std::vector<std::string> fixed_files;  // files that must not be edited (a task's harness)
 };
 
+// Whether a function's qualified name ("ns::Class::f") is what a user called it ("f", "Class::f").
+bool names_function(const std::string& qualified, const std::string& wanted);
+
 // A function or loop of the sources and its share of a run's instructions.
 struct HotSpot {
     std::string function;

@@ -59,6 +59,24 @@ struct Limits {
     bool operator==(const Limits&) const = default;
 };
 
+// A repository target (TaskKind::repository): the user's project with its own commands. The
+// candidate's files are written into `workspace` (a scratch git worktree or copy), never into
+// `root`; the commands run there, inside the sandbox.
+struct RepositorySpec {
+    std::filesystem::path root;       // the user's repository
+    std::filesystem::path workspace;  // the scratch copy the commands run in
+    std::string head;                 // the commit the workspace was made from (empty: not git)
+    std::string build;                // shell commands, run from the workspace root
+    std::string test;                 // exit code 0 = correct
+    std::string bench;                // empty: the test command is measured
+    std::string bench_format;         // "gbench" (Google Benchmark JSON) or "instructions"
+    std::string bench_filter;         // --benchmark_filter for gbench
+    std::string bench_metric = "real_time";  // or cpu_time
+    int bench_repetitions = 5;
+    double build_seconds = 1800, test_seconds = 600, bench_seconds = 900;
+    bool operator==(const RepositorySpec&) const = default;
+};
+
 struct Task {
     std::string id;
     Language language = Language::cpp;
@@ -78,6 +96,7 @@ struct Task {
     // written to this file in its working directory (CUDA kernels, repository benchmarks).
     std::string cost_file;
     std::filesystem::path root;         // where the task was loaded from (may be empty)
+    std::optional<RepositorySpec> repository;  // TaskKind::repository only
     bool operator==(const Task&) const = default;
 };
 

@@ -103,6 +103,10 @@ struct Result {
     std::vector<std::pair<std::string, std::string>> scratch_files;  // scratch_outputs read back
 };
 
+// Hands a host directory (and everything in it) to the user sandboxed programs run as, so that a
+// writable bind of it is writable inside (a repository workspace a build writes into).
+core::Result<void> hand_over(const std::filesystem::path& dir);
+
 // Runs the program. An error is returned only when the sandbox itself cannot work (a required
 // layer missing, no scratch space): whatever the program does is reported in Result.
 core::Result<Result> run(const Spec& spec);

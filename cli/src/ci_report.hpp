@@ -1,0 +1,48 @@
+// What `optiloop ci` found on a pull request, and its three renderings: SARIF 2.1.0 (for code
+// scanning, with fixes for verified suggestions), a Markdown pull-request comment, and JSON.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <optiloop/core/model.hpp>
+
+namespace optiloop::cli {
+
+struct CiFinding {
+    std::string rule;              // a rule id ("endl-in-loop") or "verified-speedup" for a proposer's verified edit
+    std::string rule_description;  // one sentence: what the rule looks for and why it is slow
+    std::string level;             // SARIF level: "note" (unverified rule finding), "warning" (verified speedup)
+    std::string file;              // relative to the repository root, forward slashes
+    unsigned line = 0, column = 0;  // 1-based; column 0 when unknown
+    unsigned end_line = 0;         // 0 when a single line
+    std::string function;          // the changed function it lies in
+    std::string message;           // one or two sentences for a reviewer
+    bool verified = false;
+    // Verified suggestions only: the measured result and the fix.
+    std::optional<double> speedup;       // cost ratio baseline / candidate on `metric`
+    std::optional<double> wall_speedup;  // wall-time ratio beside it
+    std::string metric;                  // "instructions (cachegrind)", "real_time (Google Benchmark)"
+    std::vector<core::Replacement> fix;  // byte offsets into `original` (the file at HEAD)
+    std::string original;                // the file's content at HEAD
+    std::string diff;                    // unified diff of the suggestion
+};
+
+struct CiReport {
+    std::string base;  // the --base ref as given, and its commit
+    std::string base_commit;
+    std::string head_commit;
+    std::vector<std::string> changed_functions;  // "src/lib.cpp:join_all"
+    std::vector<CiFinding> findings;
+    std::string provider;  // "rules", "openai gpt-4o", ...; empty when nothing was verified
+    bool verify = false;
+};
+
+std::string to_sarif(const CiReport& report);     // SARIF 2.1.0 JSON text
+std::string to_markdown(const CiReport& report);  // a pull-request comment
+nlohmann::json to_json(const CiReport& report);
+
+}  // namespace optiloop::cli

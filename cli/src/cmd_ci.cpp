@@ -1,0 +1,272 @@
+// `optiloop ci --base REF`: the functions a change touched (the diff's line ranges mapped onto
+// Clang's function ranges), the rules' findings in them, and with --verify edits proposed and
+// verified with the project's own build, tests and benchmark. Writes SARIF, Markdown and JSON.
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/core/files.hpp>
+#include <optiloop/optimizer/optimizer.hpp>
+#include <optiloop/runner/repository.hpp>
+
+#include "ci_report.hpp"
+#include "commands.hpp"
+#include "config.hpp"
+#include "patch.hpp"
+#include "proposers.hpp"
+#include "repository.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CiArgs {
+    std::string base;
+    std::string head = "HEAD";
+    std::string repo = ".";
+    std::string sarif, markdown;
+    bool json = false;
+    std::string fail_on = "none";
+    bool verify = false;
+    int samples = 2;
+    int rounds = 1;
+    std::vector<std::string> flags;
+    RepoArgs commands;
+    ProposerArgs proposer;
+};
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+bool is_cpp_source(const std::string& path) {
+    for (const char* ext : {".cpp", ".cc", ".cxx", ".c++", ".c", ".hpp", ".hh", ".hxx", ".h", ".ipp", ".inl"})
+        if (path.ends_with(ext)) return true;
+    return false;
+}
+
+// The new side's changed line ranges of each file, from `git diff --unified=0`.
+std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> changed_lines(const std::string& diff) {
+    std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> out;
+    std::istringstream in(diff);
+    std::string line, file;
+    while (std::getline(in, line)) {
+        if (line.starts_with("+++ ")) {
+            file = line.substr(4);
+            if (file.starts_with("b/")) file = file.substr(2);
+            if (file == "/dev/null") file.clear();
+        } else if (line.starts_with("@@ ") && !file.empty()) {
+            // @@ -a[,b] +c[,d] @@
+            const std::size_t plus = line.find(" +");
+            if (plus == std::string::npos) continue;
+            unsigned start = 0, count = 1;
+            const std::string range = line.substr(plus + 2, line.find(' ', plus + 2) - plus - 2);
+            try {
+                const std::size_t comma = range.find(',');
+                start = static_cast<unsigned>(std::stoul(range.substr(0, comma)));
+                if (comma != std::string::npos) count = static_cast<unsigned>(std::stoul(range.substr(comma + 1)));
+            } catch (...) {
+                continue;
+            }
+            // A pure deletion (count 0) touches the line it happened after.
+            out[file].push_back({std::max(1u, start), std::max(1u, start) + (count ? count - 1 : 0)});
+        }
+    }
+    return out;
+}
+
+// One replacement covering what differs between two versions (common prefix and suffix kept).
+core::Replacement minimal_replacement(const std::string& path, const std::string& before, const std::string& after) {
+    std::size_t prefix = 0;
+    while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
+    // Whole lines read better in a review: back up to the start of the line.
+    while (prefix > 0 && before[prefix - 1] != '\n') --prefix;
+    std::size_t suffix = 0;
+    while (suffix < before.size() - prefix && suffix < after.size() - prefix && before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) ++suffix;
+    return {path, prefix, before.size() - prefix - suffix, after.substr(prefix, after.size() - prefix - suffix)};
+}
+
+int level_rank(const std::string& level) { return level == "error" ? 3 : level == "warning" ? 2 : level == "note" ? 1 : 0; }
+
+std::string rule_description(const std::string& rule) {
+    for (const auto& info : analyzer::rule_catalogue())
+        if (rule == info.id) return info.rationale;
+    return "";
+}
+
+}  // namespace
+
+Action setup_ci(CLI::App& app) {
+    auto a = std::make_shared<CiArgs>();
+    app.add_option("--base", a->base, "The commit the change is compared with (the pull request's base)")->required();
+    app.add_option("--head", a->head, "The changed commit (default HEAD)");
+    app.add_option("--repo", a->repo, "The repository (default: the current directory)");
+    app.add_option("--sarif", a->sarif, "Write SARIF 2.1.0 here (for code scanning; verified suggestions carry fixes)");
+    app.add_option("--markdown", a->markdown, "Write a pull-request comment here");
+    app.add_flag("--json", a->json, "Print the report as JSON");
+    app.add_option("--fail-on", a->fail_on, "Exit 1 when a finding is at or above this level: none (default), note, warning, error")
+        ->check(CLI::IsMember({"none", "note", "warning", "error"}));
+    app.add_flag("--verify", a->verify, "Propose edits for each changed function and verify them with --build, --test and --bench");
+    app.add_option("-k,--samples", a->samples, "With --verify: candidates per round")->check(CLI::Range(1, 64));
+    app.add_option("--rounds", a->rounds, "With --verify: rounds per function")->check(CLI::Range(1, 50));
+    app.add_option("--flags", a->flags, "Extra compiler flags for parsing the sources (e.g. -Ithird_party)")->delimiter(' ');
+    add_repo_options(app, a->commands, false);
+    add_proposer_options(app, a->proposer);
+    return [a, &app](Streams& s) {
+        auto fail = [&](const core::Error& e) {
+            s.err << "optiloop ci: " << e.message << "\n";
+            return static_cast<int>(e.exit_code());
+        };
+        auto settings = Settings::load("");
+        if (!settings) return fail(settings.error());
+        apply_proposer_settings(app, *settings, a->proposer);
+        const fs::path root = fs::absolute(a->repo);
+        if (!fs::is_directory(root)) return fail(core::Error::input("--repo " + a->repo + ": not a directory"));
+        if (runner::run_host({"git", "-C", root.string(), "rev-parse", "--git-dir"}).exit_code != 0)
+            return fail(core::Error::input("--repo " + a->repo + ": not a git repository"));
+        auto commit_of = [&](const std::string& ref, const std::string& flag) -> core::Result<std::string> {
+            auto r = runner::run_host({"git", "-C", root.string(), "rev-parse", "--verify", "--quiet", ref + "^{commit}"});
+            if (r.exit_code != 0) return core::fail(core::Error::input(flag + " " + ref + ": no such commit in " + root.string() + " (fetch it, e.g. actions/checkout with fetch-depth: 0)"));
+            return trimmed(r.output);
+        };
+        CiReport report;
+        report.base = a->base;
+        auto base = commit_of(a->base, "--base");
+        if (!base) return fail(base.error());
+        auto head = commit_of(a->head, "--head");
+        if (!head) return fail(head.error());
+        report.base_commit = *base;
+        report.head_commit = *head;
+        report.verify = a->verify;
+        if (a->verify) {
+            if (a->commands.build.empty() || a->commands.test.empty())
+                return fail(core::Error::input("--verify needs --build CMD and --test CMD (and --bench CMD to measure something other than the tests)"));
+            auto at_head = commit_of("HEAD", "HEAD");
+            if (!at_head || *at_head != *head) return fail(core::Error::input("--verify works on the checked-out commit: check out " + a->head + " first"));
+        }
+        // Validate the proposer before any work.
+        auto source = proposer_source(a->proposer, [&](const std::string& line) { s.err << "  " << line << "\n"; });
+        if (!source) return fail(source.error());
+
+        const auto diff = runner::run_host({"git", "-C", root.string(), "diff", "--unified=0", "--no-color", "--no-ext-diff", *base, *head});
+        if (diff.exit_code != 0) return fail(core::Error::infrastructure("git diff " + a->base + " " + a->head + " failed: " + trimmed(diff.output)));
+        const auto changes = changed_lines(diff.output);
+
+        // The changed functions of each changed C/C++ file, with the rules' findings inside them.
+        struct Changed {
+            std::string file, function;
+        };
+        std::vector<Changed> changed;
+        for (const auto& [file, ranges] : changes) {
+            if (!is_cpp_source(file)) continue;
+            auto content = runner::run_host({"git", "-C", root.string(), "show", *head + ":" + file});
+            if (content.exit_code != 0) continue;
+            analyzer::AnalyzeOptions options;
+            options.flags = {"-std=c++17"};
+            for (const fs::path& dir : {root / fs::path(file).parent_path(), root / "include", root / "src", root})
+                if (fs::is_directory(dir)) options.flags.push_back("-I" + dir.string());
+            options.flags.insert(options.flags.end(), a->flags.begin(), a->flags.end());
+            auto analysis = analyzer::analyze({{file, content.output}}, options);
+            if (!analysis) {
+                s.err << "optiloop ci: " << file << ": not analysed (" << analysis.error().message << ")\n";
+                continue;
+            }
+            for (const auto& fn : analysis->functions) {
+                if (fn.file != file) continue;
+                const bool touched = std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return r.first <= fn.end_line && r.second >= fn.begin_line; });
+                if (!touched) continue;
+                changed.push_back({file, fn.name});
+                report.changed_functions.push_back(file + ":" + fn.name);
+                for (const auto& f : analysis->findings) {
+                    if (f.file != file || f.line < fn.begin_line || f.line > fn.end_line) continue;
+                    CiFinding finding;
+                    finding.rule = f.rule;
+                    finding.rule_description = rule_description(f.rule);
+                    finding.level = "note";
+                    finding.file = file;
+                    finding.line = f.line;
+                    finding.column = f.column;
+                    finding.function = fn.name;
+                    finding.message = f.message;
+                    report.findings.push_back(finding);
+                }
+            }
+        }
+
+        if (a->verify && !changed.empty()) {
+            report.provider = source->description;
+            auto opened = open_workspace(a->repo);
+            if (!opened) return fail(opened.error());
+            for (const auto& c : changed) {
+                auto task = repository_task(a->commands, (*opened)->workspace(), c.file, c.function, a->flags);
+                if (!task) return fail(task.error());
+                s.err << "ci: verifying " << c.file << ":" << c.function << "\n";
+                optimizer::Options options;
+                options.samples = a->samples;
+                options.rounds = a->rounds;
+                auto proposer = source->make();
+                auto result = optimizer::optimize(*task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });
+                if (!result) {
+                    if (result.error().kind != core::ErrorKind::input) return fail(result.error());
+                    s.err << "optiloop ci: " << c.file << ":" << c.function << ": " << result.error().message << "\n";
+                    continue;
+                }
+                if (!result->best) continue;
+                const auto& best = result->candidates[*result->best];
+                const std::string& before = task->baseline[0].content;
+                const std::string& after = best.candidate.sources[0].content;
+                CiFinding finding;
+                finding.rule = "verified-speedup";
+                finding.rule_description = "An edit that optiloop proposed, built and tested with the project's own commands, and measured faster.";
+                finding.level = "warning";
+                finding.file = c.file;
+                finding.function = c.function;
+                finding.verified = true;
+                finding.speedup = best.speedup;
+                finding.wall_speedup = best.wall_speedup;
+                finding.metric = result->baseline.total_cost ? "instructions (" + std::string(core::to_string(result->baseline.counter)) + ")"
+                                                             : result->baseline.cost_unit + " (Google Benchmark medians)";
+                finding.fix = {minimal_replacement(c.file, before, after)};
+                finding.original = before;
+                finding.line = 1 + static_cast<unsigned>(std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(finding.fix[0].offset), '\n'));
+                finding.diff = unified_diff(c.file, before, after);
+                std::ostringstream message;
+                message << c.function << " runs " << (best.speedup ? std::to_string(*best.speedup).substr(0, 4) : "?") << "x faster by " << finding.metric
+                        << " with this change; the project builds and its tests pass. " << best.candidate.edit.explanation.substr(0, 300);
+                finding.message = message.str();
+                report.findings.push_back(finding);
+            }
+        }
+
+        auto write = [&](const std::string& path, const std::string& text) {
+            if (path.empty()) return true;
+            if (core::write_file_atomically(path, text)) return true;
+            s.err << "optiloop ci: cannot write " << path << "\n";
+            return false;
+        };
+        if (!write(a->sarif, to_sarif(report)) || !write(a->markdown, to_markdown(report))) return static_cast<int>(core::ExitCode::usage);
+        if (a->json) {
+            s.out << to_json(report).dump(2) << "\n";
+        } else {
+            std::size_t verified = 0;
+            for (const auto& f : report.findings) verified += f.verified;
+            s.out << "ci: " << report.changed_functions.size() << " changed functions between " << report.base_commit.substr(0, 12) << " and "
+                  << report.head_commit.substr(0, 12) << ", " << report.findings.size() - verified << " rule findings, " << verified << " verified speedups\n";
+            for (const auto& f : report.findings)
+                s.out << "  " << f.file << ":" << f.line << " " << f.function << ": [" << f.rule << "] " << f.message.substr(0, 160) << "\n";
+        }
+        const int threshold = level_rank(a->fail_on);
+        if (threshold > 0)
+            for (const auto& f : report.findings)
+                if (level_rank(f.level) >= threshold) return static_cast<int>(core::ExitCode::findings);
+        return 0;
+    };
+}
+
+}  // namespace optiloop::cli

@@ -1,0 +1,78 @@
+#include <filesystem>
+
+#include <optiloop/core/files.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+
+#include "repository.hpp"
+
+namespace optiloop::cli {
+
+namespace fs = std::filesystem;
+
+void add_repo_options(CLI::App& app, RepoArgs& a, bool with_target) {
+    if (with_target) {
+        app.add_option("--repo", a.repo, "Optimize inside this repository (with --file, --build, --test)");
+        app.add_option("--file", a.file, "With --repo: the source file to optimize, relative to the repository root");
+        app.add_option("--function", a.function, "With --repo: only this function may change");
+    }
+    app.add_option("--build", a.build, "Repository mode: the build command, run from the repository root (in the sandbox)");
+    app.add_option("--test", a.test, "Repository mode: the test command; exit code 0 means correct");
+    app.add_option("--bench", a.bench, "Repository mode: the command whose cost is measured (default: the test command)");
+    app.add_option("--bench-format", a.bench_format, "gbench: Google Benchmark JSON times; instructions: count the command's instructions (default)")
+        ->check(CLI::IsMember({"gbench", "instructions"}));
+    app.add_option("--bench-filter", a.bench_filter, "gbench: only the benchmarks matching this regex");
+    app.add_option("--bench-metric", a.bench_metric, "gbench: real_time (default) or cpu_time")->check(CLI::IsMember({"real_time", "cpu_time"}));
+    app.add_option("--bench-repetitions", a.bench_repetitions, "gbench: repetitions per benchmark (the median counts)")->check(CLI::Range(1, 100));
+}
+
+core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo) {
+    const fs::path root = fs::absolute(repo);
+    auto ws = runner::make_workspace(root);
+    if (!ws) return core::fail(ws.error());
+    return std::make_unique<WorkspaceGuard>(root, *ws);
+}
+
+core::Result<core::Task> repository_task(const RepoArgs& a, const runner::Workspace& ws, const std::string& file, const std::string& function,
+                                         const std::vector<std::string>& extra_flags) {
+    if (a.build.empty()) return core::fail(core::Error::input("--build: repository mode needs the project's build command (e.g. \"cmake -S . -B build && cmake --build build\")"));
+    if (a.test.empty()) return core::fail(core::Error::input("--test: repository mode needs the project's test command (exit code 0 = correct)"));
+    if (a.bench_format == "gbench" && a.bench.empty()) return core::fail(core::Error::input("--bench-format gbench needs --bench (a Google Benchmark binary)"));
+    const fs::path relative = fs::path(file).lexically_normal();
+    if (file.empty() || relative.is_absolute() || relative.string().starts_with(".."))
+        return core::fail(core::Error::input("--file " + file + ": expected a path relative to the repository root"));
+    const fs::path path = ws.path / relative;
+    if (!fs::is_regular_file(path))
+        return core::fail(core::Error::input("--file " + file + ": no such file" + (ws.head.empty() ? "" : " at HEAD (" + ws.head.substr(0, 12) + "); commit it first")));
+    auto text = core::read_file(path);
+    if (!text || !datasets::is_utf8(*text)) return core::fail(core::Error::input("--file " + file + ": not a readable UTF-8 source file"));
+
+    core::Task task;
+    task.kind = core::TaskKind::repository;
+    fs::path repo_root = fs::absolute(a.repo.empty() ? "." : a.repo).lexically_normal();
+    if (repo_root.filename().empty()) repo_root = repo_root.parent_path();
+    task.id = repo_root.filename().string() + ":" + relative.string() + (function.empty() ? "" : ":" + function);
+    task.description = "a function of a repository; its own tests decide correctness";
+    task.baseline = {{relative.string(), *text}};
+    task.function_name = function;
+    task.root = ws.path;
+    // What the analyzer needs to parse the file: the project's usual include directories.
+    task.build.flags = {"-std=c++17"};
+    for (const fs::path& dir : {ws.path / relative.parent_path(), ws.path / "include", ws.path / "src", ws.path})
+        if (fs::is_directory(dir)) task.build.flags.push_back("-I" + dir.string());
+    task.build.flags.insert(task.build.flags.end(), extra_flags.begin(), extra_flags.end());
+    core::RepositorySpec spec;
+    spec.root = fs::absolute(a.repo.empty() ? "." : a.repo);
+    spec.workspace = ws.path;
+    spec.head = ws.head;
+    spec.build = a.build;
+    spec.test = a.test;
+    spec.bench = a.bench;
+    spec.bench_format = a.bench_format;
+    spec.bench_filter = a.bench_filter;
+    spec.bench_metric = a.bench_metric;
+    spec.bench_repetitions = a.bench_repetitions;
+    task.repository = spec;
+    return task;
+}
+
+}  // namespace optiloop::cli

@@ -1,0 +1,301 @@
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <optiloop/core/files.hpp>
+#include <optiloop/runner/counter.hpp>
+#include <optiloop/runner/repository.hpp>
+#include <optiloop/sandbox/sandbox.hpp>
+
+namespace optiloop::runner {
+
+namespace fs = std::filesystem;
+using core::Measurement;
+using core::Verdict;
+
+HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd) {
+    HostRun result;
+    int pipe_fds[2];
+    if (argv.empty() || ::pipe2(pipe_fds, O_CLOEXEC) != 0) return result;
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const std::string dir = cwd.string();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // Only async-signal-safe calls between fork and exec.
+        ::dup2(pipe_fds[1], STDOUT_FILENO);
+        ::dup2(pipe_fds[1], STDERR_FILENO);
+        const int null = ::open("/dev/null", O_RDONLY);
+        if (null >= 0) ::dup2(null, STDIN_FILENO);
+        if (!dir.empty() && ::chdir(dir.c_str()) != 0) ::_exit(126);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+    ::close(pipe_fds[1]);
+    if (pid < 0) {
+        ::close(pipe_fds[0]);
+        return result;
+    }
+    std::array<char, 4096> buffer{};
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer.data(), buffer.size())) != 0;) {
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        result.output.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+namespace {
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+// The last `lines` lines of a command's output: where build errors and failing tests are.
+std::string tail(const std::string& text, std::size_t lines) {
+    std::size_t at = text.size();
+    for (std::size_t n = 0; at > 0 && n <= lines;) {
+        --at;
+        if (text[at] == '\n') ++n;
+    }
+    std::string out = text.substr(at == 0 ? 0 : at + 1);
+    return at == 0 ? out : "...\n" + out;
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+sandbox::Spec command_spec(const core::RepositorySpec& r, const std::string& command, double seconds) {
+    sandbox::Spec spec;
+    spec.argv = {"/bin/sh", "-c", "cd " + shell_quote(r.workspace.string()) + " && " + command};
+    spec.binds.push_back({r.workspace, r.workspace, true});
+    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp", "CCACHE_DIR=/tmp/ccache", "CTEST_OUTPUT_ON_FAILURE=1"};
+    // A project's build runs compilers in parallel and writes large objects.
+    spec.limits.cpu_seconds = seconds * 8;
+    spec.limits.wall_seconds = seconds;
+    spec.limits.memory_bytes = std::int64_t{8} << 30;
+    spec.limits.output_bytes = std::int64_t{32} << 20;
+    spec.limits.stderr_bytes = std::int64_t{8} << 20;
+    spec.limits.file_size_bytes = std::int64_t{2} << 30;
+    spec.limits.tmp_bytes = std::int64_t{2} << 30;
+    spec.limits.processes = 1024;
+    spec.limits.open_files = 4096;
+    spec.limits.address_space_fallback = false;
+    return spec;
+}
+
+std::string output_of(const sandbox::Result& run) {
+    std::string text = run.stdout_data;
+    if (!text.empty() && !run.stderr_data.empty() && text.back() != '\n') text += '\n';
+    return text + run.stderr_data;
+}
+
+// One lock per workspace: its files and build directory hold one candidate at a time.
+std::mutex& workspace_mutex(const fs::path& workspace) {
+    static std::mutex guard;
+    static std::map<fs::path, std::unique_ptr<std::mutex>> locks;
+    std::lock_guard lock(guard);
+    auto& m = locks[workspace];
+    if (!m) m = std::make_unique<std::mutex>();
+    return *m;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+core::Result<Workspace> make_workspace(const fs::path& root) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return core::fail(core::Error::input("--repo " + root.string() + ": not a directory"));
+    std::string dir_template = (fs::temp_directory_path() / "optiloop-workspace-XXXXXX").string();
+    if (!::mkdtemp(dir_template.data())) return core::fail(core::Error::infrastructure("cannot create a workspace under " + fs::temp_directory_path().string()));
+    Workspace ws;
+    ws.path = fs::path(dir_template) / "tree";
+    const auto top = run_host({"git", "-C", root.string(), "rev-parse", "--show-toplevel"});
+    if (top.exit_code == 0) {
+        const auto head = run_host({"git", "-C", root.string(), "rev-parse", "HEAD"});
+        if (head.exit_code != 0)
+            return core::fail(core::Error::input("--repo " + root.string() + ": a git repository without a commit (commit first; optiloop works on HEAD)"));
+        ws.head = trimmed(head.output);
+        const auto added = run_host({"git", "-C", root.string(), "worktree", "add", "--detach", ws.path.string(), ws.head});
+        if (added.exit_code != 0) {
+            fs::remove_all(dir_template, ec);
+            return core::fail(core::Error::infrastructure("git worktree add failed in " + root.string() + ": " + trimmed(tail(added.output, 3))));
+        }
+        if (auto handed = sandbox::hand_over(ws.path); !handed) return core::fail(handed.error());
+        return ws;
+    }
+    // Not a git repository: a copy, without version-control and build directories.
+    fs::create_directories(ws.path, ec);
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name == ".git" || name.starts_with("build")) continue;
+        fs::copy(entry.path(), ws.path / name, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+        if (ec) {
+            fs::remove_all(dir_template, ec);
+            return core::fail(core::Error::infrastructure("cannot copy " + entry.path().string() + " into a workspace: " + ec.message()));
+        }
+    }
+    if (auto handed = sandbox::hand_over(ws.path); !handed) return core::fail(handed.error());
+    return ws;
+}
+
+void remove_workspace(const fs::path& root, const Workspace& ws) {
+    if (!ws.head.empty()) run_host({"git", "-C", root.string(), "worktree", "remove", "--force", ws.path.string()});
+    std::error_code ec;
+    fs::remove_all(ws.path.parent_path(), ec);
+    if (!ws.head.empty()) run_host({"git", "-C", root.string(), "worktree", "prune"});
+}
+
+core::Result<std::vector<BenchmarkResult>> parse_google_benchmark(const std::string& json_text, const std::string& metric) {
+    // Google Benchmark prints its context and then the JSON object; take the object.
+    const std::size_t start = json_text.find('{');
+    auto j = nlohmann::json::parse(start == std::string::npos ? std::string() : json_text.substr(start), nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
+        return core::fail(core::Error::input("the bench command's output is not Google Benchmark JSON (is it a benchmark binary? --bench-format instructions counts any command)"));
+    std::map<std::string, std::vector<double>> runs;
+    std::vector<std::string> order;
+    for (const auto& b : j["benchmarks"]) {
+        if (!b.is_object()) continue;
+        if (b.value("run_type", "iteration") != "iteration") continue;  // aggregates are ours to compute
+        if (b.contains("error_occurred") && b["error_occurred"].is_boolean() && b["error_occurred"].get<bool>())
+            return core::fail(core::Error::input("benchmark " + b.value("name", std::string("?")) + " reported an error: " + b.value("error_message", std::string())));
+        if (!b.contains(metric) || !b[metric].is_number()) continue;
+        const std::string unit = b.value("time_unit", "ns");
+        const double scale = unit == "s" ? 1e9 : unit == "ms" ? 1e6 : unit == "us" ? 1e3 : 1.0;
+        const std::string name = b.value("run_name", b.value("name", std::string("?")));
+        if (!runs.contains(name)) order.push_back(name);
+        runs[name].push_back(b[metric].get<double>() * scale);
+    }
+    if (order.empty()) return core::fail(core::Error::input("the bench command ran no benchmark (check --bench-filter)"));
+    std::vector<BenchmarkResult> out;
+    for (const auto& name : order) {
+        const auto& v = runs[name];
+        // The spread as a robust coefficient of variation (1.4826 MAD / median): on a shared
+        // machine one descheduled repetition must not widen the noise band by itself.
+        const double mid = median(v);
+        std::vector<double> deviations;
+        for (double x : v) deviations.push_back(std::fabs(x - mid));
+        const double cv = mid > 0 && v.size() > 1 ? 1.4826 * median(deviations) / mid : 0;
+        out.push_back({name, mid, *std::min_element(v.begin(), v.end()), cv, static_cast<int>(v.size())});
+    }
+    return out;
+}
+
+core::Result<Measurement> measure_repository(const core::Task& task, const std::vector<core::SourceFile>& sources, const MeasureOptions& options) {
+    if (!task.repository) return core::fail(core::Error::internal("measure_repository: the task has no repository"));
+    const core::RepositorySpec& r = *task.repository;
+    std::lock_guard lock(workspace_mutex(r.workspace));
+    for (const auto& f : sources)
+        if (!core::write_file_atomically(r.workspace / f.path, f.content))
+            return core::fail(core::Error::infrastructure("cannot write " + (r.workspace / f.path).string()));
+
+    Measurement m;
+    m.counter = core::CounterKind::none;
+    auto run = [&](const std::string& command, double seconds) { return sandbox::run(command_spec(r, command, seconds)); };
+
+    auto built = run(r.build, r.build_seconds);
+    if (!built) return core::fail(built.error());
+    if (built->verdict != Verdict::ok || built->exit_code != 0) {
+        m.verdict = Verdict::compile_error;
+        m.compile_output = "the build command failed" + (built->verdict != Verdict::ok ? " (" + std::string(core::to_string(built->verdict)) + ": " + built->detail + ")" : "") +
+                           ":\n" + tail(output_of(*built), 40);
+        return m;
+    }
+
+    auto tested = run(r.test, r.test_seconds);
+    if (!tested) return core::fail(tested.error());
+    core::TestMeasurement t{"test command", false, Verdict::ok, "", std::nullopt, tested->wall_seconds, tested->wall_seconds, 0, tested->peak_rss_bytes};
+    if (tested->verdict != Verdict::ok || tested->exit_code != 0) {
+        t.verdict = tested->verdict != Verdict::ok ? tested->verdict : Verdict::wrong_answer;
+        t.detail = (tested->verdict != Verdict::ok ? tested->detail : "exit code " + std::to_string(tested->exit_code)) + "; output ends with:\n" + tail(output_of(*tested), 25);
+        m.verdict = t.verdict;
+        m.tests.push_back(t);
+        return m;
+    }
+    m.tests.push_back(t);
+
+    const std::string cost_command = r.bench.empty() ? r.test : r.bench;
+    if (r.bench_format == "gbench") {
+        std::string command = cost_command + " --benchmark_format=json --benchmark_repetitions=" + std::to_string(std::max(1, r.bench_repetitions)) +
+                              " --benchmark_report_aggregates_only=false";
+        if (!r.bench_filter.empty()) command += " --benchmark_filter=" + shell_quote(r.bench_filter);
+        auto benched = run(command, r.bench_seconds);
+        if (!benched) return core::fail(benched.error());
+        if (benched->verdict != Verdict::ok || benched->exit_code != 0) {
+            m.verdict = benched->verdict != Verdict::ok ? benched->verdict : Verdict::runtime_error;
+            m.tests.push_back({"bench command", true, m.verdict, "the bench command failed: " + tail(output_of(*benched), 15), std::nullopt, 0, 0, 0, 0});
+            return m;
+        }
+        auto results = parse_google_benchmark(benched->stdout_data, r.bench_metric);
+        if (!results) return core::fail(results.error());
+        m.cost_unit = "ns (" + r.bench_metric + ")";
+        for (const auto& b : *results) {
+            m.tests.push_back({b.name, true, Verdict::ok, "", b.median_ns, b.median_ns / 1e9, b.min_ns / 1e9, b.cv, benched->peak_rss_bytes});
+            m.wall_seconds += b.median_ns / 1e9;
+        }
+        m.peak_rss_bytes = benched->peak_rss_bytes;
+        // Time is noisy: no total_cost, so the optimizer ranks by wall time with the noise band.
+        return m;
+    }
+
+    // Wall time of the cost command natively (the test command's own when they are the same),
+    // then its instructions under cachegrind, every child process included.
+    double wall = tested->wall_seconds;
+    if (!r.bench.empty()) {
+        auto timed = run(r.bench, r.bench_seconds);
+        if (!timed) return core::fail(timed.error());
+        if (timed->verdict != Verdict::ok || timed->exit_code != 0) {
+            m.verdict = timed->verdict != Verdict::ok ? timed->verdict : Verdict::runtime_error;
+            m.tests.push_back({"bench command", true, m.verdict, "the bench command failed: " + tail(output_of(*timed), 15), std::nullopt, 0, 0, 0, 0});
+            return m;
+        }
+        wall = timed->wall_seconds;
+    }
+    sandbox::Spec spec = command_spec(r, cost_command, r.bench_seconds * 30);
+    spec.argv = {"/usr/bin/valgrind", "-q", "--vgdb=no", "--trace-children=yes", "--tool=cachegrind", "--cache-sim=no",
+                 "--cachegrind-out-file=/work/cost.out.%p", "/bin/sh", "-c", spec.argv[2]};
+    spec.scratch_outputs = {"cost.out.*"};
+    (void)options;
+    auto counted = sandbox::run(spec);
+    if (!counted) return core::fail(counted.error());
+    if (counted->verdict != Verdict::ok || counted->exit_code != 0) {
+        m.verdict = counted->verdict != Verdict::ok ? counted->verdict : Verdict::runtime_error;
+        m.tests.push_back({"cost command", true, m.verdict, "under cachegrind: " + tail(output_of(*counted), 15), std::nullopt, 0, 0, 0, 0});
+        return m;
+    }
+    auto total = sum_valgrind_totals(counted->scratch_files);
+    if (!total) return core::fail(total.error());
+    m.counter = core::CounterKind::cachegrind;
+    m.cost_unit = "instructions";
+    m.total_cost = static_cast<double>(*total);
+    m.wall_seconds = wall;
+    m.tests.push_back({r.bench.empty() ? "test command (cost)" : "bench command", true, Verdict::ok, "", m.total_cost, wall, wall, 0, counted->peak_rss_bytes});
+    return m;
+}
+
+}  // namespace optiloop::runner

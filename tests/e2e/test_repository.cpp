@@ -1,0 +1,155 @@
+// End-to-end: repository mode and CI mode on a fixture repository the test creates (a CMake
+// project with a GoogleTest test and a Google Benchmark benchmark, two commits, the second of
+// which makes join_lines slow), through the real optiloop binary.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_build = "cmake -S . -B build -G Ninja >/dev/null && cmake --build build";
+const std::string k_test = "build/textkit_test";
+const std::string k_bench = "build/textkit_bench --benchmark_min_time=0.02";
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct CommandRun {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+class Repository : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        s_dir = fs::temp_directory_path() / ("optiloop-e2e-repo-" + std::to_string(::getpid()));
+        fs::remove_all(s_dir);
+        fs::create_directories(s_dir);
+        const std::string script = std::string(OPTILOOP_SOURCE_DIR) + "/tests/e2e/fixture/make-repo.sh";
+        ASSERT_EQ(std::system((script + " " + (s_dir / "repo").string() + " > /dev/null").c_str()), 0);
+    }
+    static void TearDownTestSuite() { fs::remove_all(s_dir); }
+
+    static CommandRun shell(const std::string& command, const fs::path& cwd) {
+        const fs::path out = s_dir / "stdout", err = s_dir / "stderr";
+        const std::string full = "cd " + quote(cwd.string()) + " && (export XDG_CACHE_HOME=" + (s_dir / "cache").string() + "; " + command + ") > " + out.string() +
+                                 " 2> " + err.string() + " < /dev/null";
+        const int status = std::system(full.c_str());
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+    }
+    static CommandRun optiloop(const std::string& args) { return shell(std::string(OPTILOOP_BINARY) + " " + args, s_dir / "repo"); }
+    static std::string commands(bool gbench) {
+        return "--build " + quote(k_build) + " --test " + quote(k_test) + " --bench " + quote(k_bench) + (gbench ? " --bench-format gbench --bench-repetitions 5" : "");
+    }
+
+    static fs::path s_dir;
+};
+
+fs::path Repository::s_dir;
+
+TEST_F(Repository, CiReportsOnlyTheChangedFunction) {
+    const CommandRun r = optiloop("ci --base HEAD~1 --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = json::parse(r.out);
+    ASSERT_EQ(j["changed_functions"].size(), 1u) << r.out;
+    EXPECT_EQ(j["changed_functions"][0], "src/textkit.cpp:join_lines");
+    ASSERT_GE(j["findings"].size(), 1u);
+    for (const auto& f : j["findings"]) {
+        EXPECT_EQ(f["function"], "join_lines");
+        EXPECT_EQ(f["rule"], "string-concat-assign");
+        EXPECT_EQ(f["verified"], false);
+    }
+    // Nothing changed between HEAD and itself.
+    const CommandRun none = optiloop("ci --base HEAD --fail-on note");
+    EXPECT_EQ(none.code, 0) << none.err;
+    EXPECT_NE(none.out.find("0 changed functions"), std::string::npos) << none.out;
+    // Unverified findings are notes: --fail-on note fails, --fail-on warning does not.
+    EXPECT_EQ(optiloop("ci --base HEAD~1 --fail-on note").code, 1);
+    EXPECT_EQ(optiloop("ci --base HEAD~1 --fail-on warning").code, 0);
+}
+
+TEST_F(Repository, CiVerifyWritesSarifWithAFixAndAMarkdownComment) {
+    const fs::path sarif = s_dir / "ci.sarif", markdown = s_dir / "ci.md";
+    const CommandRun r = optiloop("ci --base HEAD~1 --verify " + commands(false) + " --sarif " + sarif.string() + " --markdown " + markdown.string() + " --fail-on warning");
+    ASSERT_EQ(r.code, 1) << r.err;  // a verified speedup is a warning
+    const auto s = json::parse(slurp(sarif));
+    EXPECT_EQ(s["version"], "2.1.0");
+    bool fixed = false;
+    for (const auto& result : s["runs"][0]["results"])
+        if (result.contains("fixes")) {
+            fixed = true;
+            EXPECT_EQ(result["ruleId"], "verified-speedup");
+            const auto& change = result["fixes"][0]["artifactChanges"][0];
+            EXPECT_EQ(change["artifactLocation"]["uri"], "src/textkit.cpp");
+            EXPECT_NE(change["replacements"][0]["insertedContent"]["text"].get<std::string>().find("out += line;"), std::string::npos);
+            EXPECT_GT(result["properties"]["speedup"].get<double>(), 5.0);  // quadratic -> linear, counted in instructions
+        }
+    EXPECT_TRUE(fixed) << slurp(sarif);
+    const std::string md = slurp(markdown);
+    EXPECT_NE(md.find("```diff"), std::string::npos);
+    EXPECT_NE(md.find("+        out += line;"), std::string::npos);
+    // The user's tree is as it was, and no worktree is left behind.
+    EXPECT_EQ(shell("git status --porcelain", s_dir / "repo").out, "");
+    EXPECT_EQ(shell("git worktree list | wc -l", s_dir / "repo").out, "1\n");
+}
+
+TEST_F(Repository, OptimizeRepoProducesAPatchWhoseBuildAndTestsPassAndWhoseBenchmarkIsFaster) {
+    const fs::path out = s_dir / "out";
+    const CommandRun r = optiloop("optimize --repo . --file src/textkit.cpp --function join_lines " + commands(true) + " --json --out " + out.string());
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = json::parse(r.out);
+    ASSERT_FALSE(j["best"].is_null()) << r.out;
+    EXPECT_GT(j["speedup"].get<double>(), 2.0);  // Google Benchmark medians; the true ratio is ~20x
+    EXPECT_EQ(shell("git status --porcelain", s_dir / "repo").out, "");
+    EXPECT_EQ(shell("git worktree list | wc -l", s_dir / "repo").out, "1\n");
+
+    // The patch applies to HEAD, and the project built from it passes its own tests.
+    const fs::path copy = s_dir / "applied";
+    ASSERT_EQ(shell("git clone -q " + (s_dir / "repo").string() + " " + copy.string(), s_dir).code, 0);
+    const CommandRun applied = shell("git apply " + (out / "best.patch").string() + " && " + k_build + " && " + k_test, copy);
+    EXPECT_EQ(applied.code, 0) << applied.out << applied.err;
+    EXPECT_NE(slurp(copy / "src" / "textkit.cpp").find("out += line;"), std::string::npos);
+}
+
+TEST_F(Repository, BadInputIsOneLineAndExitTwo) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"optimize --repo . " + commands(false), "--file"},
+        {"optimize --repo . --file src/nope.cpp " + commands(false), "src/nope.cpp"},
+        {"optimize --repo . --file src/textkit.cpp --test x", "--build"},
+        {"optimize --repo . --file src/textkit.cpp --function no_such_function " + commands(false), "no_such_function"},
+        {"optimize --file src/textkit.cpp", "--repo"},
+        {"ci --base no-such-ref", "--base no-such-ref"},
+        {"ci --base HEAD~1 --verify", "--build"},
+        {"ci --base HEAD~1 --repo /nonexistent", "--repo"},
+    };
+    for (const auto& [args, expected] : cases) {
+        const CommandRun r = optiloop(args);
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+        EXPECT_NE(r.err.find(expected), std::string::npos) << args << "\n" << r.err;
+        EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 3) << args << "\n" << r.err;
+    }
+    EXPECT_EQ(shell("git worktree list | wc -l", s_dir / "repo").out, "1\n");
+}
+
+}  // namespace

@@ -252,7 +252,7 @@ Action setup_ci(CLI::App& app) {
         };
         if (!write(a->sarif, to_sarif(report)) || !write(a->markdown, to_markdown(report))) return static_cast<int>(core::ExitCode::usage);
         if (a->json) {
-            s.out << to_json(report).dump(2) << "\n";
+            s.out << to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             std::size_t verified = 0;
             for (const auto& f : report.findings) verified += f.verified;

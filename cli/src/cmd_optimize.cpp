@@ -188,11 +188,11 @@ Action setup_optimize(CLI::App& app) {
                 }
             ok = ok && core::write_file_atomically(fs::path(a->out) / "best.patch", patch);
             std::string lines;
-            for (const auto& c : candidates) lines += c.dump() + "\n";
+            for (const auto& c : candidates) lines += c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
             ok = ok && core::write_file_atomically(fs::path(a->out) / "candidates.jsonl", lines);
             nlohmann::json full = summary;
             full["candidates"] = candidates;
-            ok = ok && core::write_file_atomically(fs::path(a->out) / "result.json", full.dump(2) + "\n");
+            ok = ok && core::write_file_atomically(fs::path(a->out) / "result.json", full.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
             if (!ok) {
                 s.err << "optiloop optimize: --out " << a->out << ": cannot write there\n";
                 return static_cast<int>(core::ExitCode::usage);
@@ -201,7 +201,7 @@ Action setup_optimize(CLI::App& app) {
 
         if (a->json) {
             summary["candidates"] = candidates;
-            s.out << summary.dump(2) << "\n";
+            s.out << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             s.out << "task " << task->id << ": baseline " << (r.baseline.total_cost ? format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")" : format_seconds(r.baseline.wall_seconds))
                   << ", " << (repo_mode ? "the project's build and test commands" : std::to_string(task->tests.size() + task->stress.size()) + " tests") << "\n";

@@ -122,7 +122,8 @@ TEST(Optimize, BadInputExits2WithOneLine) {
         {"optimize " + (k_builtin / "alg-inversion-count").string() + " --rounds 0", "--rounds"},
         {"optimize " + (k_builtin / "alg-inversion-count" / "baseline" / "main.cpp").string(), "--tests DIR is required"},
         {"measure " + broken.string(), "limits.time_s"},
-        {"optimize", "target is required"},
+        {"optimize", "give a task folder or a source file"},
+        {"measure", "give a task folder or a source file"},
     };
     for (const auto& [args, expected] : cases) {
         const CliResult r = optiloop(args);

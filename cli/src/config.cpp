@@ -29,6 +29,7 @@ const std::vector<SettingInfo>& setting_table() {
         {"max_tokens", "--max-tokens", {"OPTILOOP_MAX_TOKENS"}, "4096", "longest answer an LLM may give, in tokens"},
         {"llm_concurrency", "--llm-concurrency", {"OPTILOOP_LLM_CONCURRENCY"}, "4", "LLM requests in flight at most"},
         {"llm_retries", "--llm-retries", {"OPTILOOP_LLM_RETRIES"}, "6", "tries per LLM request before giving up (429, 5xx, resets, timeouts)"},
+        {"token_budget", "--token-budget", {"OPTILOOP_TOKEN_BUDGET"}, "0", "stop asking the LLM after this many tokens in a run (0: no limit)"},
         {"llm_timeout", "--llm-timeout", {"OPTILOOP_LLM_TIMEOUT"}, "300", "seconds one LLM request may take"},
         {"edit_format", "--edit-format", {"OPTILOOP_EDIT_FORMAT"}, "auto", "how the model answers: auto, whole-file, search-replace"},
         {"examples", "--examples", {"OPTILOOP_EXAMPLES"}, "2", "few-shot examples retrieved into each prompt"},
@@ -68,6 +69,7 @@ core::Result<void> validate(const std::string& key, const std::string& value, co
     if (key == "llm_concurrency") return integer_in(1, 64);
     if (key == "llm_timeout") return integer_in(1, 3600);
     if (key == "llm_retries") return integer_in(1, 20);
+    if (key == "token_budget") return integer_in(0, 2000000000);
     if (key == "examples") return integer_in(0, 8);
     if (key == "edit_format" && value != "auto" && value != "whole-file" && value != "search-replace") return bad("auto, whole-file or search-replace");
     if (key == "temperature") {

@@ -22,6 +22,7 @@ void add_proposer_options(CLI::App& app, ProposerArgs& a) {
     app.add_option("--llm-concurrency", a.llm_concurrency, "LLM requests in flight at most")->check(CLI::Range(1, 64));
     app.add_option("--llm-timeout", a.llm_timeout, "Seconds one LLM request may take")->check(CLI::Range(1, 3600));
     app.add_option("--llm-retries", a.llm_retries, "Tries per LLM request before giving up")->check(CLI::Range(1, 20));
+    app.add_option("--token-budget", a.token_budget, "Stop asking the LLM once the run has spent this many tokens (0: no limit)")->check(CLI::Range(0, 2000000000));
     app.add_option("--edit-format", a.edit_format, "How the model answers: auto, whole-file, search-replace")
         ->check(CLI::IsMember({"auto", "whole-file", "search-replace"}));
     app.add_option("--examples", a.examples, "Few-shot examples retrieved into each prompt")->check(CLI::Range(0, 8));
@@ -42,6 +43,7 @@ void apply_proposer_settings(const CLI::App& app, const Settings& settings, Prop
     apply_unset(app, settings, "llm_concurrency", a.llm_concurrency);
     apply_unset(app, settings, "llm_timeout", a.llm_timeout);
     apply_unset(app, settings, "llm_retries", a.llm_retries);
+    apply_unset(app, settings, "token_budget", a.token_budget);
     apply_unset(app, settings, "edit_format", a.edit_format);
     apply_unset(app, settings, "examples", a.examples);
     apply_unset(app, settings, "examples_from", a.examples_from);
@@ -98,6 +100,7 @@ core::Result<ProposerSource> proposer_source(const ProposerArgs& a, const std::f
     o.max_tokens = a.max_tokens;
     o.timeout_seconds = a.llm_timeout;
     o.max_tries = a.llm_retries;
+    o.token_budget = a.token_budget;
     o.stream = !a.no_stream;
     o.edit_format = a.edit_format == "whole-file" ? llm::EditFormat::whole_file : a.edit_format == "search-replace" ? llm::EditFormat::search_replace : llm::EditFormat::automatic;
     auto templates = llm::load_templates(a.prompt_dir);

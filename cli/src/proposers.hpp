@@ -24,6 +24,7 @@ struct ProposerArgs {
     int llm_concurrency = 4;
     int llm_timeout = 300;
     int llm_retries = 6;
+    int token_budget = 0;
     std::string edit_format = "auto";
     int examples = 2;
     std::string examples_from;

@@ -357,6 +357,12 @@ core::Result<LlmProposer::Reply> LlmProposer::request(const std::vector<Message>
 }
 
 core::Result<std::vector<LlmProposer::Answer>> LlmProposer::complete(const std::vector<Message>& messages, int samples, unsigned seed) {
+    if (m_options.token_budget > 0) {
+        const auto spent = m_options.run_usage ? m_options.run_usage->get() : usage();
+        if (spent.prompt_tokens + spent.completion_tokens >= m_options.token_budget)
+            return core::fail(core::Error::infrastructure("the token budget of " + std::to_string(m_options.token_budget) + " tokens is spent (" +
+                                                          std::to_string(spent.prompt_tokens + spent.completion_tokens) + " used)"));
+    }
     m_give_up = false;
     {
         std::lock_guard lock(m_mutex);

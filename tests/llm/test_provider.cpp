@@ -369,6 +369,20 @@ TEST_F(Provider, OneLostSampleDoesNotLoseTheOthers) {
     EXPECT_NE(m_log.find("a sample was lost"), std::string::npos);
 }
 
+TEST_F(Provider, TokenBudgetStopsFurtherRequests) {
+    m_server.script({{200, openai_body({answer_text()}, 100, 20)}});
+    auto o = options();
+    o.token_budget = 100;
+    o.run_usage = std::make_shared<llm::UsageTotals>();
+    auto p = make(o);
+    ASSERT_TRUE(p->propose(m_task, m_context));  // 120 tokens spent; the budget was not yet reached before
+    m_context.feedback = "round 2";
+    auto second = p->propose(m_task, m_context);
+    ASSERT_FALSE(second);
+    EXPECT_NE(second.error().message.find("token budget of 100"), std::string::npos) << second.error().message;
+    EXPECT_EQ(m_server.received().size(), 1u);
+}
+
 TEST(ProviderOptions, BadOptionsAreOneClearLine) {
     llm::ProviderOptions o;
     auto p = llm::LlmProposer::create(o);

@@ -86,6 +86,7 @@ struct ProviderOptions {
     std::shared_ptr<ResponseCache> cache;  // null: --no-cache
     std::shared_ptr<RequestLimiter> limiter;
     std::shared_ptr<UsageTotals> run_usage;
+    std::int64_t token_budget = 0;  // stop asking once the run spent this many tokens (0: no limit)
     std::shared_ptr<HttpTransport> transport;     // null: libcurl
     std::function<void(double)> sleep;            // null: std::this_thread::sleep_for (a seam for tests)
     std::function<void(const std::string&)> log;  // progress lines; never carry the key

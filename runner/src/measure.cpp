@@ -40,6 +40,11 @@ sandbox::Spec program_spec(const core::Task& task, const fs::path& binary, const
     spec.limits.wall_seconds = task.limits.time_seconds * 2 + 1;
     spec.limits.memory_bytes = task.limits.memory_bytes;
     spec.limits.output_bytes = task.limits.output_bytes;
+    if (task.language == core::Language::cuda) {
+        spec.gpu = true;
+        spec.limits.address_space_fallback = false;  // the CUDA driver reserves huge address ranges
+        spec.limits.processes = 256;                 // and starts threads of its own
+    }
     return spec;
 }
 

@@ -371,6 +371,9 @@ std::vector<MountOp> plan_mounts(const std::string& root, const Spec& spec, cons
     ops.push_back({MountKind::mkdir, "", root + "/dev"});
     for (const char* dev : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"})
         add_bind(ops, root, dev, dev, true);
+    // CUDA programs: the NVIDIA device nodes (nvidiactl, nvidia-uvm, nvidia0, ...), nothing else.
+    if (spec.gpu)
+        for (const auto& dev : gpu_devices()) add_bind(ops, root, dev, dev, true);
     ops.push_back({MountKind::mkdir, "", root + "/proc"});
     ops.push_back({MountKind::proc, "", root + "/proc"});
     ops.push_back({MountKind::mkdir, "", root + "/tmp"});
@@ -503,6 +506,17 @@ const std::vector<LayerStatus>& probe_layers() {
 }
 
 // ---- run ----------------------------------------------------------------------------------------
+
+std::vector<std::string> gpu_devices() {
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/dev", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.starts_with("nvidia") && entry.is_character_file(ec)) found.push_back(entry.path().string());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
 
 core::Result<void> hand_over(const fs::path& dir) {
     // Only root drops to nobody; an unprivileged caller's own files map to the sandbox's user.

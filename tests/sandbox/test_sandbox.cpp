@@ -367,3 +367,20 @@ TEST_F(SandboxTest, MissingProgramIsRuntimeError) {
     EXPECT_EQ(r.verdict, Verdict::runtime_error);
     EXPECT_NE(r.detail.find("cannot execute"), std::string::npos) << r.detail;
 }
+
+TEST_F(SandboxTest, GpuRunsSeeTheNvidiaDevicesAndNothingMore) {
+    // Lists the device nodes the program can see; with gpu set, the NVIDIA ones join the five.
+    const std::string lister = build("lsdev", program(R"(
+#include <dirent.h>
+int main(){ DIR* d = opendir("/dev"); struct dirent* e; while ((e = readdir(d))) if (e->d_name[0] != '.') printf("%s\n", e->d_name); }
+)"));
+    Spec spec = spec_for(lister);
+    auto plain = run_ok(spec);
+    EXPECT_EQ(plain.stdout_data.find("nvidia"), std::string::npos);
+    spec.gpu = true;
+    auto with_gpu = run_ok(spec);
+    EXPECT_EQ(with_gpu.verdict, Verdict::ok) << with_gpu.detail;
+    for (const auto& dev : optiloop::sandbox::gpu_devices()) EXPECT_NE(with_gpu.stdout_data.find(fs::path(dev).filename().string()), std::string::npos) << dev;
+    EXPECT_EQ(with_gpu.stdout_data.find("sda"), std::string::npos);
+    EXPECT_EQ(with_gpu.stdout_data.find("mem\n"), std::string::npos);
+}

@@ -81,6 +81,7 @@ struct Spec {
     std::function<void(int)> on_started;
     bool network = false;
     bool seccomp = true;
+    bool gpu = false;                // bind the NVIDIA device nodes (CUDA programs)
     std::vector<Layer> required;     // refuse to run when one of these is unavailable
 };
 
@@ -102,6 +103,9 @@ struct Result {
     std::vector<Layer> active_layers;
     std::vector<std::pair<std::string, std::string>> scratch_files;  // scratch_outputs read back
 };
+
+// The NVIDIA device nodes of this machine (/dev/nvidia*), empty without a GPU driver.
+std::vector<std::string> gpu_devices();
 
 // Hands a host directory (and everything in it) to the user sandboxed programs run as, so that a
 // writable bind of it is writable inside (a repository workspace a build writes into).

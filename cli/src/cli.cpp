@@ -23,7 +23,7 @@ const Command k_commands[] = {
     {"analyze", "Show functions, loops, calls and what the rewrite rules find in source files", setup_analyze, nullptr},
     {"report", "Summarise a results database as text, JSON, Markdown or HTML", setup_report, nullptr},
     {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", setup_ci, nullptr},
-    {"kernels", "Test and benchmark optiloop's own CUDA attention kernels", nullptr, "#9"},
+    {"kernels", "Test and benchmark optiloop's own CUDA attention kernels (check, bench)", setup_kernels, nullptr},
     {"sandbox", "Run a command in the sandbox, or --check which isolation layers work here", setup_sandbox, nullptr},
     {"config", "Show the effective settings and where each comes from (flag, env, optiloop.toml, default)", setup_config, nullptr},
     {"doctor", "Check what this machine gives optiloop: counters, sandbox, compilers, GPU, provider", setup_doctor, nullptr},

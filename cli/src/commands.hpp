@@ -35,5 +35,6 @@ Action setup_doctor(CLI::App& app);
 Action setup_report(CLI::App& app);
 Action setup_config(CLI::App& app);
 Action setup_ci(CLI::App& app);
+Action setup_kernels(CLI::App& app);
 
 }  // namespace optiloop::cli

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# One run on a GPU machine (nvcc, CMake, ninja; optionally Python with PyTorch; no network):
+# build the kernels-only configuration, run `optiloop-kernels check` and `bench`, time PyTorch's
+# flash SDPA on the same prefill shapes in the same run, and print one comparison table.
+# Everything is written under $OUT when it is set (else under a temporary folder).
+# Budget: under 8 minutes on an H200; every step has its own timeout.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${OUT:-$(mktemp -d /tmp/optiloop-device-check.XXXXXX)}
+mkdir -p "$out"
+build=$(mktemp -d /tmp/optiloop-kbuild.XXXXXX)
+jobs=$(nproc 2>/dev/null || echo 4)
+bench_json="$out/kernels-bench.json"
+torch_json="$out/torch-bench.json"
+echo "device-check: results in $out, build in $build" | tee "$out/summary.txt"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$out/gpu.txt" 2>&1 || true
+
+started=$SECONDS
+status=0
+# Each step gets its own cap, cut to what is left of the 7.5 minutes as a whole.
+budget=450
+step_limit() {
+    local left=$((budget - (SECONDS - started)))
+    if [ "$left" -lt "$1" ]; then echo $((left > 10 ? left : 10)); else echo "$1"; fi
+}
+
+echo "== build (kernels only)"
+# shellcheck disable=SC2016 # $1..$3 expand inside the child bash
+if ! timeout "$(step_limit 240)" bash -c 'cmake -S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOPTILOOP_KERNELS_ONLY=ON \
+    -DCMAKE_CUDA_FLAGS=--resource-usage &&
+    cmake --build "$2" -j "$3"' _ "$repo" "$build" "$jobs" >"$out/build.log" 2>&1; then
+    tail -n 40 "$out/build.log"
+    echo "device-check: build failed (log: $out/build.log)" | tee -a "$out/summary.txt"
+    exit 3
+fi
+grep -E 'Compiling entry|registers|spill' "$out/build.log" >"$out/resource-usage.txt" || true
+tool="$build/kernels/optiloop-kernels"
+echo "build: $((SECONDS - started)) s" | tee -a "$out/summary.txt"
+"$tool" info | tee -a "$out/summary.txt" || true
+
+echo "== check"
+check_status=0
+timeout "$(step_limit 150)" "$tool" check 2>&1 | tee "$out/check.txt" || check_status=${PIPESTATUS[0]}
+echo "check: exit $check_status, $((SECONDS - started)) s" | tee -a "$out/summary.txt"
+if [ "$check_status" -eq 3 ]; then
+    echo "device-check: no usable GPU; nothing more to do" | tee -a "$out/summary.txt"
+    exit 3
+fi
+if [ "$check_status" -ne 0 ]; then status=1; fi
+
+echo "== bench"
+bench_status=0
+timeout "$(step_limit 120)" "$tool" bench --json "$bench_json" 2>&1 | tee "$out/bench.txt" || bench_status=${PIPESTATUS[0]}
+echo "bench: exit $bench_status, $((SECONDS - started)) s" | tee -a "$out/summary.txt"
+if [ "$bench_status" -ne 0 ]; then status=1; fi
+
+if [ -s "$bench_json" ] && python3 -c "import torch; assert torch.cuda.is_available()" >/dev/null 2>&1; then
+    echo "== torch flash SDPA on the same prefill shapes"
+    timeout "$(step_limit 90)" python3 - "$bench_json" "$torch_json" <<'PY' 2>&1 | tee "$out/torch.txt" || true
+import json, sys
+import torch
+import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+bench = json.load(open(sys.argv[1]))
+runs = int(bench.get("runs", 20))
+flush = torch.empty(int(2 * torch.cuda.get_device_properties(0).L2_cache_size) + (1 << 20), dtype=torch.uint8, device="cuda")
+results = []
+for p in bench["prefill"]:
+    dtype = torch.float16 if p["dtype"] == "f16" else torch.bfloat16
+    shape = (p["batch"], p["heads"], p["seq"], p["head_dim"])
+    q, k, v = (torch.rand(shape, dtype=dtype, device="cuda") * 2 - 1 for _ in range(3))
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    times = []
+    try:
+        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+            for i in range(3 + runs):
+                flush.fill_(i & 0xFF)
+                start.record()
+                F.scaled_dot_product_attention(q, k, v, is_causal=p["causal"])
+                stop.record()
+                stop.synchronize()
+                if i >= 3:
+                    times.append(start.elapsed_time(stop))
+        ms = sorted(times)[len(times) // 2]
+        error = ""
+    except RuntimeError as e:  # flash backend unavailable for this shape or build
+        ms, error = -1.0, str(e).splitlines()[0]
+    flops = 4.0 * p["batch"] * p["heads"] * p["seq"] * p["seq"] * p["head_dim"] * (0.5 if p["causal"] else 1.0)
+    entry = dict(p, ms=ms, tflops=flops / (ms * 1e9) if ms > 0 else 0.0, error=error)
+    results.append(entry)
+    print(f"torch {p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} "
+          f"{'causal' if p['causal'] else 'noncausal'}: {ms:.3f} ms {entry['tflops']:.1f} TFLOP/s {error}", flush=True)
+    del q, k, v
+json.dump({"torch": torch.__version__, "prefill": results}, open(sys.argv[2], "w"), indent=1)
+PY
+else
+    echo "== torch: not available (no PyTorch with CUDA); comparison skipped" | tee -a "$out/summary.txt"
+fi
+
+if [ -s "$bench_json" ] && command -v python3 >/dev/null 2>&1; then
+    python3 - "$bench_json" "$torch_json" <<'PY' | tee "$out/table.txt"
+import json, os, sys
+bench = json.load(open(sys.argv[1]))
+torch_results = json.load(open(sys.argv[2]))["prefill"] if os.path.exists(sys.argv[2]) else []
+def key(p): return (p["dtype"], p["head_dim"], p["batch"], p["heads"], p["seq"], p["causal"])
+torch_by_key = {key(p): p for p in torch_results}
+naive_by_key = {key(p): p for p in bench.get("naive", [])}
+print(f"\nprefill on {bench['device']} (TFLOP/s; FLOPs = 4*B*H*N*N*d, halved when causal)")
+print(f"{'shape':<44} {'ours':>8} {'torch':>8} {'ratio':>7} {'cuBLAS':>8}")
+for p in bench["prefill"]:
+    name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} {'causal' if p['causal'] else 'full'}"
+    t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
+    n = naive_by_key.get(key(p), {}).get("tflops", 0.0)
+    ratio = f"{p['tflops'] / t:.2f}" if t > 0 else "-"
+    print(f"{name:<44} {p['tflops']:>8.1f} {t if t > 0 else float('nan'):>8.1f} {ratio:>7} {n if n > 0 else float('nan'):>8.1f}")
+print(f"\ndecode (GB/s of K+V read; device-to-device copy: {bench['copy_bandwidth_gbs']:.0f} GB/s read+write)")
+print(f"{'shape':<44} {'ms':>8} {'GB/s':>8} {'% copy':>7}")
+for p in bench["decode"]:
+    name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']}/{p['kv_heads']} ctx={p['context']}"
+    print(f"{name:<44} {p['ms']:>8.3f} {p['gbs']:>8.0f} {p['percent_of_copy']:>6.1f}%")
+PY
+fi
+
+echo "device-check: total $((SECONDS - started)) s, exit $status" | tee -a "$out/summary.txt"
+rm -rf "$build"
+exit "$status"

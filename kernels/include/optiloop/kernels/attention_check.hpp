@@ -1,0 +1,65 @@
+// The correctness cases of the CUDA attention kernels and how one is checked: random inputs from a
+// fixed seed, output poisoned with NaN, compared in float64 with attention_reference. Shared by
+// `optiloop-kernels check` and tests/kernels/test_attention_cuda.cpp so both run the same cases.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <optiloop/kernels/attention_cuda.hpp>
+#include <optiloop/kernels/attention_reference.hpp>
+
+namespace optiloop::kernels {
+
+enum class AttentionKernel { prefill, decode, naive };
+
+[[nodiscard]] const char* kernel_name(AttentionKernel kernel);
+
+struct CheckCase {
+    AttentionKernel kernel = AttentionKernel::prefill;
+    DType dtype = DType::f16;
+    AttentionShape shape;
+};
+
+struct CheckResult {
+    bool passed = false;
+    double output_error = 0;  // relative L2 error of the output over the sampled rows
+    double lse_error = 0;     // max |lse - reference| over the sampled rows
+    std::size_t rows_checked = 0;
+    std::string message;  // why it failed (a kernel or CUDA error, NaN, tolerance)
+};
+
+// Output tolerances: relative L2 of the output, absolute error of the natural-log lse.
+constexpr double k_output_tolerance = 1e-2;
+constexpr double k_lse_tolerance = 1e-2;
+
+[[nodiscard]] AttentionShape make_shape(std::size_t batch, std::size_t heads, std::size_t kv_heads, std::size_t q_len,
+                                        std::size_t kv_len, std::size_t head_dim, bool causal);
+
+// One line naming the kernel, dtype and shape, e.g. "prefill f16 d=64 B=1 H=8/2 q=17 kv=17 causal".
+[[nodiscard]] std::string describe(const CheckCase& check);
+
+[[nodiscard]] std::vector<CheckCase> check_cases();
+
+// Runs one case on the current device; needs cuda_device_available().
+[[nodiscard]] CheckResult run_check(const CheckCase& check);
+
+// cudaMalloc'd bytes freed on destruction; ok() is false when the allocation failed.
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    explicit DeviceBuffer(std::size_t bytes);
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    ~DeviceBuffer();
+    [[nodiscard]] void* get() const { return m_data; }
+    [[nodiscard]] bool ok() const { return m_data != nullptr || m_bytes == 0; }
+    [[nodiscard]] std::size_t bytes() const { return m_bytes; }
+
+private:
+    void* m_data = nullptr;
+    std::size_t m_bytes = 0;
+};
+
+}  // namespace optiloop::kernels

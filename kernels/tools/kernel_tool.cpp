@@ -1,0 +1,366 @@
+// optiloop-kernels: checks the CUDA attention kernels against the float64 reference and measures
+// them, on a GPU machine that has only CMake, ninja and the CUDA toolkit. It depends on nothing
+// but the CUDA runtime, cuBLAS and the kernels module.
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <optiloop/kernels/attention_check.hpp>
+#include <optiloop/kernels/attention_cuda.hpp>
+
+namespace optiloop::kernels {
+namespace {
+
+enum ExitCode : int { k_exit_ok = 0, k_exit_failed = 1, k_exit_usage = 2, k_exit_infrastructure = 3 };
+
+std::string cuda_check(cudaError_t error, const char* what) {
+    return error == cudaSuccess ? "" : std::string(what) + ": " + cudaGetErrorString(error);
+}
+
+int run_check_command(const std::vector<std::string>& arguments) {
+    std::string filter;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == "--filter" && i + 1 < arguments.size()) {
+            filter = arguments[++i];
+        } else {
+            std::fprintf(stderr, "optiloop-kernels check: unknown argument '%s' (usage: check [--filter TEXT])\n",
+                         arguments[i].c_str());
+            return k_exit_usage;
+        }
+    }
+    std::string why;
+    if (!cuda_device_available(&why)) {
+        std::fprintf(stderr, "optiloop-kernels check: %s\n", why.c_str());
+        return k_exit_infrastructure;
+    }
+    std::size_t passed = 0;
+    std::size_t failed = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (const CheckCase& c : check_cases()) {
+        const std::string name = describe(c);
+        if (!filter.empty() && name.find(filter) == std::string::npos) continue;
+        const CheckResult result = run_check(c);
+        std::printf("%-4s %-58s rel_l2=%.2e lse_err=%.2e rows=%zu%s%s\n", result.passed ? "ok" : "FAIL", name.c_str(),
+                    result.output_error, result.lse_error, result.rows_checked, result.message.empty() ? "" : "  ",
+                    result.message.c_str());
+        std::fflush(stdout);
+        (result.passed ? passed : failed) += 1;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("check: %zu passed, %zu failed (%.1f s)\n", passed, failed, seconds);
+    return failed == 0 ? k_exit_ok : k_exit_failed;
+}
+
+// ---- benchmarks ----
+
+class Timer {
+public:
+    Timer() {
+        cudaEventCreate(&m_start);
+        cudaEventCreate(&m_stop);
+        int device = 0;
+        int l2_bytes = 0;
+        cudaGetDevice(&device);
+        cudaDeviceGetAttribute(&l2_bytes, cudaDevAttrL2CacheSize, device);
+        // Twice the L2 so that nothing of the previous run survives.
+        m_flush = std::make_unique<DeviceBuffer>(std::max<std::size_t>(2 * static_cast<std::size_t>(l2_bytes), 1 << 20));
+    }
+    Timer(const Timer&) = delete;
+    Timer& operator=(const Timer&) = delete;
+    ~Timer() {
+        cudaEventDestroy(m_start);
+        cudaEventDestroy(m_stop);
+    }
+
+    // Median milliseconds of `runs` timed calls after 3 warm-ups, L2 flushed before each call;
+    // negative when a call fails (the error in *error).
+    double median_ms(const std::function<std::string()>& call, int runs, std::string* error) {
+        std::vector<float> times;
+        for (int i = 0; i < 3 + runs; ++i) {
+            cudaMemsetAsync(m_flush->get(), i & 0xff, m_flush->bytes());
+            cudaEventRecord(m_start);
+            *error = call();
+            cudaEventRecord(m_stop);
+            if (error->empty()) *error = cuda_check(cudaEventSynchronize(m_stop), "timed run");
+            if (!error->empty()) return -1;
+            float ms = 0;
+            cudaEventElapsedTime(&ms, m_start, m_stop);
+            if (i >= 3) times.push_back(ms);
+        }
+        std::sort(times.begin(), times.end());
+        return times[times.size() / 2];
+    }
+
+private:
+    cudaEvent_t m_start = nullptr;
+    cudaEvent_t m_stop = nullptr;
+    std::unique_ptr<DeviceBuffer> m_flush;
+};
+
+struct BenchOptions {
+    std::string json_path;
+    int runs = 20;
+    bool quick = false;  // the smallest shapes only, for a smoke test
+};
+
+std::string json_escape(const std::string& text) {
+    std::string escaped;
+    for (char ch : text) {
+        if (ch == '"' || ch == '\\') escaped += '\\';
+        if (static_cast<unsigned char>(ch) >= 0x20) escaped += ch;
+    }
+    return escaped;
+}
+
+bool fits(std::size_t bytes) {
+    std::size_t free_bytes = 0;
+    std::size_t total_bytes = 0;
+    if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) return false;
+    return bytes + (std::size_t{2} << 30) < free_bytes;  // leave 2 GiB for cuBLAS and the flush buffer
+}
+
+int run_bench_command(const std::vector<std::string>& arguments) {
+    BenchOptions options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == "--json" && i + 1 < arguments.size()) {
+            options.json_path = arguments[++i];
+        } else if (arguments[i] == "--runs" && i + 1 < arguments.size()) {
+            options.runs = std::max(1, std::atoi(arguments[++i].c_str()));
+        } else if (arguments[i] == "--quick") {
+            options.quick = true;
+        } else {
+            std::fprintf(stderr,
+                         "optiloop-kernels bench: unknown argument '%s' (usage: bench [--json FILE] [--runs N] [--quick])\n",
+                         arguments[i].c_str());
+            return k_exit_usage;
+        }
+    }
+    std::string why;
+    if (!cuda_device_available(&why)) {
+        std::fprintf(stderr, "optiloop-kernels bench: %s\n", why.c_str());
+        return k_exit_infrastructure;
+    }
+    int device = 0;
+    cudaGetDevice(&device);
+    cudaDeviceProp properties{};
+    cudaGetDeviceProperties(&properties, device);
+    Timer timer;
+    std::string error;
+    std::ostringstream json;
+    json << "{\n  \"device\": \"" << json_escape(properties.name) << "\",\n  \"sm_count\": " << properties.multiProcessorCount
+         << ",\n  \"runs\": " << options.runs << ",\n";
+    bool any_failed = false;
+
+    // Device-to-device copy bandwidth, counting the bytes read and written.
+    double copy_gbs = 0;
+    {
+        const std::size_t bytes = std::size_t{1} << 30;
+        DeviceBuffer source(bytes), destination(bytes);
+        if (source.ok() && destination.ok()) {
+            const double ms = timer.median_ms(
+                [&] {
+                    return cuda_check(cudaMemcpyAsync(destination.get(), source.get(), bytes, cudaMemcpyDeviceToDevice),
+                                      "cudaMemcpyAsync");
+                },
+                options.runs, &error);
+            if (ms > 0) copy_gbs = 2.0 * static_cast<double>(bytes) / (ms * 1e6);
+        }
+        std::printf("copy    device-to-device %.1f GB/s (read + write)\n", copy_gbs);
+        json << "  \"copy_bandwidth_gbs\": " << copy_gbs << ",\n";
+    }
+
+    // Prefill: B*H chosen so every shape has thousands of CTAs.
+    struct PrefillShape {
+        std::size_t batch, heads, seq;
+    };
+    std::vector<PrefillShape> prefill_shapes = {{16, 32, 1024}, {4, 32, 4096}, {1, 32, 16384}};
+    if (options.quick) prefill_shapes.resize(1);
+    std::ostringstream prefill_json, naive_json;
+    const char* separator = "";
+    const char* naive_separator = "";
+    for (std::size_t d : {64u, 128u})
+        for (const PrefillShape& p : prefill_shapes)
+            for (bool causal : {false, true})
+                for (DType dtype : {DType::f16, DType::bf16}) {
+                    const AttentionShape s = make_shape(p.batch, p.heads, p.heads, p.seq, p.seq, d, causal);
+                    DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2),
+                        out(s.q_elements() * 2), lse(s.batch * s.heads * s.q_len * sizeof(float));
+                    if (!q.ok() || !k.ok() || !v.ok() || !out.ok() || !lse.ok()) continue;
+                    error = fill_uniform(dtype, q.get(), s.q_elements(), 1, nullptr);
+                    if (error.empty()) error = fill_uniform(dtype, k.get(), s.kv_elements(), 2, nullptr);
+                    if (error.empty()) error = fill_uniform(dtype, v.get(), s.kv_elements(), 3, nullptr);
+                    const double flops = 4.0 * static_cast<double>(s.batch * s.heads) * static_cast<double>(s.q_len) *
+                                         static_cast<double>(s.kv_len) * static_cast<double>(d) * (causal ? 0.5 : 1.0);
+                    double ms = -1;
+                    if (error.empty())
+                        ms = timer.median_ms(
+                            [&] {
+                                return attention_prefill(s, dtype, q.get(), k.get(), v.get(), out.get(),
+                                                         static_cast<float*>(lse.get()), 0, nullptr);
+                            },
+                            options.runs, &error);
+                    const double tflops = ms > 0 ? flops / (ms * 1e9) : 0;
+                    std::printf("prefill %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s%s%s\n",
+                                dtype_name(dtype), d, s.batch, s.heads, s.q_len, causal ? "causal" : "noncausal", ms,
+                                tflops, error.empty() ? "" : "  error: ", error.c_str());
+                    std::fflush(stdout);
+                    any_failed = any_failed || !error.empty();
+                    prefill_json << separator << "\n    {\"dtype\": \"" << dtype_name(dtype) << "\", \"head_dim\": " << d
+                                 << ", \"batch\": " << s.batch << ", \"heads\": " << s.heads << ", \"seq\": " << s.q_len
+                                 << ", \"causal\": " << (causal ? "true" : "false") << ", \"ms\": " << ms
+                                 << ", \"tflops\": " << tflops << "}";
+                    separator = ",";
+
+                    // The cuBLAS baseline on the same shape, fp16 only, where its score matrix fits.
+                    const std::size_t naive_bytes = attention_naive_workspace_bytes(s);
+                    if (dtype != DType::f16 || !fits(naive_bytes)) continue;
+                    DeviceBuffer workspace(naive_bytes);
+                    if (!workspace.ok()) continue;
+                    error.clear();
+                    const double naive_ms = timer.median_ms(
+                        [&] {
+                            return attention_naive(s, dtype, q.get(), k.get(), v.get(), out.get(),
+                                                   static_cast<float*>(lse.get()), 0, workspace.get(), naive_bytes,
+                                                   nullptr);
+                        },
+                        std::min(options.runs, 10), &error);
+                    const double naive_tflops = naive_ms > 0 ? flops / (naive_ms * 1e9) : 0;
+                    std::printf("naive   %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s%s%s\n",
+                                dtype_name(dtype), d, s.batch, s.heads, s.q_len, causal ? "causal" : "noncausal",
+                                naive_ms, naive_tflops, error.empty() ? "" : "  error: ", error.c_str());
+                    std::fflush(stdout);
+                    naive_json << naive_separator << "\n    {\"dtype\": \"" << dtype_name(dtype)
+                               << "\", \"head_dim\": " << d << ", \"batch\": " << s.batch << ", \"heads\": " << s.heads
+                               << ", \"seq\": " << s.q_len << ", \"causal\": " << (causal ? "true" : "false")
+                               << ", \"ms\": " << naive_ms << ", \"tflops\": " << naive_tflops << "}";
+                    naive_separator = ",";
+                }
+    json << "  \"prefill\": [" << prefill_json.str() << "\n  ],\n";
+    json << "  \"naive\": [" << naive_json.str() << "\n  ],\n";
+
+    // Decode: GQA 32/8, head_dim 128, fp16; bytes = the K and V that must be read.
+    std::ostringstream decode_json;
+    separator = "";
+    std::vector<std::size_t> contexts = {8192, 32768, 131072, 524288};
+    if (options.quick) contexts.resize(1);
+    for (std::size_t context : contexts)
+        for (std::size_t batch : {1u, 16u}) {
+            const AttentionShape s = make_shape(batch, 32, 8, 1, context, 128, false);
+            const DType dtype = DType::f16;
+            const std::size_t kv_bytes = 2 * s.kv_elements() * 2;
+            const std::size_t workspace_bytes = attention_decode_workspace_bytes(s, cuda_sm_count());
+            if (!fits(kv_bytes + workspace_bytes)) {
+                std::printf("decode  context %zu batch %zu skipped: %.1f GB of K/V does not fit\n", context, batch,
+                            static_cast<double>(kv_bytes) / 1e9);
+                continue;
+            }
+            DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2), out(s.q_elements() * 2),
+                lse(s.batch * s.heads * sizeof(float)), workspace(workspace_bytes);
+            if (!q.ok() || !k.ok() || !v.ok() || !out.ok() || !lse.ok() || !workspace.ok()) continue;
+            error = fill_uniform(dtype, q.get(), s.q_elements(), 4, nullptr);
+            if (error.empty()) error = fill_uniform(dtype, k.get(), s.kv_elements(), 5, nullptr);
+            if (error.empty()) error = fill_uniform(dtype, v.get(), s.kv_elements(), 6, nullptr);
+            double ms = -1;
+            if (error.empty())
+                ms = timer.median_ms(
+                    [&] {
+                        return attention_decode(s, dtype, q.get(), k.get(), v.get(), out.get(),
+                                                static_cast<float*>(lse.get()), 0, workspace.get(), workspace_bytes,
+                                                nullptr);
+                    },
+                    options.runs, &error);
+            const double gbs = ms > 0 ? static_cast<double>(kv_bytes) / (ms * 1e6) : 0;
+            const double percent = copy_gbs > 0 ? 100.0 * gbs / copy_gbs : 0;
+            std::printf("decode  f16  d=128 B=%-2zu H=32/8 context=%-6zu %9.3f ms %7.1f GB/s %5.1f%% of copy%s%s\n",
+                        batch, context, ms, gbs, percent, error.empty() ? "" : "  error: ", error.c_str());
+            std::fflush(stdout);
+            any_failed = any_failed || !error.empty();
+            decode_json << separator << "\n    {\"dtype\": \"f16\", \"head_dim\": 128, \"batch\": " << batch
+                        << ", \"heads\": 32, \"kv_heads\": 8, \"context\": " << context << ", \"ms\": " << ms
+                        << ", \"gbs\": " << gbs << ", \"percent_of_copy\": " << percent << "}";
+            separator = ",";
+        }
+    json << "  \"decode\": [" << decode_json.str() << "\n  ]\n}\n";
+
+    if (!options.json_path.empty()) {
+        std::ofstream file(options.json_path);
+        file << json.str();
+        if (!file) {
+            std::fprintf(stderr, "optiloop-kernels bench: cannot write %s\n", options.json_path.c_str());
+            return k_exit_usage;
+        }
+    }
+    return any_failed ? k_exit_failed : k_exit_ok;
+}
+
+int run_info_command(const std::vector<std::string>&) {
+    std::string why;
+    if (!cuda_device_available(&why)) {
+        std::printf("no usable GPU: %s\n", why.c_str());
+        return k_exit_infrastructure;
+    }
+    int device = 0;
+    cudaGetDevice(&device);
+    cudaDeviceProp properties{};
+    cudaGetDeviceProperties(&properties, device);
+    std::printf("%s: compute capability %d.%d, %d SMs, %.1f GiB, L2 %d KiB\n", properties.name, properties.major,
+                properties.minor, properties.multiProcessorCount,
+                static_cast<double>(properties.totalGlobalMem) / (1 << 30), properties.l2CacheSize / 1024);
+    return k_exit_ok;
+}
+
+struct Subcommand {
+    const char* name;
+    const char* description;
+    int (*run)(const std::vector<std::string>&);
+};
+
+constexpr Subcommand k_subcommands[] = {
+    {"check", "compare every kernel with the float64 reference (exit 1 on a failure, 3 without a GPU)",
+     run_check_command},
+    {"bench", "time prefill (TFLOP/s), decode (GB/s vs copy bandwidth) and the cuBLAS baseline [--json FILE]",
+     run_bench_command},
+    {"info", "describe the GPU", run_info_command},
+};
+
+void print_usage(std::FILE* stream) {
+    std::fprintf(stream, "usage: optiloop-kernels <subcommand> [options]\n\nsubcommands:\n");
+    for (const Subcommand& subcommand : k_subcommands)
+        std::fprintf(stream, "  %-6s %s\n", subcommand.name, subcommand.description);
+}
+
+}  // namespace
+}  // namespace optiloop::kernels
+
+int main(int argc, char** argv) {
+    using namespace optiloop::kernels;
+    if (argc < 2) {
+        print_usage(stderr);
+        return k_exit_usage;
+    }
+    const std::string name = argv[1];
+    if (name == "-h" || name == "--help" || name == "help") {
+        print_usage(stdout);
+        return k_exit_ok;
+    }
+    const std::vector<std::string> arguments(argv + 2, argv + argc);
+    for (const Subcommand& subcommand : k_subcommands)
+        if (name == subcommand.name) return subcommand.run(arguments);
+    std::fprintf(stderr, "optiloop-kernels: unknown subcommand '%s'\n", name.c_str());
+    print_usage(stderr);
+    return k_exit_usage;
+}

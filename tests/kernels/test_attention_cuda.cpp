@@ -1,0 +1,51 @@
+// The CUDA attention kernels against the float64 reference: the same cases as
+// `optiloop-kernels check`, one test each, skipped with the reason when no GPU is present.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <string>
+
+#include <optiloop/kernels/attention_check.hpp>
+#include <optiloop/kernels/attention_cuda.hpp>
+
+namespace optiloop::kernels {
+namespace {
+
+class AttentionCuda : public ::testing::TestWithParam<CheckCase> {};
+
+TEST_P(AttentionCuda, MatchesReference) {
+    std::string why;
+    if (!cuda_device_available(&why)) GTEST_SKIP() << why;
+    const CheckResult result = run_check(GetParam());
+    EXPECT_TRUE(result.passed) << describe(GetParam()) << ": " << result.message << " (relative L2 "
+                               << result.output_error << ", lse error " << result.lse_error << ")";
+}
+
+std::string case_name(const ::testing::TestParamInfo<CheckCase>& info) {
+    // GoogleTest names allow only [A-Za-z0-9_]; the index keeps them unique.
+    std::string name = std::to_string(info.index) + "_" + describe(info.param);
+    for (char& ch : name)
+        if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, AttentionCuda, ::testing::ValuesIn(check_cases()), case_name);
+
+TEST(AttentionCudaApi, RejectsUnsupportedHeadDim) {
+    AttentionShape shape = make_shape(1, 1, 1, 16, 16, 96, false);
+    // Validation happens before any device work, so this runs without a GPU too.
+    const std::string error = attention_prefill(shape, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr);
+    EXPECT_NE(error.find("64 or 128"), std::string::npos) << error;
+    shape.q_len = 2;
+    EXPECT_NE(attention_decode(shape, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, 0, nullptr),
+              "");
+}
+
+TEST(AttentionCudaApi, DecodeWorkspaceGrowsWithTheGrid) {
+    const AttentionShape shape = make_shape(1, 32, 8, 1, 131072, 128, false);
+    EXPECT_GT(attention_decode_workspace_bytes(shape, 132), attention_decode_workspace_bytes(shape, 1));
+    EXPECT_EQ(attention_decode_workspace_bytes(make_shape(1, 32, 7, 1, 10, 128, false), 132), 0u);
+}
+
+}  // namespace
+}  // namespace optiloop::kernels

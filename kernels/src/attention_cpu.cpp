@@ -28,7 +28,9 @@ constexpr double k_ln2 = 0.69314718055994530942;
 constexpr double k_log2e = 1.44269504088896340736;
 constexpr float k_neg_inf = -std::numeric_limits<float>::infinity();
 
-constexpr std::size_t round_up(std::size_t n, std::size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
+constexpr std::size_t round_up(std::size_t n, std::size_t multiple) {
+    return (n + multiple - 1) / multiple * multiple;
+}
 
 // 2^x for x <= 0 (scores minus the running max), written so that the loop calling it vectorises
 // at plain -O3: glibc's exp2f has vector variants only under -ffast-math, and under the default
@@ -57,7 +59,8 @@ inline float exp2_nonpositive(float x) {
     constexpr float c4 = static_cast<float>(k_ln2 * k_ln2 * k_ln2 * k_ln2 / 24);
     constexpr float c5 = static_cast<float>(k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 / 120);
     constexpr float c6 = static_cast<float>(k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 / 720);
-    constexpr float c7 = static_cast<float>(k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 / 5040);
+    constexpr float c7 =
+        static_cast<float>(k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 * k_ln2 / 5040);
     float poly = c7;
     poly = poly * fraction + c6;
     poly = poly * fraction + c5;
@@ -67,7 +70,8 @@ inline float exp2_nonpositive(float x) {
     poly = poly * fraction + c1;
     poly = poly * fraction + 1.0f;
     // whole is in [-126, 0], so the biased exponent is that of a normal float.
-    const std::int32_t whole_bits = std::bit_cast<std::int32_t>(shifted) - std::bit_cast<std::int32_t>(k_round);
+    const std::int32_t whole_bits =
+        std::bit_cast<std::int32_t>(shifted) - std::bit_cast<std::int32_t>(k_round);
     const float power = std::bit_cast<float>((whole_bits + 127) << 23);
     return std::bit_cast<float>(std::bit_cast<std::int32_t>(poly * power) & keep);
 }
@@ -92,8 +96,8 @@ inline float from_ordered_bits(std::int32_t ordered) {
 // a short one is unrolled before vectorisation and exposes the loop around it the same way.
 
 // Scores of one query row against a whole K tile (transposed, [head_dim][k_key_tile]).
-inline void score_row(const float* __restrict q_row, std::size_t head_dim, const float* __restrict k_t,
-                      float* __restrict scores) {
+inline void score_row(const float* __restrict q_row, std::size_t head_dim,
+                      const float* __restrict k_t, float* __restrict scores) {
     for (std::size_t c = 0; c < k_key_tile; ++c) scores[c] = 0.0f;
     for (std::size_t x = 0; x < head_dim; ++x) {
         const float q_value = q_row[x];
@@ -105,8 +109,9 @@ inline void score_row(const float* __restrict q_row, std::size_t head_dim, const
 // acc_row += sum over keys of p[key] * v[key]. k_head_dim is the head size when it is known at
 // compile time (the common 64 and 128, whose vector loop GCC then unrolls completely), else 0.
 template <std::size_t k_head_dim>
-inline void accumulate_row(const float* __restrict probs, std::size_t keys, const float* __restrict v,
-                           std::size_t head_dim, float* __restrict acc_row) {
+inline void accumulate_row(const float* __restrict probs, std::size_t keys,
+                           const float* __restrict v, std::size_t head_dim,
+                           float* __restrict acc_row) {
     const std::size_t width = k_head_dim != 0 ? k_head_dim : head_dim;
     for (std::size_t c = 0; c < keys; ++c) {
         const float p = probs[c];
@@ -118,10 +123,12 @@ inline void accumulate_row(const float* __restrict probs, std::size_t keys, cons
 // Brings one row's running max and sum up to date with a key tile, turns its scores (log2 units)
 // into probabilities relative to the new max, and rescales the row's accumulator by the change
 // of max. visible is how many of the tile's keys the row sees.
-void softmax_row(float* __restrict scores, std::size_t keys_padded, bool needs_mask, std::int64_t visible,
-                 float& running_max, float& running_sum, float* __restrict acc_row, std::size_t head_dim) {
+void softmax_row(float* __restrict scores, std::size_t keys_padded, bool needs_mask,
+                 std::int64_t visible, float& running_max, float& running_sum,
+                 float* __restrict acc_row, std::size_t head_dim) {
     if (needs_mask) {
-        const auto bound = static_cast<std::int32_t>(std::clamp<std::int64_t>(visible, 0, k_key_tile));
+        const auto bound =
+            static_cast<std::int32_t>(std::clamp<std::int64_t>(visible, 0, k_key_tile));
         for (std::size_t c = 0; c < keys_padded; ++c)
             scores[c] = static_cast<std::int32_t>(c) < bound ? scores[c] : k_neg_inf;
     }
@@ -134,7 +141,8 @@ void softmax_row(float* __restrict scores, std::size_t keys_padded, bool needs_m
             lane_max[w] = lane_max[w] < score ? score : lane_max[w];
         }
     std::int32_t max_bits = lane_max[0];
-    for (std::size_t w = 1; w < k_lanes; ++w) max_bits = max_bits < lane_max[w] ? lane_max[w] : max_bits;
+    for (std::size_t w = 1; w < k_lanes; ++w)
+        max_bits = max_bits < lane_max[w] ? lane_max[w] : max_bits;
 
     const float new_max = std::max(running_max, from_ordered_bits(max_bits));
     // A row that has seen only masked keys keeps max -inf; subtracting 0 avoids -inf - -inf.
@@ -227,7 +235,8 @@ void run_item(const Problem& problem, std::size_t item, Scratch& scratch) {
     const std::int64_t unmasked_keys = std::max<std::int64_t>(last_key(0) + 1, 0);
 
     for (std::int64_t key0 = 0; key0 < keys_needed; key0 += static_cast<std::int64_t>(k_key_tile)) {
-        const auto keys = static_cast<std::size_t>(std::min<std::int64_t>(k_key_tile, keys_needed - key0));
+        const auto keys =
+            static_cast<std::size_t>(std::min<std::int64_t>(k_key_tile, keys_needed - key0));
         const std::size_t keys_padded = round_up(keys, k_lanes);
         const bool needs_mask = key0 + static_cast<std::int64_t>(keys_padded) > unmasked_keys;
         const float* k_tile = k + static_cast<std::size_t>(key0) * d;
@@ -243,8 +252,8 @@ void run_item(const Problem& problem, std::size_t item, Scratch& scratch) {
         for (std::size_t r = 0; r < rows; ++r) {
             float* __restrict acc_row = acc + r * d;
             score_row(q_tile + r * d, d, k_t, scores);
-            softmax_row(scores, keys_padded, needs_mask, last_key(r) + 1 - key0, running_max[r], running_sum[r],
-                        acc_row, d);
+            softmax_row(scores, keys_padded, needs_mask, last_key(r) + 1 - key0, running_max[r],
+                        running_sum[r], acc_row, d);
             accumulate_row<k_head_dim>(scores, keys, v_tile, d, acc_row);
         }
     }
@@ -257,7 +266,8 @@ void run_item(const Problem& problem, std::size_t item, Scratch& scratch) {
         float* __restrict out_row = out + r * d;
         for (std::size_t x = 0; x < d; ++x) out_row[x] = acc_row[x] * inverse;
         if (problem.m_lse) {
-            const float lse = sum > 0 ? static_cast<float>((running_max[r] + std::log2(sum)) * k_ln2) : k_neg_inf;
+            const float lse =
+                sum > 0 ? static_cast<float>((running_max[r] + std::log2(sum)) * k_ln2) : k_neg_inf;
             problem.m_lse[bh * s.q_len + first_row + r] = lse;
         }
     }
@@ -265,19 +275,23 @@ void run_item(const Problem& problem, std::size_t item, Scratch& scratch) {
 
 }  // namespace
 
-void attention_cpu(const AttentionShape& shape, const float* q, const float* k, const float* v, float* out, float* lse,
-                   float scale, int threads) {
+void attention_cpu(const AttentionShape& shape, const float* q, const float* k, const float* v,
+                   float* out, float* lse, float scale, int threads) {
     if (shape.kv_heads == 0 || shape.heads % shape.kv_heads != 0)
         throw std::invalid_argument("attention_cpu: kv_heads must be non-zero and divide heads");
-    if (shape.head_dim == 0) throw std::invalid_argument("attention_cpu: head_dim must be non-zero");
+    if (shape.head_dim == 0)
+        throw std::invalid_argument("attention_cpu: head_dim must be non-zero");
     if (shape.batch == 0 || shape.heads == 0 || shape.q_len == 0) return;
 
-    if (scale <= 0) scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.head_dim)));
+    if (scale <= 0)
+        scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.head_dim)));
     const std::size_t query_tiles = (shape.q_len + k_query_tile - 1) / k_query_tile;
-    const Problem problem{shape, q, k, v, out, lse, static_cast<float>(scale * k_log2e), query_tiles};
+    const Problem problem{shape,      q, k, v, out, lse, static_cast<float>(scale * k_log2e),
+                          query_tiles};
     const std::size_t items = shape.batch * shape.heads * query_tiles;
 
-    std::size_t workers = threads > 0 ? static_cast<std::size_t>(threads) : std::thread::hardware_concurrency();
+    std::size_t workers =
+        threads > 0 ? static_cast<std::size_t>(threads) : std::thread::hardware_concurrency();
     workers = std::clamp<std::size_t>(workers, 1, items);
 
     // Scratch is allocated here so that an allocation failure surfaces as an exception in the
@@ -288,9 +302,10 @@ void attention_cpu(const AttentionShape& shape, const float* q, const float* k, 
 
     std::atomic<std::size_t> next_item{0};
     // The common head sizes get their own instances, with head_dim a compile-time constant.
-    void (*const run)(const Problem&, std::size_t, Scratch&) = shape.head_dim == 64    ? run_item<64>
-                                                               : shape.head_dim == 128 ? run_item<128>
-                                                                                       : run_item<0>;
+    void (*const run)(const Problem&, std::size_t, Scratch&) = shape.head_dim == 64 ? run_item<64>
+                                                               : shape.head_dim == 128
+                                                                   ? run_item<128>
+                                                                   : run_item<0>;
     auto work = [&](Scratch& mine) {
         for (std::size_t item = next_item.fetch_add(1, std::memory_order_relaxed); item < items;
              item = next_item.fetch_add(1, std::memory_order_relaxed))

@@ -21,7 +21,9 @@ void attention_reference(const AttentionShape& s, const double* q, const double*
                 const double* qi = q + ((b * s.heads + h) * s.q_len + i) * d;
                 double* oi = out + ((b * s.heads + h) * s.q_len + i) * d;
                 // Keys visible to query i: all, or under causal masking those up to its position.
-                const std::size_t visible = s.causal ? std::min(s.kv_len, i + 1 + (s.kv_len - s.q_len)) : s.kv_len;
+                // Signed: with fewer keys than queries the first q_len - kv_len rows see none.
+                const auto last = static_cast<std::ptrdiff_t>(i + 1 + s.kv_len) - static_cast<std::ptrdiff_t>(s.q_len);
+                const std::size_t visible = s.causal ? std::min(s.kv_len, static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, last))) : s.kv_len;
                 double max_score = -std::numeric_limits<double>::infinity();
                 for (std::size_t j = 0; j < visible; ++j) {
                     double dot = 0;

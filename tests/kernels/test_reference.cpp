@@ -60,3 +60,20 @@ TEST(AttentionReference, RelativeError) {
     EXPECT_NEAR(relative_l2_error({3, 4}, {0, 5}), std::sqrt(9.0 + 1.0) / 5.0, 1e-12);
     EXPECT_TRUE(std::isinf(relative_l2_error({1}, {1, 2})));
 }
+
+TEST(AttentionReference, CausalWithFewerKeysThanQueriesLeavesEarlyRowsEmpty) {
+    optiloop::kernels::AttentionShape s;
+    s.q_len = 4;
+    s.kv_len = 2;
+    s.head_dim = 2;
+    s.causal = true;
+    std::vector<double> q(8, 0.5), k(4, 0.25), v = {1, 2, 3, 4}, out(8, -1), lse(4, 0);
+    optiloop::kernels::attention_reference(s, q.data(), k.data(), v.data(), out.data(), lse.data());
+    // Rows 0 and 1 see no key (end-aligned: row i sees keys j <= i - 2); row 2 sees key 0 only.
+    EXPECT_EQ(out[0], 0);
+    EXPECT_TRUE(std::isinf(lse[0]) && lse[0] < 0);
+    EXPECT_TRUE(std::isinf(lse[1]) && lse[1] < 0);
+    EXPECT_DOUBLE_EQ(out[4], 1);
+    EXPECT_DOUBLE_EQ(out[5], 2);
+    EXPECT_FALSE(std::isinf(lse[2]));
+}

@@ -19,7 +19,7 @@ namespace optiloop::kernels {
 // -inf. The same holds for every row when kv_len == 0.
 //
 // Throws std::invalid_argument when kv_heads is 0 or does not divide heads, or head_dim is 0.
-void attention_cpu(const AttentionShape& shape, const float* q, const float* k, const float* v, float* out,
-                   float* lse = nullptr, float scale = 0, int threads = 0);
+void attention_cpu(const AttentionShape& shape, const float* q, const float* k, const float* v,
+                   float* out, float* lse = nullptr, float scale = 0, int threads = 0);
 
 }  // namespace optiloop::kernels

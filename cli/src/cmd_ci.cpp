@@ -168,10 +168,7 @@ Action setup_ci(CLI::App& app) {
             auto content = runner::run_host({"git", "-C", root.string(), "show", *head + ":" + file});
             if (content.exit_code != 0) continue;
             analyzer::AnalyzeOptions options;
-            options.flags = {"-std=c++17"};
-            for (const fs::path& dir : {root / fs::path(file).parent_path(), root / "include", root / "src", root})
-                if (fs::is_directory(dir)) options.flags.push_back("-I" + dir.string());
-            options.flags.insert(options.flags.end(), a->flags.begin(), a->flags.end());
+            options.flags = project_parse_flags(root, file, a->flags);
             auto analysis = analyzer::analyze({{file, content.output}}, options);
             if (!analysis) {
                 s.err << "optiloop ci: " << file << ": not analysed (" << analysis.error().message << ")\n";

@@ -32,6 +32,14 @@ core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& 
     return std::make_unique<WorkspaceGuard>(root, *ws);
 }
 
+std::vector<std::string> project_parse_flags(const fs::path& root, const std::string& file, const std::vector<std::string>& extra) {
+    std::vector<std::string> flags = {"-std=c++17"};
+    for (const fs::path& dir : {root / fs::path(file).parent_path(), root / "include", root / "src", root})
+        if (fs::is_directory(dir)) flags.push_back("-I" + dir.lexically_normal().string());
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    return flags;
+}
+
 core::Result<core::Task> repository_task(const RepoArgs& a, const runner::Workspace& ws, const std::string& file, const std::string& function,
                                          const std::vector<std::string>& extra_flags) {
     if (a.build.empty()) return core::fail(core::Error::input("--build: repository mode needs the project's build command (e.g. \"cmake -S . -B build && cmake --build build\")"));
@@ -55,11 +63,7 @@ core::Result<core::Task> repository_task(const RepoArgs& a, const runner::Worksp
     task.baseline = {{relative.string(), *text}};
     task.function_name = function;
     task.root = ws.path;
-    // What the analyzer needs to parse the file: the project's usual include directories.
-    task.build.flags = {"-std=c++17"};
-    for (const fs::path& dir : {ws.path / relative.parent_path(), ws.path / "include", ws.path / "src", ws.path})
-        if (fs::is_directory(dir)) task.build.flags.push_back("-I" + dir.string());
-    task.build.flags.insert(task.build.flags.end(), extra_flags.begin(), extra_flags.end());
+    task.build.flags = project_parse_flags(ws.path, relative.string(), extra_flags);
     core::RepositorySpec spec;
     spec.root = fs::absolute(a.repo.empty() ? "." : a.repo);
     spec.workspace = ws.path;

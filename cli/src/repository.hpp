@@ -44,6 +44,10 @@ private:
 
 core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo);
 
+// -std=c++17 and -I for the project's usual include directories (the file's own, include/, src/,
+// the root): what the analyzer needs to parse one file of a project without its build.
+std::vector<std::string> project_parse_flags(const std::filesystem::path& root, const std::string& file, const std::vector<std::string>& extra);
+
 // The task for `file` (relative to the repository root; its content at HEAD) and `function`.
 core::Result<core::Task> repository_task(const RepoArgs& args, const runner::Workspace& ws, const std::string& file, const std::string& function,
                                          const std::vector<std::string>& extra_flags);

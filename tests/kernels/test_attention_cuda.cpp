@@ -13,6 +13,13 @@ namespace {
 
 class AttentionCuda : public ::testing::TestWithParam<CheckCase> {};
 
+}  // namespace
+
+// How GoogleTest prints a case (instead of its bytes).
+void PrintTo(const CheckCase& c, std::ostream* out) { *out << describe(c); }
+
+namespace {
+
 TEST_P(AttentionCuda, MatchesReference) {
     std::string why;
     if (!cuda_device_available(&why)) GTEST_SKIP() << why;

@@ -206,3 +206,16 @@ TEST(Analyze, TaskFolderShowsHotSpotsAndFindings) {
     ASSERT_EQ(j["findings"].size(), 1u);
     EXPECT_EQ(j["findings"][0]["rule"], "by-value-param");
 }
+
+TEST(KernelTasks, AreValidAndOnAGpuTheReferenceIsCorrectAndFaster) {
+    const fs::path kernels = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels";
+    const CliResult v = optiloop("eval " + kernels.string() + " --validate");
+    EXPECT_EQ(v.code, 0) << v.out << v.err;
+    if (!fs::exists("/dev/nvidia0") || !fs::exists("/dev/nvidiactl")) GTEST_SKIP() << "no NVIDIA GPU here: the kernel tasks only compile-check via --validate";
+    const CliResult m = optiloop("measure " + (kernels / "attention-decode-f32").string() + " --json --repeat 1");
+    ASSERT_EQ(m.code, 0) << m.err;
+    const auto j = nlohmann::json::parse(m.out);
+    EXPECT_EQ(j["baseline"]["verdict"], "OK") << m.out;
+    EXPECT_EQ(j["reference"]["verdict"], "OK") << m.out;
+    EXPECT_GT(j["speedup"].get<double>(), 2.0) << m.out;
+}

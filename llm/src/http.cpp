@@ -1,6 +1,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <chrono>
 #include <ctime>
 #include <mutex>
 
@@ -14,11 +15,26 @@ struct Transfer {
     HttpResponse* response;
     const BodySink* sink;
     bool aborted_by_sink = false;
+    double stall_seconds = 0;
+    std::chrono::steady_clock::time_point last_byte = std::chrono::steady_clock::now();
+    bool stalled = false;
 };
+
+// libcurl's own low-speed check averages over several seconds, so a stream that sends a little
+// and then nothing is not caught in time: a stall is measured from the last byte instead.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto* t = static_cast<Transfer*>(user);
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t->last_byte).count() > t->stall_seconds) {
+        t->stalled = true;
+        return 1;
+    }
+    return 0;
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     const std::size_t n = size * count;
+    t->last_byte = std::chrono::steady_clock::now();
     // Error bodies are small; success bodies of a stream go to the sink as they come.
     t->response->body.append(data, n);
     if (*t->sink && !(*t->sink)(std::string_view(data, n))) {
@@ -71,6 +87,7 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const BodySink& 
     for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     Transfer transfer{&response, &sink};
+    transfer.stall_seconds = request.stall_seconds;
     char error[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -88,9 +105,9 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const BodySink& 
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // we run transfers on several threads
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_seconds * 1000));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout_seconds * 1000));
-    // A stalled server: less than one byte per second for stall_seconds aborts the transfer.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(request.stall_seconds)));
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "optiloop");
     const CURLcode code = curl_easy_perform(curl);
@@ -99,6 +116,7 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const BodySink& 
         // The status may be set while the body broke off: that is a transport failure too.
         response.transport_error = error[0] ? error : curl_easy_strerror(code);
         if (code == CURLE_OPERATION_TIMEDOUT) response.transport_error = "timed out (" + response.transport_error + ")";
+        if (transfer.stalled) response.transport_error = "stalled: no data for " + std::to_string(static_cast<int>(request.stall_seconds)) + " s";
         if (response.status >= 200 && response.status < 300) response.status = 0;
     }
     curl_slist_free_all(headers);

@@ -274,7 +274,7 @@ core::Result<LlmProposer::Reply> LlmProposer::request(const std::vector<Message>
     HttpRequest http;
     http.timeout_seconds = m_options.timeout_seconds;
     // A whole (unstreamed) answer arrives only when the model is done: only a stream can stall.
-    http.stall_seconds = m_options.stream ? m_options.stall_seconds : m_options.timeout_seconds;
+    http.stall_seconds = m_options.stream ? m_options.stall_seconds : 2 * m_options.timeout_seconds;
     http.headers.emplace_back("Content-Type", "application/json");
     json body = {{"model", m_options.model}, {"max_tokens", m_options.max_tokens}, {"temperature", m_options.temperature}};
     if (m_options.stream) body["stream"] = true;

@@ -23,7 +23,8 @@ struct Step {
     std::vector<std::string> chunks;  // sent one by one (server-sent events)
     bool cut_after_chunks = false;    // end the connection without finishing the body
     std::vector<std::pair<std::string, std::string>> headers;
-    int delay_ms = 0;  // before answering (a stall)
+    int delay_ms = 0;        // before answering (a stall)
+    int chunk_delay_ms = 0;  // between chunks (a stream that stalls)
 };
 
 struct Received {
@@ -60,8 +61,12 @@ public:
             }
             auto chunks = std::make_shared<std::vector<std::string>>(step.chunks);
             const bool cut = step.cut_after_chunks;
-            response.set_chunked_content_provider("text/event-stream", [chunks, cut](std::size_t, httplib::DataSink& sink) {
-                for (const auto& c : *chunks) sink.write(c.data(), c.size());
+            const int pause = step.chunk_delay_ms;
+            response.set_chunked_content_provider("text/event-stream", [chunks, cut, pause](std::size_t, httplib::DataSink& sink) {
+                for (std::size_t i = 0; i < chunks->size(); ++i) {
+                    if (i > 0 && pause) std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+                    if (!sink.write((*chunks)[i].data(), (*chunks)[i].size())) return false;
+                }
                 if (cut) return false;  // drop the connection mid-body
                 sink.done();
                 return true;

@@ -173,6 +173,23 @@ TEST_F(Provider, StallPastTheTimeoutIsRetried) {
     EXPECT_NE(m_log.find("timed out"), std::string::npos) << m_log;
 }
 
+TEST_F(Provider, StreamThatStallsIsRetried) {
+    Step stalling{200, "", openai_stream(answer_text())};
+    stalling.chunk_delay_ms = 2500;  // the first event comes, then nothing for 2.5 s
+    m_server.script({stalling, {200, "", openai_stream(answer_text())}});
+    auto o = options();
+    o.stream = true;
+    o.stall_seconds = 1;
+    o.timeout_seconds = 30;
+    auto p = make(o);
+    auto edits = p->propose(m_task, m_context);
+    ASSERT_TRUE(edits) << edits.error().message;
+    EXPECT_EQ((*edits)[0].files.at(0).content, k_fast);
+    EXPECT_EQ(p->usage().retries, 1);
+    EXPECT_EQ(p->usage().requests, 1);
+    EXPECT_NE(m_log.find("stalled: no data for 1 s"), std::string::npos) << m_log;
+}
+
 TEST_F(Provider, MalformedJsonIsRetriedThenReported) {
     m_server.script({{200, "{\"choices\": [ {"}, {200, openai_body({answer_text()})}});
     auto p = make(options());

@@ -18,7 +18,7 @@ struct HttpRequest {
     std::string body;
     double timeout_seconds = 300;        // the whole request
     double connect_timeout_seconds = 20;
-    double stall_seconds = 60;  // abort when no byte arrives for this long
+    double stall_seconds = 60;  // abort when no byte arrives for this long (counted from the last one)
 };
 
 struct HttpResponse {

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <map>
 #include <ostream>
-#include <set>
 #include <sstream>
 
 #include <optiloop/analyzer/analyzer.hpp>

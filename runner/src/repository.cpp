@@ -120,6 +120,15 @@ std::mutex& workspace_mutex(const fs::path& workspace) {
     return *m;
 }
 
+// A cost run (bench, timing, counting) that did not exit 0 decides the measurement: its verdict
+// (RE for a plain non-zero exit) and the tail of its output.
+bool cost_run_failed(Measurement& m, const sandbox::Result& run, const std::string& name, const std::string& what) {
+    if (run.verdict == Verdict::ok && run.exit_code == 0) return false;
+    m.verdict = run.verdict != Verdict::ok ? run.verdict : Verdict::runtime_error;
+    m.tests.push_back({name, true, m.verdict, what + tail(output_of(run), 15), std::nullopt, 0, 0, 0, 0});
+    return true;
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
@@ -246,11 +255,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
         if (!r.bench_filter.empty()) command += " --benchmark_filter=" + shell_quote(r.bench_filter);
         auto benched = run(command, r.bench_seconds);
         if (!benched) return core::fail(benched.error());
-        if (benched->verdict != Verdict::ok || benched->exit_code != 0) {
-            m.verdict = benched->verdict != Verdict::ok ? benched->verdict : Verdict::runtime_error;
-            m.tests.push_back({"bench command", true, m.verdict, "the bench command failed: " + tail(output_of(*benched), 15), std::nullopt, 0, 0, 0, 0});
-            return m;
-        }
+        if (cost_run_failed(m, *benched, "bench command", "the bench command failed: ")) return m;
         auto results = parse_google_benchmark(benched->stdout_data, r.bench_metric);
         if (!results) return core::fail(results.error());
         m.cost_unit = "ns (" + r.bench_metric + ")";
@@ -269,11 +274,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     if (!r.bench.empty()) {
         auto timed = run(r.bench, r.bench_seconds);
         if (!timed) return core::fail(timed.error());
-        if (timed->verdict != Verdict::ok || timed->exit_code != 0) {
-            m.verdict = timed->verdict != Verdict::ok ? timed->verdict : Verdict::runtime_error;
-            m.tests.push_back({"bench command", true, m.verdict, "the bench command failed: " + tail(output_of(*timed), 15), std::nullopt, 0, 0, 0, 0});
-            return m;
-        }
+        if (cost_run_failed(m, *timed, "bench command", "the bench command failed: ")) return m;
         wall = timed->wall_seconds;
     }
     sandbox::Spec spec = command_spec(r, cost_command, r.bench_seconds * 30);
@@ -283,11 +284,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     (void)options;
     auto counted = sandbox::run(spec);
     if (!counted) return core::fail(counted.error());
-    if (counted->verdict != Verdict::ok || counted->exit_code != 0) {
-        m.verdict = counted->verdict != Verdict::ok ? counted->verdict : Verdict::runtime_error;
-        m.tests.push_back({"cost command", true, m.verdict, "under cachegrind: " + tail(output_of(*counted), 15), std::nullopt, 0, 0, 0, 0});
-        return m;
-    }
+    if (cost_run_failed(m, *counted, "cost command", "under cachegrind: ")) return m;
     auto total = sum_valgrind_totals(counted->scratch_files);
     if (!total) return core::fail(total.error());
     m.counter = core::CounterKind::cachegrind;

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -158,7 +159,12 @@ CgroupStats Cgroup::finish() {
         const std::string oom = read_key(events, "oom_kill");
         stats.oom_killed = !oom.empty() && oom != "0";
     }
-    // Every process must be gone before the directory can go; nothing is left behind.
+    // Every process must be gone before the directory can go; nothing is left behind. Usually
+    // they are (the PID namespace died with its init), and the directories go at once.
+    bool removed = true;
+    for (const std::string* dir : {&m_memory_dir, &m_pids_dir})
+        if (!dir->empty() && ::rmdir(dir->c_str()) != 0 && errno != ENOENT) removed = false;
+    if (removed) return stats;
     for (int attempt = 0; attempt < 500; ++attempt) {
         bool empty = true;
         for (const std::string* dir : {&m_memory_dir, &m_pids_dir})

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/filter.h>
+#include <linux/magic.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -17,6 +18,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -241,8 +244,12 @@ bool pivot(const Prepared& p) {
 // reports the program's status. Its exit takes every process left in the namespace with it.
 [[noreturn]] void init_main(const Prepared& p) {
     ::setsid();
+    // Two bytes from the parent: the first once a user namespace's id maps are written (init
+    // cannot make files before), the second once init is in the run's cgroups (and the caller
+    // attached to it). The parent moves init while init builds the root, so the second byte is
+    // usually there already and reading it costs no sleep.
     char go = 0;
-    if (::read(p.sync_fd, &go, 1) != 1) child_fail(p.error_fd, stage_sync);
+    if (p.user_namespace && ::read(p.sync_fd, &go, 1) != 1) child_fail(p.error_fd, stage_sync);
     if (p.use_namespaces) {
         if (p.netns_fd >= 0 && ::setns(p.netns_fd, CLONE_NEWNET) != 0) child_fail(p.error_fd, stage_netns);
         if (!build_root(p)) child_fail(p.error_fd, stage_mount);
@@ -252,6 +259,7 @@ bool pivot(const Prepared& p) {
     // Nothing of the caller's environment may be read back through /proc/1/environ.
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     for (char** e = environ; e && *e; ++e) std::memset(*e, 0, std::strlen(*e));
+    if (::read(p.sync_fd, &go, 1) != 1) child_fail(p.error_fd, stage_sync);
 
     timespec started{};
     ::clock_gettime(CLOCK_MONOTONIC, &started);
@@ -410,9 +418,21 @@ private:
     fs::path m_path;
 };
 
+// Where scratch directories and root mount points are made: $OPTILOOP_SANDBOX_DIR, else $TMPDIR,
+// else /dev/shm when it is a tmpfs with room (making and removing a directory there costs
+// microseconds, on a journalled disk a fraction of a millisecond each, twice per run), else /tmp.
+// On a tmpfs the program's files in /work are also charged to its memory cgroup. A noexec tmpfs
+// is passed over: /work is a bind of the scratch directory and must keep exec.
 fs::path temp_base() {
-    const char* tmp = std::getenv("TMPDIR");
-    return tmp && *tmp ? fs::path(tmp) : fs::path("/tmp");
+    for (const char* name : {"OPTILOOP_SANDBOX_DIR", "TMPDIR"})
+        if (const char* dir = std::getenv(name); dir && *dir) return dir;
+    static const bool shm_usable = [] {
+        struct statfs info {};
+        if (::statfs("/dev/shm", &info) != 0 || info.f_type != TMPFS_MAGIC || (info.f_flags & ST_NOEXEC) != 0) return false;
+        const auto available = static_cast<unsigned long long>(info.f_bavail) * static_cast<unsigned long long>(info.f_bsize);
+        return available >= (1ULL << 30) && ::access("/dev/shm", W_OK | X_OK) == 0;
+    }();
+    return shm_usable ? fs::path("/dev/shm") : fs::path("/tmp");
 }
 
 }  // namespace
@@ -682,14 +702,19 @@ core::Result<Result> run(const Spec& spec) {
         std::ofstream(base + "/uid_map") << "0 " << ::geteuid() << " 1";
         std::ofstream(base + "/gid_map") << "0 " << ::getegid() << " 1";
     }
+    // Init builds the root meanwhile (with a user namespace, once the maps above are written).
+    auto send_go = [&] {
+        const char go = 1;
+        [[maybe_unused]] auto written = ::write(sync->write.get(), &go, 1);
+    };
+    if (p.user_namespace) send_go();
     if (auto placed = cgroup.add(init_pid); !placed) {
         kill_all();
         ::waitpid(init_pid, nullptr, 0);
         return core::fail(placed.error());
     }
     if (spec.on_started) spec.on_started(init_pid);
-    const char go = 1;
-    [[maybe_unused]] auto written = ::write(sync->write.get(), &go, 1);
+    send_go();
     sync->write.reset();
 
     // Collect output, the program's status and the wall clock.

@@ -5,12 +5,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <thread>
@@ -336,6 +340,47 @@ TEST_F(SandboxTest, ScratchFilesGoInAndComeBack) {
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
     ASSERT_EQ(r.scratch_files.size(), 1u);
     EXPECT_EQ(r.scratch_files[0].second, "10\n");
+}
+
+TEST_F(SandboxTest, ScratchDirectoriesGoWhereTheEnvironmentSays) {
+    // Lists, while the program runs, this run's directories under `base`.
+    auto seen_under = [](const fs::path& base, Spec spec) {
+        std::vector<std::string> seen;
+        const std::string ours = "optiloop-" + std::to_string(::getpid()) + "-";
+        spec.on_started = [&](int) {
+            std::error_code ec;
+            for (const auto& entry : fs::directory_iterator(base, ec))
+                if (entry.path().filename().string().rfind(ours, 0) == 0) seen.push_back(entry.path().filename().string());
+        };
+        auto r = run(spec);
+        EXPECT_TRUE(r && r->verdict == Verdict::ok);
+        std::sort(seen.begin(), seen.end());
+        return seen;
+    };
+    Spec spec;
+    spec.argv = {"/bin/true"};
+
+    // OPTILOOP_SANDBOX_DIR first, over TMPDIR.
+    const fs::path chosen = s_dir / "chosen";
+    fs::create_directories(chosen);
+    ::setenv("OPTILOOP_SANDBOX_DIR", chosen.c_str(), 1);
+    const auto in_chosen = seen_under(chosen, spec);
+    ::unsetenv("OPTILOOP_SANDBOX_DIR");
+    ASSERT_EQ(in_chosen.size(), 2u);  // the scratch directory (/work) and the root's mount point
+    EXPECT_TRUE(in_chosen[0].ends_with("-root") && in_chosen[1].ends_with("-work"));
+    EXPECT_TRUE(fs::is_empty(chosen)) << "a scratch directory was left in " << chosen;
+
+    // Neither set: /dev/shm when it is a roomy tmpfs that allows exec, else /tmp.
+    struct statfs shm {};
+    const bool shm_fits = ::statfs("/dev/shm", &shm) == 0 && shm.f_type == TMPFS_MAGIC && (shm.f_flags & ST_NOEXEC) == 0 &&
+                          static_cast<unsigned long long>(shm.f_bavail) * shm.f_bsize >= (1ULL << 30);
+    const fs::path expected = shm_fits ? "/dev/shm" : "/tmp";
+    const std::string tmpdir = std::getenv("TMPDIR");
+    ::unsetenv("TMPDIR");
+    const auto in_default = seen_under(expected, spec);
+    ::setenv("TMPDIR", tmpdir.c_str(), 1);
+    EXPECT_EQ(in_default.size(), 2u) << "no scratch directory in " << expected;
+    for (const auto& name : in_default) EXPECT_FALSE(fs::exists(expected / name)) << "left behind: " << (expected / name);
 }
 
 TEST_F(SandboxTest, ConcurrentRunsFromManyThreads) {

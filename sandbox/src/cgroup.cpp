@@ -1,10 +1,12 @@
 #include "cgroup.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -124,14 +126,24 @@ core::Result<void> Cgroup::create(std::int64_t memory_bytes, int processes) {
     return {};
 }
 
-core::Result<void> Cgroup::add(pid_t pid) {
+core::Result<void> Cgroup::add(pid_t pid, bool without_memory) {
+    const bool v2 = cgroup_support().v2;
+    if (without_memory && (v2 || m_pids_dir.empty())) return {};
     for (const std::string* dir : {&m_memory_dir, &m_pids_dir}) {
-        if (dir->empty()) continue;
+        if (dir->empty() || (without_memory && dir == &m_memory_dir)) continue;
         if (!write_value(*dir + "/cgroup.procs", std::to_string(pid)))
             return core::fail(core::Error::infrastructure("sandbox: cannot move the program into " + *dir));
-        if (cgroup_support().v2) break;  // one directory holds both controllers
+        if (v2) break;  // one directory holds both controllers
     }
     return {};
+}
+
+core::Result<int> Cgroup::open_memory_procs() const {
+    if (m_memory_dir.empty()) return -1;
+    const std::string path = m_memory_dir + "/cgroup.procs";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return core::fail(core::Error::infrastructure("sandbox: cannot open " + path + ": " + std::strerror(errno)));
+    return fd;
 }
 
 void Cgroup::kill_all() {

@@ -36,7 +36,13 @@ public:
     Cgroup& operator=(const Cgroup&) = delete;
 
     core::Result<void> create(std::int64_t memory_bytes, int processes);
-    core::Result<void> add(pid_t pid);
+    // Moves pid into the cgroups; without_memory leaves out the memory one (and on cgroup v2,
+    // where one directory holds both controllers, everything): the process that joins it by
+    // itself through open_memory_procs().
+    core::Result<void> add(pid_t pid, bool without_memory = false);
+    // The memory cgroup's cgroup.procs opened for writing (close-on-exec), -1 without one.
+    // Writing "0" to it moves the writer.
+    core::Result<int> open_memory_procs() const;
     void kill_all();
     CgroupStats finish();
 

@@ -30,10 +30,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <sstream>
+#include <type_traits>
 
 #include <optiloop/sandbox/sandbox.hpp>
 
@@ -128,6 +131,7 @@ enum Stage : int {
     stage_nnp,
     stage_seccomp,
     stage_exec,
+    stage_cgroup,
 };
 
 const char* stage_name(int stage) {
@@ -144,6 +148,7 @@ const char* stage_name(int stage) {
         case stage_nnp: return "no_new_privs";
         case stage_seccomp: return "loading the seccomp filter";
         case stage_exec: return "exec";
+        case stage_cgroup: return "joining the memory cgroup";
     }
     return "?";
 }
@@ -163,129 +168,197 @@ struct Prepared {
     int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
     int sync_fd = -1, error_fd = -1, status_fd = -1;
     std::string scratch;  // host path of /work when there is no mount namespace
+    bool shared_memory = false;       // init runs in the caller's memory (CLONE_VM)
+    char* program_stack_top = nullptr;  // the program's stack until it execs
+    int memory_procs_fd = -1;           // the memory cgroup the program joins by itself
 };
 
-[[noreturn]] void child_fail(int error_fd, int stage) {
-    ChildFailure failure{stage, errno};
-    [[maybe_unused]] auto n = ::write(error_fd, &failure, sizeof failure);
-    ::_exit(127);
+// ---- the children's system calls ----------------------------------------------------------------
+//
+// Init may share the caller's memory (CLONE_VM, see run()), and so does the program until it execs:
+// errno lives in the caller's thread-local storage, so the children make their system calls
+// directly and get the error as a negative return value, never through errno.
+
+#if defined(__x86_64__)
+constexpr bool k_raw_syscalls = true;
+inline long raw_syscall(long n, long a, long b, long c, long d, long e, long f) {
+    long ret;
+    register long r10 asm("r10") = d;
+    register long r8 asm("r8") = e;
+    register long r9 asm("r9") = f;
+    asm volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+    return ret;
+}
+#elif defined(__aarch64__)
+constexpr bool k_raw_syscalls = true;
+inline long raw_syscall(long n, long a, long b, long c, long d, long e, long f) {
+    register long x8 asm("x8") = n;
+    register long x0 asm("x0") = a;
+    register long x1 asm("x1") = b;
+    register long x2 asm("x2") = c;
+    register long x3 asm("x3") = d;
+    register long x4 asm("x4") = e;
+    register long x5 asm("x5") = f;
+    asm volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory", "cc");
+    return x0;
+}
+#else
+// Elsewhere the children go through the C library (and init never shares the caller's memory).
+constexpr bool k_raw_syscalls = false;
+inline long raw_syscall(long n, long a, long b, long c, long d, long e, long f) {
+    const long ret = ::syscall(n, a, b, c, d, e, f);
+    return ret == -1 ? -errno : ret;
+}
+#endif
+
+template <typename T>
+long as_arg(T value) {
+    if constexpr (std::is_null_pointer_v<T>) return 0;
+    else if constexpr (std::is_pointer_v<T>) return reinterpret_cast<long>(value);
+    else return static_cast<long>(value);
 }
 
-// Builds the new root. Runs in init, inside the new mount namespace: system calls only.
-bool build_root(const Prepared& p) {
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
-    if (::mount("optiloop", p.root.c_str(), "tmpfs", MS_NOSUID, "size=4m,mode=0755") != 0) return false;
-    for (const MountOp& op : p.mounts) {
+// A system call; on failure, minus the error number.
+template <typename... Args>
+long sys(long number, Args... args) {
+    static_assert(sizeof...(Args) <= 6);
+    long a[6] = {as_arg(args)...};
+    return raw_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+[[noreturn]] void child_exit(int code) {
+    for (;;) sys(SYS_exit_group, code);
+}
+
+[[noreturn]] void child_fail(int error_fd, int stage, long result) {
+    const ChildFailure failure{stage, static_cast<int>(result < 0 ? -result : 0)};
+    sys(SYS_write, error_fd, &failure, sizeof failure);
+    child_exit(127);
+}
+
+// Builds the new root. Runs in init, inside the new mount namespace. The error, if any, as
+// minus the error number.
+long build_root(const Prepared& p) {
+    long r = sys(SYS_mount, nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+    if (r == 0) r = sys(SYS_mount, "optiloop", p.root.c_str(), "tmpfs", MS_NOSUID, "size=4m,mode=0755");
+    for (std::size_t i = 0; r == 0 && i < p.mounts.size(); ++i) {
+        const MountOp& op = p.mounts[i];
         const char* target = op.target.c_str();
         switch (op.kind) {
             case MountKind::mkdir:
-                if (::mkdir(target, 0755) != 0 && errno != EEXIST) return false;
+                r = sys(SYS_mkdirat, AT_FDCWD, target, 0755);
+                if (r == -EEXIST) r = 0;
                 break;
-            case MountKind::touch: {
-                int fd = ::open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-                if (fd < 0) return false;
-                ::close(fd);
+            case MountKind::touch:
+                r = sys(SYS_openat, AT_FDCWD, target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+                if (r >= 0) r = sys(SYS_close, r);
                 break;
-            }
-            case MountKind::symlink:
-                if (::symlink(op.source.c_str(), target) != 0) return false;
-                break;
+            case MountKind::symlink: r = sys(SYS_symlinkat, op.source.c_str(), AT_FDCWD, target); break;
             case MountKind::bind: {
-                if (::mount(op.source.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr) != 0) return false;
+                r = sys(SYS_mount, op.source.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr);
                 unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID;
                 if (!op.writable) flags |= MS_RDONLY;
-                if (::mount(nullptr, target, nullptr, flags, nullptr) != 0) return false;
+                if (r == 0) r = sys(SYS_mount, nullptr, target, nullptr, flags, nullptr);
                 break;
             }
             case MountKind::tmpfs:
-                if (::mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, op.source.c_str()) != 0) return false;
+                r = sys(SYS_mount, "tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, op.source.c_str());
                 break;
             case MountKind::proc:
-                if (::mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0) return false;
+                r = sys(SYS_mount, "proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2");
                 break;
         }
     }
-    return true;
+    return r < 0 ? r : 0;
 }
 
-bool pivot(const Prepared& p) {
-    if (::syscall(SYS_pivot_root, p.root.c_str(), p.old_root.c_str()) != 0) return false;
-    if (::chdir("/") != 0) return false;
-    if (::umount2("/.old", MNT_DETACH) != 0) return false;
-    if (::rmdir("/.old") != 0) return false;
+long pivot(const Prepared& p) {
+    long r = sys(SYS_pivot_root, p.root.c_str(), p.old_root.c_str());
+    if (r == 0) r = sys(SYS_chdir, "/");
+    if (r == 0) r = sys(SYS_umount2, "/.old", MNT_DETACH);
+    if (r == 0) r = sys(SYS_unlinkat, AT_FDCWD, "/.old", AT_REMOVEDIR);
     // The root itself becomes read-only; /tmp, /work and /proc are mounts of their own.
-    return ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, nullptr) == 0;
+    if (r == 0) r = sys(SYS_mount, nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, nullptr);
+    return r;
 }
 
 [[noreturn]] void exec_program(const Prepared& p) {
-    if (::dup2(p.stdin_fd, 0) < 0 || ::dup2(p.stdout_fd, 1) < 0 || ::dup2(p.stderr_fd, 2) < 0)
-        child_fail(p.error_fd, stage_stdio);
+    long r = 0;
+    for (const auto& [from, to] : {std::pair{p.stdin_fd, 0}, std::pair{p.stdout_fd, 1}, std::pair{p.stderr_fd, 2}})
+        if (from != to && (r = sys(SYS_dup3, from, to, 0)) < 0) child_fail(p.error_fd, stage_stdio, r);
+    // The program joins the memory cgroup by itself when init shares the caller's memory: an
+    // OOM kill of init would take every process sharing that memory with it, the caller too.
+    // Its memory until exec is the caller's; what it maps after exec is charged to the cgroup.
+    if (p.memory_procs_fd >= 0 && (r = sys(SYS_write, p.memory_procs_fd, "0", 1)) != 1)
+        child_fail(p.error_fd, stage_cgroup, r);
     for (const auto& [resource, limit] : p.rlimits)
-        if (::setrlimit(resource, &limit) != 0) child_fail(p.error_fd, stage_rlimit);
-    if (::chdir(p.use_namespaces ? "/work" : p.scratch.c_str()) != 0) child_fail(p.error_fd, stage_chdir);
-    // Raw system calls: the C library's set*id wrappers broadcast to every thread they believe
-    // exists, and after a clone from a multithreaded parent those threads are gone (deadlock).
+        if ((r = sys(SYS_prlimit64, 0, resource, &limit, nullptr)) < 0) child_fail(p.error_fd, stage_rlimit, r);
+    if ((r = sys(SYS_chdir, p.use_namespaces ? "/work" : p.scratch.c_str())) < 0) child_fail(p.error_fd, stage_chdir, r);
+    // System calls, not the C library's set*id wrappers: those broadcast to every thread they
+    // believe exists, and after a clone from a multithreaded parent those threads are gone.
     if (p.drop_uid) {
-        if (::syscall(SYS_setgroups, 0, nullptr) != 0 ||
-            ::syscall(SYS_setresgid, k_nogroup, k_nogroup, k_nogroup) != 0 ||
-            ::syscall(SYS_setresuid, k_nobody, k_nobody, k_nobody) != 0)
-            child_fail(p.error_fd, stage_uid);
+        if ((r = sys(SYS_setgroups, 0, nullptr)) < 0 || (r = sys(SYS_setresgid, k_nogroup, k_nogroup, k_nogroup)) < 0 ||
+            (r = sys(SYS_setresuid, k_nobody, k_nobody, k_nobody)) < 0)
+            child_fail(p.error_fd, stage_uid, r);
     }
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(p.error_fd, stage_nnp);
+    if ((r = sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0) child_fail(p.error_fd, stage_nnp, r);
     // Every descriptor but stdio closes on exec, whatever other threads of the parent opened.
-    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-    if (p.seccomp && ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p.seccomp, 0, 0) != 0)
-        child_fail(p.error_fd, stage_seccomp);
-    ::execve(p.argv[0], p.argv.data(), p.envp.data());
-    child_fail(p.error_fd, stage_exec);
+    sys(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (p.seccomp && (r = sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p.seccomp, 0, 0)) < 0)
+        child_fail(p.error_fd, stage_seccomp, r);
+    r = sys(SYS_execve, p.argv[0], p.argv.data(), p.envp.data());
+    child_fail(p.error_fd, stage_exec, r);
 }
 
 // PID 1 of the sandbox: builds the filesystem view, starts the program, reaps everything, and
 // reports the program's status. Its exit takes every process left in the namespace with it.
 [[noreturn]] void init_main(const Prepared& p) {
-    ::setsid();
+    sys(SYS_setsid);
+    long r = 0;
     // Two bytes from the parent: the first once a user namespace's id maps are written (init
     // cannot make files before), the second once init is in the run's cgroups (and the caller
     // attached to it). The parent moves init while init builds the root, so the second byte is
     // usually there already and reading it costs no sleep.
     char go = 0;
-    if (p.user_namespace && ::read(p.sync_fd, &go, 1) != 1) child_fail(p.error_fd, stage_sync);
+    if (p.user_namespace && (r = sys(SYS_read, p.sync_fd, &go, 1)) != 1) child_fail(p.error_fd, stage_sync, r);
     if (p.use_namespaces) {
-        if (p.netns_fd >= 0 && ::setns(p.netns_fd, CLONE_NEWNET) != 0) child_fail(p.error_fd, stage_netns);
-        if (!build_root(p)) child_fail(p.error_fd, stage_mount);
-        if (!pivot(p)) child_fail(p.error_fd, stage_pivot);
-        ::sethostname("sandbox", 7);
+        if (p.netns_fd >= 0 && (r = sys(SYS_setns, p.netns_fd, CLONE_NEWNET)) < 0) child_fail(p.error_fd, stage_netns, r);
+        if ((r = build_root(p)) < 0) child_fail(p.error_fd, stage_mount, r);
+        if ((r = pivot(p)) < 0) child_fail(p.error_fd, stage_pivot, r);
+        sys(SYS_sethostname, "sandbox", 7);
     }
-    // Nothing of the caller's environment may be read back through /proc/1/environ.
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    for (char** e = environ; e && *e; ++e) std::memset(*e, 0, std::strlen(*e));
-    if (::read(p.sync_fd, &go, 1) != 1) child_fail(p.error_fd, stage_sync);
+    if (!p.shared_memory) {
+        // Nothing of the caller's environment may be read back through /proc/1/environ. (With
+        // shared memory init runs as root and the program as nobody: /proc/1 is not its to read.)
+        sys(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+        for (char** e = environ; e && *e; ++e) std::memset(*e, 0, std::strlen(*e));
+    }
+    if ((r = sys(SYS_read, p.sync_fd, &go, 1)) != 1) child_fail(p.error_fd, stage_sync, r);
 
     timespec started{};
     ::clock_gettime(CLOCK_MONOTONIC, &started);
     // vfork-style: the program shares init's memory until it execs, so no page tables of the
     // (large) parent image are copied. Init is single-threaded and waits meanwhile.
-    alignas(16) static char program_stack[64 * 1024];
     const pid_t program = ::clone(
         [](void* arg) -> int { exec_program(*static_cast<const Prepared*>(arg)); },
-        program_stack + sizeof program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, const_cast<Prepared*>(&p));
-    if (program < 0) child_fail(p.error_fd, stage_fork);
-    ::close(p.stdin_fd);
-    ::close(p.stdout_fd);
-    ::close(p.stderr_fd);
+        p.program_stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, const_cast<Prepared*>(&p));
+    if (program < 0) child_fail(p.error_fd, stage_fork, -EAGAIN);
+    sys(SYS_close, p.stdin_fd);
+    sys(SYS_close, p.stdout_fd);
+    sys(SYS_close, p.stderr_fd);
     for (;;) {
         int status = 0;
-        const pid_t pid = ::waitpid(-1, &status, __WALL);
+        const long pid = sys(SYS_wait4, -1, &status, __WALL, nullptr);
         if (pid == program) {
             timespec ended{};
             ::clock_gettime(CLOCK_MONOTONIC, &ended);
             // The program's own wall time, fork to reap, without the sandbox's setup.
             const ProgramStatus report{status, (ended.tv_sec - started.tv_sec) * 1'000'000'000LL +
                                                    (ended.tv_nsec - started.tv_nsec)};
-            [[maybe_unused]] auto n = ::write(p.status_fd, &report, sizeof report);
-            ::_exit(0);
+            sys(SYS_write, p.status_fd, &report, sizeof report);
+            child_exit(0);
         }
-        if (pid < 0 && errno != EINTR) ::_exit(0);
+        if (pid < 0 && pid != -EINTR) child_exit(0);
     }
 }
 
@@ -671,9 +744,34 @@ core::Result<Result> run(const Spec& spec) {
         if (!spec.network && p.netns_fd < 0) flags |= CLONE_NEWNET;
         if (p.user_namespace) flags |= CLONE_NEWUSER;
     }
+    // Init shares the caller's memory (CLONE_VM) where it can: cloning a process copies the page
+    // tables of all its written memory, which from an optimizer holding half a GiB of ASTs costs
+    // more than everything else here together. Init then writes only its own stack below and
+    // makes raw system calls (no errno); it runs as root and the program as nobody, who cannot
+    // read /proc/1; and it stays out of the memory cgroup, which the program joins by itself.
+    // With a user namespace (the same user on both sides) init gets a copy of the memory
+    // instead, made non-dumpable and with the environment wiped.
+    p.shared_memory = k_raw_syscalls && drop_uid && !p.user_namespace;
+    Fd memory_procs;
+    if (p.shared_memory) {
+        auto fd = cgroup.open_memory_procs();
+        if (!fd) return core::fail(fd.error());
+        memory_procs.reset(*fd);
+        p.memory_procs_fd = *fd;
+    }
+    constexpr std::size_t k_stack_bytes = 64 * 1024;
+    const std::unique_ptr<char[]> stacks(new char[2 * k_stack_bytes]);  // init's, then the program's
+    auto stack_top = [](char* end) { return reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(end) & ~std::uintptr_t{15}); };
+    p.program_stack_top = stack_top(stacks.get() + 2 * k_stack_bytes);
     const auto start = std::chrono::steady_clock::now();
-    const long clone_result = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0);
-    if (clone_result == 0) init_main(p);
+    long clone_result = 0;
+    if (p.shared_memory) {
+        clone_result = ::clone([](void* arg) -> int { init_main(*static_cast<const Prepared*>(arg)); },
+                               stack_top(stacks.get() + k_stack_bytes), flags | CLONE_VM, &p);
+    } else {
+        clone_result = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0);
+        if (clone_result == 0) init_main(p);
+    }
     if (clone_result < 0)
         return core::fail(core::Error::infrastructure(std::string("sandbox: clone failed: ") + std::strerror(errno)));
     const auto init_pid = static_cast<pid_t>(clone_result);
@@ -685,6 +783,7 @@ core::Result<Result> run(const Spec& spec) {
     error->write.reset();
     status->write.reset();
     stdin_fd.reset();
+    memory_procs.reset();
 
     Result result;
     bool killed = false;
@@ -708,7 +807,7 @@ core::Result<Result> run(const Spec& spec) {
         [[maybe_unused]] auto written = ::write(sync->write.get(), &go, 1);
     };
     if (p.user_namespace) send_go();
-    if (auto placed = cgroup.add(init_pid); !placed) {
+    if (auto placed = cgroup.add(init_pid, p.memory_procs_fd >= 0); !placed) {
         kill_all();
         ::waitpid(init_pid, nullptr, 0);
         return core::fail(placed.error());

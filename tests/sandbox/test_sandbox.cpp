@@ -182,6 +182,21 @@ TEST_F(SandboxTest, MemsetBombIsMemoryLimit) {
     EXPECT_EQ(r.verdict, Verdict::memory_limit) << r.detail;
 }
 
+TEST_F(SandboxTest, MemoryLimitKillsTheProgramNeverTheCaller) {
+    // A caller with a far larger heap than the program's limit (the optimizer holds ASTs): the
+    // kernel's OOM killer picks the largest process in the memory cgroup, and kills everything
+    // that shares its memory. The sandbox's init may share the caller's memory, so it must not
+    // be in that cgroup: the program dies (MLE), this process lives on.
+    std::vector<char> heap(std::size_t{768} << 20);
+    for (std::size_t i = 0; i < heap.size(); i += 4096) heap[i] = static_cast<char>(i | 1);
+    Spec spec = spec_for(build("membomb", program(
+        "int main(){ for(;;){ char* p=(char*)malloc(16<<20); if(!p) return 3; memset(p,1,16<<20);} }")));
+    spec.limits.memory_bytes = std::int64_t{64} << 20;
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.verdict, Verdict::memory_limit) << r.detail;
+    EXPECT_EQ(heap[4096], static_cast<char>(4096 | 1));
+}
+
 TEST_F(SandboxTest, VectorGrowthIsMemoryLimit) {
     auto r = run_program("vecgrow", program(
         "int main(){ std::vector<long> v; for(;;) v.push_back(v.size()); }"));

@@ -930,8 +930,11 @@ core::Result<Result> run(const Spec& spec) {
     if (have_status && WIFEXITED(program_status)) result.exit_code = WEXITSTATUS(program_status);
     if (have_status && WIFSIGNALED(program_status)) result.signal = WTERMSIG(program_status);
     // With a memory cgroup the kernel says when it killed for memory; under RLIMIT_AS a failed
-    // allocation only shows as an abnormal end close to the limit.
-    const bool near_memory_limit = use_as_limit && result.peak_rss_bytes >= lim.memory_bytes * 85 / 100;
+    // allocation only shows as an abnormal end close to the limit, or as the C++ runtime's
+    // last words about std::bad_alloc (a doubling vector fails with half the limit in use).
+    const bool near_memory_limit =
+        use_as_limit && (result.peak_rss_bytes >= lim.memory_bytes * 85 / 100 ||
+                         (result.signal == SIGABRT && result.stderr_data.find("std::bad_alloc") != std::string::npos));
     if (!output_overflow.empty()) {
         result.verdict = Verdict::output_limit;
         result.detail = output_overflow;

@@ -204,6 +204,9 @@ TEST_F(SandboxTest, VectorGrowthIsMemoryLimit) {
 }
 
 TEST_F(SandboxTest, HugeUntouchedBssIsOk) {
+    for (const auto& layer : probe_layers())
+        if (layer.layer == Layer::cgroup_memory && !layer.active)
+            GTEST_SKIP() << "no memory cgroup here (" << layer.reason << "): under the RLIMIT_AS fallback a large reservation fails by design";
     auto r = run_program("bigbss", program(
         "static char big[1L<<30]; int main(){ big[12345]=1; printf(\"%d\\n\", big[12345]); }"));
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;

@@ -219,3 +219,17 @@ TEST(KernelTasks, AreValidAndOnAGpuTheReferenceIsCorrectAndFaster) {
     EXPECT_EQ(j["reference"]["verdict"], "OK") << m.out;
     EXPECT_GT(j["speedup"].get<double>(), 2.0) << m.out;
 }
+
+// optiloop's own kernels have no faster reference; on a GPU their baseline must pass every test
+// and report a cost.
+TEST(KernelTasks, OnAGpuOptiloopsOwnKernelsPassTheirTests) {
+    if (!fs::exists("/dev/nvidia0") || !fs::exists("/dev/nvidiactl")) GTEST_SKIP() << "no NVIDIA GPU here: the kernel tasks only compile-check via --validate";
+    const fs::path kernels = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels";
+    for (const char* task : {"attention-prefill-fp16", "attention-decode-fp16"}) {
+        const CliResult m = optiloop("measure " + (kernels / task).string() + " --json --repeat 1");
+        ASSERT_EQ(m.code, 0) << task << ": " << m.err;
+        const auto j = nlohmann::json::parse(m.out);
+        EXPECT_EQ(j["baseline"]["verdict"], "OK") << task << ": " << m.out;
+        EXPECT_EQ(j["baseline"]["cost_unit"], "us") << task << ": " << m.out;
+    }
+}

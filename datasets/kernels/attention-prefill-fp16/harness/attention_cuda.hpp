@@ -1,0 +1,57 @@
+// CUDA attention kernels behind a plain C++ interface: FlashAttention-2-style prefill, split-KV
+// decode and a cuBLAS "naive" baseline. Host code includes this without CUDA headers: device
+// pointers and the cudaStream_t are void*; every call returns "" on success or one line saying
+// what went wrong. Shapes and layout are those of attention_reference.hpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "attention_reference.hpp"
+
+namespace optiloop::kernels {
+
+enum class DType { f16, bf16 };
+
+[[nodiscard]] const char* dtype_name(DType dtype);
+
+// True when a CUDA device of compute capability 8.0 or newer can be used; otherwise false with
+// the reason in *why (when why is not null).
+[[nodiscard]] bool cuda_device_available(std::string* why = nullptr);
+
+// Streaming multiprocessors of the current device (0 when none), for sizing decode workspaces.
+[[nodiscard]] int cuda_sm_count();
+
+// FlashAttention-2-style forward for any q_len and kv_len, head_dim 64 or 128, causal or not.
+// q: [batch, heads, q_len, head_dim]; k, v: [batch, kv_heads, kv_len, head_dim]; out like q, all of
+// dtype and 16-byte aligned. lse: [batch, heads, q_len] float (natural log), may be null.
+// scale <= 0 means 1 / sqrt(head_dim). Asynchronous on stream (null: the default stream).
+[[nodiscard]] std::string attention_prefill(const AttentionShape& shape, DType dtype, const void* q, const void* k,
+                                            const void* v, void* out, float* lse, float scale, void* stream);
+
+// Bytes of workspace attention_decode needs for this shape on a device with sm_count SMs.
+[[nodiscard]] std::size_t attention_decode_workspace_bytes(const AttentionShape& shape, int sm_count);
+
+// One query token (q_len == 1) against a KV cache of kv_len keys, split evenly along the keys of
+// all (batch, kv head) pairs over the whole GPU, then merged. Causal masking is a no-op here: the
+// single query sits at the end and sees every key. workspace must hold
+// attention_decode_workspace_bytes(shape, cuda_sm_count()) bytes.
+[[nodiscard]] std::string attention_decode(const AttentionShape& shape, DType dtype, const void* q, const void* k,
+                                           const void* v, void* out, float* lse, float scale, void* workspace,
+                                           std::size_t workspace_bytes, void* stream);
+
+// Bytes of workspace attention_naive needs: the fp32 score matrix and its dtype probabilities.
+[[nodiscard]] std::size_t attention_naive_workspace_bytes(const AttentionShape& shape);
+
+// Baseline: S = scale * Q K^T by cuBLAS in fp32, a masked softmax kernel, then O = P V by cuBLAS.
+// Any head_dim that is a multiple of 8; same layouts as attention_prefill.
+[[nodiscard]] std::string attention_naive(const AttentionShape& shape, DType dtype, const void* q, const void* k,
+                                          const void* v, void* out, float* lse, float scale, void* workspace,
+                                          std::size_t workspace_bytes, void* stream);
+
+// Fills count elements of dtype at data with a deterministic pseudo-random uniform [-1, 1) hash of
+// (seed, index): test and benchmark inputs too large to generate on the host.
+[[nodiscard]] std::string fill_uniform(DType dtype, void* data, std::size_t count, std::uint64_t seed, void* stream);
+
+}  // namespace optiloop::kernels

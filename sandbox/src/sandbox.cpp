@@ -106,6 +106,7 @@ struct MountOp {
     std::string source;  // bind source, symlink target, tmpfs options
     std::string target;  // absolute path under the new root (before pivot)
     bool writable = false;
+    bool remount = true;  // bind: remount with nosuid (and read-only unless writable)
 };
 
 struct ProgramStatus {
@@ -258,7 +259,7 @@ long build_root(const Prepared& p) {
                 r = sys(SYS_mount, op.source.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr);
                 unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID;
                 if (!op.writable) flags |= MS_RDONLY;
-                if (r == 0) r = sys(SYS_mount, nullptr, target, nullptr, flags, nullptr);
+                if (r == 0 && op.remount) r = sys(SYS_mount, nullptr, target, nullptr, flags, nullptr);
                 break;
             }
             case MountKind::tmpfs:
@@ -426,7 +427,10 @@ void add_bind(std::vector<MountOp>& ops, const std::string& root, const fs::path
     const std::string target = root + inside.string();
     std::error_code ec;
     ops.push_back({fs::is_directory(host, ec) ? MountKind::mkdir : MountKind::touch, "", target});
-    ops.push_back({MountKind::bind, host.string(), target, writable});
+    // A device node cannot be executed, so nosuid means nothing for a writable one: one mount
+    // call instead of two.
+    const bool device = fs::is_character_file(host, ec) || fs::is_block_file(host, ec);
+    ops.push_back({MountKind::bind, host.string(), target, writable, !(device && writable)});
 }
 
 std::vector<MountOp> plan_mounts(const std::string& root, const Spec& spec, const std::string& scratch) {

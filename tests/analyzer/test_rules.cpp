@@ -13,6 +13,8 @@
 #include <optiloop/llm/edit.hpp>
 #include <optiloop/runner/measure.hpp>
 
+#include "support/process_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace optiloop;
 using analyzer::Finding;
@@ -21,16 +23,7 @@ namespace {
 
 using Cases = std::vector<std::pair<std::string, std::string>>;  // (stdin, expected stdout)
 
-fs::path scratch_root() {
-    static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("optiloop-rules-test-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        // A compile cache of our own, so a build cached by another test process proves nothing here.
-        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
-        return d;
-    }();
-    return dir;
-}
+fs::path scratch_root() { return test_support::process_dir("optiloop-rules-test-"); }
 
 const fs::path k_root = scratch_root();
 

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/process_dir.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -23,15 +25,7 @@ const std::string k_builtin = std::string(OPTILOOP_SOURCE_DIR) + "/datasets/buil
 // Five quick tasks, two of which the rules improve.
 const std::string k_selection = "--tasks 'io-*' --rounds 1 --repeat 1 --jobs 1 --no-reference";
 
-fs::path temp_dir() {
-    static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("optiloop-e2e-eval-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
-        return d;
-    }();
-    return dir;
-}
+fs::path temp_dir() { return test_support::process_dir("optiloop-e2e-eval-"); }
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

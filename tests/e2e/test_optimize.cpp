@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/process_dir.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -22,15 +24,7 @@ struct CliResult {
     std::string out, err;
 };
 
-fs::path temp_dir() {
-    static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("optiloop-e2e-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
-        return d;
-    }();
-    return dir;
-}
+fs::path temp_dir() { return test_support::process_dir("optiloop-e2e-"); }
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -15,21 +15,15 @@
 #include <optiloop/runner/measure.hpp>
 #include <optiloop/runner/profile.hpp>
 
+#include "support/process_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace optiloop;
 using core::Verdict;
 
 namespace {
 
-fs::path scratch_root() {
-    static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("optiloop-runner-test-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        ::setenv("XDG_CACHE_HOME", (d / "cache").c_str(), 1);
-        return d;
-    }();
-    return dir;
-}
+fs::path scratch_root() { return test_support::process_dir("optiloop-runner-test-"); }
 
 // A stdio task whose tests are given as (input, expected) pairs.
 core::Task make_task(const std::string& name, const std::vector<std::pair<std::string, std::string>>& tests,

@@ -315,6 +315,12 @@ long pivot(const Prepared& p) {
 // reports the program's status. Its exit takes every process left in the namespace with it.
 [[noreturn]] void init_main(const Prepared& p) {
     sys(SYS_setsid);
+    // Init dies with the thread that started it (optiloop killed mid-run), and the namespace's
+    // processes with init: no program outlives its caller. Init writes no core file (its memory
+    // may be the caller's).
+    sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    const rlimit no_core{0, 0};
+    sys(SYS_prlimit64, 0, RLIMIT_CORE, &no_core, nullptr);
     long r = 0;
     // Two bytes from the parent: the first once a user namespace's id maps are written (init
     // cannot make files before), the second once init is in the run's cgroups (and the caller
@@ -626,8 +632,46 @@ core::Result<void> hand_over(const fs::path& dir) {
     return {};
 }
 
+int sweep_leftovers() {
+    // "optiloop-<pid>-<n>-work" and "-root" (scratch), "optiloop-<pid>-<n>" (cgroups).
+    auto dead_owner = [](const std::string& name, bool scratch) {
+        constexpr std::string_view prefix = "optiloop-";
+        if (!name.starts_with(prefix)) return false;
+        const std::size_t pid_end = name.find('-', prefix.size());
+        if (pid_end == std::string::npos || pid_end == prefix.size() || pid_end - prefix.size() > 9) return false;
+        const std::string pid_text = name.substr(prefix.size(), pid_end - prefix.size());
+        if (!std::all_of(pid_text.begin(), pid_text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+        std::size_t rest = pid_end + 1;
+        const std::size_t counter_end = name.find_first_not_of("0123456789", rest);
+        if (counter_end == rest) return false;
+        const std::string tail = counter_end == std::string::npos ? "" : name.substr(counter_end);
+        if (scratch ? (tail != "-work" && tail != "-root") : !tail.empty()) return false;
+        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+        return pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+    };
+    int removed = 0;
+    std::error_code ec;
+    std::vector<fs::path> scratch_bases = {temp_base()};
+    for (const fs::path& extra : {fs::path("/tmp"), fs::path("/dev/shm")})
+        if (std::find(scratch_bases.begin(), scratch_bases.end(), extra) == scratch_bases.end()) scratch_bases.push_back(extra);
+    for (const fs::path& base : scratch_bases)
+        for (const auto& entry : fs::directory_iterator(base, ec))
+            if (dead_owner(entry.path().filename().string(), true) && entry.is_directory(ec) && !entry.is_symlink(ec) &&
+                fs::remove_all(entry.path(), ec) > 0 && !ec)
+                ++removed;
+    const CgroupSupport& cg = cgroup_support();
+    for (const std::string& base : {cg.memory ? cg.memory_base : std::string(), cg.pids ? cg.pids_base : std::string()}) {
+        if (base.empty()) continue;
+        for (const auto& entry : fs::directory_iterator(base, ec))
+            if (dead_owner(entry.path().filename().string(), false) && ::rmdir(entry.path().c_str()) == 0) ++removed;
+    }
+    return removed;
+}
+
 core::Result<Result> run(const Spec& spec) {
     if (spec.argv.empty()) return core::fail(core::Error::internal("sandbox: empty argv"));
+    static std::once_flag swept;
+    std::call_once(swept, [] { sweep_leftovers(); });
     const auto& layers = probe_layers();
     auto layer_on = [&](Layer layer) {
         for (const auto& s : layers)

@@ -238,6 +238,76 @@ TEST_F(SandboxTest, DoubleForkedDaemonIsKilledAtTeardown) {
     // TearDown checks no process named optiloop-marker is alive.
 }
 
+TEST_F(SandboxTest, AKilledCallerTakesItsSandboxWithIt) {
+    // optiloop killed mid-run (Ctrl-C, the OOM killer, a CI timeout) cannot clean up: the
+    // sandbox's init dies with it, and every process of the namespace with init.
+    const std::string name = marker_name() + "-sleeper";
+    const std::string sleeper = build(name, program("int main(){ for(;;) sleep(1); }"));
+    const pid_t caller = ::fork();
+    if (caller == 0) {
+        Spec spec = spec_for(sleeper);
+        spec.limits.cpu_seconds = 60;
+        spec.limits.wall_seconds = 60;
+        [[maybe_unused]] auto r = run(spec);
+        ::_exit(0);
+    }
+    ASSERT_GT(caller, 0);
+    for (int i = 0; i < 1000 && count_processes_named(name) == 0; ++i) ::usleep(10'000);
+    ASSERT_GT(count_processes_named(name), 0) << "the sleeper never started";
+    ::kill(caller, SIGKILL);
+    ::waitpid(caller, nullptr, 0);
+    int left = 0;
+    for (int i = 0; i < 500 && (left = count_processes_named(name)) > 0; ++i) ::usleep(10'000);
+    EXPECT_EQ(left, 0) << "the program outlived its killed caller";
+    // What the killed caller left: its scratch directories and (now empty) cgroups.
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(s_dir / "tmp", ec)) fs::remove_all(entry.path(), ec);
+    const std::string prefix = "optiloop-" + std::to_string(caller) + "-";
+    for (const char* base : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup"}) {
+        std::vector<fs::path> found;
+        for (const auto& entry : fs::recursive_directory_iterator(base, fs::directory_options::skip_permission_denied, ec))
+            if (entry.is_directory(ec) && entry.path().filename().string().rfind(prefix, 0) == 0) found.push_back(entry.path());
+        for (const auto& dir : found) ::rmdir(dir.c_str());
+    }
+}
+
+TEST_F(SandboxTest, LeftoversOfDeadCallersAreSwept) {
+    // A pid that is surely dead: a child that exited and was reaped.
+    const pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ::waitpid(dead, nullptr, 0);
+    const std::string stale = "optiloop-" + std::to_string(dead) + "-7";
+    const std::string live = "optiloop-" + std::to_string(::getpid()) + "-9999";
+    const fs::path tmp = s_dir / "tmp";
+    fs::create_directories(tmp / (stale + "-work") / "sub");
+    std::ofstream(tmp / (stale + "-work") / "sub" / "f") << "x";
+    fs::create_directories(tmp / (stale + "-root"));
+    fs::create_directories(tmp / (live + "-work"));              // ours: kept
+    fs::create_directories(tmp / (stale + "-notes"));            // not a sandbox name: kept
+    std::vector<fs::path> cgroups;
+    for (const char* base : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids"}) {
+        std::ifstream own("/proc/self/cgroup");
+        std::string line;
+        while (std::getline(own, line)) {
+            const std::string controller = fs::path(base).filename().string();
+            const auto first = line.find(':'), second = line.find(':', first + 1);
+            if (first == std::string::npos || second == std::string::npos) continue;
+            if (("," + line.substr(first + 1, second - first - 1) + ",").find("," + controller + ",") == std::string::npos) continue;
+            const fs::path dir = fs::path(base + line.substr(second + 1)) / stale;
+            if (fs::create_directory(dir)) cgroups.push_back(dir);
+        }
+    }
+    const int removed = sweep_leftovers();  // and whatever else killed processes left here
+    EXPECT_GE(removed, 2 + static_cast<int>(cgroups.size()));
+    EXPECT_FALSE(fs::exists(tmp / (stale + "-work")));
+    EXPECT_FALSE(fs::exists(tmp / (stale + "-root")));
+    EXPECT_TRUE(fs::exists(tmp / (live + "-work")));
+    EXPECT_TRUE(fs::exists(tmp / (stale + "-notes")));
+    for (const auto& dir : cgroups) EXPECT_FALSE(fs::exists(dir)) << dir;
+    fs::remove_all(tmp / (live + "-work"));
+    fs::remove_all(tmp / (stale + "-notes"));
+}
+
 TEST_F(SandboxTest, StdoutFloodIsOutputLimit) {
     auto r = run_program("flood", program("int main(){ static char b[1<<16]; memset(b,'x',sizeof b); for(long i=0;i<16384;++i) fwrite(b,1,sizeof b,stdout); }"));
     EXPECT_EQ(r.verdict, Verdict::output_limit) << r.detail;

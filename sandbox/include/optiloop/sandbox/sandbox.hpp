@@ -111,6 +111,11 @@ std::vector<std::string> gpu_devices();
 // writable bind of it is writable inside (a repository workspace a build writes into).
 core::Result<void> hand_over(const std::filesystem::path& dir);
 
+// Removes what optiloop processes killed mid-run (SIGKILL leaves no time to clean up) left: their
+// scratch directories and empty cgroups, all named optiloop-<pid>-<n>..., when that pid is no
+// longer alive. run() does this once per process; returns how many were removed.
+int sweep_leftovers();
+
 // Runs the program. An error is returned only when the sandbox itself cannot work (a required
 // layer missing, no scratch space): whatever the program does is reported in Result.
 core::Result<Result> run(const Spec& spec);

@@ -33,7 +33,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <memory>
 #include <mutex>
 #include <sstream>
 #include <type_traits>
@@ -487,6 +486,34 @@ std::string read_file(const fs::path& path, std::size_t cap) {
 
 std::atomic<unsigned> g_run_counter{0};
 
+// Init's and the program's stacks (the program's until it execs), each below a guard page: with
+// init in the caller's memory, an overflow must fault, not write over the caller's heap.
+class ChildStacks {
+public:
+    ChildStacks() {
+        void* region = ::mmap(nullptr, k_total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (region == MAP_FAILED) return;
+        m_base = static_cast<char*>(region);
+        if (::mprotect(m_base, k_guard, PROT_NONE) != 0 || ::mprotect(m_base + k_guard + k_stack, k_guard, PROT_NONE) != 0) {
+            ::munmap(m_base, k_total);
+            m_base = nullptr;
+        }
+    }
+    ~ChildStacks() {
+        if (m_base) ::munmap(m_base, k_total);
+    }
+    ChildStacks(const ChildStacks&) = delete;
+    ChildStacks& operator=(const ChildStacks&) = delete;
+    [[nodiscard]] bool ok() const { return m_base != nullptr; }
+    // Stacks grow down: each starts at the top of its part, 16-byte aligned as the ABI wants.
+    [[nodiscard]] char* init_top() const { return m_base + k_guard + k_stack; }
+    [[nodiscard]] char* program_top() const { return m_base + k_total; }
+
+private:
+    static constexpr std::size_t k_guard = 4096, k_stack = 64 * 1024, k_total = 2 * (k_guard + k_stack);
+    char* m_base = nullptr;
+};
+
 // A fresh scratch directory, removed whatever happens.
 class Scratch {
 public:
@@ -807,15 +834,14 @@ core::Result<Result> run(const Spec& spec) {
         memory_procs.reset(*fd);
         p.memory_procs_fd = *fd;
     }
-    constexpr std::size_t k_stack_bytes = 64 * 1024;
-    const std::unique_ptr<char[]> stacks(new char[2 * k_stack_bytes]);  // init's, then the program's
-    auto stack_top = [](char* end) { return reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(end) & ~std::uintptr_t{15}); };
-    p.program_stack_top = stack_top(stacks.get() + 2 * k_stack_bytes);
+    ChildStacks stacks;
+    if (!stacks.ok()) return core::fail(core::Error::infrastructure(std::string("sandbox: cannot map the children's stacks: ") + std::strerror(errno)));
+    p.program_stack_top = stacks.program_top();
     const auto start = std::chrono::steady_clock::now();
     long clone_result = 0;
     if (p.shared_memory) {
         clone_result = ::clone([](void* arg) -> int { init_main(*static_cast<const Prepared*>(arg)); },
-                               stack_top(stacks.get() + k_stack_bytes), flags | CLONE_VM, &p);
+                               stacks.init_top(), flags | CLONE_VM, &p);
     } else {
         clone_result = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0);
         if (clone_result == 0) init_main(p);

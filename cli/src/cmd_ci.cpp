@@ -199,6 +199,8 @@ Action setup_ci(CLI::App& app) {
             report.provider = source->description;
             auto opened = open_workspace(a->repo);
             if (!opened) return fail(opened.error());
+            // The unchanged repository is the baseline of every function: measured once.
+            std::optional<core::Measurement> baseline;
             for (const auto& c : changed) {
                 auto task = repository_task(a->commands, (*opened)->workspace(), c.file, c.function, a->flags);
                 if (!task) return fail(task.error());
@@ -206,6 +208,7 @@ Action setup_ci(CLI::App& app) {
                 optimizer::Options options;
                 options.samples = a->samples;
                 options.rounds = a->rounds;
+                options.baseline = baseline;
                 auto proposer = source->make();
                 auto result = optimizer::optimize(*task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });
                 if (!result) {
@@ -213,6 +216,7 @@ Action setup_ci(CLI::App& app) {
                     s.err << "optiloop ci: " << c.file << ":" << c.function << ": " << result.error().message << "\n";
                     continue;
                 }
+                baseline = result->baseline;
                 if (!result->best) continue;
                 const auto& best = result->candidates[*result->best];
                 const std::string& before = task->baseline[0].content;

@@ -129,8 +129,8 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     };
     auto scope = scope_of(task);
     if (!scope) return core::fail(scope.error());
-    say("measuring the baseline");
-    auto baseline = runner::measure(task, task.baseline, options.measure);
+    say(options.baseline ? "reusing the baseline's measurement" : "measuring the baseline");
+    auto baseline = options.baseline ? core::Result<core::Measurement>(*options.baseline) : runner::measure(task, task.baseline, options.measure);
     if (!baseline) return core::fail(baseline.error());
     if (baseline->verdict != core::Verdict::ok) {
         std::string why = baseline->compile_output;

@@ -114,6 +114,26 @@ TEST_F(Repository, CiVerifyWritesSarifWithAFixAndAMarkdownComment) {
     EXPECT_EQ(shell("git worktree list | wc -l", s_dir / "repo").out, "1\n");
 }
 
+TEST_F(Repository, CiVerifyMeasuresTheUnchangedRepositoryOnceForAllFunctions) {
+    // A pull request that also touches count_words: two changed functions, one baseline.
+    const fs::path repo = s_dir / "two-functions";
+    ASSERT_EQ(shell("git clone -q " + (s_dir / "repo").string() + " " + repo.string(), s_dir).code, 0);
+    const CommandRun edited = shell("sed -i 's/++words;/words += 1;/' src/textkit.cpp && "
+                                    "git -c user.email=t@optiloop.test -c user.name=t commit -q -am 'count_words: += 1'", repo);
+    ASSERT_EQ(edited.code, 0) << edited.err;
+    const CommandRun r = shell(std::string(OPTILOOP_BINARY) + " ci --base HEAD~2 --verify " + commands(false) + " --json", repo);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["changed_functions"].size(), 2u) << r.out;
+    auto count = [&](const std::string& needle) {
+        std::size_t n = 0;
+        for (std::size_t at = r.err.find(needle); at != std::string::npos; at = r.err.find(needle, at + 1)) ++n;
+        return n;
+    };
+    EXPECT_EQ(count("ci: verifying "), 2u) << r.err;
+    EXPECT_EQ(count("measuring the baseline"), 1u) << r.err;
+    EXPECT_EQ(count("reusing the baseline's measurement"), 1u) << r.err;
+}
+
 TEST_F(Repository, OptimizeRepoProducesAPatchWhoseBuildAndTestsPassAndWhoseBenchmarkIsFaster) {
     const fs::path out = s_dir / "out";
     const CommandRun r = optiloop("optimize --repo . --file src/textkit.cpp --function join_lines " + commands(true) + " --json --out " + out.string());

@@ -22,6 +22,10 @@ struct Options {
     unsigned seed = 0;
     double time_budget_seconds = 0;  // stop starting new work past this much wall time (0: none)
     runner::MeasureOptions measure;
+    // The baseline's measurement when the caller already has it (the same sources, measured
+    // with the same options): `optiloop ci --verify` measures the unchanged repository once for
+    // all the functions it works on.
+    std::optional<core::Measurement> baseline;
 };
 
 struct CandidateResult {

@@ -10,6 +10,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$(mktemp -d /tmp/optiloop-device-check.XXXXXX)}
 mkdir -p "$out"
 build=$(mktemp -d /tmp/optiloop-kbuild.XXXXXX)
+trap 'rm -rf "$build"' EXIT  # everything worth keeping is under $out
 jobs=$(nproc 2>/dev/null || echo 4)
 bench_json="$out/kernels-bench.json"
 torch_json="$out/torch-bench.json"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One run on a GPU machine (nvcc, CMake, ninja; optionally Python with PyTorch; no network):
 # build the kernels-only configuration, run `optiloop-kernels check` and `bench`, time PyTorch's
-# flash SDPA on the same prefill shapes in the same run, and print one comparison table.
+# flash SDPA on the same prefill shapes in the same run, and print one comparison table; then
+# build and run the cuda-kernel tasks of datasets/kernels (kernels/check-tasks.py).
 # Everything is written under $OUT when it is set (else under a temporary folder).
 # Budget: under 8 minutes on an H200; every step has its own timeout.
 set -euo pipefail
@@ -122,6 +123,18 @@ for p in bench["decode"]:
     name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']}/{p['kv_heads']} ctx={p['context']}"
     print(f"{name:<44} {p['ms']:>8.3f} {p['gbs']:>8.0f} {p['percent_of_copy']:>6.1f}%")
 PY
+fi
+
+# The cuda-kernel tasks (optiloop's own kernels among them) built and run as `optiloop optimize`
+# would, without optiloop: their harness, tests, expected outputs and tolerances on a real GPU.
+if command -v python3 >/dev/null 2>&1; then
+    echo "== kernel tasks (datasets/kernels)"
+    arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1 | tr -d ' .')
+    tasks_status=0
+    timeout "$(step_limit 150)" python3 "$repo/kernels/check-tasks.py" --arch "sm_${arch:-90}" --out "$out" 2>&1 |
+        tee "$out/tasks.txt" || tasks_status=${PIPESTATUS[0]}
+    echo "tasks: exit $tasks_status, $((SECONDS - started)) s" | tee -a "$out/summary.txt"
+    if [ "$tasks_status" -ne 0 ]; then status=1; fi
 fi
 
 echo "device-check: total $((SECONDS - started)) s, exit $status" | tee -a "$out/summary.txt"

@@ -106,7 +106,7 @@ Action setup_measure(CLI::App& app) {
             s.out << "task " << task->id << " (counter: " << core::to_string(base->counter) << ", cost on "
                   << (task->stress.empty() ? "all tests" : "the stress tests") << ")\n";
             s.out << std::left << std::setw(12) << "program" << std::setw(9) << "verdict" << std::right << std::setw(16)
-                  << "instructions" << std::setw(12) << "wall" << std::setw(10) << "peak RSS" << std::setw(12)
+                  << "instructions" << std::setw(12) << "wall" << std::setw(10) << "peak mem" << std::setw(12)
                   << "speedup" << std::setw(12) << "wall ratio" << "\n";
             print_row(s.out, "baseline", *base, std::nullopt, std::nullopt);
             if (ref) print_row(s.out, "reference", *ref, by_count, by_time);

@@ -71,7 +71,7 @@ Action setup_sandbox(CLI::App& app) {
         s.err << result->stderr_data;
         s.err << "verdict " << core::to_string(result->verdict) << (result->detail.empty() ? "" : ": " + result->detail)
               << "; wall " << result->wall_seconds << " s, cpu " << result->cpu_user_seconds + result->cpu_sys_seconds
-              << " s, peak rss " << (result->peak_rss_bytes >> 10) << " KiB\n";
+              << " s, peak memory " << (result->peak_rss_bytes >> 10) << " KiB\n";
         return result->verdict == core::Verdict::ok ? 0 : 1;
     };
 }

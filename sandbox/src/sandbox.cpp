@@ -960,9 +960,12 @@ core::Result<Result> run(const Spec& spec) {
     result.wall_seconds = have_status ? program_wall : result.sandbox_seconds;
     result.cpu_user_seconds = tv_seconds(usage.ru_utime);
     result.cpu_sys_seconds = tv_seconds(usage.ru_stime);
-    result.peak_rss_bytes = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
+    // Peak memory: the memory cgroup's when there is one (the program and what it started; the
+    // kernel's high-water mark of a process counts the memory it had before exec, which for a
+    // program started vfork-style is the caller's). Without one, the rusage peak, which does.
     const CgroupStats cg_stats = cgroup.finish();
-    if (cg_stats.peak_memory_bytes > 0 && !cg_memory) result.peak_rss_bytes = cg_stats.peak_memory_bytes;
+    result.peak_rss_bytes = cg_memory && cg_stats.peak_memory_bytes > 0 ? cg_stats.peak_memory_bytes
+                                                                          : static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
 
     for (Layer layer : all_layers()) {
         bool on = layer_on(layer);

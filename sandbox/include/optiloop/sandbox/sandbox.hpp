@@ -94,6 +94,8 @@ struct Result {
     double cpu_sys_seconds = 0;
     double wall_seconds = 0;     // the program's own, from its start to its end
     double sandbox_seconds = 0;  // the whole run, sandbox setup and teardown included
+    // Peak memory: the memory cgroup's high-water mark (the program and its children), else the
+    // kernel's rusage peak, which also counts what the process held before exec (the caller's).
     std::int64_t peak_rss_bytes = 0;
     std::string stdout_data;
     std::string stderr_data;

@@ -834,7 +834,9 @@ core::Result<Result> run(const Spec& spec) {
         memory_procs.reset(*fd);
         p.memory_procs_fd = *fd;
     }
-    ChildStacks stacks;
+    // One pair per thread, kept: a run ends only after init, so the next run on this thread may
+    // reuse them, and mapping and faulting in fresh stacks each time showed in the benchmark.
+    thread_local const ChildStacks stacks;
     if (!stacks.ok()) return core::fail(core::Error::infrastructure(std::string("sandbox: cannot map the children's stacks: ") + std::strerror(errno)));
     p.program_stack_top = stacks.program_top();
     const auto start = std::chrono::steady_clock::now();

@@ -59,6 +59,13 @@ protected:
     // Unique to this test process, since ctest runs several at once.
     static std::string marker_name() { return "optiloop-marker-" + std::to_string(::getpid()); }
 
+    // Why this machine has no memory cgroup layer, or "" when it has one.
+    static std::string no_memory_cgroup() {
+        for (const auto& layer : probe_layers())
+            if (layer.layer == Layer::cgroup_memory && !layer.active) return "no memory cgroup here (" + layer.reason + ")";
+        return "";
+    }
+
     static int count_processes_named(const std::string& marker) {
         int count = 0;
         std::error_code ec;
@@ -198,9 +205,7 @@ TEST_F(SandboxTest, MemoryLimitKillsTheProgramNeverTheCaller) {
 }
 
 TEST_F(SandboxTest, PeakRssIsTheProgramsNotTheCallers) {
-    for (const auto& layer : probe_layers())
-        if (layer.layer == Layer::cgroup_memory && !layer.active)
-            GTEST_SKIP() << "no memory cgroup here (" << layer.reason << "): the peak is the kernel's high-water mark, which counts the caller's memory";
+    if (const std::string why = no_memory_cgroup(); !why.empty()) GTEST_SKIP() << why << ": the peak is the kernel's high-water mark, which counts the caller's memory";
     // The caller's memory must not show in the program's peak (init shares or copies it).
     std::vector<char> heap(std::size_t{256} << 20);
     for (std::size_t i = 0; i < heap.size(); i += 4096) heap[i] = static_cast<char>(i | 1);
@@ -221,9 +226,7 @@ TEST_F(SandboxTest, VectorGrowthIsMemoryLimit) {
 }
 
 TEST_F(SandboxTest, HugeUntouchedBssIsOk) {
-    for (const auto& layer : probe_layers())
-        if (layer.layer == Layer::cgroup_memory && !layer.active)
-            GTEST_SKIP() << "no memory cgroup here (" << layer.reason << "): under the RLIMIT_AS fallback a large reservation fails by design";
+    if (const std::string why = no_memory_cgroup(); !why.empty()) GTEST_SKIP() << why << ": under the RLIMIT_AS fallback a large reservation fails by design";
     auto r = run_program("bigbss", program(
         "static char big[1L<<30]; int main(){ big[12345]=1; printf(\"%d\\n\", big[12345]); }"));
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
@@ -276,16 +279,9 @@ TEST_F(SandboxTest, AKilledCallerTakesItsSandboxWithIt) {
     int left = 0;
     for (int i = 0; i < 500 && (left = count_processes_named(name)) > 0; ++i) ::usleep(10'000);
     EXPECT_EQ(left, 0) << "the program outlived its killed caller";
-    // What the killed caller left: its scratch directories and (now empty) cgroups.
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(s_dir / "tmp", ec)) fs::remove_all(entry.path(), ec);
-    const std::string prefix = "optiloop-" + std::to_string(caller) + "-";
-    for (const char* base : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup"}) {
-        std::vector<fs::path> found;
-        for (const auto& entry : fs::recursive_directory_iterator(base, fs::directory_options::skip_permission_denied, ec))
-            if (entry.is_directory(ec) && entry.path().filename().string().rfind(prefix, 0) == 0) found.push_back(entry.path());
-        for (const auto& dir : found) ::rmdir(dir.c_str());
-    }
+    // What the killed caller left (its scratch directories, its now empty cgroups) is what
+    // the sweep of a later run removes.
+    EXPECT_GE(sweep_leftovers(), 2);
 }
 
 TEST_F(SandboxTest, LeftoversOfDeadCallersAreSwept) {

@@ -1,13 +1,22 @@
 // Device helpers shared by the attention kernels: the PTX wrappers (cp.async, ldmatrix,
-// mma.sync m16n8k16) and the per-dtype conversions, so each kernel reads as its algorithm.
+// mma.sync m16n8k16), the per-dtype conversions and the launch macro, so each kernel reads as its
+// algorithm. With OPTILOOP_SIMT_EMULATION the same kernels compile as C++ for the CPU emulator
+// (kernels/simt), which supplies CUDA's types and these wrappers.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
+#if defined(OPTILOOP_SIMT_EMULATION)
+#include "simt.hpp"
+#else
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
-#include <cstdint>
-#include <string>
+// kernel<<<grid, block, shared_bytes, stream>>>(arguments) as OPTILOOP_LAUNCH(...)(arguments).
+#define OPTILOOP_LAUNCH(kernel, grid, block, shared_bytes, stream) kernel<<<grid, block, shared_bytes, stream>>>
+#endif
 
 namespace optiloop::kernels::detail {
 
@@ -38,10 +47,14 @@ struct DTypeOps<__half> {
     static __device__ __forceinline__ float to_float(__half x) { return __half2float(x); }
     // D = A * B + D, A 16x16 row-major, B 16x8 column-major, fp32 accumulators.
     static __device__ __forceinline__ void mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+#if defined(OPTILOOP_SIMT_EMULATION)
+        simt::detail::mma_m16n8k16(d, a, b0, b1, simt::detail::Element::f16);
+#else
         asm("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
             "{%0,%1,%2,%3};\n"
             : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
             : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#endif
     }
 };
 
@@ -58,13 +71,32 @@ struct DTypeOps<__nv_bfloat16> {
     static __device__ __forceinline__ __nv_bfloat16 from_float(float x) { return __float2bfloat16_rn(x); }
     static __device__ __forceinline__ float to_float(__nv_bfloat16 x) { return __bfloat162float(x); }
     static __device__ __forceinline__ void mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+#if defined(OPTILOOP_SIMT_EMULATION)
+        simt::detail::mma_m16n8k16(d, a, b0, b1, simt::detail::Element::bf16);
+#else
         asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
             "{%0,%1,%2,%3};\n"
             : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
             : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#endif
     }
 };
 
+#if defined(OPTILOOP_SIMT_EMULATION)
+inline void cp_async_16(void* shared_destination, const void* global_source, bool in_bounds) {
+    simt::detail::cp_async_16(shared_destination, global_source, in_bounds);
+}
+inline void cp_async_commit() { simt::detail::cp_async_commit(); }
+template <int pending>
+inline void cp_async_wait() {
+    simt::detail::cp_async_wait(pending);
+}
+inline void ldmatrix_x4(uint32_t (&r)[4], const void* row_address) { simt::detail::ldmatrix_x4(r, row_address, false); }
+inline void ldmatrix_x4_trans(uint32_t (&r)[4], const void* row_address) {
+    simt::detail::ldmatrix_x4(r, row_address, true);
+}
+inline unsigned char* dynamic_shared_memory() { return simt::detail::dynamic_shared(); }
+#else
 __device__ __forceinline__ uint32_t shared_address(const void* pointer) {
     return static_cast<uint32_t>(__cvta_generic_to_shared(pointer));
 }
@@ -101,5 +133,12 @@ __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t (&r)[4], const void* 
                  : "r"(shared_address(row_address))
                  : "memory");
 }
+
+// The kernel's dynamic shared memory (the launch's third argument), 128-byte aligned.
+__device__ __forceinline__ unsigned char* dynamic_shared_memory() {
+    extern __shared__ __align__(128) unsigned char dynamic_shared_bytes[];
+    return dynamic_shared_bytes;
+}
+#endif  // OPTILOOP_SIMT_EMULATION
 
 }  // namespace optiloop::kernels::detail

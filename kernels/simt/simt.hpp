@@ -1,0 +1,253 @@
+// optiloop's SIMT emulator: runs the CUDA kernels of kernels/src on the CPU, so their indexing,
+// masking, tiling and the lane mappings of mma.sync / ldmatrix are tested on machines without a
+// GPU (CI). The kernel sources compile unchanged as C++ with OPTILOOP_SIMT_EMULATION defined:
+// cuda_common.cuh then includes this header instead of CUDA's and takes the PTX wrappers from
+// here, and the launch macro runs a grid here.
+//
+// Model: every CUDA thread of a block is a fiber with its own stack, scheduled cooperatively on
+// the calling thread; blocks run one after another. A thread runs until it reaches a warp
+// collective (shuffle, __syncwarp, ldmatrix, mma) or __syncthreads, where it waits until every
+// lane of its warp (every thread of the block) has arrived at the same operation. What the
+// emulator checks, beyond the arithmetic:
+// - all 32 lanes of a warp reach each warp collective, the same kind with the same modifiers;
+// - every thread reaches each __syncthreads, and no thread exits while others wait there;
+// - cp.async copies land when their group is waited for, or (Device::copies) as they are
+//   issued: the two ends of what the hardware may do, so reading a tile before its wait and
+//   barrier, or overwriting a stage other warps still read, gives wrong values; addresses are
+//   16-byte aligned and the destination is dynamic shared memory;
+// - dynamic shared memory starts as 0xFF bytes (NaN in fp16, bf16 and fp32) in every block;
+// - launches respect the device's limits (threads, grid, and dynamic shared memory above 48 KiB
+//   only after cudaFuncSetAttribute);
+// - device allocations end at a guard page, so reading past the end of a buffer faults.
+// It does not model timing, memory coalescing, bank conflicts, registers or the exact rounding
+// of the tensor cores (products are summed in fp32 in k order).
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+// ---- CUDA's qualifiers --------------------------------------------------------------------
+#define __global__
+#define __device__
+#define __host__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+#define __align__(n) alignas(n)
+// Static shared arrays: one per OS thread, shared by every fiber of the block running there.
+#define __shared__ static thread_local
+
+// ---- vector types -------------------------------------------------------------------------
+struct dim3 {
+    unsigned x = 1, y = 1, z = 1;
+    constexpr dim3(unsigned x_ = 1, unsigned y_ = 1, unsigned z_ = 1) : x(x_), y(y_), z(z_) {}
+};
+using uint3 = dim3;
+struct alignas(16) uint4 {
+    unsigned x, y, z, w;
+};
+struct alignas(8) float2 {
+    float x, y;
+};
+inline uint4 make_uint4(unsigned x, unsigned y, unsigned z, unsigned w) { return uint4{x, y, z, w}; }
+inline float2 make_float2(float x, float y) { return float2{x, y}; }
+
+// ---- fp16 / bf16 --------------------------------------------------------------------------
+struct alignas(2) __half {
+    unsigned short bits;
+};
+struct alignas(2) __nv_bfloat16 {
+    unsigned short bits;
+};
+
+namespace optiloop::simt {
+float half_to_float(unsigned short bits);
+unsigned short float_to_half(float x);  // round to nearest even
+float bf16_to_float(unsigned short bits);
+unsigned short float_to_bf16(float x);  // round to nearest even
+}  // namespace optiloop::simt
+
+inline unsigned short __half_as_ushort(__half h) { return h.bits; }
+inline __half __ushort_as_half(unsigned short bits) { return __half{bits}; }
+inline __half __float2half_rn(float x) { return __half{optiloop::simt::float_to_half(x)}; }
+inline float __half2float(__half h) { return optiloop::simt::half_to_float(h.bits); }
+inline unsigned short __bfloat16_as_ushort(__nv_bfloat16 h) { return h.bits; }
+inline __nv_bfloat16 __float2bfloat16_rn(float x) { return __nv_bfloat16{optiloop::simt::float_to_bf16(x)}; }
+inline float __bfloat162float(__nv_bfloat16 h) { return optiloop::simt::bf16_to_float(h.bits); }
+inline float __uint_as_float(unsigned bits) {
+    float x = 0;
+    std::memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+// CUDA's min and max for mixed integer types.
+template <typename A, typename B>
+inline std::common_type_t<A, B> min(A a, B b) {
+    using C = std::common_type_t<A, B>;
+    return static_cast<C>(a) < static_cast<C>(b) ? static_cast<C>(a) : static_cast<C>(b);
+}
+template <typename A, typename B>
+inline std::common_type_t<A, B> max(A a, B b) {
+    using C = std::common_type_t<A, B>;
+    return static_cast<C>(a) < static_cast<C>(b) ? static_cast<C>(b) : static_cast<C>(a);
+}
+
+// ---- the runtime API the kernels and their checker use -------------------------------------
+enum cudaError_t {
+    cudaSuccess = 0,
+    cudaErrorInvalidValue = 1,
+    cudaErrorMemoryAllocation = 2,
+    cudaErrorInvalidConfiguration = 9,
+    cudaErrorLaunchFailure = 719,
+};
+enum cudaMemcpyKind { cudaMemcpyHostToHost, cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice };
+enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
+enum cudaDeviceAttr {
+    cudaDevAttrMultiProcessorCount = 16,
+    cudaDevAttrComputeCapabilityMajor = 75,
+    cudaDevAttrComputeCapabilityMinor = 76,
+};
+struct CUstream_st;
+using cudaStream_t = CUstream_st*;
+struct CUevent_st;
+using cudaEvent_t = CUevent_st*;
+
+namespace optiloop::simt {
+
+// The emulated device. Tests change it between launches to exercise other grid sizes.
+struct Device {
+    int sm_count = 4;
+    int blocks_per_sm = 2;      // what cudaOccupancyMaxActiveBlocksPerMultiprocessor answers
+    int max_shared_optin = 232448;  // H100 / H200: 227 KiB of dynamic shared memory per block
+    // 0: threads run in order, each until it waits; otherwise the seed of a random order.
+    std::uint64_t schedule_seed = 0;
+    // When a cp.async lands: at the cp.async.wait_group that waits for it, the latest the hardware
+    // allows (catches reading a tile before its wait and barrier), or as it is issued, the earliest
+    // (catches overwriting a stage that other warps still read).
+    enum class Copies { land_at_wait, land_at_issue };
+    Copies copies = Copies::land_at_wait;
+};
+Device& device();
+
+// What made the last failed launch fail, in one line (empty when none did).
+const std::string& last_failure();
+
+cudaError_t set_max_dynamic_shared(const void* kernel, int bytes);
+cudaError_t launch(const void* kernel, dim3 grid, dim3 block, std::size_t dynamic_shared, void (*body)(void*),
+                   void* context);
+
+namespace detail {
+
+struct ThreadState {
+    dim3 thread_idx;
+    dim3 block_idx;
+    dim3 block_dim;
+    dim3 grid_dim;
+};
+ThreadState& current();
+
+void syncthreads();
+void syncwarp();
+std::uint32_t shuffle_xor(std::uint32_t value, int lane_mask);
+enum class Element { f16, bf16 };
+void mma_m16n8k16(float (&d)[4], const std::uint32_t (&a)[4], std::uint32_t b0, std::uint32_t b1, Element element);
+void ldmatrix_x4(std::uint32_t (&r)[4], const void* row_address, bool transposed);
+void cp_async_16(void* shared_destination, const void* global_source, bool in_bounds);
+void cp_async_commit();
+void cp_async_wait(int pending);
+unsigned char* dynamic_shared();
+
+}  // namespace detail
+
+// Runs kernel(args...) over the grid; the arguments are copied once, as a launch copies them.
+template <typename... Parameters>
+struct Launcher {
+    void (*kernel)(Parameters...);
+    dim3 grid;
+    dim3 block;
+    std::size_t shared;
+    template <typename... Arguments>
+    void operator()(Arguments&&... arguments) const {
+        struct Frame {
+            void (*kernel)(Parameters...);
+            std::tuple<std::decay_t<Parameters>...> values;
+        };
+        Frame frame{kernel, std::tuple<std::decay_t<Parameters>...>(std::forward<Arguments>(arguments)...)};
+        launch(reinterpret_cast<const void*>(kernel), grid, block, shared,
+               [](void* context) {
+                   auto* f = static_cast<Frame*>(context);
+                   std::apply(f->kernel, f->values);
+               },
+               &frame);
+    }
+};
+template <typename... Parameters>
+Launcher<Parameters...> launcher(void (*kernel)(Parameters...), dim3 grid, dim3 block, std::size_t shared,
+                                 cudaStream_t) {
+    return Launcher<Parameters...>{kernel, grid, block, shared};
+}
+
+}  // namespace optiloop::simt
+
+#define OPTILOOP_LAUNCH(kernel, grid, block, shared_bytes, stream) \
+    ::optiloop::simt::launcher(kernel, grid, block, shared_bytes, stream)
+
+#define threadIdx (::optiloop::simt::detail::current().thread_idx)
+#define blockIdx (::optiloop::simt::detail::current().block_idx)
+#define blockDim (::optiloop::simt::detail::current().block_dim)
+#define gridDim (::optiloop::simt::detail::current().grid_dim)
+
+inline void __syncthreads() { ::optiloop::simt::detail::syncthreads(); }
+// Only full-warp masks are emulated: the kernels use no other.
+inline void __syncwarp(unsigned = 0xffffffffu) { ::optiloop::simt::detail::syncwarp(); }
+
+template <typename T>
+inline T __shfl_xor_sync(unsigned, T value, int lane_mask) {
+    static_assert(sizeof(T) == 4, "the emulator shuffles 32-bit values");
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    bits = ::optiloop::simt::detail::shuffle_xor(bits, lane_mask);
+    std::memcpy(&value, &bits, sizeof bits);
+    return value;
+}
+
+template <typename T>
+inline T __ldcs(const T* pointer) {
+    return *pointer;
+}
+
+cudaError_t cudaMalloc(void** pointer, std::size_t bytes);
+cudaError_t cudaFree(void* pointer);
+cudaError_t cudaMemcpy(void* destination, const void* source, std::size_t bytes, cudaMemcpyKind kind);
+cudaError_t cudaMemset(void* destination, int value, std::size_t bytes);
+cudaError_t cudaDeviceSynchronize();
+cudaError_t cudaGetLastError();
+const char* cudaGetErrorName(cudaError_t error);
+const char* cudaGetErrorString(cudaError_t error);
+cudaError_t cudaGetDeviceCount(int* count);
+cudaError_t cudaGetDevice(int* device);
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int device);
+// Events hold host clock readings: launches run synchronously, so their differences are the
+// emulator's time, which says nothing about a GPU's.
+cudaError_t cudaEventCreate(cudaEvent_t* event);
+cudaError_t cudaEventDestroy(cudaEvent_t event);
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream = nullptr);
+cudaError_t cudaEventSynchronize(cudaEvent_t event);
+cudaError_t cudaEventElapsedTime(float* milliseconds, cudaEvent_t begin, cudaEvent_t end);
+
+template <typename... Parameters>
+cudaError_t cudaFuncSetAttribute(void (*kernel)(Parameters...), cudaFuncAttribute attribute, int value) {
+    if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize) return cudaErrorInvalidValue;
+    return ::optiloop::simt::set_max_dynamic_shared(reinterpret_cast<const void*>(kernel), value);
+}
+
+template <typename... Parameters>
+cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, void (*)(Parameters...), int, std::size_t) {
+    *blocks = ::optiloop::simt::device().blocks_per_sm;
+    return cudaSuccess;
+}

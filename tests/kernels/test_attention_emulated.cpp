@@ -1,0 +1,289 @@
+// optiloop's CUDA kernels run by the SIMT emulator (kernels/simt) on the CPU: the same cases and
+// float64 check as on a GPU (attention_check.cpp), so indexing, masking, tiling, the split-KV
+// partition and the mma/ldmatrix lane mappings are tested on every machine. Also: the emulator
+// itself, and that it catches the mistakes it claims to catch.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <optiloop/kernels/attention_check.hpp>
+#include <optiloop/kernels/attention_cuda.hpp>
+
+#include "simt.hpp"
+
+namespace optiloop::kernels {
+
+namespace {
+
+// Restores the emulated device after a test changes it.
+class DeviceSettings {
+public:
+    DeviceSettings() : m_saved(simt::device()) {}
+    DeviceSettings(const DeviceSettings&) = delete;
+    DeviceSettings& operator=(const DeviceSettings&) = delete;
+    ~DeviceSettings() { simt::device() = m_saved; }
+
+private:
+    simt::Device m_saved;
+};
+
+using Copies = simt::Device::Copies;
+
+struct EmulatedCase {
+    CheckCase check;
+    int sm_count = 4;
+    std::uint64_t schedule_seed = 0;
+    Copies copies = Copies::land_at_wait;
+};
+
+std::string describe_case(const EmulatedCase& c) {
+    return describe(c.check) + " sms=" + std::to_string(c.sm_count) +
+           (c.schedule_seed != 0 ? " seed=" + std::to_string(c.schedule_seed) : "") +
+           (c.copies == Copies::land_at_issue ? " early copies" : "");
+}
+
+// How GoogleTest prints a case (instead of its bytes).
+void PrintTo(const EmulatedCase& c, std::ostream* out) { *out << describe_case(c); }
+
+// What the emulator can afford: the check cases whose kernels do at most about 2e8 multiply-adds
+// (a few seconds each), plus shapes and devices chosen to reach every branch of the kernels.
+std::vector<EmulatedCase> emulated_cases() {
+    std::vector<EmulatedCase> cases;
+    for (const CheckCase& c : check_cases()) {
+        if (c.kernel == AttentionKernel::naive) continue;  // cuBLAS: not emulated
+        const AttentionShape& s = c.shape;
+        const double work = static_cast<double>(s.batch * s.heads) * s.q_len * s.kv_len * s.head_dim;
+        if (work <= 2e8) cases.push_back({c, 4, 0});
+    }
+    // Decode: the stream-K partition over 1, 3, 7 and 132 SMs (a CTA inside one unit, a CTA
+    // spanning units, more CTAs than blocks), group sizes 1, 3, 6 and 16.
+    for (int sms : {1, 3, 7, 132}) {
+        cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(3, 6, 2, 1, 1000, 64, false)}, sms, 0});
+        cases.push_back({{AttentionKernel::decode, DType::bf16, make_shape(2, 8, 8, 1, 333, 128, false)}, sms, 0});
+    }
+    cases.push_back({{AttentionKernel::decode, DType::bf16, make_shape(1, 32, 2, 1, 700, 128, false)}, 5, 0});
+    cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(2, 12, 2, 1, 129, 64, false)}, 2, 0});
+    // Random thread orders, and copies landing as early as they may: a missing barrier shows as
+    // poison or as a stage overwritten while another warp reads it.
+    for (Copies copies : {Copies::land_at_wait, Copies::land_at_issue}) {
+        cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 2, 1, 130, 130, 128, true)}, 4, 7, copies});
+        cases.push_back({{AttentionKernel::prefill, DType::bf16, make_shape(1, 2, 2, 70, 200, 64, false)}, 4, 11, copies});
+        for (std::uint64_t seed : {0u, 3u, 5u})
+            cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 1, 1, 300, 300, 64, false)}, 4, seed, copies});
+    }
+    cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(1, 8, 2, 1, 1000, 128, false)}, 3, 5});
+    return cases;
+}
+
+class EmulatedAttention : public ::testing::TestWithParam<EmulatedCase> {};
+
+TEST_P(EmulatedAttention, MatchesReference) {
+    DeviceSettings restore;
+    simt::device().sm_count = GetParam().sm_count;
+    simt::device().schedule_seed = GetParam().schedule_seed;
+    simt::device().copies = GetParam().copies;
+    const CheckResult result = run_check(GetParam().check);
+    EXPECT_TRUE(result.passed) << describe_case(GetParam()) << ": " << result.message << " (relative L2 "
+                               << result.output_error << ", lse error " << result.lse_error << ")";
+    EXPECT_GT(result.rows_checked, 0u);
+}
+
+std::string case_name(const ::testing::TestParamInfo<EmulatedCase>& info) {
+    std::string name = std::to_string(info.index) + "_" + describe_case(info.param);
+    for (char& ch : name)
+        if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, EmulatedAttention, ::testing::ValuesIn(emulated_cases()), case_name);
+
+// ---- the emulator itself ------------------------------------------------------------------
+
+float h2f(unsigned short bits) { return simt::half_to_float(bits); }
+unsigned short f2h(float x) { return simt::float_to_half(x); }
+std::uint32_t pack(float lo, float hi) { return f2h(lo) | (static_cast<std::uint32_t>(f2h(hi)) << 16); }
+
+// mma.sync m16n8k16 with fragments built by the PTX ISA's per-lane formulas (not by ldmatrix):
+// with g = lane/4, t = lane%4, a_i holds A[g + 8(i%2)][2t + 8(i/2) + {0,1}], b_j holds
+// B[2t + 8j + {0,1}][g], d_i is D[g + 8(i/2)][2t + i%2].
+__global__ void mma_by_formula(const float* a, const float* b, float* d) {
+    const int lane = static_cast<int>(threadIdx.x);
+    const int g = lane / 4;
+    const int t = lane % 4;
+    std::uint32_t fa[4];
+    for (int i = 0; i < 4; ++i) {
+        const int row = g + 8 * (i % 2);
+        const int col = 2 * t + 8 * (i / 2);
+        fa[i] = pack(a[row * 16 + col], a[row * 16 + col + 1]);
+    }
+    const std::uint32_t b0 = pack(b[(2 * t) * 8 + g], b[(2 * t + 1) * 8 + g]);
+    const std::uint32_t b1 = pack(b[(2 * t + 8) * 8 + g], b[(2 * t + 9) * 8 + g]);
+    float acc[4] = {1.f, 1.f, 1.f, 1.f};  // C = 1 everywhere
+    simt::detail::mma_m16n8k16(acc, fa, b0, b1, simt::detail::Element::f16);
+    for (int i = 0; i < 4; ++i) d[(g + 8 * (i / 2)) * 8 + 2 * t + i % 2] = acc[i];
+}
+
+TEST(Simt, MmaFollowsThePtxFragmentLayout) {
+    std::vector<float> a(16 * 16), b(16 * 8), d(16 * 8, -1.f);
+    for (int i = 0; i < 256; ++i) a[i] = h2f(f2h(static_cast<float>((i * 7) % 13) / 8.f - 0.75f));
+    for (int i = 0; i < 128; ++i) b[i] = h2f(f2h(static_cast<float>((i * 5) % 11) / 4.f - 1.25f));
+    auto* kernel = &mma_by_formula;
+    OPTILOOP_LAUNCH(kernel, 1, 32, 0, nullptr)(a.data(), b.data(), d.data());
+    ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+    for (int row = 0; row < 16; ++row)
+        for (int col = 0; col < 8; ++col) {
+            double expected = 1;
+            for (int k = 0; k < 16; ++k) expected += static_cast<double>(a[row * 16 + k]) * b[k * 8 + col];
+            EXPECT_NEAR(d[row * 8 + col], expected, 1e-4) << "D[" << row << "][" << col << "]";
+        }
+}
+
+// ldmatrix x4 of a 32x8 matrix whose element (r, c) is r * 8 + c: lane l addresses row l, so
+// matrix m is rows 8m..8m+7.
+__global__ void ldmatrix_rows(unsigned* out, bool transposed) {
+    auto* shared = reinterpret_cast<unsigned short*>(simt::detail::dynamic_shared());
+    const int lane = static_cast<int>(threadIdx.x);
+    for (int c = 0; c < 8; ++c) shared[lane * 8 + c] = static_cast<unsigned short>(lane * 8 + c);
+    __syncwarp();
+    std::uint32_t r[4];
+    simt::detail::ldmatrix_x4(r, shared + lane * 8, transposed);
+    for (int m = 0; m < 4; ++m) out[lane * 4 + m] = r[m];
+}
+
+TEST(Simt, LdmatrixFollowsThePtxFragmentLayout) {
+    for (bool transposed : {false, true}) {
+        std::vector<unsigned> out(128, 0);
+        auto* kernel = &ldmatrix_rows;
+        OPTILOOP_LAUNCH(kernel, 1, 32, 32 * 8 * 2, nullptr)(out.data(), transposed);
+        ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+        for (int lane = 0; lane < 32; ++lane)
+            for (int m = 0; m < 4; ++m) {
+                // Plain: row lane/4, columns 2(lane%4) and +1. Transposed: rows 2(lane%4) and +1,
+                // column lane/4.
+                const unsigned lo = transposed ? (8 * m + 2 * (lane % 4)) * 8 + lane / 4 : (8 * m + lane / 4) * 8 + 2 * (lane % 4);
+                const unsigned hi = transposed ? lo + 8 : lo + 1;
+                EXPECT_EQ(out[lane * 4 + m], lo | (hi << 16)) << (transposed ? "trans " : "") << "lane " << lane << " matrix " << m;
+            }
+    }
+}
+
+__global__ void shuffle_sum(float* out) {
+    float v = static_cast<float>(threadIdx.x);
+    for (int offset = 16; offset > 0; offset /= 2) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    out[threadIdx.x + blockIdx.x * blockDim.x] = v;
+}
+
+TEST(Simt, ShufflesReduceEachWarpInEveryOrder) {
+    DeviceSettings restore;
+    for (std::uint64_t seed : {0u, 1u, 99u}) {
+        simt::device().schedule_seed = seed;
+        std::vector<float> out(2 * 64, -1.f);
+        auto* kernel = &shuffle_sum;
+        OPTILOOP_LAUNCH(kernel, 2, 64, 0, nullptr)(out.data());
+        ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+        for (int i = 0; i < 128; ++i) EXPECT_EQ(out[i], (i % 64) / 32 == 0 ? 496.f : 1520.f) << "thread " << i;
+    }
+}
+
+__global__ void divergent_shuffle(float* out) {
+    float v = 1.f;
+    if (threadIdx.x < 16)
+        v = __shfl_xor_sync(0xffffffffu, v, 1);
+    else
+        __syncwarp();
+    out[threadIdx.x] = v;
+}
+
+__global__ void early_exit_before_barrier(float* out) {
+    if (threadIdx.x == 5) return;
+    __syncthreads();
+    out[threadIdx.x] = 1.f;
+}
+
+__global__ void read_past_the_end(const float* in, float* out) { out[threadIdx.x] = in[threadIdx.x + 64]; }
+
+TEST(Simt, ReportsDivergenceBarriersAndStrayAccessesAsLaunchFailures) {
+    float* out = nullptr;
+    float* in = nullptr;
+    ASSERT_EQ(cudaMalloc(reinterpret_cast<void**>(&out), 64 * sizeof(float)), cudaSuccess);
+    ASSERT_EQ(cudaMalloc(reinterpret_cast<void**>(&in), 64 * sizeof(float)), cudaSuccess);
+
+    auto* divergent = &divergent_shuffle;
+    OPTILOOP_LAUNCH(divergent, 1, 32, 0, nullptr)(out);
+    EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorLaunchFailure);
+    EXPECT_NE(simt::last_failure().find("divergent warp"), std::string::npos) << simt::last_failure();
+    (void)cudaGetLastError();
+
+    auto* early = &early_exit_before_barrier;
+    OPTILOOP_LAUNCH(early, 1, 64, 0, nullptr)(out);
+    EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
+    EXPECT_NE(simt::last_failure().find("__syncthreads"), std::string::npos) << simt::last_failure();
+    (void)cudaDeviceSynchronize();
+
+    auto* stray = &read_past_the_end;
+    OPTILOOP_LAUNCH(stray, 1, 64, 0, nullptr)(in, out);
+    EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
+    EXPECT_NE(simt::last_failure().find("outside every buffer"), std::string::npos) << simt::last_failure();
+    (void)cudaDeviceSynchronize();
+
+    // The emulator goes on working after a failed launch.
+    auto* sum = &shuffle_sum;
+    OPTILOOP_LAUNCH(sum, 1, 64, 0, nullptr)(out);
+    EXPECT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+    EXPECT_EQ(out[0], 496.f);
+    EXPECT_EQ(cudaFree(out), cudaSuccess);
+    EXPECT_EQ(cudaFree(in), cudaSuccess);
+}
+
+// Each thread copies 16 bytes into shared memory and reads them back before and after waiting.
+__global__ void copy_then_read(const std::uint32_t* in, std::uint32_t* before, std::uint32_t* after) {
+    auto* shared = reinterpret_cast<std::uint32_t*>(simt::detail::dynamic_shared());
+    const int i = static_cast<int>(threadIdx.x);
+    simt::detail::cp_async_16(shared + 4 * i, in + 4 * i, true);
+    simt::detail::cp_async_commit();
+    before[i] = shared[4 * i];
+    simt::detail::cp_async_wait(0);
+    after[i] = shared[4 * i];
+}
+
+TEST(Simt, SharedMemoryStartsPoisonedAndCopiesLandByTheirWait) {
+    DeviceSettings restore;
+    std::vector<std::uint32_t> in(32 * 4);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::uint32_t>(i * 3 + 1);
+    for (Copies copies : {Copies::land_at_wait, Copies::land_at_issue}) {
+        simt::device().copies = copies;
+        std::vector<std::uint32_t> before(32), after(32);
+        auto* kernel = &copy_then_read;
+        OPTILOOP_LAUNCH(kernel, 1, 32, 32 * 16, nullptr)(in.data(), before.data(), after.data());
+        ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+        for (int i = 0; i < 32; ++i) {
+            EXPECT_EQ(after[i], in[4 * i]);
+            EXPECT_EQ(before[i], copies == Copies::land_at_wait ? 0xffffffffu : in[4 * i]) << "thread " << i;
+        }
+    }
+}
+
+__global__ void touch_shared(float* out) {
+    out[threadIdx.x] = static_cast<float>(simt::detail::dynamic_shared()[threadIdx.x]);
+}
+
+TEST(Simt, LargeSharedMemoryNeedsTheAttributeAsOnTheDevice) {
+    std::vector<float> out(32);
+    auto* kernel = &touch_shared;
+    OPTILOOP_LAUNCH(kernel, 1, 32, 64 * 1024, nullptr)(out.data());
+    EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+    EXPECT_NE(simt::last_failure().find("cudaFuncSetAttribute"), std::string::npos) << simt::last_failure();
+    ASSERT_EQ(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 64 * 1024), cudaSuccess);
+    OPTILOOP_LAUNCH(kernel, 1, 32, 64 * 1024, nullptr)(out.data());
+    EXPECT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+    EXPECT_EQ(out[3], 255.f);  // poison
+    EXPECT_NE(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 300 * 1024), cudaSuccess);
+    OPTILOOP_LAUNCH(kernel, 1, 2048, 0, nullptr)(out.data());
+    EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
+}
+
+}  // namespace
+}  // namespace optiloop::kernels

@@ -25,10 +25,20 @@
 
 namespace optiloop::simt {
 
+// A table of all 65536 values: without F16C, each _Float16 -> float conversion is a libgcc call,
+// and the emulated mma converts 384 of them.
 float half_to_float(unsigned short bits) {
-    _Float16 h;
-    std::memcpy(&h, &bits, sizeof bits);
-    return static_cast<float>(h);
+    static const std::unique_ptr<float[]> table = [] {
+        auto values = std::make_unique<float[]>(65536);
+        for (unsigned i = 0; i < 65536; ++i) {
+            const auto half_bits = static_cast<unsigned short>(i);
+            _Float16 h;
+            std::memcpy(&h, &half_bits, sizeof half_bits);
+            values[i] = static_cast<float>(h);
+        }
+        return values;
+    }();
+    return table[bits];
 }
 
 unsigned short float_to_half(float x) {
@@ -55,7 +65,7 @@ Device& device() {
 namespace {
 
 constexpr int k_warp = 32;
-constexpr std::size_t k_stack_bytes = 256 * 1024;
+constexpr std::size_t k_stack_bytes = 64 * 1024;
 constexpr std::size_t k_default_shared = 48 * 1024;
 
 std::size_t page_size() {
@@ -256,6 +266,21 @@ void yield_to_scheduler() {
     switch_context(fiber.context, t_block->scheduler);
 }
 
+// A thread that waits (or has finished) hands the CPU straight to the next ready thread, which
+// halves the switches of going through the scheduler; the scheduler takes over only when none is
+// ready. Whoever switches to a thread sets t_fiber first.
+void run_next() {
+    Block& block = *t_block;
+    Fiber& fiber = *t_fiber;
+    const int next = pop_ready(block);
+    if (next < 0) {
+        switch_context(fiber.context, block.scheduler);
+        return;
+    }
+    t_fiber = &block.fibers[next];
+    switch_context(fiber.context, t_fiber->context);
+}
+
 std::string thread_name(const Fiber& fiber) {
     return "thread " + std::to_string(fiber.index) + " (warp " + std::to_string(fiber.warp) + ", lane " +
            std::to_string(fiber.lane) + ")";
@@ -347,8 +372,8 @@ void fiber_entry() {
     ++warp.exited;
     ++block.done;
     fiber.status = Status::done;
-    yield_to_scheduler();
-    std::abort();
+    run_next();
+    std::abort();  // a finished thread is never resumed
 }
 
 // Lane side of a warp collective: check, deposit, wait; returns when the warp has computed.
@@ -370,7 +395,7 @@ void collective(Kind kind, std::uint32_t modifier, Compute&& compute) {
     }
     if (++warp.arrived < k_warp) {
         fiber.status = Status::waiting_warp;
-        yield_to_scheduler();
+        run_next();
         return;
     }
     compute(warp);
@@ -549,6 +574,12 @@ ThreadState& current() {
 
 unsigned char* dynamic_shared() { return t_block == nullptr ? nullptr : t_block->shared; }
 
+void misaligned(const char* operation, const void* address) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%p", address);
+    fail(std::string(operation) + ": " + thread_name(*t_fiber) + " read the misaligned address " + text);
+}
+
 void syncthreads() {
     Block& block = *t_block;
     Fiber& fiber = *t_fiber;
@@ -557,7 +588,7 @@ void syncthreads() {
              " threads of its block exited");
     if (++block.barrier_arrived < static_cast<int>(block.fibers.size())) {
         fiber.status = Status::waiting_block;
-        yield_to_scheduler();
+        run_next();
         return;
     }
     block.barrier_arrived = 0;

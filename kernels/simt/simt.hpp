@@ -161,6 +161,7 @@ void cp_async_16(void* shared_destination, const void* global_source, bool in_bo
 void cp_async_commit();
 void cp_async_wait(int pending);
 unsigned char* dynamic_shared();
+[[noreturn]] void misaligned(const char* operation, const void* address);
 
 }  // namespace detail
 
@@ -218,10 +219,17 @@ inline T __shfl_xor_sync(unsigned, T value, int lane_mask) {
 
 template <typename T>
 inline T __ldcs(const T* pointer) {
+    // A vector load from a misaligned address faults on the GPU.
+    if (reinterpret_cast<std::uintptr_t>(pointer) % alignof(T) != 0) ::optiloop::simt::detail::misaligned("__ldcs", pointer);
     return *pointer;
 }
 
 cudaError_t cudaMalloc(void** pointer, std::size_t bytes);
+// cuda_runtime.h's typed convenience overload.
+template <typename T>
+cudaError_t cudaMalloc(T** pointer, std::size_t bytes) {
+    return cudaMalloc(reinterpret_cast<void**>(pointer), bytes);
+}
 cudaError_t cudaFree(void* pointer);
 cudaError_t cudaMemcpy(void* destination, const void* source, std::size_t bytes, cudaMemcpyKind kind);
 cudaError_t cudaMemset(void* destination, int value, std::size_t bytes);

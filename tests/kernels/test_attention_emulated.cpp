@@ -205,6 +205,10 @@ __global__ void early_exit_before_barrier(float* out) {
 
 __global__ void read_past_the_end(const float* in, float* out) { out[threadIdx.x] = in[threadIdx.x + 64]; }
 
+__global__ void misaligned_vector_load(const float* in, float* out) {
+    out[threadIdx.x] = __uint_as_float(__ldcs(reinterpret_cast<const uint4*>(in + 1)).x);
+}
+
 TEST(Simt, ReportsDivergenceBarriersAndStrayAccessesAsLaunchFailures) {
     float* out = nullptr;
     float* in = nullptr;
@@ -227,6 +231,12 @@ TEST(Simt, ReportsDivergenceBarriersAndStrayAccessesAsLaunchFailures) {
     OPTILOOP_LAUNCH(stray, 1, 64, 0, nullptr)(in, out);
     EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
     EXPECT_NE(simt::last_failure().find("outside every buffer"), std::string::npos) << simt::last_failure();
+    (void)cudaDeviceSynchronize();
+
+    auto* misaligned = &misaligned_vector_load;
+    OPTILOOP_LAUNCH(misaligned, 1, 32, 0, nullptr)(in, out);
+    EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
+    EXPECT_NE(simt::last_failure().find("misaligned"), std::string::npos) << simt::last_failure();
     (void)cudaDeviceSynchronize();
 
     // The emulator goes on working after a failed launch.

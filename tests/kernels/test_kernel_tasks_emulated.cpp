@@ -1,10 +1,13 @@
-// optiloop's own cuda-kernel tasks (datasets/kernels/attention-*-fp16): harness and baseline
-// kernel built for the SIMT emulator, run on every test input and judged by the task's own float
-// checker, so the harness, the expected outputs and the tolerances are known to agree with the
-// kernel before a GPU ever runs them. (The stress inputs, 4k-8k long, are too big to emulate.)
+// Every cuda-kernel task of datasets/kernels, its harness built with the baseline and with the
+// reference (when it has one) for the SIMT emulator (tests/CMakeLists.txt lists them in
+// emulated_tasks.hpp), run on every test input and judged by the task's own checker: the harness,
+// the expected outputs, the tolerances and both kernels are known to agree before a GPU ever runs
+// them. (The stress inputs, 4k to 32k long, are too big to emulate.)
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +16,7 @@
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/checker.hpp>
 
+#include "emulated_tasks.hpp"
 #include "support/process_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -28,36 +32,53 @@ std::string read_file(const fs::path& path) {
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
-void expect_task_passes(const std::string& id, const fs::path& binary) {
-    const fs::path folder = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels" / id;
+}  // namespace
+
+void PrintTo(const EmulatedTask& entry, std::ostream* out) { *out << entry.id << ' ' << entry.solution; }
+
+namespace {
+
+class KernelTasksEmulated : public ::testing::TestWithParam<EmulatedTask> {};
+
+TEST_P(KernelTasksEmulated, PassesItsTestsWithItsChecker) {
+    const EmulatedTask& entry = GetParam();
+    const std::string name = std::string(entry.id) + " " + entry.solution;
+    const fs::path folder = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels" / entry.id;
     auto task = optiloop::datasets::load_task(folder);
     ASSERT_TRUE(task.has_value()) << task.error().message;
-    ASSERT_EQ(task->checker.type, optiloop::core::CheckerType::floating);
-    ASSERT_GE(task->tests.size(), 5u);
-    const fs::path work = test_support::process_dir("optiloop-emulated-task-") / id;
+    ASSERT_EQ(task->kind, optiloop::core::TaskKind::cuda_kernel) << name;
+    ASSERT_EQ(task->checker.type, optiloop::core::CheckerType::floating) << name;
+    ASSERT_GE(task->tests.size(), 5u) << name;
+    const fs::path work = test_support::process_dir("optiloop-emulated-task-") / (std::string(entry.id) + "-" + entry.solution);
     fs::create_directories(work);
     for (const auto& test : task->tests) {
         const fs::path output = work / (test.name + ".out");
         const fs::path errors = work / (test.name + ".err");
         // The harness writes cost.json where it runs.
-        const std::string command = "cd " + quoted(work) + " && " + quoted(binary) + " < " + quoted(test.input) +
+        const std::string command = "cd " + quoted(work) + " && " + quoted(entry.binary) + " < " + quoted(test.input) +
                                     " > " + quoted(output) + " 2> " + quoted(errors);
         const int status = std::system(command.c_str());
-        ASSERT_EQ(status, 0) << id << " " << test.name << ": " << read_file(errors);
+        ASSERT_EQ(status, 0) << name << " " << test.name << ": " << read_file(errors);
         const auto verdict = optiloop::runner::check_float(read_file(output), read_file(test.expected),
                                                            task->checker.abs_tolerance, task->checker.rel_tolerance);
-        EXPECT_TRUE(verdict.accepted) << id << " " << test.name << ": " << verdict.detail;
-        EXPECT_NE(read_file(work / "cost.json").find("\"cost\""), std::string::npos) << id << " " << test.name;
+        EXPECT_TRUE(verdict.accepted) << name << " " << test.name << ": " << verdict.detail;
+        EXPECT_NE(read_file(work / "cost.json").find("\"cost\""), std::string::npos) << name << " " << test.name;
         fs::remove(work / "cost.json");
     }
 }
 
-TEST(KernelTasksEmulated, PrefillPassesItsTestsWithItsChecker) {
-    expect_task_passes("attention-prefill-fp16", OPTILOOP_EMULATED_PREFILL_TASK);
+TEST(KernelTasksEmulatedList, HoldsEveryTaskWithItsSolutions) {
+    // Three tasks; the fp32 decode task also has a reference kernel.
+    EXPECT_GE(std::size(k_emulated_tasks), 4u);
 }
 
-TEST(KernelTasksEmulated, DecodePassesItsTestsWithItsChecker) {
-    expect_task_passes("attention-decode-fp16", OPTILOOP_EMULATED_DECODE_TASK);
+std::string entry_name(const ::testing::TestParamInfo<EmulatedTask>& info) {
+    std::string name = std::string(info.param.id) + "_" + info.param.solution;
+    for (char& ch : name)
+        if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
+    return name;
 }
+
+INSTANTIATE_TEST_SUITE_P(Datasets, KernelTasksEmulated, ::testing::ValuesIn(k_emulated_tasks), entry_name);
 
 }  // namespace

@@ -1,0 +1,3 @@
+// CUDA's <cuda_runtime_api.h> for code built against the SIMT emulator: see ../simt.hpp.
+#pragma once
+#include "../simt.hpp"

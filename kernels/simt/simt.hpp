@@ -1,8 +1,10 @@
-// optiloop's SIMT emulator: runs the CUDA kernels of kernels/src on the CPU, so their indexing,
-// masking, tiling and the lane mappings of mma.sync / ldmatrix are tested on machines without a
-// GPU (CI). The kernel sources compile unchanged as C++ with OPTILOOP_SIMT_EMULATION defined:
-// cuda_common.cuh then includes this header instead of CUDA's and takes the PTX wrappers from
-// here, and the launch macro runs a grid here.
+// optiloop's SIMT emulator: runs CUDA kernels on the CPU, so the indexing, masking, tiling and
+// lane mappings of mma.sync / ldmatrix of optiloop's kernels and of the kernel tasks are tested on
+// machines without a GPU (CI). CUDA sources build with g++ after translate.py has rewritten their
+// <<<>>> launches and extern __shared__ arrays; shim/ stands in for CUDA's headers and includes
+// this one, which supplies CUDA's qualifiers, types, intrinsics and the runtime API calls the
+// kernels, their checker and the task harnesses make. Code with its own inline PTX takes it from
+// here under OPTILOOP_SIMT_EMULATION (kernels/src/cuda_common.cuh does).
 //
 // Model: every CUDA thread of a block is a fiber with its own stack, scheduled cooperatively on
 // the calling thread; blocks run one after another. A thread runs until it reaches a warp
@@ -165,7 +167,8 @@ unsigned char* dynamic_shared();
 
 }  // namespace detail
 
-// Runs kernel(args...) over the grid; the arguments are copied once, as a launch copies them.
+// kernel<<<grid, block, shared, stream>>>(arguments) is launcher(kernel, grid, block, shared,
+// stream)(arguments): runs kernel over the grid, the arguments copied once, as a launch does.
 template <typename... Parameters>
 struct Launcher {
     void (*kernel)(Parameters...);
@@ -194,9 +197,6 @@ Launcher<Parameters...> launcher(void (*kernel)(Parameters...), dim3 grid, dim3 
 }
 
 }  // namespace optiloop::simt
-
-#define OPTILOOP_LAUNCH(kernel, grid, block, shared_bytes, stream) \
-    ::optiloop::simt::launcher(kernel, grid, block, shared_bytes, stream)
 
 #define threadIdx (::optiloop::simt::detail::current().thread_idx)
 #define blockIdx (::optiloop::simt::detail::current().block_idx)

@@ -3,13 +3,14 @@
 against the SIMT emulator (simt.hpp); everything else stays as written:
 
   callee<<<grid, block[, shared[, stream]]>>>(arguments)
-      -> ::optiloop::simt::launcher(&callee, grid, block, shared, stream)(arguments)
+      -> ::optiloop::simt::launcher(callee, grid, block, shared, stream)(arguments)
   extern __shared__ [__align__(n)] T name[];
       -> T* const name = reinterpret_cast<T*>(::optiloop::simt::detail::dynamic_shared());
 
 The output starts with #line 1 "INPUT", so compiler messages name the original file; CUDA's
-headers come from shim/ on the include path. A kernel template whose arguments a launch deduces
-has no address to take: such a launch fails to compile, naming the line.
+headers come from shim/ on the include path. The kernel may be a function, a pointer to one or a
+template with its arguments given; a kernel template whose arguments a launch would deduce
+fails to compile, naming the line.
 
 usage: translate.py INPUT OUTPUT
 """
@@ -78,7 +79,7 @@ def rewrite_launches(text, path):
         while len(config) < 4:
             config.append("0" if len(config) == 2 else "nullptr")
         out.append(text[position:begin])
-        out.append(f"::optiloop::simt::launcher(&{callee}, {config[0]}, {config[1]}, {config[2]}, {config[3]})")
+        out.append(f"::optiloop::simt::launcher({callee}, {config[0]}, {config[1]}, {config[2]}, {config[3]})")
         position = end + 3
 
 

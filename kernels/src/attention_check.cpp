@@ -1,10 +1,6 @@
 // How one correctness case runs: inputs drawn on the host, converted to fp16/bf16 there (no CUDA
 // header needed), the output poisoned, the kernel run, and a sample of rows compared in float64.
-#if defined(OPTILOOP_SIMT_EMULATION)
-#include "simt.hpp"
-#else
 #include <cuda_runtime_api.h>
-#endif
 
 #include <algorithm>
 #include <cmath>

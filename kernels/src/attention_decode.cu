@@ -303,12 +303,10 @@ template <typename T, int head_dim, int chunk_heads>
 std::string launch_decode(DecodeParams p, std::int64_t batch_heads, int sm_count, cudaStream_t stream) {
     p.grid = std::min<std::int64_t>(p.total_blocks, static_cast<std::int64_t>(sm_count) *
                                                         ctas_per_sm<T, head_dim, chunk_heads>());
-    auto* const split = &decode_split_kernel<T, head_dim, chunk_heads>;
-    OPTILOOP_LAUNCH(split, static_cast<unsigned>(p.grid), k_decode_threads, 0, stream)(p);
+    decode_split_kernel<T, head_dim, chunk_heads><<<static_cast<unsigned>(p.grid), k_decode_threads, 0, stream>>>(p);
     cudaError_t error = cudaGetLastError();
     if (error != cudaSuccess) return detail::cuda_error("decode split kernel launch", error);
-    auto* const combine = &decode_combine_kernel<T, head_dim>;
-    OPTILOOP_LAUNCH(combine, static_cast<unsigned>(batch_heads), head_dim, 0, stream)(p);
+    decode_combine_kernel<T, head_dim><<<static_cast<unsigned>(batch_heads), head_dim, 0, stream>>>(p);
     error = cudaGetLastError();
     if (error != cudaSuccess) return detail::cuda_error("decode combine kernel launch", error);
     return "";

@@ -81,7 +81,8 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim>::threads)
     constexpr int key_frags = k_key_tile / 8;  // n-tiles of 8 keys in S
     constexpr int dim_frags = head_dim / 8;    // n-tiles of 8 dims in O
 
-    T* const q_tile = reinterpret_cast<T*>(detail::dynamic_shared_memory());
+    extern __shared__ __align__(128) unsigned char smem_bytes[];
+    T* const q_tile = reinterpret_cast<T*>(smem_bytes);
     T* const k_tiles = q_tile + query_tile * head_dim;  // [2][k_key_tile][head_dim]
     T* const v_tiles = k_tiles + 2 * k_key_tile * head_dim;
 
@@ -296,7 +297,7 @@ std::string launch_prefill(const PrefillParams& params, int batch, cudaStream_t 
     if (attribute != cudaSuccess) return detail::cuda_error("cudaFuncSetAttribute(prefill shared memory)", attribute);
     const dim3 grid(static_cast<unsigned>((params.q_len + Config::query_tile - 1) / Config::query_tile),
                     static_cast<unsigned>(params.heads), static_cast<unsigned>(batch));
-    OPTILOOP_LAUNCH(kernel, grid, Config::threads, smem_bytes, stream)(params);
+    kernel<<<grid, Config::threads, smem_bytes, stream>>>(params);
     const cudaError_t launched = cudaGetLastError();
     if (launched != cudaSuccess) return detail::cuda_error("prefill kernel launch", launched);
     return "";

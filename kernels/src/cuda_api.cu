@@ -70,13 +70,10 @@ std::string fill_uniform(DType dtype, void* data, std::size_t count, std::uint64
     const auto cuda_stream = static_cast<cudaStream_t>(stream);
     constexpr unsigned threads = 256;
     const auto blocks = static_cast<unsigned>(std::min<std::size_t>((count + threads - 1) / threads, 65536));
-    if (dtype == DType::f16) {
-        auto* const kernel = &fill_uniform_kernel<__half>;
-        OPTILOOP_LAUNCH(kernel, blocks, threads, 0, cuda_stream)(static_cast<__half*>(data), count, seed);
-    } else {
-        auto* const kernel = &fill_uniform_kernel<__nv_bfloat16>;
-        OPTILOOP_LAUNCH(kernel, blocks, threads, 0, cuda_stream)(static_cast<__nv_bfloat16*>(data), count, seed);
-    }
+    if (dtype == DType::f16)
+        fill_uniform_kernel<__half><<<blocks, threads, 0, cuda_stream>>>(static_cast<__half*>(data), count, seed);
+    else
+        fill_uniform_kernel<__nv_bfloat16><<<blocks, threads, 0, cuda_stream>>>(static_cast<__nv_bfloat16*>(data), count, seed);
     const cudaError_t error = cudaGetLastError();
     return error == cudaSuccess ? "" : detail::cuda_error("fill_uniform launch", error);
 }

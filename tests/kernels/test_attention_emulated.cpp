@@ -131,7 +131,7 @@ TEST(Simt, MmaFollowsThePtxFragmentLayout) {
     for (int i = 0; i < 256; ++i) a[i] = h2f(f2h(static_cast<float>((i * 7) % 13) / 8.f - 0.75f));
     for (int i = 0; i < 128; ++i) b[i] = h2f(f2h(static_cast<float>((i * 5) % 11) / 4.f - 1.25f));
     auto* kernel = &mma_by_formula;
-    OPTILOOP_LAUNCH(kernel, 1, 32, 0, nullptr)(a.data(), b.data(), d.data());
+    simt::launcher(kernel, 1, 32, 0, nullptr)(a.data(), b.data(), d.data());
     ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
     for (int row = 0; row < 16; ++row)
         for (int col = 0; col < 8; ++col) {
@@ -157,7 +157,7 @@ TEST(Simt, LdmatrixFollowsThePtxFragmentLayout) {
     for (bool transposed : {false, true}) {
         std::vector<unsigned> out(128, 0);
         auto* kernel = &ldmatrix_rows;
-        OPTILOOP_LAUNCH(kernel, 1, 32, 32 * 8 * 2, nullptr)(out.data(), transposed);
+        simt::launcher(kernel, 1, 32, 32 * 8 * 2, nullptr)(out.data(), transposed);
         ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
         for (int lane = 0; lane < 32; ++lane)
             for (int m = 0; m < 4; ++m) {
@@ -182,7 +182,7 @@ TEST(Simt, ShufflesReduceEachWarpInEveryOrder) {
         simt::device().schedule_seed = seed;
         std::vector<float> out(2 * 64, -1.f);
         auto* kernel = &shuffle_sum;
-        OPTILOOP_LAUNCH(kernel, 2, 64, 0, nullptr)(out.data());
+        simt::launcher(kernel, 2, 64, 0, nullptr)(out.data());
         ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
         for (int i = 0; i < 128; ++i) EXPECT_EQ(out[i], (i % 64) / 32 == 0 ? 496.f : 1520.f) << "thread " << i;
     }
@@ -216,32 +216,32 @@ TEST(Simt, ReportsDivergenceBarriersAndStrayAccessesAsLaunchFailures) {
     ASSERT_EQ(cudaMalloc(reinterpret_cast<void**>(&in), 64 * sizeof(float)), cudaSuccess);
 
     auto* divergent = &divergent_shuffle;
-    OPTILOOP_LAUNCH(divergent, 1, 32, 0, nullptr)(out);
+    simt::launcher(divergent, 1, 32, 0, nullptr)(out);
     EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorLaunchFailure);
     EXPECT_NE(simt::last_failure().find("divergent warp"), std::string::npos) << simt::last_failure();
     (void)cudaGetLastError();
 
     auto* early = &early_exit_before_barrier;
-    OPTILOOP_LAUNCH(early, 1, 64, 0, nullptr)(out);
+    simt::launcher(early, 1, 64, 0, nullptr)(out);
     EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
     EXPECT_NE(simt::last_failure().find("__syncthreads"), std::string::npos) << simt::last_failure();
     (void)cudaDeviceSynchronize();
 
     auto* stray = &read_past_the_end;
-    OPTILOOP_LAUNCH(stray, 1, 64, 0, nullptr)(in, out);
+    simt::launcher(stray, 1, 64, 0, nullptr)(in, out);
     EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
     EXPECT_NE(simt::last_failure().find("outside every buffer"), std::string::npos) << simt::last_failure();
     (void)cudaDeviceSynchronize();
 
     auto* misaligned = &misaligned_vector_load;
-    OPTILOOP_LAUNCH(misaligned, 1, 32, 0, nullptr)(in, out);
+    simt::launcher(misaligned, 1, 32, 0, nullptr)(in, out);
     EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
     EXPECT_NE(simt::last_failure().find("misaligned"), std::string::npos) << simt::last_failure();
     (void)cudaDeviceSynchronize();
 
     // The emulator goes on working after a failed launch.
     auto* sum = &shuffle_sum;
-    OPTILOOP_LAUNCH(sum, 1, 64, 0, nullptr)(out);
+    simt::launcher(sum, 1, 64, 0, nullptr)(out);
     EXPECT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
     EXPECT_EQ(out[0], 496.f);
     EXPECT_EQ(cudaFree(out), cudaSuccess);
@@ -267,7 +267,7 @@ TEST(Simt, SharedMemoryStartsPoisonedAndCopiesLandByTheirWait) {
         simt::device().copies = copies;
         std::vector<std::uint32_t> before(32), after(32);
         auto* kernel = &copy_then_read;
-        OPTILOOP_LAUNCH(kernel, 1, 32, 32 * 16, nullptr)(in.data(), before.data(), after.data());
+        simt::launcher(kernel, 1, 32, 32 * 16, nullptr)(in.data(), before.data(), after.data());
         ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
         for (int i = 0; i < 32; ++i) {
             EXPECT_EQ(after[i], in[4 * i]);
@@ -283,15 +283,15 @@ __global__ void touch_shared(float* out) {
 TEST(Simt, LargeSharedMemoryNeedsTheAttributeAsOnTheDevice) {
     std::vector<float> out(32);
     auto* kernel = &touch_shared;
-    OPTILOOP_LAUNCH(kernel, 1, 32, 64 * 1024, nullptr)(out.data());
+    simt::launcher(kernel, 1, 32, 64 * 1024, nullptr)(out.data());
     EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
     EXPECT_NE(simt::last_failure().find("cudaFuncSetAttribute"), std::string::npos) << simt::last_failure();
     ASSERT_EQ(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 64 * 1024), cudaSuccess);
-    OPTILOOP_LAUNCH(kernel, 1, 32, 64 * 1024, nullptr)(out.data());
+    simt::launcher(kernel, 1, 32, 64 * 1024, nullptr)(out.data());
     EXPECT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
     EXPECT_EQ(out[3], 255.f);  // poison
     EXPECT_NE(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 300 * 1024), cudaSuccess);
-    OPTILOOP_LAUNCH(kernel, 1, 2048, 0, nullptr)(out.data());
+    simt::launcher(kernel, 1, 2048, 0, nullptr)(out.data());
     EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
 }
 

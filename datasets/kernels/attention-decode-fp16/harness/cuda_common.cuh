@@ -1,22 +1,15 @@
 // Device helpers shared by the attention kernels: the PTX wrappers (cp.async, ldmatrix,
-// mma.sync m16n8k16), the per-dtype conversions and the launch macro, so each kernel reads as its
-// algorithm. With OPTILOOP_SIMT_EMULATION the same kernels compile as C++ for the CPU emulator
-// (kernels/simt), which supplies CUDA's types and these wrappers.
+// mma.sync m16n8k16) and the per-dtype conversions, so each kernel reads as its algorithm. With
+// OPTILOOP_SIMT_EMULATION (kernels/simt, the CPU emulator the tests run the kernels in) the PTX
+// comes from the emulator instead.
 #pragma once
 
-#include <cstdint>
-#include <string>
-
-#if defined(OPTILOOP_SIMT_EMULATION)
-#include "simt.hpp"
-#else
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
-// kernel<<<grid, block, shared_bytes, stream>>>(arguments) as OPTILOOP_LAUNCH(...)(arguments).
-#define OPTILOOP_LAUNCH(kernel, grid, block, shared_bytes, stream) kernel<<<grid, block, shared_bytes, stream>>>
-#endif
+#include <cstdint>
+#include <string>
 
 namespace optiloop::kernels::detail {
 
@@ -95,7 +88,6 @@ inline void ldmatrix_x4(uint32_t (&r)[4], const void* row_address) { simt::detai
 inline void ldmatrix_x4_trans(uint32_t (&r)[4], const void* row_address) {
     simt::detail::ldmatrix_x4(r, row_address, true);
 }
-inline unsigned char* dynamic_shared_memory() { return simt::detail::dynamic_shared(); }
 #else
 __device__ __forceinline__ uint32_t shared_address(const void* pointer) {
     return static_cast<uint32_t>(__cvta_generic_to_shared(pointer));
@@ -132,12 +124,6 @@ __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t (&r)[4], const void* 
                  : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
                  : "r"(shared_address(row_address))
                  : "memory");
-}
-
-// The kernel's dynamic shared memory (the launch's third argument), 128-byte aligned.
-__device__ __forceinline__ unsigned char* dynamic_shared_memory() {
-    extern __shared__ __align__(128) unsigned char dynamic_shared_bytes[];
-    return dynamic_shared_bytes;
 }
 #endif  // OPTILOOP_SIMT_EMULATION
 

@@ -1,6 +1,6 @@
-// cuda_api.cu and attention_check.cpp compiled for the SIMT emulator, and what it does not run:
-// the cuBLAS baseline (cuBLAS is a GPU library; the emulator runs only optiloop's own kernels).
-#include "cuda_api.cu"
+// What the emulator does not run: the cuBLAS baseline (cuBLAS is a GPU library; the emulator runs
+// only optiloop's own kernels). attention_check.cpp refers to it, and says this when asked.
+#include <optiloop/kernels/attention_cuda.hpp>
 
 namespace optiloop::kernels {
 

@@ -1,2 +1,0 @@
-// attention_decode.cu compiled as C++ for the SIMT emulator (see simt.hpp).
-#include "attention_decode.cu"

@@ -187,8 +187,6 @@ const char* kind_name(Kind kind) {
     return "?";
 }
 
-enum class Status { ready, waiting_warp, waiting_block, done, failed };
-
 struct Copy {
     void* destination;
     const void* source;  // null: zero fill
@@ -200,7 +198,6 @@ struct Fiber {
     int index = 0;
     int warp = 0;
     int lane = 0;
-    Status status = Status::ready;
     std::vector<Copy> open_group;               // cp.async not yet committed
     std::vector<std::vector<Copy>> committed;  // oldest first
 };
@@ -224,8 +221,7 @@ struct Block {
     std::vector<int> ready;
     std::size_t ready_head = 0;
     int barrier_arrived = 0;
-    int exited = 0;
-    int done = 0;
+    int exited = 0;  // threads that have finished
     unsigned char* shared = nullptr;
     std::size_t shared_bytes = 0;
     std::uint64_t random = 0;
@@ -238,10 +234,7 @@ thread_local Block* t_block = nullptr;
 thread_local Fiber* t_fiber = nullptr;
 thread_local std::string t_last_failure;
 
-void push_ready(Block& block, int index) {
-    block.fibers[index].status = Status::ready;
-    block.ready.push_back(index);
-}
+void push_ready(Block& block, int index) { block.ready.push_back(index); }
 
 // The next thread to run, or -1: in order (first come, first served) or at random.
 int pop_ready(Block& block) {
@@ -289,7 +282,6 @@ std::string thread_name(const Fiber& fiber) {
 [[noreturn]] void fail(const std::string& message) {
     Block& block = *t_block;
     if (block.failure.empty()) block.failure = message;
-    t_fiber->status = Status::failed;
     yield_to_scheduler();
     std::abort();  // a failed thread is never resumed
 }
@@ -307,7 +299,6 @@ void on_fault(int signal, siginfo_t* info, void*) {
     }
     std::snprintf(block->fault, sizeof block->fault, "thread %d (warp %d, lane %d) accessed %p, outside every buffer",
                   fiber->index, fiber->warp, fiber->lane, info->si_addr);
-    fiber->status = Status::failed;
     switch_context(fiber->context, block->scheduler);
 }
 
@@ -370,8 +361,6 @@ void fiber_entry() {
         fail(thread_name(fiber) + " exited while its warp waits at " + kind_name(warp.kind));
     ++block.exited;
     ++warp.exited;
-    ++block.done;
-    fiber.status = Status::done;
     run_next();
     std::abort();  // a finished thread is never resumed
 }
@@ -394,7 +383,6 @@ void collective(Kind kind, std::uint32_t modifier, Compute&& compute) {
              kind_name(warp.kind) + (warp.kind == kind ? " with other operands" : ""));
     }
     if (++warp.arrived < k_warp) {
-        fiber.status = Status::waiting_warp;
         run_next();
         return;
     }
@@ -438,12 +426,10 @@ std::string run_block(Block& block, GuardedMemory& stacks, std::size_t threads) 
     block.ready_head = 0;
     block.barrier_arrived = 0;
     block.exited = 0;
-    block.done = 0;
     block.failure.clear();
     block.fault[0] = '\0';
     for (std::size_t i = 0; i < threads; ++i) {
         Fiber& fiber = block.fibers[i];
-        fiber.status = Status::ready;
         fiber.open_group.clear();
         fiber.committed.clear();
         fiber.context.prepare(stacks.base() + (i + 1) * k_stack_bytes, &fiber_entry);
@@ -465,7 +451,7 @@ std::string run_block(Block& block, GuardedMemory& stacks, std::size_t threads) 
     t_fiber = nullptr;
     if (block.fault[0] != '\0') return block.fault;
     if (!block.failure.empty()) return block.failure;
-    if (block.done == static_cast<int>(threads)) return "";
+    if (block.exited == static_cast<int>(threads)) return "";
     // Nobody can run and not everyone has finished.
     std::string message = "deadlock: ";
     if (block.barrier_arrived > 0) message += std::to_string(block.barrier_arrived) + " threads wait at __syncthreads";
@@ -587,7 +573,6 @@ void syncthreads() {
         fail(thread_name(fiber) + " reached __syncthreads after " + std::to_string(block.exited) +
              " threads of its block exited");
     if (++block.barrier_arrived < static_cast<int>(block.fibers.size())) {
-        fiber.status = Status::waiting_block;
         run_next();
         return;
     }

@@ -117,6 +117,17 @@ for p in bench["prefill"]:
     n = naive_by_key.get(key(p), {}).get("tflops", 0.0)
     ratio = f"{p['tflops'] / t:.2f}" if t > 0 else "-"
     print(f"{name:<44} {p['tflops']:>8.1f} {t if t > 0 else float('nan'):>8.1f} {ratio:>7} {n if n > 0 else float('nan'):>8.1f}")
+variants = bench.get("prefill_variants", [])
+if variants:
+    ours_by_key = {key(p): p for p in bench["prefill"]}
+    print(f"\nprefill tile shapes (TFLOP/s): the default against 128 query rows per CTA (8 warps)")
+    print(f"{'shape':<44} {'default':>8} {'rows=128':>8} {'torch':>8} {'ratio':>7}")
+    for p in variants:
+        name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} {'causal' if p['causal'] else 'full'}"
+        d = ours_by_key.get(key(p), {}).get("tflops", 0.0)
+        t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
+        ratio = f"{p['tflops'] / t:.2f}" if t > 0 else "-"
+        print(f"{name:<44} {d:>8.1f} {p['tflops']:>8.1f} {t if t > 0 else float('nan'):>8.1f} {ratio:>7}")
 print(f"\ndecode (GB/s of K+V read; device-to-device copy: {bench['copy_bandwidth_gbs']:.0f} GB/s read+write)")
 print(f"{'shape':<44} {'ms':>8} {'GB/s':>8} {'% copy':>7}")
 for p in bench["decode"]:

@@ -110,6 +110,7 @@ std::string describe(const CheckCase& c) {
     text << kernel_name(c.kernel) << ' ' << dtype_name(c.dtype) << " d=" << s.head_dim << " B=" << s.batch
          << " H=" << s.heads << "/" << s.kv_heads << " q=" << s.q_len << " kv=" << s.kv_len
          << (s.causal ? " causal" : "");
+    if (c.tuning.query_rows != 0) text << " rows=" << c.tuning.query_rows;
     return text.str();
 }
 
@@ -147,6 +148,15 @@ std::vector<CheckCase> check_cases() {
         for (const auto& lengths : ragged)
             for (bool causal : {false, true})
                 cases.push_back({AttentionKernel::prefill, DType::f16, make_shape(1, 8, 2, lengths[0], lengths[1], d, causal)});
+    // head_dim 128 with 128-row tiles (8 warps), the variant `bench` times beside the default.
+    const PrefillTuning rows128{128};
+    for (std::size_t n : {1u, 127u, 255u, 1000u, 4096u})
+        for (bool causal : {false, true})
+            cases.push_back({AttentionKernel::prefill, causal ? DType::bf16 : DType::f16,
+                             make_shape(1, 8, 2, n, n, 128, causal), rows128});
+    for (const auto& lengths : ragged)
+        cases.push_back({AttentionKernel::prefill, DType::f16, make_shape(1, 8, 2, lengths[0], lengths[1], 128, true),
+                         rows128});
 
     for (std::size_t kv : {1u, 1000u, 65537u, 131072u})
         for (std::size_t batch : {1u, 8u})
@@ -202,7 +212,7 @@ CheckResult run_check(const CheckCase& c) {
     switch (c.kernel) {
         case AttentionKernel::prefill:
             error = attention_prefill(s, dtype, q_device.get(), k_device.get(), v_device.get(), out_device.get(), lse, 0,
-                                      nullptr);
+                                      nullptr, c.tuning);
             break;
         case AttentionKernel::decode:
             error = attention_decode(s, dtype, q_device.get(), k_device.get(), v_device.get(), out_device.get(), lse, 0,

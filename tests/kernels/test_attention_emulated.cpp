@@ -71,6 +71,8 @@ std::vector<EmulatedCase> emulated_cases() {
     for (Copies copies : {Copies::land_at_wait, Copies::land_at_issue}) {
         cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 2, 1, 130, 130, 128, true)}, 4, 7, copies});
         cases.push_back({{AttentionKernel::prefill, DType::bf16, make_shape(1, 2, 2, 70, 200, 64, false)}, 4, 11, copies});
+        cases.push_back({{AttentionKernel::prefill, DType::bf16, make_shape(1, 2, 1, 200, 200, 128, true), PrefillTuning{128}},
+                         4, 13, copies});
         for (std::uint64_t seed : {0u, 3u, 5u})
             cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 1, 1, 300, 300, 64, false)}, 4, seed, copies});
     }
@@ -99,6 +101,20 @@ std::string case_name(const ::testing::TestParamInfo<EmulatedCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, EmulatedAttention, ::testing::ValuesIn(emulated_cases()), case_name);
+
+TEST(EmulatedAttentionApi, PrefillTileShapesAreCheckedBeforeAnyLaunch) {
+    const AttentionShape d64 = make_shape(1, 1, 1, 16, 16, 64, false);
+    const AttentionShape d128 = make_shape(1, 1, 1, 16, 16, 128, false);
+    for (int rows : {32, 64, 256}) {
+        const std::string error =
+            attention_prefill(d64, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, PrefillTuning{rows});
+        EXPECT_NE(error.find("query_rows " + std::to_string(rows) + " is not available for head_dim 64"), std::string::npos)
+            << error;
+    }
+    const std::string error =
+        attention_prefill(d128, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, PrefillTuning{96});
+    EXPECT_NE(error.find("head_dim 128: 64 or 128"), std::string::npos) << error;
+}
 
 // ---- the emulator itself ------------------------------------------------------------------
 

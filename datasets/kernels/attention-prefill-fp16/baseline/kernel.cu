@@ -2,9 +2,12 @@
 // K/V tiles of its head through double-buffered shared memory and keeps the softmax state and the
 // output accumulators in registers, so the score matrix never leaves the SM.
 //
-// Tiles: every warp owns 16 query rows (one m16n8k16 row block). head_dim 64 uses 8 warps (128
-// rows per CTA), head_dim 128 uses 4 warps (64 rows) so that Q fragments (32 registers), the
-// output accumulators (64) and the score tile (32) fit without spilling. Key tiles are 64 wide.
+// Tiles: every warp owns 16 query rows (one m16n8k16 row block), so Q fragments (head_dim / 4
+// registers), the output accumulators (head_dim / 2) and the score tile (32) stay in registers.
+// By default head_dim 64 uses 8 warps (128 rows per CTA) and head_dim 128 uses 4 warps (64 rows,
+// two CTAs per SM by registers); PrefillTuning::query_rows = 128 runs head_dim 128 with 8 warps,
+// one CTA per SM, which halves the K/V traffic from L2 per FLOP at the cost of a CTA-wide barrier
+// over 8 warps: `optiloop-kernels bench` times both. Key tiles are 64 wide.
 // Shared memory rows are head_dim halves long, split into 16-byte chunks; chunk c of row r is
 // stored at chunk c ^ (r % 8), so the 8 row addresses of an ldmatrix and the 16-byte cp.async
 // writes of a warp fall into 8 different bank groups.
@@ -38,9 +41,9 @@ struct PrefillParams {
     float scale_log2;  // softmax scale * log2(e): scores live in the log2 domain for exp2f
 };
 
-template <int head_dim>
+template <int head_dim, int warps_>
 struct PrefillConfig {
-    static constexpr int warps = head_dim == 64 ? 8 : 4;
+    static constexpr int warps = warps_;
     static constexpr int threads = warps * 32;
     static constexpr int query_tile = warps * 16;
     static constexpr int chunks = head_dim / 8;  // 16-byte chunks per row
@@ -71,10 +74,10 @@ __device__ __forceinline__ void load_tile(T* tile, const T* matrix, int row0, in
     }
 }
 
-template <typename T, int head_dim, bool causal>
-__global__ void __launch_bounds__(PrefillConfig<head_dim>::threads)
+template <typename T, int head_dim, int warps, bool causal>
+__global__ void __launch_bounds__(PrefillConfig<head_dim, warps>::threads)
     prefill_kernel(const PrefillParams params) {
-    using Config = PrefillConfig<head_dim>;
+    using Config = PrefillConfig<head_dim, warps>;
     using Ops = DTypeOps<T>;
     constexpr int query_tile = Config::query_tile;
     constexpr int threads = Config::threads;
@@ -286,11 +289,11 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim>::threads)
     }
 }
 
-template <typename T, int head_dim, bool causal>
+template <typename T, int head_dim, int warps, bool causal>
 std::string launch_prefill(const PrefillParams& params, int batch, cudaStream_t stream) {
-    using Config = PrefillConfig<head_dim>;
+    using Config = PrefillConfig<head_dim, warps>;
     constexpr int smem_bytes = Config::smem_elements * static_cast<int>(sizeof(T));
-    auto* kernel = &prefill_kernel<T, head_dim, causal>;
+    auto* kernel = &prefill_kernel<T, head_dim, warps, causal>;
     // Above 48 KB dynamic shared memory must be opted into, once per kernel.
     static const cudaError_t attribute =
         cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_bytes);
@@ -303,16 +306,19 @@ std::string launch_prefill(const PrefillParams& params, int batch, cudaStream_t 
     return "";
 }
 
-template <typename T, int head_dim>
+template <typename T, int head_dim, int warps>
 std::string launch_prefill(const PrefillParams& params, bool causal, int batch, cudaStream_t stream) {
-    return causal ? launch_prefill<T, head_dim, true>(params, batch, stream)
-                  : launch_prefill<T, head_dim, false>(params, batch, stream);
+    return causal ? launch_prefill<T, head_dim, warps, true>(params, batch, stream)
+                  : launch_prefill<T, head_dim, warps, false>(params, batch, stream);
 }
 
+// query_rows is 64 or 128 here: 16 rows per warp.
 template <typename T>
-std::string launch_prefill(const PrefillParams& params, int head_dim, bool causal, int batch, cudaStream_t stream) {
-    return head_dim == 64 ? launch_prefill<T, 64>(params, causal, batch, stream)
-                          : launch_prefill<T, 128>(params, causal, batch, stream);
+std::string launch_prefill(const PrefillParams& params, int head_dim, int query_rows, bool causal, int batch,
+                           cudaStream_t stream) {
+    if (head_dim == 64) return launch_prefill<T, 64, 8>(params, causal, batch, stream);
+    return query_rows == 128 ? launch_prefill<T, 128, 8>(params, causal, batch, stream)
+                             : launch_prefill<T, 128, 4>(params, causal, batch, stream);
 }
 
 bool aligned16(const void* pointer) { return reinterpret_cast<std::uintptr_t>(pointer) % 16 == 0; }
@@ -320,9 +326,14 @@ bool aligned16(const void* pointer) { return reinterpret_cast<std::uintptr_t>(po
 }  // namespace
 
 std::string attention_prefill(const AttentionShape& shape, DType dtype, const void* q, const void* k, const void* v,
-                              void* out, float* lse, float scale, void* stream) {
+                              void* out, float* lse, float scale, void* stream, PrefillTuning tuning) {
     if (shape.head_dim != 64 && shape.head_dim != 128)
         return "attention_prefill: head_dim " + std::to_string(shape.head_dim) + " is not supported (64 or 128)";
+    const int default_rows = shape.head_dim == 64 ? 128 : 64;
+    const int query_rows = tuning.query_rows == 0 ? default_rows : tuning.query_rows;
+    if (query_rows != default_rows && !(shape.head_dim == 128 && query_rows == 128))
+        return "attention_prefill: query_rows " + std::to_string(tuning.query_rows) + " is not available for head_dim " +
+               std::to_string(shape.head_dim) + " (head_dim 64: 128; head_dim 128: 64 or 128)";
     if (shape.batch == 0 || shape.heads == 0 || shape.q_len == 0 || shape.kv_len == 0)
         return "attention_prefill: batch, heads, q_len and kv_len must be at least 1";
     if (shape.kv_heads == 0 || shape.heads % shape.kv_heads != 0)
@@ -347,8 +358,9 @@ std::string attention_prefill(const AttentionShape& shape, DType dtype, const vo
     const auto cuda_stream = static_cast<cudaStream_t>(stream);
     const int head_dim = static_cast<int>(shape.head_dim);
     const int batch = static_cast<int>(shape.batch);
-    return dtype == DType::f16 ? launch_prefill<__half>(params, head_dim, shape.causal, batch, cuda_stream)
-                               : launch_prefill<__nv_bfloat16>(params, head_dim, shape.causal, batch, cuda_stream);
+    return dtype == DType::f16
+               ? launch_prefill<__half>(params, head_dim, query_rows, shape.causal, batch, cuda_stream)
+               : launch_prefill<__nv_bfloat16>(params, head_dim, query_rows, shape.causal, batch, cuda_stream);
 }
 
 }  // namespace optiloop::kernels

@@ -23,12 +23,19 @@ enum class DType { f16, bf16 };
 // Streaming multiprocessors of the current device (0 when none), for sizing decode workspaces.
 [[nodiscard]] int cuda_sm_count();
 
+// The prefill kernel's tile shape. query_rows: query rows per CTA, 16 per warp; 0 is the default
+// (128 for head_dim 64, 64 for head_dim 128); head_dim 128 also runs with 128.
+struct PrefillTuning {
+    int query_rows = 0;
+};
+
 // FlashAttention-2-style forward for any q_len and kv_len, head_dim 64 or 128, causal or not.
 // q: [batch, heads, q_len, head_dim]; k, v: [batch, kv_heads, kv_len, head_dim]; out like q, all of
 // dtype and 16-byte aligned. lse: [batch, heads, q_len] float (natural log), may be null.
 // scale <= 0 means 1 / sqrt(head_dim). Asynchronous on stream (null: the default stream).
 [[nodiscard]] std::string attention_prefill(const AttentionShape& shape, DType dtype, const void* q, const void* k,
-                                            const void* v, void* out, float* lse, float scale, void* stream);
+                                            const void* v, void* out, float* lse, float scale, void* stream,
+                                            PrefillTuning tuning = {});
 
 // Bytes of workspace attention_decode needs for this shape on a device with sm_count SMs.
 [[nodiscard]] std::size_t attention_decode_workspace_bytes(const AttentionShape& shape, int sm_count);

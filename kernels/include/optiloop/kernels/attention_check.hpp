@@ -17,9 +17,13 @@ enum class AttentionKernel { prefill, decode, naive };
 [[nodiscard]] const char* kernel_name(AttentionKernel kernel);
 
 struct CheckCase {
+    CheckCase() = default;
+    CheckCase(AttentionKernel kernel_, DType dtype_, const AttentionShape& shape_, PrefillTuning tuning_ = {})
+        : kernel(kernel_), dtype(dtype_), shape(shape_), tuning(tuning_) {}
     AttentionKernel kernel = AttentionKernel::prefill;
     DType dtype = DType::f16;
     AttentionShape shape;
+    PrefillTuning tuning;  // prefill only
 };
 
 struct CheckResult {
@@ -37,7 +41,8 @@ constexpr double k_lse_tolerance = 1e-2;
 [[nodiscard]] AttentionShape make_shape(std::size_t batch, std::size_t heads, std::size_t kv_heads, std::size_t q_len,
                                         std::size_t kv_len, std::size_t head_dim, bool causal);
 
-// One line naming the kernel, dtype and shape, e.g. "prefill f16 d=64 B=1 H=8/2 q=17 kv=17 causal".
+// One line naming the kernel, dtype and shape, e.g. "prefill f16 d=64 B=1 H=8/2 q=17 kv=17 causal"
+// (and " rows=128" for a prefill tile shape other than the default).
 [[nodiscard]] std::string describe(const CheckCase& check);
 
 [[nodiscard]] std::vector<CheckCase> check_cases();

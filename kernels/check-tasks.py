@@ -11,6 +11,7 @@ Prints one line per task and solution and writes check-tasks.json under --out. E
 solution built and passed every test, 1 otherwise, 2 on bad arguments.
 """
 import argparse
+import concurrent.futures
 import json
 import math
 import os
@@ -139,7 +140,7 @@ def main():
     if not tasks:
         base = os.path.join(ROOT, "datasets", "kernels")
         tasks = [os.path.join(base, d) for d in sorted(os.listdir(base)) if os.path.isfile(os.path.join(base, d, "task.json"))]
-    report, ok = [], True
+    jobs = []
     for task_dir in tasks:
         spec_path = os.path.join(task_dir, "task.json")
         try:
@@ -151,11 +152,22 @@ def main():
         if spec.get("kind") != "cuda-kernel":
             continue
         for solution in ("baseline", "reference"):
-            if not os.path.isdir(os.path.join(task_dir, solution)):
-                continue
-            with tempfile.TemporaryDirectory(prefix="optiloop-check-tasks.") as workdir:
-                binary, problem, build_s = build(task_dir, solution, spec.get("build", {}).get("flags", []), args.arch, workdir)
-                tests = run_tests(binary, task_dir, spec.get("checker", {}), args.timeout, workdir) if binary else []
+            if os.path.isdir(os.path.join(task_dir, solution)):
+                jobs.append((task_dir, spec, solution))
+
+    # nvcc runs for every solution at once (one process each, the machine's cores in parallel);
+    # the tests then run one solution at a time, so their timings do not disturb each other.
+    report, ok = [], True
+    workdirs = [tempfile.mkdtemp(prefix="optiloop-check-tasks.") for _ in jobs]
+    try:
+        def build_job(job, workdir):
+            task_dir, spec, solution = job
+            return build(task_dir, solution, spec.get("build", {}).get("flags", []), args.arch, workdir)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+            builds = list(pool.map(build_job, jobs, workdirs))
+        for (task_dir, spec, solution), workdir, (binary, problem, build_s) in zip(jobs, workdirs, builds):
+            tests = run_tests(binary, task_dir, spec.get("checker", {}), args.timeout, workdir) if binary else []
             passed = sum(t["verdict"] == "OK" for t in tests)
             costs = [t["cost_us"] for t in tests if t["verdict"] == "OK" and t.get("cost_us") is not None]
             entry = {"task": spec["id"], "solution": solution, "build_seconds": round(build_s, 1), "problem": problem,
@@ -166,6 +178,9 @@ def main():
             cost_text = f", median cost {statistics.median(costs):.1f} us" if costs else ""
             print(f"{spec['id']:<28} {solution:<9} {problem or f'{passed}/{len(tests)} tests OK'}{cost_text}"
                   f"{'  first failure: ' + first_failure if first_failure else ''} (build {build_s:.0f} s)", flush=True)
+    finally:
+        for workdir in workdirs:
+            shutil.rmtree(workdir, ignore_errors=True)
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, "check-tasks.json"), "w") as f:

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -206,12 +207,18 @@ TEST(KernelTasks, AreValidAndOnAGpuTheReferenceIsCorrectAndFaster) {
     const CliResult v = optiloop("eval " + kernels.string() + " --validate");
     EXPECT_EQ(v.code, 0) << v.out << v.err;
     if (!fs::exists("/dev/nvidia0") || !fs::exists("/dev/nvidiactl")) GTEST_SKIP() << "no NVIDIA GPU here: the kernel tasks only compile-check via --validate";
-    const CliResult m = optiloop("measure " + (kernels / "attention-decode-f32").string() + " --json --repeat 1");
-    ASSERT_EQ(m.code, 0) << m.err;
-    const auto j = nlohmann::json::parse(m.out);
-    EXPECT_EQ(j["baseline"]["verdict"], "OK") << m.out;
-    EXPECT_EQ(j["reference"]["verdict"], "OK") << m.out;
-    EXPECT_GT(j["speedup"].get<double>(), 2.0) << m.out;
+    // The naive baselines against their tiled / warp-per-row references: each reference must pass
+    // and be clearly faster (the least expected gap is the layernorm's, memory-bound both ways).
+    const std::pair<const char*, double> tasks[] = {
+        {"attention-decode-f32", 2.0}, {"softmax-rows-f32", 2.0}, {"layernorm-f32", 2.0}, {"sgemm-f32", 3.0}};
+    for (const auto& [task, least_speedup] : tasks) {
+        const CliResult m = optiloop("measure " + (kernels / task).string() + " --json --repeat 1");
+        ASSERT_EQ(m.code, 0) << task << ": " << m.err;
+        const auto j = nlohmann::json::parse(m.out);
+        EXPECT_EQ(j["baseline"]["verdict"], "OK") << task << ": " << m.out;
+        EXPECT_EQ(j["reference"]["verdict"], "OK") << task << ": " << m.out;
+        EXPECT_GT(j["speedup"].get<double>(), least_speedup) << task << ": " << m.out;
+    }
 }
 
 // optiloop's own kernels have no faster reference; on a GPU their baseline must pass every test

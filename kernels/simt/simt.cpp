@@ -174,12 +174,13 @@ private:
 };
 
 // ---- one block's threads -------------------------------------------------------------------
-enum class Kind { none, shuffle, syncwarp, ldmatrix, mma };
+enum class Kind { none, shuffle, syncwarp, vote, ldmatrix, mma };
 
 const char* kind_name(Kind kind) {
     switch (kind) {
         case Kind::none: return "nothing";
-        case Kind::shuffle: return "__shfl_xor_sync";
+        case Kind::shuffle: return "__shfl_*_sync";
+        case Kind::vote: return "__ballot_sync";
         case Kind::syncwarp: return "__syncwarp";
         case Kind::ldmatrix: return "ldmatrix";
         case Kind::mma: return "mma.sync";
@@ -560,6 +561,8 @@ ThreadState& current() {
 
 unsigned char* dynamic_shared() { return t_block == nullptr ? nullptr : t_block->shared; }
 
+void fail_unsupported(const char* what) { fail(std::string("not emulated: ") + what); }
+
 void misaligned(const char* operation, const void* address) {
     char text[64];
     std::snprintf(text, sizeof text, "%p", address);
@@ -585,14 +588,52 @@ void syncwarp() {
     collective(Kind::syncwarp, 0, [](Warp&) {});
 }
 
-std::uint32_t shuffle_xor(std::uint32_t value, int lane_mask) {
+void full_mask(unsigned mask, const char* operation) {
+    if (mask != 0xffffffffu) {
+        char text[16];
+        std::snprintf(text, sizeof text, "%#x", mask);
+        fail(std::string(operation) + " with mask " + text + ": the emulator runs full-warp masks only");
+    }
+}
+
+// Each lane reads `value` of the lane its own operand names (width 32): shfl.sync.bfly, .idx,
+// .up and .down. For .up and .down a lane whose source is outside the warp keeps its own value.
+// The operation must be the same in every lane; the operand may differ (an .idx lane index).
+std::uint32_t shuffle(Shuffle kind, unsigned mask, std::uint32_t value, int operand) {
+    static const char* const names[] = {"__shfl_xor_sync", "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync"};
+    const auto index = static_cast<int>(kind);
+    full_mask(mask, names[index]);
     const int lane = t_fiber->lane;
-    if (lane_mask < 0 || lane_mask >= k_warp) fail("__shfl_xor_sync with lane mask " + std::to_string(lane_mask));
-    t_block->warps[t_fiber->warp].in[lane][0] = value;
-    collective(Kind::shuffle, static_cast<std::uint32_t>(lane_mask), [lane_mask](Warp& warp) {
-        for (int l = 0; l < k_warp; ++l) warp.out[l][0] = warp.in[l ^ lane_mask][0];
+    Warp& warp = t_block->warps[t_fiber->warp];
+    warp.in[lane][0] = value;
+    warp.in[lane][1] = static_cast<std::uint32_t>(operand);
+    collective(Kind::shuffle, static_cast<std::uint32_t>(index), [kind](Warp& w) {
+        for (int l = 0; l < k_warp; ++l) {
+            const auto operand_l = static_cast<int>(w.in[l][1]);
+            int source = l;
+            switch (kind) {
+                case Shuffle::xor_lanes: source = (l ^ operand_l) < k_warp ? l ^ operand_l : l; break;
+                case Shuffle::index: source = operand_l & (k_warp - 1); break;
+                case Shuffle::up: source = l - operand_l >= 0 ? l - operand_l : l; break;
+                case Shuffle::down: source = l + operand_l < k_warp ? l + operand_l : l; break;
+            }
+            w.out[l][0] = w.in[source][0];
+        }
     });
-    return t_block->warps[t_fiber->warp].out[lane][0];
+    return warp.out[lane][0];
+}
+
+std::uint32_t ballot(unsigned mask, bool predicate) {
+    full_mask(mask, "__ballot_sync");
+    const int lane = t_fiber->lane;
+    Warp& warp = t_block->warps[t_fiber->warp];
+    warp.in[lane][0] = predicate ? 1u : 0u;
+    collective(Kind::vote, 0, [](Warp& w) {
+        std::uint32_t bits = 0;
+        for (int l = 0; l < k_warp; ++l) bits |= w.in[l][0] << l;
+        for (int l = 0; l < k_warp; ++l) w.out[l][0] = bits;
+    });
+    return warp.out[lane][0];
 }
 
 // ldmatrix.sync.aligned.m8n8.x4[.trans].shared.b16: lanes 8i..8i+7 give the addresses of the

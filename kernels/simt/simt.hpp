@@ -155,7 +155,9 @@ ThreadState& current();
 
 void syncthreads();
 void syncwarp();
-std::uint32_t shuffle_xor(std::uint32_t value, int lane_mask);
+enum class Shuffle { xor_lanes, index, up, down };
+std::uint32_t shuffle(Shuffle kind, unsigned mask, std::uint32_t value, int operand);
+std::uint32_t ballot(unsigned mask, bool predicate);
 enum class Element { f16, bf16 };
 void mma_m16n8k16(float (&d)[4], const std::uint32_t (&a)[4], std::uint32_t b0, std::uint32_t b1, Element element);
 void ldmatrix_x4(std::uint32_t (&r)[4], const void* row_address, bool transposed);
@@ -164,6 +166,7 @@ void cp_async_commit();
 void cp_async_wait(int pending);
 unsigned char* dynamic_shared();
 [[noreturn]] void misaligned(const char* operation, const void* address);
+[[noreturn]] void fail_unsupported(const char* what);
 
 }  // namespace detail
 
@@ -204,17 +207,84 @@ Launcher<Parameters...> launcher(void (*kernel)(Parameters...), dim3 grid, dim3 
 #define gridDim (::optiloop::simt::detail::current().grid_dim)
 
 inline void __syncthreads() { ::optiloop::simt::detail::syncthreads(); }
-// Only full-warp masks are emulated: the kernels use no other.
+// Only full-warp masks are emulated (a partial one is a launch failure); __syncwarp ignores its
+// mask, which optiloop's kernels never narrow.
 inline void __syncwarp(unsigned = 0xffffffffu) { ::optiloop::simt::detail::syncwarp(); }
 
+constexpr int warpSize = 32;
+
+namespace optiloop::simt::detail {
 template <typename T>
-inline T __shfl_xor_sync(unsigned, T value, int lane_mask) {
+inline T shuffle_value(Shuffle kind, unsigned mask, T value, int operand, int width) {
     static_assert(sizeof(T) == 4, "the emulator shuffles 32-bit values");
+    if (width != 32) {
+        fail_unsupported("a shuffle width other than 32");
+    }
     std::uint32_t bits = 0;
     std::memcpy(&bits, &value, sizeof bits);
-    bits = ::optiloop::simt::detail::shuffle_xor(bits, lane_mask);
+    bits = shuffle(kind, mask, bits, operand);
     std::memcpy(&value, &bits, sizeof bits);
     return value;
+}
+}  // namespace optiloop::simt::detail
+
+template <typename T>
+inline T __shfl_xor_sync(unsigned mask, T value, int lane_mask, int width = 32) {
+    return ::optiloop::simt::detail::shuffle_value(::optiloop::simt::detail::Shuffle::xor_lanes, mask, value, lane_mask, width);
+}
+template <typename T>
+inline T __shfl_sync(unsigned mask, T value, int source_lane, int width = 32) {
+    return ::optiloop::simt::detail::shuffle_value(::optiloop::simt::detail::Shuffle::index, mask, value, source_lane, width);
+}
+template <typename T>
+inline T __shfl_up_sync(unsigned mask, T value, unsigned delta, int width = 32) {
+    return ::optiloop::simt::detail::shuffle_value(::optiloop::simt::detail::Shuffle::up, mask, value,
+                                                   static_cast<int>(delta), width);
+}
+template <typename T>
+inline T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = 32) {
+    return ::optiloop::simt::detail::shuffle_value(::optiloop::simt::detail::Shuffle::down, mask, value,
+                                                   static_cast<int>(delta), width);
+}
+inline unsigned __ballot_sync(unsigned mask, int predicate) { return ::optiloop::simt::detail::ballot(mask, predicate != 0); }
+inline int __any_sync(unsigned mask, int predicate) { return __ballot_sync(mask, predicate) != 0 ? 1 : 0; }
+inline int __all_sync(unsigned mask, int predicate) { return __ballot_sync(mask, predicate) == 0xffffffffu ? 1 : 0; }
+
+// Threads run one at a time, between collectives only, so a read-modify-write is atomic.
+template <typename T>
+inline T atomicAdd(T* address, T value) {
+    const T old = *address;
+    *address = old + value;
+    return old;
+}
+template <typename T>
+inline T atomicMax(T* address, T value) {
+    const T old = *address;
+    if (old < value) *address = value;
+    return old;
+}
+template <typename T>
+inline T atomicMin(T* address, T value) {
+    const T old = *address;
+    if (value < old) *address = value;
+    return old;
+}
+template <typename T>
+inline T atomicExch(T* address, T value) {
+    const T old = *address;
+    *address = value;
+    return old;
+}
+template <typename T>
+inline T atomicCAS(T* address, T compare, T value) {
+    const T old = *address;
+    if (old == compare) *address = value;
+    return old;
+}
+
+template <typename T>
+inline T __ldg(const T* pointer) {
+    return *pointer;
 }
 
 template <typename T>

@@ -204,6 +204,44 @@ TEST(Simt, ShufflesReduceEachWarpInEveryOrder) {
     }
 }
 
+// Every shuffle form and vote, checked lane by lane against what CUDA documents.
+__global__ void shuffles_and_votes(int* out) {
+    const int lane = static_cast<int>(threadIdx.x);
+    out[0 * 32 + lane] = __shfl_sync(0xffffffffu, lane * 10, 31 - lane);
+    out[1 * 32 + lane] = __shfl_sync(0xffffffffu, lane * 10, 3);  // broadcast
+    out[2 * 32 + lane] = __shfl_up_sync(0xffffffffu, lane * 10, 2u);
+    out[3 * 32 + lane] = __shfl_down_sync(0xffffffffu, lane * 10, 5u);
+    out[4 * 32 + lane] = __shfl_xor_sync(0xffffffffu, lane * 10, 6);
+    out[5 * 32 + lane] = static_cast<int>(__ballot_sync(0xffffffffu, lane % 3 == 0));
+    out[6 * 32 + lane] = __any_sync(0xffffffffu, lane == 17) + 2 * __all_sync(0xffffffffu, lane < 31);
+    int* counter = out + 7 * 32;
+    atomicAdd(counter, lane);
+    atomicMax(counter + 1, lane * 3 % 29);
+}
+
+TEST(Simt, ShuffleFormsVotesAndAtomicsFollowCuda) {
+    std::vector<int> out(8 * 32, 0);
+    simt::launcher(shuffles_and_votes, 2, 32, 0, nullptr)(out.data());
+    ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+    unsigned every_third = 0;
+    for (int l = 0; l < 32; l += 3) every_third |= 1u << l;
+    for (int l = 0; l < 32; ++l) {
+        EXPECT_EQ(out[0 * 32 + l], (31 - l) * 10) << "shfl idx, lane " << l;
+        EXPECT_EQ(out[1 * 32 + l], 30) << "shfl broadcast, lane " << l;
+        EXPECT_EQ(out[2 * 32 + l], (l >= 2 ? l - 2 : l) * 10) << "shfl up, lane " << l;
+        EXPECT_EQ(out[3 * 32 + l], (l + 5 < 32 ? l + 5 : l) * 10) << "shfl down, lane " << l;
+        EXPECT_EQ(out[4 * 32 + l], (l ^ 6) * 10) << "shfl xor, lane " << l;
+        EXPECT_EQ(static_cast<unsigned>(out[5 * 32 + l]), every_third) << "ballot, lane " << l;
+        EXPECT_EQ(out[6 * 32 + l], 1) << "any true, all false, lane " << l;
+    }
+    EXPECT_EQ(out[7 * 32], 2 * 496);  // two blocks, each adding 0 + 1 + ... + 31
+    EXPECT_EQ(out[7 * 32 + 1], 28);
+}
+
+__global__ void partial_mask_shuffle(int* out) {
+    out[threadIdx.x] = __shfl_sync(0x0000ffffu, 1, 0);
+}
+
 __global__ void divergent_shuffle(float* out) {
     float v = 1.f;
     if (threadIdx.x < 16)
@@ -253,6 +291,12 @@ TEST(Simt, ReportsDivergenceBarriersAndStrayAccessesAsLaunchFailures) {
     simt::launcher(misaligned, 1, 32, 0, nullptr)(in, out);
     EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
     EXPECT_NE(simt::last_failure().find("misaligned"), std::string::npos) << simt::last_failure();
+    (void)cudaDeviceSynchronize();
+
+    std::vector<int> ints(32);
+    simt::launcher(partial_mask_shuffle, 1, 32, 0, nullptr)(ints.data());
+    EXPECT_EQ(cudaGetLastError(), cudaErrorLaunchFailure);
+    EXPECT_NE(simt::last_failure().find("full-warp masks only"), std::string::npos) << simt::last_failure();
     (void)cudaDeviceSynchronize();
 
     // The emulator goes on working after a failed launch.

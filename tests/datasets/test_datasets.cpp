@@ -12,6 +12,8 @@
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/runner/measure.hpp>
 
+#include "support/test_name.hpp"
+
 namespace fs = std::filesystem;
 using namespace optiloop;
 
@@ -151,9 +153,4 @@ std::vector<std::string> builtin_ids() {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, BuiltinTask, ::testing::ValuesIn(builtin_ids()),
-                         [](const auto& info) {
-                             std::string name = info.param;
-                             for (char& c : name)
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return name;
-                         });
+                         [](const auto& info) { return test_support::test_name(info.param); });

@@ -2,11 +2,12 @@
 // `optiloop-kernels check`, one test each, skipped with the reason when no GPU is present.
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <string>
 
 #include <optiloop/kernels/attention_check.hpp>
 #include <optiloop/kernels/attention_cuda.hpp>
+
+#include "support/test_name.hpp"
 
 namespace optiloop::kernels {
 namespace {
@@ -29,11 +30,8 @@ TEST_P(AttentionCuda, MatchesReference) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<CheckCase>& info) {
-    // GoogleTest names allow only [A-Za-z0-9_]; the index keeps them unique.
-    std::string name = std::to_string(info.index) + "_" + describe(info.param);
-    for (char& ch : name)
-        if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
-    return name;
+    // The index keeps the names unique.
+    return test_support::test_name(std::to_string(info.index) + "_" + describe(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, AttentionCuda, ::testing::ValuesIn(check_cases()), case_name);

@@ -4,7 +4,6 @@
 // itself, and that it catches the mistakes it claims to catch.
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include <optiloop/kernels/attention_cuda.hpp>
 
 #include "simt.hpp"
+#include "support/test_name.hpp"
 
 namespace optiloop::kernels {
 
@@ -94,10 +94,7 @@ TEST_P(EmulatedAttention, MatchesReference) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<EmulatedCase>& info) {
-    std::string name = std::to_string(info.index) + "_" + describe_case(info.param);
-    for (char& ch : name)
-        if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
-    return name;
+    return test_support::test_name(std::to_string(info.index) + "_" + describe_case(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, EmulatedAttention, ::testing::ValuesIn(emulated_cases()), case_name);

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <iterator>
 #include <filesystem>
@@ -19,6 +18,7 @@
 
 #include "emulated_tasks.hpp"
 #include "support/process_dir.hpp"
+#include "support/test_name.hpp"
 
 namespace fs = std::filesystem;
 
@@ -90,10 +90,7 @@ TEST(KernelTasksEmulatedList, HoldsEveryTaskWithItsSolutions) {
 }
 
 std::string entry_name(const ::testing::TestParamInfo<EmulatedTask>& info) {
-    std::string name = std::string(info.param.id) + "_" + info.param.solution;
-    for (char& ch : name)
-        if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
-    return name;
+    return test_support::test_name(std::string(info.param.id) + "_" + info.param.solution);
 }
 
 INSTANTIATE_TEST_SUITE_P(Datasets, KernelTasksEmulated, ::testing::ValuesIn(k_emulated_tasks), entry_name);

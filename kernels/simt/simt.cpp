@@ -403,7 +403,12 @@ float element_to_float(std::uint16_t bits, detail::Element element) {
 struct Runtime {
     std::mutex mutex;
     std::map<const void*, int> max_dynamic_shared;
-    std::map<void*, GuardedMemory> allocations;
+    struct Allocation {
+        GuardedMemory memory;
+        std::size_t bytes = 0;  // as asked for, counted against Device::memory_bytes
+    };
+    std::map<void*, Allocation> allocations;
+    std::size_t allocated_bytes = 0;
     cudaError_t last_error = cudaSuccess;       // returned (and cleared) by cudaGetLastError
     cudaError_t execution_error = cudaSuccess;  // returned (and cleared) by cudaDeviceSynchronize
 };
@@ -750,19 +755,39 @@ void cp_async_wait(int pending) {
 using optiloop::simt::runtime;
 
 cudaError_t cudaMalloc(void** pointer, std::size_t bytes) {
+    auto& rt = runtime();
+    std::lock_guard lock(rt.mutex);
+    const std::size_t total = optiloop::simt::device().memory_bytes;
+    if (bytes > total - std::min(rt.allocated_bytes, total)) return cudaErrorMemoryAllocation;
     optiloop::simt::GuardedMemory memory(bytes);
     if (!memory.ok()) return cudaErrorMemoryAllocation;
     void* data = memory.tail(bytes);
-    std::lock_guard lock(runtime().mutex);
-    runtime().allocations.emplace(data, std::move(memory));
+    auto& allocation = rt.allocations[data];
+    allocation.memory = std::move(memory);
+    allocation.bytes = bytes;
+    rt.allocated_bytes += bytes;
     *pointer = data;
     return cudaSuccess;
 }
 
 cudaError_t cudaFree(void* pointer) {
     if (pointer == nullptr) return cudaSuccess;
-    std::lock_guard lock(runtime().mutex);
-    return runtime().allocations.erase(pointer) == 1 ? cudaSuccess : cudaErrorInvalidValue;
+    auto& rt = runtime();
+    std::lock_guard lock(rt.mutex);
+    const auto found = rt.allocations.find(pointer);
+    if (found == rt.allocations.end()) return cudaErrorInvalidValue;
+    rt.allocated_bytes -= found->second.bytes;
+    rt.allocations.erase(found);
+    return cudaSuccess;
+}
+
+cudaError_t cudaMemGetInfo(std::size_t* free_bytes, std::size_t* total_bytes) {
+    auto& rt = runtime();
+    std::lock_guard lock(rt.mutex);
+    const std::size_t total = optiloop::simt::device().memory_bytes;
+    *total_bytes = total;
+    *free_bytes = total - std::min(rt.allocated_bytes, total);
+    return cudaSuccess;
 }
 
 cudaError_t cudaMemcpy(void* destination, const void* source, std::size_t bytes, cudaMemcpyKind) {
@@ -773,6 +798,15 @@ cudaError_t cudaMemcpy(void* destination, const void* source, std::size_t bytes,
 cudaError_t cudaMemset(void* destination, int value, std::size_t bytes) {
     if (bytes > 0) std::memset(destination, value, bytes);
     return cudaSuccess;
+}
+
+cudaError_t cudaMemcpyAsync(void* destination, const void* source, std::size_t bytes, cudaMemcpyKind kind,
+                            cudaStream_t) {
+    return cudaMemcpy(destination, source, bytes, kind);
+}
+
+cudaError_t cudaMemsetAsync(void* destination, int value, std::size_t bytes, cudaStream_t) {
+    return cudaMemset(destination, value, bytes);
 }
 
 cudaError_t cudaDeviceSynchronize() {
@@ -814,8 +848,21 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int) {
         case cudaDevAttrMultiProcessorCount: *value = optiloop::simt::device().sm_count; return cudaSuccess;
         case cudaDevAttrComputeCapabilityMajor: *value = 9; return cudaSuccess;
         case cudaDevAttrComputeCapabilityMinor: *value = 0; return cudaSuccess;
+        case cudaDevAttrL2CacheSize: *value = optiloop::simt::device().l2_bytes; return cudaSuccess;
     }
     return cudaErrorInvalidValue;
+}
+
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* properties, int) {
+    const optiloop::simt::Device& device = optiloop::simt::device();
+    *properties = cudaDeviceProp{};
+    std::snprintf(properties->name, sizeof properties->name, "optiloop SIMT emulator (CPU; its times are not a GPU's)");
+    properties->totalGlobalMem = device.memory_bytes;
+    properties->multiProcessorCount = device.sm_count;
+    properties->major = 9;
+    properties->minor = 0;
+    properties->l2CacheSize = device.l2_bytes;
+    return cudaSuccess;
 }
 
 struct CUevent_st {

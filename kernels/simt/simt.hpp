@@ -113,6 +113,16 @@ enum cudaDeviceAttr {
     cudaDevAttrMultiProcessorCount = 16,
     cudaDevAttrComputeCapabilityMajor = 75,
     cudaDevAttrComputeCapabilityMinor = 76,
+    cudaDevAttrL2CacheSize = 89,
+};
+// The fields of CUDA's cudaDeviceProp that optiloop's tools read (others do not compile here).
+struct cudaDeviceProp {
+    char name[256];
+    std::size_t totalGlobalMem;
+    int multiProcessorCount;
+    int major;
+    int minor;
+    int l2CacheSize;
 };
 struct CUstream_st;
 using cudaStream_t = CUstream_st*;
@@ -133,6 +143,9 @@ struct Device {
     // (catches overwriting a stage that other warps still read).
     enum class Copies { land_at_wait, land_at_issue };
     Copies copies = Copies::land_at_wait;
+    // What cudaMemGetInfo and cudaGetDeviceProperties report; cudaMalloc refuses to go past it.
+    std::size_t memory_bytes = std::size_t{16} << 30;
+    int l2_bytes = 4 << 20;
 };
 Device& device();
 
@@ -303,6 +316,12 @@ cudaError_t cudaMalloc(T** pointer, std::size_t bytes) {
 cudaError_t cudaFree(void* pointer);
 cudaError_t cudaMemcpy(void* destination, const void* source, std::size_t bytes, cudaMemcpyKind kind);
 cudaError_t cudaMemset(void* destination, int value, std::size_t bytes);
+// Streams are not modelled: the asynchronous forms complete before they return.
+cudaError_t cudaMemcpyAsync(void* destination, const void* source, std::size_t bytes, cudaMemcpyKind kind,
+                            cudaStream_t stream = nullptr);
+cudaError_t cudaMemsetAsync(void* destination, int value, std::size_t bytes, cudaStream_t stream = nullptr);
+cudaError_t cudaMemGetInfo(std::size_t* free_bytes, std::size_t* total_bytes);
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* properties, int device);
 cudaError_t cudaDeviceSynchronize();
 cudaError_t cudaGetLastError();
 const char* cudaGetErrorName(cudaError_t error);

@@ -352,5 +352,29 @@ TEST(Simt, LargeSharedMemoryNeedsTheAttributeAsOnTheDevice) {
     EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
 }
 
+TEST(Simt, AllocationsCountAgainstTheDevicesMemory) {
+    DeviceSettings restore;
+    std::size_t free_before = 0;
+    std::size_t total = 0;
+    ASSERT_EQ(cudaMemGetInfo(&free_before, &total), cudaSuccess);
+    simt::device().memory_bytes = total - free_before + (1 << 20);  // 1 MiB left
+    void* first = nullptr;
+    void* second = nullptr;
+    ASSERT_EQ(cudaMalloc(&first, 600 << 10), cudaSuccess);
+    std::size_t free_now = 0;
+    ASSERT_EQ(cudaMemGetInfo(&free_now, &total), cudaSuccess);
+    EXPECT_EQ(free_now, std::size_t{(1 << 20) - (600 << 10)});
+    EXPECT_EQ(cudaMalloc(&second, 600 << 10), cudaErrorMemoryAllocation);
+    ASSERT_EQ(cudaFree(first), cudaSuccess);
+    EXPECT_EQ(cudaFree(first), cudaErrorInvalidValue);  // not twice
+    ASSERT_EQ(cudaMalloc(&second, 600 << 10), cudaSuccess);
+    EXPECT_EQ(cudaFree(second), cudaSuccess);
+    cudaDeviceProp properties{};
+    ASSERT_EQ(cudaGetDeviceProperties(&properties, 0), cudaSuccess);
+    EXPECT_EQ(properties.totalGlobalMem, simt::device().memory_bytes);
+    EXPECT_EQ(properties.multiProcessorCount, simt::device().sm_count);
+    EXPECT_NE(std::string(properties.name).find("emulator"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace optiloop::kernels

@@ -102,38 +102,8 @@ else
 fi
 
 if [ -s "$bench_json" ] && command -v python3 >/dev/null 2>&1; then
-    python3 - "$bench_json" "$torch_json" <<'PY' | tee "$out/table.txt"
-import json, os, sys
-bench = json.load(open(sys.argv[1]))
-torch_results = json.load(open(sys.argv[2]))["prefill"] if os.path.exists(sys.argv[2]) else []
-def key(p): return (p["dtype"], p["head_dim"], p["batch"], p["heads"], p["seq"], p["causal"])
-torch_by_key = {key(p): p for p in torch_results}
-naive_by_key = {key(p): p for p in bench.get("naive", [])}
-print(f"\nprefill on {bench['device']} (TFLOP/s; FLOPs = 4*B*H*N*N*d, halved when causal)")
-print(f"{'shape':<44} {'ours':>8} {'torch':>8} {'ratio':>7} {'cuBLAS':>8}")
-for p in bench["prefill"]:
-    name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} {'causal' if p['causal'] else 'full'}"
-    t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
-    n = naive_by_key.get(key(p), {}).get("tflops", 0.0)
-    ratio = f"{p['tflops'] / t:.2f}" if t > 0 else "-"
-    print(f"{name:<44} {p['tflops']:>8.1f} {t if t > 0 else float('nan'):>8.1f} {ratio:>7} {n if n > 0 else float('nan'):>8.1f}")
-variants = bench.get("prefill_variants", [])
-if variants:
-    ours_by_key = {key(p): p for p in bench["prefill"]}
-    print(f"\nprefill tile shapes (TFLOP/s): the default against 128 query rows per CTA (8 warps)")
-    print(f"{'shape':<44} {'default':>8} {'rows=128':>8} {'torch':>8} {'ratio':>7}")
-    for p in variants:
-        name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} {'causal' if p['causal'] else 'full'}"
-        d = ours_by_key.get(key(p), {}).get("tflops", 0.0)
-        t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
-        ratio = f"{p['tflops'] / t:.2f}" if t > 0 else "-"
-        print(f"{name:<44} {d:>8.1f} {p['tflops']:>8.1f} {t if t > 0 else float('nan'):>8.1f} {ratio:>7}")
-print(f"\ndecode (GB/s of K+V read; device-to-device copy: {bench['copy_bandwidth_gbs']:.0f} GB/s read+write)")
-print(f"{'shape':<44} {'ms':>8} {'GB/s':>8} {'% copy':>7}")
-for p in bench["decode"]:
-    name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']}/{p['kv_heads']} ctx={p['context']}"
-    print(f"{name:<44} {p['ms']:>8.3f} {p['gbs']:>8.0f} {p['percent_of_copy']:>6.1f}%")
-PY
+    echo
+    python3 "$repo/kernels/bench-table.py" "$bench_json" "$torch_json" | tee "$out/table.txt" || true
 fi
 
 # The cuda-kernel tasks (optiloop's own kernels among them) built and run as `optiloop optimize`

@@ -18,13 +18,35 @@ Action setup_kernels(CLI::App& app) {
     struct Args {
         std::string what;
         std::string json;
+        std::string filter;
+        std::string runs;
+        bool quick = false;
+        std::vector<std::string> prefill;
+        std::vector<std::string> decode;
     };
     auto a = std::make_shared<Args>();
     app.add_option("what", a->what, "check: correctness against the float64 reference; bench: TFLOP/s and GB/s")
         ->check(CLI::IsMember({"check", "bench"}))
         ->required();
+    app.add_option("--filter", a->filter, "check: only the cases whose description contains this text");
     app.add_option("--json", a->json, "bench: also write the results as JSON to this file");
+    app.add_option("--runs", a->runs, "bench: timed runs per shape (median; default 20)");
+    app.add_flag("--quick", a->quick, "bench: only the smallest default shapes");
+    app.add_option("--prefill", a->prefill, "bench: a prefill shape BATCHxHEADSxSEQ (repeatable; replaces the defaults)")
+        ->allow_extra_args(false);
+    app.add_option("--decode", a->decode, "bench: a decode shape BATCHxCONTEXT (repeatable; replaces the defaults)")
+        ->allow_extra_args(false);
     return [a](Streams& s) {
+        // Each flag belongs to one subcommand; the tool checks the values.
+        const bool bench_flags = !a->json.empty() || !a->runs.empty() || a->quick || !a->prefill.empty() || !a->decode.empty();
+        if (a->what == "check" && bench_flags) {
+            s.err << "optiloop kernels: --json, --runs, --quick, --prefill and --decode are for bench\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
+        if (a->what == "bench" && !a->filter.empty()) {
+            s.err << "optiloop kernels: --filter is for check\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
         std::error_code ec;
         const fs::path self = fs::read_symlink("/proc/self/exe", ec);
         const fs::path tool = self.parent_path() / "optiloop-kernels";
@@ -34,15 +56,17 @@ Action setup_kernels(CLI::App& app) {
             return static_cast<int>(core::ExitCode::infrastructure);
         }
         std::vector<std::string> argv = {tool.string(), a->what};
-        if (!a->json.empty()) {
-            if (a->what != "bench") {
-                s.err << "optiloop kernels: --json is for bench\n";
-                return static_cast<int>(core::ExitCode::usage);
-            }
-            argv.insert(argv.end(), {"--json", a->json});
-        }
+        auto forward = [&argv](const char* flag, const std::string& value) {
+            if (!value.empty()) argv.insert(argv.end(), {flag, value});
+        };
+        forward("--filter", a->filter);
+        forward("--json", a->json);
+        forward("--runs", a->runs);
+        if (a->quick) argv.emplace_back("--quick");
+        for (const std::string& shape : a->prefill) forward("--prefill", shape);
+        for (const std::string& shape : a->decode) forward("--decode", shape);
         const auto run = runner::run_host(argv);
-        s.out << run.output;
+        (run.exit_code == static_cast<int>(core::ExitCode::usage) ? s.err : s.out) << run.output;
         return run.exit_code < 0 ? static_cast<int>(core::ExitCode::infrastructure) : run.exit_code;
     };
 }

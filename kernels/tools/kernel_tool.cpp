@@ -1,6 +1,8 @@
 // optiloop-kernels: checks the CUDA attention kernels against the float64 reference and measures
 // them, on a GPU machine that has only CMake, ninja and the CUDA toolkit. It depends on nothing
 // but the CUDA runtime, cuBLAS and the kernels module.
+#include <unistd.h>
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -111,11 +114,37 @@ private:
     std::unique_ptr<DeviceBuffer> m_flush;
 };
 
+struct PrefillShape {
+    std::size_t batch, heads, seq;
+};
+struct DecodeShape {
+    std::size_t batch, context;
+};
+
 struct BenchOptions {
     std::string json_path;
     int runs = 20;
-    bool quick = false;  // the smallest shapes only, for a smoke test
+    // H100/H200-sized defaults: thousands of CTAs per prefill shape, decode contexts up to 512k.
+    std::vector<PrefillShape> prefill = {{16, 32, 1024}, {4, 32, 4096}, {1, 32, 16384}};
+    std::vector<DecodeShape> decode = {{1, 8192},   {16, 8192},   {1, 32768},  {16, 32768},
+                                       {1, 131072}, {16, 131072}, {1, 524288}, {16, 524288}};
 };
+
+// "4x32x4096" into its `count` positive numbers; false for anything else.
+bool parse_dimensions(const std::string& text, std::size_t count, std::vector<std::size_t>* out) {
+    out->clear();
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t end = std::min(text.find('x', at), text.size());
+        const std::string part = text.substr(at, end - at);
+        if (part.empty() || part.size() > 9 || part.find_first_not_of("0123456789") != std::string::npos) return false;
+        out->push_back(std::stoul(part));
+        if (out->back() == 0) return false;
+        if (end == text.size()) break;
+        at = end + 1;
+    }
+    return out->size() == count;
+}
 
 std::string json_escape(const std::string& text) {
     std::string escaped;
@@ -126,6 +155,25 @@ std::string json_escape(const std::string& text) {
     return escaped;
 }
 
+// A JSON array written entry by entry.
+class JsonList {
+public:
+    void add(const std::string& entry) {
+        m_text << (m_empty ? "" : ",") << "\n    {" << entry << "}";
+        m_empty = false;
+    }
+    [[nodiscard]] std::string str() const {
+        std::string text = "[";
+        text += m_text.str();
+        text += "\n  ]";
+        return text;
+    }
+
+private:
+    std::ostringstream m_text;
+    bool m_empty = true;
+};
+
 bool fits(std::size_t bytes) {
     std::size_t free_bytes = 0;
     std::size_t total_bytes = 0;
@@ -133,19 +181,99 @@ bool fits(std::size_t bytes) {
     return bytes + (std::size_t{2} << 30) < free_bytes;  // leave 2 GiB for cuBLAS and the flush buffer
 }
 
+// One timed prefill configuration: printed as a line and added to `list`. `label` is "prefill"
+// or "naive"; query_rows is the tile shape when it is not the default (0).
+void report_prefill(JsonList& list, const char* label, DType dtype, const AttentionShape& s, double flops, double ms,
+                    const std::string& error, int query_rows) {
+    const double tflops = ms > 0 ? flops / (ms * 1e9) : 0;
+    const std::string rows = query_rows > 0 ? "  rows=" + std::to_string(query_rows) : "";
+    std::printf("%-7s %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s%s%s%s\n", label, dtype_name(dtype),
+                s.head_dim, s.batch, s.heads, s.q_len, s.causal ? "causal" : "noncausal", ms, tflops, rows.c_str(),
+                error.empty() ? "" : "  error: ", error.c_str());
+    std::fflush(stdout);
+    std::ostringstream entry;
+    entry << "\"dtype\": \"" << dtype_name(dtype) << "\", \"head_dim\": " << s.head_dim << ", \"batch\": " << s.batch
+          << ", \"heads\": " << s.heads << ", \"seq\": " << s.q_len << ", \"causal\": " << (s.causal ? "true" : "false");
+    if (query_rows > 0) entry << ", \"query_rows\": " << query_rows;
+    entry << ", \"ms\": " << ms << ", \"tflops\": " << tflops;
+    if (!error.empty()) entry << ", \"error\": \"" << json_escape(error) << "\"";
+    list.add(entry.str());
+}
+
+// Writes `text` to `path` whole or not at all (through a temporary file beside it).
+bool write_file(const std::string& path, const std::string& text) {
+    const std::string partial = path + ".partial";
+    {
+        std::ofstream file(partial);
+        file << text;
+        if (!file.flush()) {
+            std::remove(partial.c_str());
+            return false;
+        }
+    }
+    if (std::rename(partial.c_str(), path.c_str()) != 0) {
+        std::remove(partial.c_str());
+        return false;
+    }
+    return true;
+}
+
 int run_bench_command(const std::vector<std::string>& arguments) {
+    constexpr const char* usage =
+        "usage: bench [--json FILE] [--runs N] [--quick] [--prefill BxHxN]... [--decode BxCONTEXT]...";
     BenchOptions options;
+    bool quick = false;  // the smallest default shapes only, for a smoke test
+    std::vector<PrefillShape> prefill;
+    std::vector<DecodeShape> decode;
+    // The value after flag `i` as `count` numbers joined by 'x' (see parse_dimensions), each at
+    // most `largest`; false after saying what was expected, naming the flag.
+    std::vector<std::size_t> numbers;
+    constexpr std::size_t k_any = std::numeric_limits<std::size_t>::max();
+    auto take = [&](std::size_t& i, std::size_t count, std::size_t largest, const char* expected) {
+        const std::string& flag = arguments[i];
+        const std::string& value = arguments[++i];
+        if (parse_dimensions(value, count, &numbers) &&
+            std::all_of(numbers.begin(), numbers.end(), [largest](std::size_t n) { return n <= largest; }))
+            return true;
+        std::fprintf(stderr, "optiloop-kernels bench: %s expects %s, not '%s'\n", flag.c_str(), expected, value.c_str());
+        return false;
+    };
     for (std::size_t i = 0; i < arguments.size(); ++i) {
-        if (arguments[i] == "--json" && i + 1 < arguments.size()) {
+        const std::string& flag = arguments[i];
+        const bool has_value = i + 1 < arguments.size();
+        if (flag == "--json" && has_value) {
             options.json_path = arguments[++i];
-        } else if (arguments[i] == "--runs" && i + 1 < arguments.size()) {
-            options.runs = std::max(1, std::atoi(arguments[++i].c_str()));
-        } else if (arguments[i] == "--quick") {
-            options.quick = true;
+        } else if (flag == "--runs" && has_value) {
+            if (!take(i, 1, 1000, "a whole number from 1 to 1000")) return k_exit_usage;
+            options.runs = static_cast<int>(numbers[0]);
+        } else if (flag == "--quick") {
+            quick = true;
+        } else if (flag == "--prefill" && has_value) {
+            if (!take(i, 3, k_any, "BATCHxHEADSxSEQ of positive numbers (e.g. 4x32x4096)")) return k_exit_usage;
+            prefill.push_back({numbers[0], numbers[1], numbers[2]});
+        } else if (flag == "--decode" && has_value) {
+            if (!take(i, 2, k_any, "BATCHxCONTEXT of positive numbers (e.g. 1x131072)")) return k_exit_usage;
+            decode.push_back({numbers[0], numbers[1]});
         } else {
-            std::fprintf(stderr,
-                         "optiloop-kernels bench: unknown argument '%s' (usage: bench [--json FILE] [--runs N] [--quick])\n",
-                         arguments[i].c_str());
+            std::fprintf(stderr, "optiloop-kernels bench: unknown or incomplete argument '%s' (%s)\n", flag.c_str(), usage);
+            return k_exit_usage;
+        }
+    }
+    // Shapes on the command line replace all the defaults; --quick keeps the smallest of each.
+    if (!prefill.empty() || !decode.empty()) {
+        options.prefill = prefill;
+        options.decode = decode;
+    } else if (quick) {
+        options.prefill.resize(1);
+        options.decode.resize(1);
+    }
+    if (!options.json_path.empty()) {
+        namespace fs = std::filesystem;
+        const fs::path directory = fs::absolute(options.json_path).parent_path();
+        std::error_code ec;
+        if (!fs::is_directory(directory, ec) || access(directory.c_str(), W_OK) != 0) {
+            std::fprintf(stderr, "optiloop-kernels bench: --json: cannot write into %s (not a writable folder)\n",
+                         directory.c_str());
             return k_exit_usage;
         }
     }
@@ -183,72 +311,49 @@ int run_bench_command(const std::vector<std::string>& arguments) {
         json << "  \"copy_bandwidth_gbs\": " << copy_gbs << ",\n";
     }
 
-    // Prefill: B*H chosen so every shape has thousands of CTAs.
-    struct PrefillShape {
-        std::size_t batch, heads, seq;
-    };
-    std::vector<PrefillShape> prefill_shapes = {{16, 32, 1024}, {4, 32, 4096}, {1, 32, 16384}};
-    if (options.quick) prefill_shapes.resize(1);
-    std::ostringstream prefill_json, naive_json, variant_json;
-    const char* separator = "";
-    const char* naive_separator = "";
-    const char* variant_separator = "";
+    JsonList prefill_json, naive_json, variant_json;
     for (std::size_t d : {64u, 128u})
-        for (const PrefillShape& p : prefill_shapes)
+        for (const PrefillShape& p : options.prefill)
             for (bool causal : {false, true})
                 for (DType dtype : {DType::f16, DType::bf16}) {
                     const AttentionShape s = make_shape(p.batch, p.heads, p.heads, p.seq, p.seq, d, causal);
+                    const std::size_t bytes = (2 * s.q_elements() + 2 * s.kv_elements()) * 2 +
+                                              s.batch * s.heads * s.q_len * sizeof(float);
+                    if (!fits(bytes)) {
+                        std::printf("prefill %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu skipped: %.1f GB of inputs and outputs "
+                                    "do not fit\n",
+                                    dtype_name(dtype), d, s.batch, s.heads, s.q_len, static_cast<double>(bytes) / 1e9);
+                        continue;
+                    }
                     DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2),
                         out(s.q_elements() * 2), lse(s.batch * s.heads * s.q_len * sizeof(float));
                     if (!q.ok() || !k.ok() || !v.ok() || !out.ok() || !lse.ok()) continue;
-                    error = fill_uniform(dtype, q.get(), s.q_elements(), 1, nullptr);
-                    if (error.empty()) error = fill_uniform(dtype, k.get(), s.kv_elements(), 2, nullptr);
-                    if (error.empty()) error = fill_uniform(dtype, v.get(), s.kv_elements(), 3, nullptr);
+                    std::string fill_error = fill_uniform(dtype, q.get(), s.q_elements(), 1, nullptr);
+                    if (fill_error.empty()) fill_error = fill_uniform(dtype, k.get(), s.kv_elements(), 2, nullptr);
+                    if (fill_error.empty()) fill_error = fill_uniform(dtype, v.get(), s.kv_elements(), 3, nullptr);
                     const double flops = 4.0 * static_cast<double>(s.batch * s.heads) * static_cast<double>(s.q_len) *
                                          static_cast<double>(s.kv_len) * static_cast<double>(d) * (causal ? 0.5 : 1.0);
-                    double ms = -1;
-                    if (error.empty())
-                        ms = timer.median_ms(
+                    // The kernel with a tile shape (0: its default), timed; -1 ms when it failed.
+                    auto time_prefill = [&](PrefillTuning tuning) {
+                        error = fill_error;
+                        if (!error.empty()) return -1.0;
+                        return timer.median_ms(
                             [&] {
                                 return attention_prefill(s, dtype, q.get(), k.get(), v.get(), out.get(),
-                                                         static_cast<float*>(lse.get()), 0, nullptr);
+                                                         static_cast<float*>(lse.get()), 0, nullptr, tuning);
                             },
                             options.runs, &error);
-                    const double tflops = ms > 0 ? flops / (ms * 1e9) : 0;
-                    std::printf("prefill %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s%s%s\n",
-                                dtype_name(dtype), d, s.batch, s.heads, s.q_len, causal ? "causal" : "noncausal", ms,
-                                tflops, error.empty() ? "" : "  error: ", error.c_str());
-                    std::fflush(stdout);
+                    };
+                    report_prefill(prefill_json, "prefill", dtype, s, flops, time_prefill({}), error, 0);
                     any_failed = any_failed || !error.empty();
-                    prefill_json << separator << "\n    {\"dtype\": \"" << dtype_name(dtype) << "\", \"head_dim\": " << d
-                                 << ", \"batch\": " << s.batch << ", \"heads\": " << s.heads << ", \"seq\": " << s.q_len
-                                 << ", \"causal\": " << (causal ? "true" : "false") << ", \"ms\": " << ms
-                                 << ", \"tflops\": " << tflops << "}";
-                    separator = ",";
 
                     // head_dim 128 with 128-row tiles (8 warps), fp16: the tile shape the default may
                     // yet become, timed beside it in the same run.
                     if (d == 128 && dtype == DType::f16) {
-                        error.clear();
                         const PrefillTuning rows128{128};
-                        const double variant_ms = timer.median_ms(
-                            [&] {
-                                return attention_prefill(s, dtype, q.get(), k.get(), v.get(), out.get(),
-                                                         static_cast<float*>(lse.get()), 0, nullptr, rows128);
-                            },
-                            options.runs, &error);
-                        const double variant_tflops = variant_ms > 0 ? flops / (variant_ms * 1e9) : 0;
-                        std::printf("prefill %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s  rows=128%s%s\n",
-                                    dtype_name(dtype), d, s.batch, s.heads, s.q_len, causal ? "causal" : "noncausal",
-                                    variant_ms, variant_tflops, error.empty() ? "" : "  error: ", error.c_str());
-                        std::fflush(stdout);
+                        report_prefill(variant_json, "prefill", dtype, s, flops, time_prefill(rows128), error,
+                                       rows128.query_rows);
                         any_failed = any_failed || !error.empty();
-                        variant_json << variant_separator << "\n    {\"dtype\": \"" << dtype_name(dtype)
-                                     << "\", \"head_dim\": " << d << ", \"batch\": " << s.batch
-                                     << ", \"heads\": " << s.heads << ", \"seq\": " << s.q_len
-                                     << ", \"causal\": " << (causal ? "true" : "false") << ", \"query_rows\": 128"
-                                     << ", \"ms\": " << variant_ms << ", \"tflops\": " << variant_tflops << "}";
-                        variant_separator = ",";
                     }
 
                     // The cuBLAS baseline on the same shape, fp16 only, where its score matrix fits.
@@ -264,72 +369,57 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                                                    nullptr);
                         },
                         std::min(options.runs, 10), &error);
-                    const double naive_tflops = naive_ms > 0 ? flops / (naive_ms * 1e9) : 0;
-                    std::printf("naive   %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s%s%s\n",
-                                dtype_name(dtype), d, s.batch, s.heads, s.q_len, causal ? "causal" : "noncausal",
-                                naive_ms, naive_tflops, error.empty() ? "" : "  error: ", error.c_str());
-                    std::fflush(stdout);
-                    naive_json << naive_separator << "\n    {\"dtype\": \"" << dtype_name(dtype)
-                               << "\", \"head_dim\": " << d << ", \"batch\": " << s.batch << ", \"heads\": " << s.heads
-                               << ", \"seq\": " << s.q_len << ", \"causal\": " << (causal ? "true" : "false")
-                               << ", \"ms\": " << naive_ms << ", \"tflops\": " << naive_tflops << "}";
-                    naive_separator = ",";
+                    report_prefill(naive_json, "naive", dtype, s, flops, naive_ms, error, 0);
                 }
-    json << "  \"prefill\": [" << prefill_json.str() << "\n  ],\n";
-    json << "  \"naive\": [" << naive_json.str() << "\n  ],\n";
-    json << "  \"prefill_variants\": [" << variant_json.str() << "\n  ],\n";
+    json << "  \"prefill\": " << prefill_json.str() << ",\n";
+    json << "  \"naive\": " << naive_json.str() << ",\n";
+    json << "  \"prefill_variants\": " << variant_json.str() << ",\n";
 
     // Decode: GQA 32/8, head_dim 128, fp16; bytes = the K and V that must be read.
-    std::ostringstream decode_json;
-    separator = "";
-    std::vector<std::size_t> contexts = {8192, 32768, 131072, 524288};
-    if (options.quick) contexts.resize(1);
-    for (std::size_t context : contexts)
-        for (std::size_t batch : {1u, 16u}) {
-            const AttentionShape s = make_shape(batch, 32, 8, 1, context, 128, false);
-            const DType dtype = DType::f16;
-            const std::size_t kv_bytes = 2 * s.kv_elements() * 2;
-            const std::size_t workspace_bytes = attention_decode_workspace_bytes(s, cuda_sm_count());
-            if (!fits(kv_bytes + workspace_bytes)) {
-                std::printf("decode  context %zu batch %zu skipped: %.1f GB of K/V does not fit\n", context, batch,
-                            static_cast<double>(kv_bytes) / 1e9);
-                continue;
-            }
-            DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2), out(s.q_elements() * 2),
-                lse(s.batch * s.heads * sizeof(float)), workspace(workspace_bytes);
-            if (!q.ok() || !k.ok() || !v.ok() || !out.ok() || !lse.ok() || !workspace.ok()) continue;
-            error = fill_uniform(dtype, q.get(), s.q_elements(), 4, nullptr);
-            if (error.empty()) error = fill_uniform(dtype, k.get(), s.kv_elements(), 5, nullptr);
-            if (error.empty()) error = fill_uniform(dtype, v.get(), s.kv_elements(), 6, nullptr);
-            double ms = -1;
-            if (error.empty())
-                ms = timer.median_ms(
-                    [&] {
-                        return attention_decode(s, dtype, q.get(), k.get(), v.get(), out.get(),
-                                                static_cast<float*>(lse.get()), 0, workspace.get(), workspace_bytes,
-                                                nullptr);
-                    },
-                    options.runs, &error);
-            const double gbs = ms > 0 ? static_cast<double>(kv_bytes) / (ms * 1e6) : 0;
-            const double percent = copy_gbs > 0 ? 100.0 * gbs / copy_gbs : 0;
-            std::printf("decode  f16  d=128 B=%-2zu H=32/8 context=%-6zu %9.3f ms %7.1f GB/s %5.1f%% of copy%s%s\n",
-                        batch, context, ms, gbs, percent, error.empty() ? "" : "  error: ", error.c_str());
-            std::fflush(stdout);
-            any_failed = any_failed || !error.empty();
-            decode_json << separator << "\n    {\"dtype\": \"f16\", \"head_dim\": 128, \"batch\": " << batch
-                        << ", \"heads\": 32, \"kv_heads\": 8, \"context\": " << context << ", \"ms\": " << ms
-                        << ", \"gbs\": " << gbs << ", \"percent_of_copy\": " << percent << "}";
-            separator = ",";
+    JsonList decode_json;
+    for (const DecodeShape& shape : options.decode) {
+        const AttentionShape s = make_shape(shape.batch, 32, 8, 1, shape.context, 128, false);
+        const DType dtype = DType::f16;
+        const std::size_t kv_bytes = 2 * s.kv_elements() * 2;
+        const std::size_t workspace_bytes = attention_decode_workspace_bytes(s, cuda_sm_count());
+        if (!fits(kv_bytes + workspace_bytes)) {
+            std::printf("decode  context %zu batch %zu skipped: %.1f GB of K/V does not fit\n", shape.context,
+                        shape.batch, static_cast<double>(kv_bytes) / 1e9);
+            continue;
         }
-    json << "  \"decode\": [" << decode_json.str() << "\n  ]\n}\n";
+        DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2), out(s.q_elements() * 2),
+            lse(s.batch * s.heads * sizeof(float)), workspace(workspace_bytes);
+        if (!q.ok() || !k.ok() || !v.ok() || !out.ok() || !lse.ok() || !workspace.ok()) continue;
+        error = fill_uniform(dtype, q.get(), s.q_elements(), 4, nullptr);
+        if (error.empty()) error = fill_uniform(dtype, k.get(), s.kv_elements(), 5, nullptr);
+        if (error.empty()) error = fill_uniform(dtype, v.get(), s.kv_elements(), 6, nullptr);
+        double ms = -1;
+        if (error.empty())
+            ms = timer.median_ms(
+                [&] {
+                    return attention_decode(s, dtype, q.get(), k.get(), v.get(), out.get(),
+                                            static_cast<float*>(lse.get()), 0, workspace.get(), workspace_bytes,
+                                            nullptr);
+                },
+                options.runs, &error);
+        const double gbs = ms > 0 ? static_cast<double>(kv_bytes) / (ms * 1e6) : 0;
+        const double percent = copy_gbs > 0 ? 100.0 * gbs / copy_gbs : 0;
+        std::printf("decode  f16  d=128 B=%-2zu H=32/8 context=%-6zu %9.3f ms %7.1f GB/s %5.1f%% of copy%s%s\n",
+                    shape.batch, shape.context, ms, gbs, percent, error.empty() ? "" : "  error: ", error.c_str());
+        std::fflush(stdout);
+        any_failed = any_failed || !error.empty();
+        std::ostringstream entry;
+        entry << "\"dtype\": \"f16\", \"head_dim\": 128, \"batch\": " << shape.batch
+              << ", \"heads\": 32, \"kv_heads\": 8, \"context\": " << shape.context << ", \"ms\": " << ms
+              << ", \"gbs\": " << gbs << ", \"percent_of_copy\": " << percent;
+        if (!error.empty()) entry << ", \"error\": \"" << json_escape(error) << "\"";
+        decode_json.add(entry.str());
+    }
+    json << "  \"decode\": " << decode_json.str() << "\n}\n";
 
-    if (!options.json_path.empty()) {
-        std::ofstream file(options.json_path);
-        file << json.str();
-        if (!file) {
-            std::fprintf(stderr, "optiloop-kernels bench: cannot write %s\n", options.json_path.c_str());
-            return k_exit_usage;
-        }
+    if (!options.json_path.empty() && !write_file(options.json_path, json.str())) {
+        std::fprintf(stderr, "optiloop-kernels bench: cannot write %s\n", options.json_path.c_str());
+        return k_exit_infrastructure;
     }
     return any_failed ? k_exit_failed : k_exit_ok;
 }
@@ -359,7 +449,9 @@ struct Subcommand {
 constexpr Subcommand k_subcommands[] = {
     {"check", "compare every kernel with the float64 reference (exit 1 on a failure, 3 without a GPU)",
      run_check_command},
-    {"bench", "time prefill (TFLOP/s), decode (GB/s vs copy bandwidth) and the cuBLAS baseline [--json FILE]",
+    {"bench",
+     "time prefill (TFLOP/s), decode (GB/s vs copy bandwidth) and the cuBLAS baseline [--json FILE] [--runs N] "
+     "[--quick] [--prefill BxHxN]... [--decode BxCONTEXT]...",
      run_bench_command},
     {"info", "describe the GPU", run_info_command},
 };

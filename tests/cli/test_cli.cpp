@@ -3,6 +3,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 
@@ -63,4 +64,15 @@ TEST(Cli, BinaryExitCodes) {
     // Through the real binary, as a user runs it.
     EXPECT_EQ(WEXITSTATUS(std::system(OPTILOOP_BINARY " --help > /dev/null")), 0);
     EXPECT_EQ(WEXITSTATUS(std::system(OPTILOOP_BINARY " --bogus 2> /dev/null")), 2);
+}
+
+TEST(Cli, KernelsFlagsBelongToTheirSubcommand) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"kernels", "check", "--runs", "3"}, {"kernels", "check", "--prefill", "1x2x64"},
+          {"kernels", "check", "--quick"}, {"kernels", "bench", "--filter", "d=64"}}) {
+        const CliRun r = cli(args);
+        EXPECT_EQ(r.code, 2) << args[2];
+        EXPECT_NE(r.err.find(args[2]), std::string::npos) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Prints the comparison tables of kernels/device-check.sh from `optiloop-kernels bench --json`
+and (when there is one) the torch flash SDPA timings of the same shapes, then the issue's two
+goals, each met or not by the numbers of this one run:
+
+    kernels/bench-table.py BENCH_JSON [TORCH_JSON]
+
+- prefill, fp16, head_dim 128, N = 4096: ours / torch flash >= 1.0 (causal and not);
+- decode at a 128k context: K/V read at >= 80% of the device-to-device copy bandwidth
+  measured in the same run.
+Exit 0 when the tables were printed (whatever the goals say), 2 when an input is unreadable.
+"""
+import json
+import os
+import sys
+
+PREFILL_RATIO_GOAL = 1.0
+DECODE_PERCENT_GOAL = 80.0
+
+
+def key(p):
+    return (p["dtype"], p["head_dim"], p["batch"], p["heads"], p["seq"], p["causal"])
+
+
+def shape_name(p):
+    return (f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} "
+            f"{'causal' if p['causal'] else 'full'}")
+
+
+def number(value):
+    return f"{value:>8.1f}" if value > 0 else f"{'-':>8}"
+
+
+def tables(bench, torch_results):
+    """The report as a list of lines."""
+    torch_by_key = {key(p): p for p in torch_results}
+    naive_by_key = {key(p): p for p in bench.get("naive", [])}
+    ours_by_key = {key(p): p for p in bench.get("prefill", [])}
+    lines = [f"prefill on {bench['device']} (TFLOP/s; FLOPs = 4*B*H*N*N*d, halved when causal)",
+             f"{'shape':<44} {'ours':>8} {'torch':>8} {'ratio':>7} {'cuBLAS':>8}"]
+    for p in bench.get("prefill", []):
+        t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
+        n = naive_by_key.get(key(p), {}).get("tflops", 0.0)
+        ratio = f"{p['tflops'] / t:.2f}" if t > 0 and p["tflops"] > 0 else "-"
+        lines.append(f"{shape_name(p):<44} {number(p['tflops'])} {number(t)} {ratio:>7} {number(n)}")
+    variants = bench.get("prefill_variants", [])
+    if variants:
+        lines += ["", "prefill tile shapes (TFLOP/s): the default against 128 query rows per CTA (8 warps)",
+                  f"{'shape':<44} {'default':>8} {'rows=128':>8} {'torch':>8} {'ratio':>7}"]
+        for p in variants:
+            d = ours_by_key.get(key(p), {}).get("tflops", 0.0)
+            t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
+            ratio = f"{p['tflops'] / t:.2f}" if t > 0 and p["tflops"] > 0 else "-"
+            lines.append(f"{shape_name(p):<44} {number(d)} {number(p['tflops'])} {number(t)} {ratio:>7}")
+    lines += ["", f"decode (GB/s of K+V read; device-to-device copy: {bench['copy_bandwidth_gbs']:.0f} GB/s read+write)",
+              f"{'shape':<44} {'ms':>8} {'GB/s':>8} {'% copy':>7}"]
+    for p in bench.get("decode", []):
+        name = f"{p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']}/{p['kv_heads']} ctx={p['context']}"
+        lines.append(f"{name:<44} {p['ms']:>8.3f} {p['gbs']:>8.0f} {p['percent_of_copy']:>6.1f}%")
+    return lines + [""] + goals(bench, torch_by_key)
+
+
+def goals(bench, torch_by_key):
+    """One line per goal: what was measured, and met / NOT met / not measured."""
+    lines = []
+    for causal in (False, True):
+        what = f"goal: prefill f16 d=128 N=4096 {'causal' if causal else 'full'}, ours/torch >= {PREFILL_RATIO_GOAL:.1f}"
+        # The best tile shape of ours counts: the default or the 128-row variant.
+        ours = [p for p in bench.get("prefill", []) + bench.get("prefill_variants", [])
+                if p["dtype"] == "f16" and p["head_dim"] == 128 and p["seq"] == 4096 and p["causal"] == causal
+                and p["tflops"] > 0]
+        best = max(ours, key=lambda p: p["tflops"], default=None)
+        torch = torch_by_key.get(key(best), {}).get("tflops", 0.0) if best else 0.0
+        if best is None or torch <= 0:
+            lines.append(f"{what}: not measured ({'no torch timing' if best else 'no such shape of ours'})")
+            continue
+        ratio = best["tflops"] / torch
+        rows = f", rows={best['query_rows']}" if "query_rows" in best else ""
+        lines.append(f"{what}: {best['tflops']:.1f} / {torch:.1f} TFLOP/s = {ratio:.2f}{rows}: "
+                     f"{'met' if ratio >= PREFILL_RATIO_GOAL else 'NOT met'}")
+    what = f"goal: decode ctx=131072, >= {DECODE_PERCENT_GOAL:.0f}% of copy bandwidth"
+    decode = [p for p in bench.get("decode", []) if p["context"] == 131072 and p["gbs"] > 0]
+    if not decode or bench.get("copy_bandwidth_gbs", 0) <= 0:
+        lines.append(f"{what}: not measured")
+    for p in decode:
+        lines.append(f"{what}: B={p['batch']} {p['percent_of_copy']:.1f}%: "
+                     f"{'met' if p['percent_of_copy'] >= DECODE_PERCENT_GOAL else 'NOT met'}")
+    return lines
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        print("usage: bench-table.py BENCH_JSON [TORCH_JSON]", file=sys.stderr)
+        return 2
+    try:
+        with open(argv[1]) as f:
+            bench = json.load(f)
+        torch_results = []
+        if len(argv) == 3 and os.path.exists(argv[2]):
+            with open(argv[2]) as f:
+                torch_results = json.load(f)["prefill"]
+        print("\n".join(tables(bench, torch_results)))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"bench-table.py: cannot read the results: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -225,6 +225,7 @@ struct Block {
     int exited = 0;  // threads that have finished
     unsigned char* shared = nullptr;
     std::size_t shared_bytes = 0;
+    std::vector<const void*> static_shared;  // the static __shared__ variables poisoned in this block
     std::uint64_t random = 0;
     std::string failure;
     void (*body)(void*) = nullptr;
@@ -447,6 +448,7 @@ std::string run_block(Block& block, GuardedMemory& stacks, std::size_t threads) 
         warp.kind = Kind::none;
     }
     if (block.shared != nullptr) std::memset(block.shared, 0xff, block.shared_bytes);
+    block.static_shared.clear();
 
     while (block.failure.empty() && block.fault[0] == '\0') {
         const int next = pop_ready(block);
@@ -565,6 +567,14 @@ ThreadState& current() {
 }
 
 unsigned char* dynamic_shared() { return t_block == nullptr ? nullptr : t_block->shared; }
+
+void static_shared(void* variable, std::size_t bytes) {
+    if (t_block == nullptr) return;
+    std::vector<const void*>& poisoned = t_block->static_shared;
+    if (std::find(poisoned.begin(), poisoned.end(), variable) != poisoned.end()) return;
+    std::memset(variable, 0xff, bytes);
+    poisoned.push_back(variable);
+}
 
 void fail_unsupported(const char* what) { fail(std::string("not emulated: ") + what); }
 

@@ -17,7 +17,8 @@
 //   issued: the two ends of what the hardware may do, so reading a tile before its wait and
 //   barrier, or overwriting a stage other warps still read, gives wrong values; addresses are
 //   16-byte aligned and the destination is dynamic shared memory;
-// - dynamic shared memory starts as 0xFF bytes (NaN in fp16, bf16 and fp32) in every block;
+// - shared memory starts as 0xFF bytes (NaN in fp16, bf16 and fp32) in every block: dynamic,
+//   and static __shared__ variables declared in a kernel's body (translate.py marks them);
 // - launches respect the device's limits (threads, grid, and dynamic shared memory above 48 KiB
 //   only after cudaFuncSetAttribute);
 // - device allocations end at a guard page, so reading past the end of a buffer faults.
@@ -178,6 +179,9 @@ void cp_async_16(void* shared_destination, const void* global_source, bool in_bo
 void cp_async_commit();
 void cp_async_wait(int pending);
 unsigned char* dynamic_shared();
+// Called by translate.py after each static __shared__ declaration: the first thread of a block to
+// reach it fills the variable with 0xFF bytes, as dynamic shared memory is.
+void static_shared(void* variable, std::size_t bytes);
 [[noreturn]] void misaligned(const char* operation, const void* address);
 [[noreturn]] void fail_unsupported(const char* what);
 

@@ -6,6 +6,9 @@ against the SIMT emulator (simt.hpp); everything else stays as written:
       -> ::optiloop::simt::launcher(callee, grid, block, shared, stream)(arguments)
   extern __shared__ [__align__(n)] T name[];
       -> T* const name = reinterpret_cast<T*>(::optiloop::simt::detail::dynamic_shared());
+  __shared__ T a[N][M], b;   (inside a function body)
+      -> the same, then ::optiloop::simt::detail::static_shared(&a, sizeof a); ... for each
+         variable, so that it starts as 0xFF bytes in every block, as dynamic shared memory does
 
 The output starts with #line 1 "INPUT", so compiler messages name the original file; CUDA's
 headers come from shim/ on the include path. The kernel may be a function, a pointer to one or a
@@ -20,6 +23,72 @@ import sys
 EXTERN_SHARED = re.compile(
     r"extern\s+__shared__\s+(?:__align__\s*\(\s*\d+\s*\)\s+)?([A-Za-z_][\w:<>, ]*?)\s+(?:__align__\s*\(\s*\d+\s*\)\s+)?"
     r"([A-Za-z_]\w*)\s*\[\s*\]\s*;")
+
+STATIC_SHARED = re.compile(r"\b__shared__\b([^;{}=]*);")
+# What opens a brace that is not a function body (or a block inside one).
+NOT_A_BODY = re.compile(r"(\bnamespace\b[\w:\s]*|\b(?:struct|class|union|enum)\b[^;{}()]*|extern\s*\"C\"\s*|=\s*|\[\s*\]\s*)$")
+
+
+def in_function_body(text):
+    """For each offset of `text`, whether it lies inside a function body, by the kind of every
+    open brace (comments and string literals skipped)."""
+    inside = bytearray(len(text) + 1)
+    stack = []  # True for a function body or a block within one
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        if text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = len(text) if end < 0 else end + 2
+            continue
+        if c in "\"'":
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "{":
+            before = text[max(0, i - 200):i].rstrip()
+            stack.append(any(stack) or not NOT_A_BODY.search(before))
+        elif c == "}" and stack:
+            stack.pop()
+        inside[i] = any(stack)
+        i += 1
+    return inside
+
+
+def split_declarators(declaration):
+    """`float a[N][M], b` into its declarators, at commas outside brackets."""
+    parts, depth, current = [], 0, ""
+    for c in declaration:
+        depth += c in "[(<"
+        depth -= c in "])>"
+        if c == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += c
+    return parts + [current]
+
+
+def mark_static_shared(text):
+    inside = in_function_body(text)
+
+    def poison_calls(match):
+        if not inside[match.start()]:
+            return match.group(0)
+        calls = ""
+        for declarator in split_declarators(match.group(1)):
+            name = re.search(r"([A-Za-z_]\w*)\s*(?:\[[^;]*)?$", declarator.strip())
+            if name:
+                calls += f" ::optiloop::simt::detail::static_shared(&{name.group(1)}, sizeof {name.group(1)});"
+        return match.group(0) + calls
+
+    return STATIC_SHARED.sub(poison_calls, text)
 
 
 def callee_start(text, end):
@@ -92,6 +161,7 @@ def main():
     text = EXTERN_SHARED.sub(
         lambda m: f"{m.group(1)}* const {m.group(2)} = "
                   f"reinterpret_cast<{m.group(1)}*>(::optiloop::simt::detail::dynamic_shared());", text)
+    text = mark_static_shared(text)
     text = rewrite_launches(text, source)
     escaped = source.replace("\\", "\\\\").replace('"', '\\"')
     with open(target, "w", encoding="utf-8") as f:

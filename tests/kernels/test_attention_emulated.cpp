@@ -352,6 +352,22 @@ TEST(Simt, LargeSharedMemoryNeedsTheAttributeAsOnTheDevice) {
     EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
 }
 
+// What translate.py adds after a static __shared__ declaration, then a read before any write.
+__global__ void read_static_shared_first(std::uint32_t* out) {
+    __shared__ std::uint32_t slots[32];
+    simt::detail::static_shared(&slots, sizeof slots);
+    out[blockIdx.x * 32 + threadIdx.x] = slots[threadIdx.x];
+    __syncthreads();
+    slots[threadIdx.x] = 1;
+}
+
+TEST(Simt, StaticSharedMemoryStartsPoisonedInEveryBlock) {
+    std::vector<std::uint32_t> out(3 * 32);
+    simt::launcher(&read_static_shared_first, 3, 32, 0, nullptr)(out.data());
+    ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+    for (std::size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], 0xffffffffu) << i;  // not block 0's 1s
+}
+
 TEST(Simt, AllocationsCountAgainstTheDevicesMemory) {
     DeviceSettings restore;
     std::size_t free_before = 0;

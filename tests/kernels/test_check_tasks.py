@@ -1,23 +1,14 @@
 #!/usr/bin/env python3
 """Tests kernels/check-tasks.py's parts that need no GPU: the float checker (the same rules as
 runner/src/checker.cpp) and the architecture flags."""
-import importlib.util
 import os
 import sys
 
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "kernels", "check-tasks.py")
-spec = importlib.util.spec_from_file_location("check_tasks", path)
-check_tasks = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(check_tasks)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import expect, finish, load  # noqa: E402
+
+check_tasks = load("kernels/check-tasks.py", "check_tasks")
 check = check_tasks.check_float
-
-failures = []
-
-
-def expect(name, condition):
-    if not condition:
-        failures.append(name)
-
 
 expect("equal tokens pass", check("3 values\n1.0\n", "3 values\n1.0\n", 0, 0) == "")
 expect("within abs passes", check("1.0005", "1.0", 1e-3, 0) == "")
@@ -32,6 +23,4 @@ expect("a missing token fails", "tokens, expected" in check("1 2", "1 2 3", 0, 0
 expect("arch flags replace the task's", check_tasks.arch_flags(
     ["-O3", "-std=c++17", "-gencode=arch=compute_80,code=[sm_80,compute_80]", "-arch=sm_80"], "sm_90") == ["-O3", "-std=c++17", "-arch=sm_90"])
 
-for name in failures:
-    print(f"FAILED: {name}")
-sys.exit(1 if failures else 0)
+finish("test_check_tasks")

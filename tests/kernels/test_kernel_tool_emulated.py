@@ -5,27 +5,17 @@ JSON that `bench` writes, and kernels/bench-table.py reading that JSON (tables a
 
     test_kernel_tool_emulated.py TOOL
 """
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import ROOT, expect, finish, load  # noqa: E402
+
 tool = sys.argv[1]
-
-spec = importlib.util.spec_from_file_location("bench_table", os.path.join(ROOT, "kernels", "bench-table.py"))
-bench_table = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench_table)
-
-failures = []
-
-
-def expect(name, condition, detail=""):
-    if not condition:
-        failures.append(f"{name}{': ' + detail if detail else ''}")
+bench_table = load("kernels/bench-table.py", "bench_table")
 
 
 def run(*arguments, timeout=300):
@@ -131,7 +121,4 @@ expect("goal: decode 85% met, 75% not",
        any("B=1 85.0%: met" in line for line in lines) and any("B=16 75.0%: NOT met" in line for line in lines),
        "\n".join(lines))
 
-for name in failures:
-    print(f"FAILED: {name}")
-print(f"{'FAILED' if failures else 'passed'}: test_kernel_tool_emulated ({len(failures)} failures)")
-sys.exit(1 if failures else 0)
+finish("test_kernel_tool_emulated")

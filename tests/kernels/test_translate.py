@@ -2,21 +2,13 @@
 """Tests kernels/simt/translate.py, which rewrites CUDA sources for the SIMT emulator: launches,
 extern __shared__ arrays, and the poisoning call after each static __shared__ declaration in a
 function body (not at file scope, in a comment or in a string)."""
-import importlib.util
 import os
 import sys
 
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "kernels", "simt", "translate.py")
-spec = importlib.util.spec_from_file_location("translate", path)
-translate = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(translate)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import expect, finish, load  # noqa: E402
 
-failures = []
-
-
-def expect(name, condition, detail=""):
-    if not condition:
-        failures.append(f"{name}{': ' + detail if detail else ''}")
+translate = load("kernels/simt/translate.py", "translate")
 
 
 def poison(name):
@@ -53,6 +45,4 @@ expect("a launch becomes a launcher call with the missing stream",
 extern = translate.EXTERN_SHARED.sub("X", "extern __shared__ __align__(16) unsigned char smem[];")
 expect("extern __shared__ arrays are recognised", extern == "X", extern)
 
-for name in failures:
-    print(f"FAILED: {name}")
-sys.exit(1 if failures else 0)
+finish("test_translate")

@@ -174,11 +174,12 @@ private:
     bool m_empty = true;
 };
 
-bool fits(std::size_t bytes) {
+// In double, so that the shapes a user may ask for cannot overflow the sum.
+bool fits(double bytes) {
     std::size_t free_bytes = 0;
     std::size_t total_bytes = 0;
     if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) return false;
-    return bytes + (std::size_t{2} << 30) < free_bytes;  // leave 2 GiB for cuBLAS and the flush buffer
+    return bytes + static_cast<double>(std::size_t{2} << 30) < static_cast<double>(free_bytes);  // 2 GiB for cuBLAS and the flush
 }
 
 // One timed prefill configuration: printed as a line and added to `list`. `label` is "prefill"
@@ -317,12 +318,12 @@ int run_bench_command(const std::vector<std::string>& arguments) {
             for (bool causal : {false, true})
                 for (DType dtype : {DType::f16, DType::bf16}) {
                     const AttentionShape s = make_shape(p.batch, p.heads, p.heads, p.seq, p.seq, d, causal);
-                    const std::size_t bytes = (2 * s.q_elements() + 2 * s.kv_elements()) * 2 +
-                                              s.batch * s.heads * s.q_len * sizeof(float);
+                    const double rows = static_cast<double>(p.batch) * static_cast<double>(p.heads) * static_cast<double>(p.seq);
+                    const double bytes = rows * (4.0 * 2 * static_cast<double>(d) + sizeof(float));  // q k v out, lse
                     if (!fits(bytes)) {
                         std::printf("prefill %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu skipped: %.1f GB of inputs and outputs "
                                     "do not fit\n",
-                                    dtype_name(dtype), d, s.batch, s.heads, s.q_len, static_cast<double>(bytes) / 1e9);
+                                    dtype_name(dtype), d, s.batch, s.heads, s.q_len, bytes / 1e9);
                         continue;
                     }
                     DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2),
@@ -358,7 +359,7 @@ int run_bench_command(const std::vector<std::string>& arguments) {
 
                     // The cuBLAS baseline on the same shape, fp16 only, where its score matrix fits.
                     const std::size_t naive_bytes = attention_naive_workspace_bytes(s);
-                    if (dtype != DType::f16 || !fits(naive_bytes)) continue;
+                    if (dtype != DType::f16 || !fits(static_cast<double>(naive_bytes))) continue;
                     DeviceBuffer workspace(naive_bytes);
                     if (!workspace.ok()) continue;
                     error.clear();
@@ -380,13 +381,15 @@ int run_bench_command(const std::vector<std::string>& arguments) {
     for (const DecodeShape& shape : options.decode) {
         const AttentionShape s = make_shape(shape.batch, 32, 8, 1, shape.context, 128, false);
         const DType dtype = DType::f16;
-        const std::size_t kv_bytes = 2 * s.kv_elements() * 2;
+        // K and V: batch x 8 KV heads x context rows of 128 fp16 each (in double: any shape given).
+        const double kv_gb = static_cast<double>(shape.batch) * 8 * static_cast<double>(shape.context) * 128 * 2 * 2 / 1e9;
         const std::size_t workspace_bytes = attention_decode_workspace_bytes(s, cuda_sm_count());
-        if (!fits(kv_bytes + workspace_bytes)) {
+        if (!fits(kv_gb * 1e9 + static_cast<double>(workspace_bytes))) {
             std::printf("decode  context %zu batch %zu skipped: %.1f GB of K/V does not fit\n", shape.context,
-                        shape.batch, static_cast<double>(kv_bytes) / 1e9);
+                        shape.batch, kv_gb);
             continue;
         }
+        const std::size_t kv_bytes = 2 * s.kv_elements() * 2;
         DeviceBuffer q(s.q_elements() * 2), k(s.kv_elements() * 2), v(s.kv_elements() * 2), out(s.q_elements() * 2),
             lse(s.batch * s.heads * sizeof(float)), workspace(workspace_bytes);
         if (!q.ok() || !k.ok() || !v.ok() || !out.ok() || !lse.ok() || !workspace.ok()) continue;

@@ -47,8 +47,13 @@ expect("check --filter runs the matching cases only",
        len(lines) >= 1 and all("q=17 kv=1000" in line and line.startswith("ok") for line in lines), r.stdout)
 expect("check --filter counts them", f"check: {len(lines)} passed, 0 failed" in r.stdout, r.stdout)
 
-# bench with shapes of its own: one line per kernel and shape, and the JSON device-check.sh reads.
-r = run("bench", "--runs", "1", "--prefill", "1x2x80", "--decode", "2x300", "--json", json_path)
+# bench with shapes of its own: one line per kernel and shape, and the JSON device-check.sh reads;
+# shapes far beyond the device's memory are skipped, saying so (their sizes overflow 64 bits).
+huge = "999999999"
+r = run("bench", "--runs", "1", "--prefill", "1x2x80", "--decode", "2x300", "--json", json_path,
+        "--prefill", f"{huge}x{huge}x{huge}", "--decode", f"{huge}x{huge}")
+expect("shapes that cannot fit are skipped, each saying so",
+       sum("skipped" in line and "do" in line and "not fit" in line for line in r.stdout.splitlines()) == 8 + 1, r.stdout)
 expect("bench exits 0", r.returncode == 0, r.stdout + r.stderr)
 expect("bench leaves no partial file", not os.path.exists(json_path + ".partial"))
 try:
@@ -78,7 +83,8 @@ if bench is not None:
            [(2, 300, 32, 8)], str(decode))
     expect("decode: timed against the copy bandwidth",
            bench["copy_bandwidth_gbs"] > 0 and all(p["gbs"] > 0 and p["percent_of_copy"] > 0 for p in decode))
-    expect("one line per timing", sum(line.startswith(("prefill", "naive", "decode")) for line in r.stdout.splitlines())
+    expect("one line per timing", sum(line.startswith(("prefill", "naive", "decode")) and "skipped" not in line
+                                      for line in r.stdout.splitlines())
            == len(prefill) + len(variants) + len(bench["naive"]) + len(decode), r.stdout)
 
     # bench-table.py on this JSON, against a torch that took twice as long on every shape.

@@ -59,44 +59,8 @@ if [ "$bench_status" -ne 0 ]; then status=1; fi
 
 if [ -s "$bench_json" ] && python3 -c "import torch; assert torch.cuda.is_available()" >/dev/null 2>&1; then
     echo "== torch flash SDPA on the same prefill shapes"
-    timeout "$(step_limit 90)" python3 - "$bench_json" "$torch_json" <<'PY' 2>&1 | tee "$out/torch.txt" || true
-import json, sys
-import torch
-import torch.nn.functional as F
-from torch.nn.attention import SDPBackend, sdpa_kernel
-
-bench = json.load(open(sys.argv[1]))
-runs = int(bench.get("runs", 20))
-flush = torch.empty(int(2 * torch.cuda.get_device_properties(0).L2_cache_size) + (1 << 20), dtype=torch.uint8, device="cuda")
-results = []
-for p in bench["prefill"]:
-    dtype = torch.float16 if p["dtype"] == "f16" else torch.bfloat16
-    shape = (p["batch"], p["heads"], p["seq"], p["head_dim"])
-    q, k, v = (torch.rand(shape, dtype=dtype, device="cuda") * 2 - 1 for _ in range(3))
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    times = []
-    try:
-        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-            for i in range(3 + runs):
-                flush.fill_(i & 0xFF)
-                start.record()
-                F.scaled_dot_product_attention(q, k, v, is_causal=p["causal"])
-                stop.record()
-                stop.synchronize()
-                if i >= 3:
-                    times.append(start.elapsed_time(stop))
-        ms = sorted(times)[len(times) // 2]
-        error = ""
-    except RuntimeError as e:  # flash backend unavailable for this shape or build
-        ms, error = -1.0, str(e).splitlines()[0]
-    flops = 4.0 * p["batch"] * p["heads"] * p["seq"] * p["seq"] * p["head_dim"] * (0.5 if p["causal"] else 1.0)
-    entry = dict(p, ms=ms, tflops=flops / (ms * 1e9) if ms > 0 else 0.0, error=error)
-    results.append(entry)
-    print(f"torch {p['dtype']} d={p['head_dim']} B={p['batch']} H={p['heads']} N={p['seq']} "
-          f"{'causal' if p['causal'] else 'noncausal'}: {ms:.3f} ms {entry['tflops']:.1f} TFLOP/s {error}", flush=True)
-    del q, k, v
-json.dump({"torch": torch.__version__, "prefill": results}, open(sys.argv[2], "w"), indent=1)
-PY
+    timeout "$(step_limit 90)" python3 "$repo/kernels/torch-sdpa-bench.py" "$bench_json" "$torch_json" 2>&1 |
+        tee "$out/torch.txt" || true
 else
     echo "== torch: not available (no PyTorch with CUDA); comparison skipped" | tee -a "$out/summary.txt"
 fi

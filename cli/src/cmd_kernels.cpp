@@ -65,8 +65,8 @@ Action setup_kernels(CLI::App& app) {
         if (a->quick) argv.emplace_back("--quick");
         for (const std::string& shape : a->prefill) forward("--prefill", shape);
         for (const std::string& shape : a->decode) forward("--decode", shape);
-        const auto run = runner::run_host(argv);
-        (run.exit_code == static_cast<int>(core::ExitCode::usage) ? s.err : s.out) << run.output;
+        // Streamed: a bench runs for minutes, one line per shape.
+        const auto run = runner::run_host(argv, {}, [&s](std::string_view chunk) { s.out << chunk << std::flush; });
         return run.exit_code < 0 ? static_cast<int>(core::ExitCode::infrastructure) : run.exit_code;
     };
 }

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 using core::Measurement;
 using core::Verdict;
 
-HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd) {
+HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd,
+                 const std::function<void(std::string_view)>& on_output) {
     HostRun result;
     int pipe_fds[2];
     if (argv.empty() || ::pipe2(pipe_fds, O_CLOEXEC) != 0) return result;
@@ -52,7 +53,10 @@ HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd) {
             if (errno == EINTR) continue;
             break;
         }
-        result.output.append(buffer.data(), static_cast<std::size_t>(n));
+        if (on_output)
+            on_output(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        else
+            result.output.append(buffer.data(), static_cast<std::size_t>(n));
     }
     ::close(pipe_fds[0]);
     int status = 0;

@@ -234,3 +234,22 @@ TEST(KernelTasks, OnAGpuOptiloopsOwnKernelsPassTheirTests) {
         EXPECT_EQ(j["baseline"]["cost_unit"], "us") << task << ": " << m.out;
     }
 }
+
+// `optiloop kernels` runs the optiloop-kernels tool built beside it (where nvcc was found) with
+// the flags it was given: the tool's own checks answer (exit 2 naming the flag), before any GPU
+// is looked for; without the tool, exit 3 saying so.
+TEST(KernelsCommand, ForwardsItsFlagsToTheTool) {
+    const bool built = fs::exists(fs::path(OPTILOOP_BINARY).parent_path() / "optiloop-kernels");
+    CliResult r = optiloop("kernels bench --prefill 1x2 --decode 1x64");
+    if (!built) {
+        EXPECT_EQ(r.code, 3) << r.out << r.err;
+        EXPECT_NE(r.err.find("not built here"), std::string::npos) << r.err;
+        GTEST_SKIP() << "optiloop-kernels is not built here (no nvcc)";
+    }
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    EXPECT_NE(r.out.find("--prefill expects BATCHxHEADSxSEQ"), std::string::npos) << r.out;
+    EXPECT_EQ(lines(r.out + r.err), 1) << r.out << r.err;
+    r = optiloop("kernels bench --runs 0");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("--runs expects"), std::string::npos) << r.out;
+}

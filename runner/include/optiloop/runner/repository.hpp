@@ -5,7 +5,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <optiloop/core/error.hpp>
@@ -39,11 +41,13 @@ struct BenchmarkResult {
 // Reads `--benchmark_format=json` output; `metric` is real_time or cpu_time.
 core::Result<std::vector<BenchmarkResult>> parse_google_benchmark(const std::string& json_text, const std::string& metric);
 
-// Runs a trusted host command (git) without a shell; its stdout and stderr together.
+// Runs a trusted host command (git) without a shell; its stdout and stderr together, in `output`
+// or, when on_output is given, handed to it as they arrive (for long commands a user watches).
 struct HostRun {
     int exit_code = -1;
     std::string output;
 };
-HostRun run_host(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {});
+HostRun run_host(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
+                 const std::function<void(std::string_view)>& on_output = {});
 
 }  // namespace optiloop::runner

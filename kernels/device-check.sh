@@ -68,6 +68,18 @@ fi
 if [ -s "$bench_json" ] && command -v python3 >/dev/null 2>&1; then
     echo
     python3 "$repo/kernels/bench-table.py" "$bench_json" "$torch_json" | tee "$out/table.txt" || true
+    # A section ready for kernels/RESULTS.md: when, where, what, and the tables as printed.
+    {
+        echo "## $(date -u +%Y-%m-%d): $(head -n 1 "$out/gpu.txt" 2>/dev/null || echo 'GPU unknown')"
+        echo
+        echo "\`OUT=DIR kernels/device-check.sh\` at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+            "(CUDA $(nvcc --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p' || true)," \
+            "PyTorch $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["torch"])' "$torch_json" 2>/dev/null || echo 'not run'))."
+        echo
+        echo '```'
+        cat "$out/table.txt"
+        echo '```'
+    } >"$out/RESULTS-section.md"
 fi
 
 # The cuda-kernel tasks (optiloop's own kernels among them) built and run as `optiloop optimize`

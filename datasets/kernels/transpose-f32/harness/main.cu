@@ -3,6 +3,7 @@
 // of 20 runs) and writes the median in microseconds to cost.json, the task's cost.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "api.cuh"
@@ -25,17 +26,32 @@ int main() {
     }
     std::vector<float> in;
     make_inputs(s, in);
+    // out is followed by a canary of k_canary floats: on a GPU a write past the end of out (a
+    // missing edge guard) lands there unnoticed by anything else.
+    constexpr std::size_t k_canary = 1024;
     float *din = nullptr, *dout = nullptr;
     CHECK(cudaMalloc(&din, in.size() * sizeof(float)));
-    CHECK(cudaMalloc(&dout, in.size() * sizeof(float)));
+    CHECK(cudaMalloc(&dout, (in.size() + k_canary) * sizeof(float)));
     CHECK(cudaMemcpy(din, in.data(), in.size() * sizeof(float), cudaMemcpyHostToDevice));
-    CHECK(cudaMemset(dout, 0xFF, in.size() * sizeof(float)));  // NaN: an output never written shows
+    // NaN: an output never written shows. The canary's bytes differ from NaN's, so that even a
+    // stray write of an unwritten (poisoned) value changes it.
+    CHECK(cudaMemset(dout, 0xFF, in.size() * sizeof(float)));
+    CHECK(cudaMemset(dout + in.size(), 0x5A, k_canary * sizeof(float)));
 
     transpose(din, dout, s.rows, s.cols, nullptr);
     CHECK(cudaGetLastError());
     CHECK(cudaDeviceSynchronize());
-    std::vector<float> out(in.size());
+    std::vector<float> out(in.size() + k_canary);
     CHECK(cudaMemcpy(out.data(), dout, out.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    for (std::size_t i = in.size(); i < out.size(); ++i) {
+        unsigned bits = 0;
+        std::memcpy(&bits, &out[i], sizeof bits);
+        if (bits != 0x5A5A5A5Au) {
+            std::fprintf(stderr, "transpose wrote past the end of out (element %zu of %zu)\n", i, in.size());
+            return 1;
+        }
+    }
+    out.resize(in.size());
     print_output(s, out);
 
     cudaEvent_t begin, end;

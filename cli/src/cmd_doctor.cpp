@@ -52,7 +52,7 @@ Action setup_doctor(CLI::App&) {
 
         auto nvcc = runner::compiler_version("nvcc");
         line(static_cast<bool>(nvcc), "CUDA compiler nvcc", nvcc ? "found" : "not found; CUDA tasks and kernels are skipped");
-        const bool gpu = fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl");
+        const bool gpu = !sandbox::gpu_devices().empty();
         line(gpu, "GPU", gpu ? "an NVIDIA device node is present" : "none; CUDA code compiles here but runs only on a GPU machine");
 
         // The provider: what is configured, and whether its server answers.

@@ -77,6 +77,7 @@ Action setup_measure(CLI::App& app) {
         options.repeats = a->repeat;
 
         s.err << "measuring " << task->id << ": " << task->tests.size() << " tests, " << task->stress.size() << " stress tests\n";
+        if (const std::string note = missing_gpu_note(*task); !note.empty()) s.err << note << "\n";
         auto base = runner::measure(*task, task->baseline, options);
         if (!base) {
             s.err << "optiloop measure: " << base.error().message << "\n";

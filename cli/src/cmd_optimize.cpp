@@ -130,6 +130,7 @@ Action setup_optimize(CLI::App& app) {
             s.err << "optiloop optimize: " << task.error().message << "\n";
             return static_cast<int>(task.error().exit_code());
         }
+        if (const std::string note = missing_gpu_note(*task); !note.empty()) s.err << "optiloop optimize: " << note << "\n";
         const std::string provider = a->proposer.provider;
         if (!a->proposer.provider_given) s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
         auto source = proposer_source(a->proposer, [&](const std::string& line) { s.err << "  " << line << "\n"; });

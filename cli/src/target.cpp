@@ -8,6 +8,7 @@
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
+#include <optiloop/sandbox/sandbox.hpp>
 
 #include "target.hpp"
 
@@ -71,6 +72,12 @@ core::Result<core::Task> load_target(const TargetArgs& a) {
     }
     if (task.tests.empty()) return core::fail(core::Error::input("--tests " + a.tests + ": no NAME.in / NAME.out pairs"));
     return task;
+}
+
+std::string missing_gpu_note(const core::Task& task) {
+    if (task.language != core::Language::cuda || !sandbox::gpu_devices().empty()) return "";
+    return "note: " + task.id + " is CUDA and this machine has no GPU (no /dev/nvidia* device): its programs build "
+           "but every run fails (RE); run it on a GPU machine";
 }
 
 }  // namespace optiloop::cli

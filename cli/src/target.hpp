@@ -29,4 +29,8 @@ void add_counter_option(CLI::App& app, std::string& counter);
 std::optional<core::CounterKind> counter_choice(const std::string& counter);
 core::Result<core::Task> load_target(const TargetArgs& args);
 
+// One line for a CUDA task on a machine without an NVIDIA device node (its programs build but
+// every run fails), empty otherwise.
+std::string missing_gpu_note(const core::Task& task);
+
 }  // namespace optiloop::cli

@@ -48,6 +48,20 @@ sandbox::Spec program_spec(const core::Task& task, const fs::path& binary, const
     return spec;
 }
 
+// The last non-empty line a failed program wrote to stderr (its own account of what went wrong,
+// e.g. a CUDA error or an assertion), printable characters only, at most 200 of them.
+std::string last_words(const std::string& err) {
+    std::size_t end = err.size();
+    while (end > 0 && (err[end - 1] == '\n' || err[end - 1] == '\r' || err[end - 1] == ' ')) --end;
+    const std::size_t begin = err.rfind('\n', end == 0 ? 0 : end - 1);
+    std::string line;
+    for (std::size_t i = begin == std::string::npos ? 0 : begin + 1; i < end; ++i) {
+        const auto c = static_cast<unsigned char>(err[i]);
+        line += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
+    }
+    return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+}
+
 // Runs `work(i)` for i in [0, count) on `jobs` threads; stops handing out work after an error.
 core::Result<void> parallel_for(std::size_t count, int jobs, const std::function<core::Result<void>(std::size_t)>& work) {
     std::atomic<std::size_t> next{0};
@@ -218,6 +232,10 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
         if (!run) return core::fail(run.error());
         tm.verdict = run->verdict;
         tm.detail = run->detail;
+        if (run->verdict == Verdict::runtime_error) {
+            const std::string words = last_words(run->stderr_data);
+            if (!words.empty()) tm.detail += ": " + words;
+        }
         tm.wall_median_seconds = tm.wall_min_seconds = run->wall_seconds;
         tm.peak_rss_bytes = run->peak_rss_bytes;
         if (run->verdict == Verdict::ok) {

@@ -223,6 +223,19 @@ TEST(KernelTasks, AreValidAndOnAGpuTheReferenceIsCorrectAndFaster) {
     }
 }
 
+// Without a GPU a CUDA task's programs build but cannot run: measure says so up front, and a
+// failed run's verdict carries the program's last words on stderr (here the CUDA runtime's).
+TEST(KernelTasks, WithoutAGpuMeasureSaysWhyTheyFail) {
+    if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) GTEST_SKIP() << "a GPU is present";
+    const fs::path task = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels" / "histogram-u32";
+    const CliResult m = optiloop("measure " + task.string() + " --repeat 1 --baseline-only");
+    EXPECT_EQ(m.code, 1) << m.err;  // the baseline failed its tests
+    EXPECT_NE(m.err.find("note: histogram-u32 is CUDA and this machine has no GPU"), std::string::npos) << m.err;
+    if (m.out.find("baseline    CE") != std::string::npos) GTEST_SKIP() << "no nvcc here: " << m.out;
+    // e.g. "RE: exit code 1: /work/main.cu:32: CUDA driver version is insufficient ..."
+    EXPECT_NE(m.out.find("RE: exit code 1: /work/main.cu:"), std::string::npos) << m.out;
+}
+
 // optiloop's own kernels have no faster reference; on a GPU their baseline must pass every test
 // and report a cost.
 TEST(KernelTasks, OnAGpuOptiloopsOwnKernelsPassTheirTests) {

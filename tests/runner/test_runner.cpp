@@ -172,6 +172,24 @@ TEST(Measure, WrongAnswerHasNoSpeedup) {
     EXPECT_EQ(bad->tests[0].detail, "token 1 (line 1): expected 1, got 2");
 }
 
+// A program that fails says why on stderr; the verdict keeps its last line (printable, bounded).
+TEST(Measure, RuntimeErrorKeepsTheProgramsLastWords) {
+    auto task = make_task("re", {{"1\n", "1\n"}});
+    const std::string failing = R"(#include <cstdio>
+int main(){ std::fputs("starting\n", stderr); std::fputs("main.cpp:7: no device \x01here\n\n", stderr); return 3; })";
+    auto m = runner::measure(task, source(failing), quick(core::CounterKind::none));
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->verdict, Verdict::runtime_error);
+    EXPECT_EQ(m->tests[0].detail, "exit code 3: main.cpp:7: no device ?here");
+    const std::string chatty = "#include <cstdio>\nint main(){ for (int i = 0; i < 300; ++i) std::fputc('x', stderr); return 1; }\n";
+    m = runner::measure(task, source(chatty), quick(core::CounterKind::none));
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->tests[0].detail, "exit code 1: " + std::string(200, 'x') + "...");
+    m = runner::measure(task, source("int main(){ return 2; }\n"), quick(core::CounterKind::none));
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->tests[0].detail, "exit code 2");  // nothing said, nothing added
+}
+
 TEST(Measure, CompileErrorVerdict) {
     auto task = make_task("ce", {{"1\n", "1\n"}});
     auto m = runner::measure(task, source("int main( {"), quick(core::CounterKind::none));

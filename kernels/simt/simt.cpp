@@ -174,13 +174,15 @@ private:
 };
 
 // ---- one block's threads -------------------------------------------------------------------
-enum class Kind { none, shuffle, syncwarp, vote, ldmatrix, mma };
+enum class Kind { none, shuffle, syncwarp, vote, match, reduce, ldmatrix, mma };
 
 const char* kind_name(Kind kind) {
     switch (kind) {
         case Kind::none: return "nothing";
         case Kind::shuffle: return "__shfl_*_sync";
         case Kind::vote: return "__ballot_sync";
+        case Kind::match: return "__match_*_sync";
+        case Kind::reduce: return "__reduce_*_sync";
         case Kind::syncwarp: return "__syncwarp";
         case Kind::ldmatrix: return "ldmatrix";
         case Kind::mma: return "mma.sync";
@@ -647,6 +649,57 @@ std::uint32_t ballot(unsigned mask, bool predicate) {
         std::uint32_t bits = 0;
         for (int l = 0; l < k_warp; ++l) bits |= w.in[l][0] << l;
         for (int l = 0; l < k_warp; ++l) w.out[l][0] = bits;
+    });
+    return warp.out[lane][0];
+}
+
+std::uint32_t match(unsigned mask, std::uint64_t value, int bytes, bool all) {
+    full_mask(mask, all ? "__match_all_sync" : "__match_any_sync");
+    const int lane = t_fiber->lane;
+    Warp& warp = t_block->warps[t_fiber->warp];
+    warp.in[lane][0] = static_cast<std::uint32_t>(value);
+    warp.in[lane][1] = static_cast<std::uint32_t>(value >> 32);
+    // The value's width and any/all must agree across the warp.
+    collective(Kind::match, static_cast<std::uint32_t>(bytes) * 2 + (all ? 1u : 0u), [all](Warp& w) {
+        bool every = true;
+        for (int l = 0; l < k_warp; ++l) {
+            std::uint32_t same = 0;
+            for (int o = 0; o < k_warp; ++o)
+                if (w.in[o][0] == w.in[l][0] && w.in[o][1] == w.in[l][1]) same |= 1u << o;
+            w.out[l][0] = same;
+            every = every && same == 0xffffffffu;
+        }
+        if (all)
+            for (int l = 0; l < k_warp; ++l) w.out[l][0] = every ? 0xffffffffu : 0u;
+    });
+    return warp.out[lane][0];
+}
+
+std::uint32_t reduce(unsigned mask, std::uint32_t value, Reduce op) {
+    full_mask(mask, "__reduce_*_sync");
+    const int lane = t_fiber->lane;
+    Warp& warp = t_block->warps[t_fiber->warp];
+    warp.in[lane][0] = value;
+    collective(Kind::reduce, static_cast<std::uint32_t>(op), [op](Warp& w) {
+        std::uint32_t r = w.in[0][0];
+        for (int l = 1; l < k_warp; ++l) {
+            const std::uint32_t v = w.in[l][0];
+            switch (op) {
+                case Reduce::add: r += v; break;
+                case Reduce::min_unsigned: r = v < r ? v : r; break;
+                case Reduce::max_unsigned: r = v > r ? v : r; break;
+                case Reduce::min_signed:
+                    r = static_cast<std::int32_t>(v) < static_cast<std::int32_t>(r) ? v : r;
+                    break;
+                case Reduce::max_signed:
+                    r = static_cast<std::int32_t>(v) > static_cast<std::int32_t>(r) ? v : r;
+                    break;
+                case Reduce::bit_and: r &= v; break;
+                case Reduce::bit_or: r |= v; break;
+                case Reduce::bit_xor: r ^= v; break;
+            }
+        }
+        for (int l = 0; l < k_warp; ++l) w.out[l][0] = r;
     });
     return warp.out[lane][0];
 }

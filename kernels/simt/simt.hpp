@@ -88,6 +88,68 @@ inline float __uint_as_float(unsigned bits) {
     return x;
 }
 
+// ---- integer and fast-math intrinsics -------------------------------------------------------
+// The fast-math ones compute what they approximate, with the C library's accuracy: a kernel that
+// depends on the hardware's approximation error passes here and may not on a GPU.
+inline int __popc(unsigned x) { return __builtin_popcount(x); }
+inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
+inline int __clz(int x) { return x == 0 ? 32 : __builtin_clz(static_cast<unsigned>(x)); }
+inline int __clzll(long long x) { return x == 0 ? 64 : __builtin_clzll(static_cast<unsigned long long>(x)); }
+inline int __ffs(int x) { return __builtin_ffs(x); }
+inline int __ffsll(long long x) { return __builtin_ffsll(x); }
+inline unsigned __brev(unsigned x) {
+    unsigned r = 0;
+    for (int i = 0; i < 32; ++i, x >>= 1) r = (r << 1) | (x & 1u);
+    return r;
+}
+inline unsigned long long __brevll(unsigned long long x) {
+    return (static_cast<unsigned long long>(__brev(static_cast<unsigned>(x))) << 32) | __brev(static_cast<unsigned>(x >> 32));
+}
+inline int __mulhi(int a, int b) { return static_cast<int>((static_cast<long long>(a) * b) >> 32); }
+inline unsigned __umulhi(unsigned a, unsigned b) {
+    return static_cast<unsigned>((static_cast<unsigned long long>(a) * b) >> 32);
+}
+namespace optiloop::simt::detail {
+__extension__ typedef __int128 int128;  // GCC's, for the 64-bit high products
+__extension__ typedef unsigned __int128 uint128;
+}  // namespace optiloop::simt::detail
+inline long long __mul64hi(long long a, long long b) {
+    return static_cast<long long>((static_cast<optiloop::simt::detail::int128>(a) * b) >> 64);
+}
+inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+    return static_cast<unsigned long long>((static_cast<optiloop::simt::detail::uint128>(a) * b) >> 64);
+}
+inline unsigned __float_as_uint(float x) {
+    unsigned bits = 0;
+    std::memcpy(&bits, &x, sizeof bits);
+    return bits;
+}
+inline int __float_as_int(float x) { return static_cast<int>(__float_as_uint(x)); }
+inline float __int_as_float(int bits) { return __uint_as_float(static_cast<unsigned>(bits)); }
+inline float __expf(float x) { return std::exp(x); }
+inline float __exp10f(float x) { return std::pow(10.f, x); }
+inline float exp10f(float x) { return std::pow(10.f, x); }
+inline float __logf(float x) { return std::log(x); }
+inline float __log2f(float x) { return std::log2(x); }
+inline float __log10f(float x) { return std::log10(x); }
+inline float __powf(float x, float y) { return std::pow(x, y); }
+inline float __sinf(float x) { return std::sin(x); }
+inline float __cosf(float x) { return std::cos(x); }
+inline float __tanf(float x) { return std::tan(x); }
+inline void __sincosf(float x, float* s, float* c) { *s = std::sin(x), *c = std::cos(x); }
+inline void sincosf(float x, float* s, float* c) { *s = std::sin(x), *c = std::cos(x); }
+inline float __fdividef(float a, float b) { return a / b; }
+inline float __saturatef(float x) { return x > 0.f ? (x < 1.f ? x : 1.f) : 0.f; }  // NaN -> 0
+inline float rsqrtf(float x) { return 1.f / std::sqrt(x); }
+inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
+inline float __frsqrt_rn(float x) { return 1.f / std::sqrt(x); }
+inline float __fsqrt_rn(float x) { return std::sqrt(x); }
+inline float __frcp_rn(float x) { return 1.f / x; }
+inline float __fmaf_rn(float a, float b, float c) { return std::fma(a, b, c); }
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+
 // CUDA's min and max for mixed integer types.
 template <typename A, typename B>
 inline std::common_type_t<A, B> min(A a, B b) {
@@ -172,6 +234,11 @@ void syncwarp();
 enum class Shuffle { xor_lanes, index, up, down };
 std::uint32_t shuffle(Shuffle kind, unsigned mask, std::uint32_t value, int operand);
 std::uint32_t ballot(unsigned mask, bool predicate);
+// __match_any_sync / __match_all_sync on a value of `bytes` bytes (4 or 8): the lanes holding
+// the same value as this lane; for all, the full mask when every lane holds it, else 0.
+std::uint32_t match(unsigned mask, std::uint64_t value, int bytes, bool all);
+enum class Reduce { add, min_unsigned, max_unsigned, min_signed, max_signed, bit_and, bit_or, bit_xor };
+std::uint32_t reduce(unsigned mask, std::uint32_t value, Reduce op);
 enum class Element { f16, bf16 };
 void mma_m16n8k16(float (&d)[4], const std::uint32_t (&a)[4], std::uint32_t b0, std::uint32_t b1, Element element);
 void ldmatrix_x4(std::uint32_t (&r)[4], const void* row_address, bool transposed);
@@ -266,6 +333,52 @@ inline T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = 32
 inline unsigned __ballot_sync(unsigned mask, int predicate) { return ::optiloop::simt::detail::ballot(mask, predicate != 0); }
 inline int __any_sync(unsigned mask, int predicate) { return __ballot_sync(mask, predicate) != 0 ? 1 : 0; }
 inline int __all_sync(unsigned mask, int predicate) { return __ballot_sync(mask, predicate) == 0xffffffffu ? 1 : 0; }
+template <typename T>
+inline unsigned __match_any_sync(unsigned mask, T value) {
+    static_assert(sizeof(T) == 4 || sizeof(T) == 8, "__match_any_sync takes 32- or 64-bit values");
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof value);
+    return ::optiloop::simt::detail::match(mask, bits, sizeof value, false);
+}
+template <typename T>
+inline unsigned __match_all_sync(unsigned mask, T value, int* predicate) {
+    static_assert(sizeof(T) == 4 || sizeof(T) == 8, "__match_all_sync takes 32- or 64-bit values");
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof value);
+    const unsigned lanes = ::optiloop::simt::detail::match(mask, bits, sizeof value, true);
+    *predicate = lanes != 0 ? 1 : 0;
+    return lanes;
+}
+// sm_80's warp reductions: add, min and max of unsigned or int, and, or, xor of unsigned.
+inline unsigned __reduce_add_sync(unsigned mask, unsigned value) {
+    return ::optiloop::simt::detail::reduce(mask, value, ::optiloop::simt::detail::Reduce::add);
+}
+inline int __reduce_add_sync(unsigned mask, int value) {
+    return static_cast<int>(__reduce_add_sync(mask, static_cast<unsigned>(value)));
+}
+inline unsigned __reduce_min_sync(unsigned mask, unsigned value) {
+    return ::optiloop::simt::detail::reduce(mask, value, ::optiloop::simt::detail::Reduce::min_unsigned);
+}
+inline int __reduce_min_sync(unsigned mask, int value) {
+    return static_cast<int>(::optiloop::simt::detail::reduce(mask, static_cast<unsigned>(value),
+                                                              ::optiloop::simt::detail::Reduce::min_signed));
+}
+inline unsigned __reduce_max_sync(unsigned mask, unsigned value) {
+    return ::optiloop::simt::detail::reduce(mask, value, ::optiloop::simt::detail::Reduce::max_unsigned);
+}
+inline int __reduce_max_sync(unsigned mask, int value) {
+    return static_cast<int>(::optiloop::simt::detail::reduce(mask, static_cast<unsigned>(value),
+                                                              ::optiloop::simt::detail::Reduce::max_signed));
+}
+inline unsigned __reduce_and_sync(unsigned mask, unsigned value) {
+    return ::optiloop::simt::detail::reduce(mask, value, ::optiloop::simt::detail::Reduce::bit_and);
+}
+inline unsigned __reduce_or_sync(unsigned mask, unsigned value) {
+    return ::optiloop::simt::detail::reduce(mask, value, ::optiloop::simt::detail::Reduce::bit_or);
+}
+inline unsigned __reduce_xor_sync(unsigned mask, unsigned value) {
+    return ::optiloop::simt::detail::reduce(mask, value, ::optiloop::simt::detail::Reduce::bit_xor);
+}
 
 // Threads run one at a time, between collectives only, so a read-modify-write is atomic.
 template <typename T>

@@ -235,6 +235,67 @@ TEST(Simt, ShuffleFormsVotesAndAtomicsFollowCuda) {
     EXPECT_EQ(out[7 * 32 + 1], 28);
 }
 
+// __match_*_sync and __reduce_*_sync, lane by lane against what CUDA documents.
+__global__ void matches_and_reductions(unsigned* out) {
+    const int lane = static_cast<int>(threadIdx.x);
+    out[0 * 32 + lane] = __match_any_sync(0xffffffffu, lane % 3);                    // 32-bit
+    out[1 * 32 + lane] = __match_any_sync(0xffffffffu, static_cast<long long>(lane / 8) << 40);  // 64-bit
+    int predicate = -1;
+    out[2 * 32 + lane] = __match_all_sync(0xffffffffu, 7.5f, &predicate) + static_cast<unsigned>(predicate);
+    out[3 * 32 + lane] = __match_all_sync(0xffffffffu, lane == 9 ? 1 : 0, &predicate) + static_cast<unsigned>(predicate);
+    out[4 * 32 + lane] = __reduce_add_sync(0xffffffffu, static_cast<unsigned>(lane));
+    out[5 * 32 + lane] = static_cast<unsigned>(__reduce_min_sync(0xffffffffu, lane - 3));  // signed: -3
+    out[6 * 32 + lane] = __reduce_min_sync(0xffffffffu, static_cast<unsigned>(lane - 3));  // unsigned: 0
+    out[7 * 32 + lane] = static_cast<unsigned>(__reduce_max_sync(0xffffffffu, lane == 4 ? -1 : lane % 7));
+    out[8 * 32 + lane] = __reduce_xor_sync(0xffffffffu, 1u << (lane % 4)) | __reduce_or_sync(0xffffffffu, lane == 31 ? 256u : 0u);
+}
+
+TEST(Simt, MatchesAndWarpReductionsFollowCuda) {
+    std::vector<unsigned> out(9 * 32, 0);
+    simt::launcher(matches_and_reductions, 1, 32, 0, nullptr)(out.data());
+    ASSERT_EQ(cudaGetLastError(), cudaSuccess) << simt::last_failure();
+    for (int l = 0; l < 32; ++l) {
+        unsigned same_residue = 0, same_eighth = 0;
+        for (int o = 0; o < 32; ++o) {
+            if (o % 3 == l % 3) same_residue |= 1u << o;
+            if (o / 8 == l / 8) same_eighth |= 1u << o;
+        }
+        EXPECT_EQ(out[0 * 32 + l], same_residue) << "match_any, lane " << l;
+        EXPECT_EQ(out[1 * 32 + l], same_eighth) << "match_any 64-bit, lane " << l;
+        EXPECT_EQ(out[2 * 32 + l], 0xffffffffu + 1u) << "match_all true: full mask and predicate 1, lane " << l;
+        EXPECT_EQ(out[3 * 32 + l], 0u) << "match_all false: 0 and predicate 0, lane " << l;
+        EXPECT_EQ(out[4 * 32 + l], 496u) << "reduce add, lane " << l;
+        EXPECT_EQ(static_cast<int>(out[5 * 32 + l]), -3) << "reduce min signed, lane " << l;
+        EXPECT_EQ(out[6 * 32 + l], 0u) << "reduce min unsigned, lane " << l;
+        EXPECT_EQ(out[7 * 32 + l], 6u) << "reduce max signed, lane " << l;
+        EXPECT_EQ(out[8 * 32 + l], 256u) << "reduce xor (each bit 8 times) | or, lane " << l;
+    }
+}
+
+TEST(Simt, IntegerAndFastMathIntrinsics) {
+    EXPECT_EQ(__popc(0xf0f0u), 8);
+    EXPECT_EQ(__popcll(0xffffffffffull), 40);
+    EXPECT_EQ(__clz(1), 31);
+    EXPECT_EQ(__clz(0), 32);
+    EXPECT_EQ(__clzll(1), 63);
+    EXPECT_EQ(__ffs(0), 0);
+    EXPECT_EQ(__ffs(0x50), 5);
+    EXPECT_EQ(__ffsll(1ll << 40), 41);
+    EXPECT_EQ(__brev(1u), 0x80000000u);
+    EXPECT_EQ(__brevll(1ull), 0x8000000000000000ull);
+    EXPECT_EQ(__umulhi(0x80000000u, 4u), 2u);
+    EXPECT_EQ(__mulhi(-2, 0x40000000), -1);
+    EXPECT_EQ(__umul64hi(1ull << 63, 4ull), 2ull);
+    EXPECT_EQ(__float_as_uint(1.f), 0x3f800000u);
+    EXPECT_EQ(__int_as_float(0x40000000), 2.f);
+    EXPECT_FLOAT_EQ(__expf(1.f), 2.7182817f);
+    EXPECT_FLOAT_EQ(rsqrtf(4.f), 0.5f);
+    EXPECT_EQ(__saturatef(-1.f), 0.f);
+    EXPECT_EQ(__saturatef(2.f), 1.f);
+    EXPECT_EQ(__saturatef(std::nanf("")), 0.f);
+    EXPECT_FLOAT_EQ(__fdividef(1.f, 8.f), 0.125f);
+}
+
 __global__ void partial_mask_shuffle(int* out) {
     out[threadIdx.x] = __shfl_sync(0x0000ffffu, 1, 0);
 }

@@ -105,11 +105,14 @@ std::vector<std::pair<std::string, int>> launch_block_sizes(const std::string& s
     return out;
 }
 
-core::Result<std::vector<KernelResources>> cuda_report(const std::string& file_name, const std::string& source, int default_block_size) {
+core::Result<std::vector<KernelResources>> cuda_report(const std::string& file_name, const std::string& source,
+                                                       int default_block_size, const std::vector<core::SourceFile>& headers) {
     const char* nvcc = "/usr/local/cuda/bin/nvcc";
     sandbox::Spec spec;
     spec.argv = {nvcc, "-arch=sm_90", "--resource-usage", "-c", "-o", "/work/out.o", "/work/" + file_name};
     spec.scratch_data = {{file_name, source}};
+    for (const auto& header : headers)
+        if (header.path != file_name) spec.scratch_data.emplace_back(header.path, header.content);
     spec.env = {"PATH=/usr/local/cuda/bin:/usr/bin:/bin", "LANG=C", "TMPDIR=/tmp"};
     spec.limits.cpu_seconds = 120;
     spec.limits.wall_seconds = 240;

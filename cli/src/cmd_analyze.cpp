@@ -22,15 +22,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int cuda_command(Streams& s, const std::vector<std::string>& files, int block_size, bool json) {
+// Headers in the folder of `file` (by extension), so its quoted includes resolve.
+std::vector<core::SourceFile> headers_beside(const std::string& file, const std::vector<std::string>& extensions) {
+    std::vector<core::SourceFile> headers;
+    std::error_code ec;
+    const fs::path folder = fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path();
+    for (const auto& e : fs::directory_iterator(folder, ec)) {
+        const auto ext = e.path().extension().string();
+        if (std::find(extensions.begin(), extensions.end(), ext) != extensions.end() && e.is_regular_file())
+            headers.push_back({e.path().filename().string(), core::read_file(e.path()).value_or("")});
+    }
+    return headers;
+}
+
+const std::vector<std::string> k_cuda_headers = {".cuh", ".h", ".hpp"};
+
+// One .cu file for nvcc's resource report: how it is named in the output, its text, and the
+// headers it may include.
+struct CudaInput {
+    std::string label;
+    core::SourceFile file;
+    std::vector<core::SourceFile> headers;
+};
+
+int cuda_command(Streams& s, const std::vector<CudaInput>& inputs, int block_size, bool json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& file : files) {
-        const auto text = core::read_file(file);
-        if (!text) {
-            s.err << "optiloop analyze: " << file << ": cannot be read\n";
-            return 2;
-        }
-        auto kernels = analyzer::cuda_report(fs::path(file).filename().string(), *text, block_size);
+    for (const auto& [file, source, headers] : inputs) {
+        auto kernels = analyzer::cuda_report(source.path, source.content, block_size, headers);
         if (!kernels) {
             s.err << "optiloop analyze: " << kernels.error().message << "\n";
             return static_cast<int>(kernels.error().exit_code());
@@ -67,7 +85,7 @@ Action setup_analyze(CLI::App& app) {
     };
     auto a = std::make_shared<Args>();
     app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found), .cu files, or one task folder");
-    app.add_option("--flags", a->flags, "Compile flags (default -std=c++17)")->delimiter(' ');
+    app.add_option("--flags", a->flags, "Compile flags (default -std=c++17); for .cu files, -I DIR adds DIR's headers")->delimiter(' ');
     app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',');
     app.add_flag("--json", a->json, "Print JSON");
     app.add_flag("--list-rules", a->list_rules, "List the rule catalogue");
@@ -90,8 +108,28 @@ Action setup_analyze(CLI::App& app) {
             }
         }
         // CUDA files get nvcc's resource report instead of a Clang parse.
-        if (std::all_of(a->files.begin(), a->files.end(), [](const std::string& f) { return fs::path(f).extension() == ".cu"; }))
-            return cuda_command(s, a->files, a->block_size, a->json);
+        if (std::all_of(a->files.begin(), a->files.end(), [](const std::string& f) { return fs::path(f).extension() == ".cu"; })) {
+            std::vector<CudaInput> inputs;
+            for (const auto& file : a->files) {
+                const auto text = core::read_file(file);
+                if (!text) {
+                    s.err << "optiloop analyze: " << file << ": cannot be read\n";
+                    return 2;
+                }
+                inputs.push_back({file, {fs::path(file).filename().string(), *text}, headers_beside(file, k_cuda_headers)});
+                // and those of the folders --flags names with -I (nvcc sees them all in one folder)
+                for (std::size_t i = 0; i < a->flags.size(); ++i) {
+                    const std::string& flag = a->flags[i];
+                    const std::string dir = flag == "-I" && i + 1 < a->flags.size() ? a->flags[++i]
+                                            : flag.starts_with("-I")                 ? flag.substr(2)
+                                                                                     : "";
+                    if (dir.empty()) continue;
+                    for (auto& header : headers_beside((fs::path(dir) / "x").string(), k_cuda_headers))
+                        inputs.back().headers.push_back(std::move(header));
+                }
+            }
+            return cuda_command(s, inputs, a->block_size, a->json);
+        }
         if (std::any_of(a->files.begin(), a->files.end(), [](const std::string& f) { return fs::path(f).extension() == ".cu"; })) {
             s.err << "optiloop analyze: give .cu files and C++ files in separate runs\n";
             return 2;
@@ -107,6 +145,18 @@ Action setup_analyze(CLI::App& app) {
                 return 2;
             }
             task = *loaded;
+            if (task->language == core::Language::cuda) {
+                // A CUDA task: the report of each .cu file of its baseline, with the harness's
+                // headers (and the baseline's other files) beside it.
+                std::vector<CudaInput> inputs;
+                for (const auto& file : task->baseline) {
+                    if (fs::path(file.path).extension() != ".cu") continue;
+                    std::vector<core::SourceFile> headers = task->harness;
+                    headers.insert(headers.end(), task->baseline.begin(), task->baseline.end());
+                    inputs.push_back({(fs::path(a->files[0]) / "baseline" / file.path).string(), file, headers});
+                }
+                return cuda_command(s, inputs, a->block_size, a->json);
+            }
             sources = task->baseline;
             for (const auto& h : task->harness) {
                 sources.push_back(h);
@@ -126,15 +176,9 @@ Action setup_analyze(CLI::App& app) {
             }
             sources.push_back({fs::path(file).filename().string(), *text});
             // Headers beside the file, so its quoted includes resolve.
-            std::error_code ec;
-            for (const auto& e : fs::directory_iterator(fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path(), ec)) {
-                const auto ext = e.path().extension().string();
-                if ((ext == ".h" || ext == ".hpp" || ext == ".hh") && e.is_regular_file()) {
-                    const std::string name = e.path().filename().string();
-                    if (std::none_of(sources.begin(), sources.end(), [&](const auto& f) { return f.path == name; }))
-                        sources.push_back({name, core::read_file(e.path()).value_or("")});
-                }
-            }
+            for (auto& header : headers_beside(file, {".h", ".hpp", ".hh"}))
+                if (std::none_of(sources.begin(), sources.end(), [&](const auto& f) { return f.path == header.path; }))
+                    sources.push_back(std::move(header));
         }
         if (!a->flags.empty()) options.flags = a->flags;
         options.rules = a->rules;

@@ -108,6 +108,14 @@ void launch(float* d) { tile<<<1, 1024>>>(d, d); }
     EXPECT_GT((*report)[0].registers, 0);
     EXPECT_EQ((*report)[0].block_size, 1024);
     EXPECT_TRUE((*report)[0].block_size_from_launch);
+    // A quoted include resolves against the headers given beside the file.
+    const std::string includer = "#include \"dims.cuh\"\n__global__ void k(float* o) { __shared__ float b[k_n]; b[threadIdx.x] = o[threadIdx.x]; "
+                                 "__syncthreads(); o[threadIdx.x] = b[k_n - 1 - threadIdx.x]; }\n";
+    EXPECT_FALSE(cuda_report("includer.cu", includer, 128));
+    auto with_header = cuda_report("includer.cu", includer, 128, {{"dims.cuh", "constexpr int k_n = 300;\n"}});
+    ASSERT_TRUE(with_header) << with_header.error().message;
+    ASSERT_EQ(with_header->size(), 1u);
+    EXPECT_EQ((*with_header)[0].shared_bytes, 1200);
     auto broken = cuda_report("broken.cu", "__global__ void k() { undefined_thing(); }\n", 256);
     ASSERT_FALSE(broken);
     EXPECT_NE(broken.error().message.find("broken.cu"), std::string::npos);

@@ -223,6 +223,20 @@ TEST(KernelTasks, AreValidAndOnAGpuTheReferenceIsCorrectAndFaster) {
     }
 }
 
+// analyze on a CUDA task folder: nvcc's resource report of its baseline, built with the
+// harness's headers beside it (no Clang parse, no profile run, which needs a GPU).
+TEST(KernelTasks, AnalyzeReportsTheBaselinesKernels) {
+    if (::access("/usr/local/cuda/bin/nvcc", X_OK) != 0) GTEST_SKIP() << "nvcc is not installed at /usr/local/cuda/bin/nvcc";
+    const fs::path task = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels" / "transpose-f32";
+    const CliResult r = optiloop("analyze " + task.string() + " --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 1u) << r.out;
+    EXPECT_NE(j[0]["kernel"].get<std::string>().find("transpose_naive"), std::string::npos) << r.out;
+    EXPECT_EQ(j[0]["file"], (task / "baseline" / "kernel.cu").string());
+    EXPECT_GT(j[0]["registers"].get<int>(), 0);
+}
+
 // Without a GPU a CUDA task's programs build but cannot run: measure says so up front, and a
 // failed run's verdict carries the program's last words on stderr (here the CUDA runtime's).
 TEST(KernelTasks, WithoutAGpuMeasureSaysWhyTheyFail) {

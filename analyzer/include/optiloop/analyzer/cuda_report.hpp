@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <optiloop/core/error.hpp>
+#include <optiloop/core/model.hpp>
 
 namespace optiloop::analyzer {
 
@@ -39,6 +40,9 @@ std::vector<std::pair<std::string, int>> launch_block_sizes(const std::string& s
 
 // Compiles `source` (a .cu file's text) with nvcc for sm_90 in the sandbox and reports every
 // kernel; default_block_size is used for kernels whose launch block size is not a literal.
-core::Result<std::vector<KernelResources>> cuda_report(const std::string& file_name, const std::string& source, int default_block_size);
+// `headers` are written beside it, so its quoted includes resolve (a task's harness headers).
+core::Result<std::vector<KernelResources>> cuda_report(const std::string& file_name, const std::string& source,
+                                                       int default_block_size,
+                                                       const std::vector<core::SourceFile>& headers = {});
 
 }  // namespace optiloop::analyzer

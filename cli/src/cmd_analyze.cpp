@@ -22,12 +22,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Headers in the folder of `file` (by extension), so its quoted includes resolve.
-std::vector<core::SourceFile> headers_beside(const std::string& file, const std::vector<std::string>& extensions) {
+// The headers (by extension) in `folder`, so that quoted includes of a file there resolve.
+std::vector<core::SourceFile> headers_in(const fs::path& folder, const std::vector<std::string>& extensions) {
     std::vector<core::SourceFile> headers;
     std::error_code ec;
-    const fs::path folder = fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path();
-    for (const auto& e : fs::directory_iterator(folder, ec)) {
+    for (const auto& e : fs::directory_iterator(folder.empty() ? "." : folder, ec)) {
         const auto ext = e.path().extension().string();
         if (std::find(extensions.begin(), extensions.end(), ext) != extensions.end() && e.is_regular_file())
             headers.push_back({e.path().filename().string(), core::read_file(e.path()).value_or("")});
@@ -116,7 +115,7 @@ Action setup_analyze(CLI::App& app) {
                     s.err << "optiloop analyze: " << file << ": cannot be read\n";
                     return 2;
                 }
-                inputs.push_back({file, {fs::path(file).filename().string(), *text}, headers_beside(file, k_cuda_headers)});
+                inputs.push_back({file, {fs::path(file).filename().string(), *text}, headers_in(fs::path(file).parent_path(), k_cuda_headers)});
                 // and those of the folders --flags names with -I (nvcc sees them all in one folder)
                 for (std::size_t i = 0; i < a->flags.size(); ++i) {
                     const std::string& flag = a->flags[i];
@@ -124,7 +123,7 @@ Action setup_analyze(CLI::App& app) {
                                             : flag.starts_with("-I")                 ? flag.substr(2)
                                                                                      : "";
                     if (dir.empty()) continue;
-                    for (auto& header : headers_beside((fs::path(dir) / "x").string(), k_cuda_headers))
+                    for (auto& header : headers_in(dir, k_cuda_headers))
                         inputs.back().headers.push_back(std::move(header));
                 }
             }
@@ -176,7 +175,7 @@ Action setup_analyze(CLI::App& app) {
             }
             sources.push_back({fs::path(file).filename().string(), *text});
             // Headers beside the file, so its quoted includes resolve.
-            for (auto& header : headers_beside(file, {".h", ".hpp", ".hh"}))
+            for (auto& header : headers_in(fs::path(file).parent_path(), {".h", ".hpp", ".hh"}))
                 if (std::none_of(sources.begin(), sources.end(), [&](const auto& f) { return f.path == header.path; }))
                     sources.push_back(std::move(header));
         }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,32 @@ std::vector<EmulatedCase> emulated_cases() {
             cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 1, 1, 300, 300, 64, false)}, 4, seed, copies});
     }
     cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(1, 8, 2, 1, 1000, 128, false)}, 3, 5});
+    // Random shapes from a fixed seed (the same cases on every run and machine): GQA groups up to
+    // 16, ragged lengths, both tile shapes at d=128, 1 to 140 SMs, random thread orders and copy
+    // timings; each at most 3e7 multiply-adds.
+    std::mt19937_64 random(20261129);
+    auto pick = [&random](int low, int high) {
+        return low + static_cast<int>(random() % static_cast<std::uint64_t>(high - low + 1));
+    };
+    for (int added = 0; added < 48;) {
+        const bool decode = pick(0, 2) == 0;
+        const std::size_t head_dim = pick(0, 1) != 0 ? 128 : 64;
+        const auto kv_heads = static_cast<std::size_t>(pick(1, 4));
+        const auto group = static_cast<std::size_t>(pick(1, 16));
+        const auto batch = static_cast<std::size_t>(pick(1, 3));
+        const auto kv_len = static_cast<std::size_t>(decode ? pick(1, 9000) : pick(1, 700));
+        const auto q_len = static_cast<std::size_t>(decode ? 1 : pick(1, 700));
+        const bool causal = !decode && pick(0, 1) != 0;
+        CheckCase check(decode ? AttentionKernel::decode : AttentionKernel::prefill, pick(0, 1) != 0 ? DType::f16 : DType::bf16,
+                        make_shape(batch, kv_heads * group, kv_heads, q_len, kv_len, head_dim, causal));
+        if (!decode && head_dim == 128 && pick(0, 1) != 0) check.tuning = PrefillTuning{128};
+        const int sms = pick(1, 140);
+        const auto seed = static_cast<std::uint64_t>(pick(0, 1) != 0 ? pick(1, 1000000) : 0);
+        const Copies copies = pick(0, 1) != 0 ? Copies::land_at_issue : Copies::land_at_wait;
+        if (static_cast<double>(batch * kv_heads * group) * static_cast<double>(q_len * kv_len * head_dim) > 3e7) continue;
+        cases.push_back({check, sms, seed, copies});
+        ++added;
+    }
     return cases;
 }
 

@@ -31,6 +31,11 @@ def number(value):
     return f"{value:>8.1f}" if value > 0 else f"{'-':>8}"
 
 
+def ratio(ours, torch):
+    """ours / torch, or '-' when either was not measured."""
+    return f"{ours / torch:.2f}" if ours > 0 and torch > 0 else "-"
+
+
 def tables(bench, torch_results):
     """The report as a list of lines."""
     torch_by_key = {key(p): p for p in torch_results}
@@ -41,8 +46,7 @@ def tables(bench, torch_results):
     for p in bench.get("prefill", []):
         t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
         n = naive_by_key.get(key(p), {}).get("tflops", 0.0)
-        ratio = f"{p['tflops'] / t:.2f}" if t > 0 and p["tflops"] > 0 else "-"
-        lines.append(f"{shape_name(p):<44} {number(p['tflops'])} {number(t)} {ratio:>7} {number(n)}")
+        lines.append(f"{shape_name(p):<44} {number(p['tflops'])} {number(t)} {ratio(p['tflops'], t):>7} {number(n)}")
     variants = bench.get("prefill_variants", [])
     if variants:
         lines += ["", "prefill tile shapes (TFLOP/s): the default against 128 query rows per CTA (8 warps)",
@@ -50,8 +54,7 @@ def tables(bench, torch_results):
         for p in variants:
             d = ours_by_key.get(key(p), {}).get("tflops", 0.0)
             t = torch_by_key.get(key(p), {}).get("tflops", 0.0)
-            ratio = f"{p['tflops'] / t:.2f}" if t > 0 and p["tflops"] > 0 else "-"
-            lines.append(f"{shape_name(p):<44} {number(d)} {number(p['tflops'])} {number(t)} {ratio:>7}")
+            lines.append(f"{shape_name(p):<44} {number(d)} {number(p['tflops'])} {number(t)} {ratio(p['tflops'], t):>7}")
     lines += ["", f"decode (GB/s of K+V read; device-to-device copy: {bench['copy_bandwidth_gbs']:.0f} GB/s read+write)",
               f"{'shape':<44} {'ms':>8} {'GB/s':>8} {'% copy':>7}"]
     for p in bench.get("decode", []):
@@ -74,10 +77,9 @@ def goals(bench, torch_by_key):
         if best is None or torch <= 0:
             lines.append(f"{what}: not measured ({'no torch timing' if best else 'no such shape of ours'})")
             continue
-        ratio = best["tflops"] / torch
         rows = f", rows={best['query_rows']}" if "query_rows" in best else ""
-        lines.append(f"{what}: {best['tflops']:.1f} / {torch:.1f} TFLOP/s = {ratio:.2f}{rows}: "
-                     f"{'met' if ratio >= PREFILL_RATIO_GOAL else 'NOT met'}")
+        lines.append(f"{what}: {best['tflops']:.1f} / {torch:.1f} TFLOP/s = {ratio(best['tflops'], torch)}{rows}: "
+                     f"{'met' if best['tflops'] / torch >= PREFILL_RATIO_GOAL else 'NOT met'}")
     what = f"goal: decode ctx=131072, >= {DECODE_PERCENT_GOAL:.0f}% of copy bandwidth"
     decode = [p for p in bench.get("decode", []) if p["context"] == 131072 and p["gbs"] > 0]
     if not decode or bench.get("copy_bandwidth_gbs", 0) <= 0:

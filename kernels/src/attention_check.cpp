@@ -110,7 +110,7 @@ std::string describe(const CheckCase& c) {
     text << kernel_name(c.kernel) << ' ' << dtype_name(c.dtype) << " d=" << s.head_dim << " B=" << s.batch
          << " H=" << s.heads << "/" << s.kv_heads << " q=" << s.q_len << " kv=" << s.kv_len
          << (s.causal ? " causal" : "");
-    if (c.tuning.query_rows != 0) text << " rows=" << c.tuning.query_rows;
+    if (c.tuning.query_rows != 0) text << " tile=" << tile_shape_name(c.tuning);
     return text.str();
 }
 
@@ -148,15 +148,19 @@ std::vector<CheckCase> check_cases() {
         for (const auto& lengths : ragged)
             for (bool causal : {false, true})
                 cases.push_back({AttentionKernel::prefill, DType::f16, make_shape(1, 8, 2, lengths[0], lengths[1], d, causal)});
-    // head_dim 128 with 128-row tiles (8 warps), the variant `bench` times beside the default.
-    const PrefillTuning rows128{128};
-    for (std::size_t n : {1u, 127u, 255u, 1000u, 4096u})
-        for (bool causal : {false, true})
-            cases.push_back({AttentionKernel::prefill, causal ? DType::bf16 : DType::f16,
-                             make_shape(1, 8, 2, n, n, 128, causal), rows128});
-    for (const auto& lengths : ragged)
-        cases.push_back({AttentionKernel::prefill, DType::f16, make_shape(1, 8, 2, lengths[0], lengths[1], 128, true),
-                         rows128});
+    // The other tile shapes, which `bench` times beside the default.
+    for (std::size_t d : {64u, 128u}) {
+        const std::vector<PrefillTuning> tiles = prefill_tile_shapes(d);
+        for (auto tile = tiles.begin() + 1; tile != tiles.end(); ++tile) {
+            for (std::size_t n : {1u, 127u, 255u, 1000u, 4096u})
+                for (bool causal : {false, true})
+                    cases.push_back({AttentionKernel::prefill, causal ? DType::bf16 : DType::f16,
+                                     make_shape(1, 8, 2, n, n, d, causal), *tile});
+            for (const auto& lengths : ragged)
+                cases.push_back({AttentionKernel::prefill, DType::f16,
+                                 make_shape(1, 8, 2, lengths[0], lengths[1], d, true), *tile});
+        }
+    }
 
     for (std::size_t kv : {1u, 1000u, 65537u, 131072u})
         for (std::size_t batch : {1u, 8u})

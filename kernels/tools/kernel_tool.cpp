@@ -183,19 +183,19 @@ bool fits(double bytes) {
 }
 
 // One timed prefill configuration: printed as a line and added to `list`. `label` is "prefill"
-// or "naive"; query_rows is the tile shape when it is not the default (0).
+// or "naive"; tile is the prefill kernel's tile shape (empty for naive).
 void report_prefill(JsonList& list, const char* label, DType dtype, const AttentionShape& s, double flops, double ms,
-                    const std::string& error, int query_rows) {
+                    const std::string& error, const std::string& tile) {
     const double tflops = ms > 0 ? flops / (ms * 1e9) : 0;
-    const std::string rows = query_rows > 0 ? "  rows=" + std::to_string(query_rows) : "";
+    const std::string tile_text = tile.empty() ? "" : "  tile=" + tile;
     std::printf("%-7s %-4s d=%-3zu B=%-2zu H=%zu N=%-5zu %-9s %9.3f ms %7.1f TFLOP/s%s%s%s\n", label, dtype_name(dtype),
-                s.head_dim, s.batch, s.heads, s.q_len, s.causal ? "causal" : "noncausal", ms, tflops, rows.c_str(),
+                s.head_dim, s.batch, s.heads, s.q_len, s.causal ? "causal" : "noncausal", ms, tflops, tile_text.c_str(),
                 error.empty() ? "" : "  error: ", error.c_str());
     std::fflush(stdout);
     std::ostringstream entry;
     entry << "\"dtype\": \"" << dtype_name(dtype) << "\", \"head_dim\": " << s.head_dim << ", \"batch\": " << s.batch
           << ", \"heads\": " << s.heads << ", \"seq\": " << s.q_len << ", \"causal\": " << (s.causal ? "true" : "false");
-    if (query_rows > 0) entry << ", \"query_rows\": " << query_rows;
+    if (!tile.empty()) entry << ", \"tile\": \"" << tile << "\"";
     entry << ", \"ms\": " << ms << ", \"tflops\": " << tflops;
     if (!error.empty()) entry << ", \"error\": \"" << json_escape(error) << "\"";
     list.add(entry.str());
@@ -345,17 +345,19 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                             },
                             options.runs, &error);
                     };
-                    report_prefill(prefill_json, "prefill", dtype, s, flops, time_prefill({}), error, 0);
+                    const std::vector<PrefillTuning> tiles = prefill_tile_shapes(d);
+                    report_prefill(prefill_json, "prefill", dtype, s, flops, time_prefill({}), error,
+                                   tile_shape_name(tiles.front()));
                     any_failed = any_failed || !error.empty();
 
-                    // head_dim 128 with 128-row tiles (8 warps), fp16: the tile shape the default may
-                    // yet become, timed beside it in the same run.
-                    if (d == 128 && dtype == DType::f16) {
-                        const PrefillTuning rows128{128};
-                        report_prefill(variant_json, "prefill", dtype, s, flops, time_prefill(rows128), error,
-                                       rows128.query_rows);
-                        any_failed = any_failed || !error.empty();
-                    }
+                    // The other tile shapes, fp16: what the default may yet become, timed beside it
+                    // in the same run.
+                    if (dtype == DType::f16)
+                        for (auto tile = tiles.begin() + 1; tile != tiles.end(); ++tile) {
+                            report_prefill(variant_json, "prefill", dtype, s, flops, time_prefill(*tile), error,
+                                           tile_shape_name(*tile));
+                            any_failed = any_failed || !error.empty();
+                        }
 
                     // The cuBLAS baseline on the same shape, fp16 only, where its score matrix fits.
                     const std::size_t naive_bytes = attention_naive_workspace_bytes(s);
@@ -370,7 +372,7 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                                                    nullptr);
                         },
                         std::min(options.runs, 10), &error);
-                    report_prefill(naive_json, "naive", dtype, s, flops, naive_ms, error, 0);
+                    report_prefill(naive_json, "naive", dtype, s, flops, naive_ms, error, "");
                 }
     json << "  \"prefill\": " << prefill_json.str() << ",\n";
     json << "  \"naive\": " << naive_json.str() << ",\n";

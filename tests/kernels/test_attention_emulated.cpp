@@ -73,15 +73,19 @@ std::vector<EmulatedCase> emulated_cases() {
     for (Copies copies : {Copies::land_at_wait, Copies::land_at_issue}) {
         cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 2, 1, 130, 130, 128, true)}, 4, 7, copies});
         cases.push_back({{AttentionKernel::prefill, DType::bf16, make_shape(1, 2, 2, 70, 200, 64, false)}, 4, 11, copies});
-        cases.push_back({{AttentionKernel::prefill, DType::bf16, make_shape(1, 2, 1, 200, 200, 128, true), PrefillTuning{128}},
-                         4, 13, copies});
+        for (const PrefillTuning& tile : prefill_tile_shapes(128))
+            cases.push_back({{AttentionKernel::prefill, DType::bf16, make_shape(1, 2, 1, 200, 200, 128, true), tile}, 4,
+                             13, copies});
+        cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 2, 1, 150, 260, 64, true),
+                          prefill_tile_shapes(64).back()},
+                         4, 17, copies});
         for (std::uint64_t seed : {0u, 3u, 5u})
             cases.push_back({{AttentionKernel::prefill, DType::f16, make_shape(1, 1, 1, 300, 300, 64, false)}, 4, seed, copies});
     }
     cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(1, 8, 2, 1, 1000, 128, false)}, 3, 5});
     // Random shapes from a fixed seed (the same cases on every run and machine): GQA groups up to
-    // 16, ragged lengths, both tile shapes at d=128, 1 to 140 SMs, random thread orders and copy
-    // timings; each at most 3e7 multiply-adds.
+    // 16, ragged lengths, every tile shape, 1 to 140 SMs, random thread orders and copy timings;
+    // each at most 3e7 multiply-adds.
     std::mt19937_64 random(20261129);
     auto pick = [&random](int low, int high) {
         return low + static_cast<int>(random() % static_cast<std::uint64_t>(high - low + 1));
@@ -97,7 +101,10 @@ std::vector<EmulatedCase> emulated_cases() {
         const bool causal = !decode && pick(0, 1) != 0;
         CheckCase check(decode ? AttentionKernel::decode : AttentionKernel::prefill, pick(0, 1) != 0 ? DType::f16 : DType::bf16,
                         make_shape(batch, kv_heads * group, kv_heads, q_len, kv_len, head_dim, causal));
-        if (!decode && head_dim == 128 && pick(0, 1) != 0) check.tuning = PrefillTuning{128};
+        if (!decode) {
+            const std::vector<PrefillTuning> tiles = prefill_tile_shapes(head_dim);
+            check.tuning = tiles[static_cast<std::size_t>(pick(0, static_cast<int>(tiles.size()) - 1))];
+        }
         const int sms = pick(1, 140);
         const auto seed = static_cast<std::uint64_t>(pick(0, 1) != 0 ? pick(1, 1000000) : 0);
         const Copies copies = pick(0, 1) != 0 ? Copies::land_at_issue : Copies::land_at_wait;
@@ -130,15 +137,20 @@ INSTANTIATE_TEST_SUITE_P(Kernels, EmulatedAttention, ::testing::ValuesIn(emulate
 TEST(EmulatedAttentionApi, PrefillTileShapesAreCheckedBeforeAnyLaunch) {
     const AttentionShape d64 = make_shape(1, 1, 1, 16, 16, 64, false);
     const AttentionShape d128 = make_shape(1, 1, 1, 16, 16, 128, false);
-    for (int rows : {32, 64, 256}) {
+    // Unset warps mean 16 rows each, unset key rows 64.
+    const std::pair<PrefillTuning, const char*> unavailable[] = {
+        {{32}, "32x64/2w"}, {{64}, "64x64/4w"}, {{256}, "256x64/16w"}, {{128, 4, 32}, "128x32/4w"}};
+    for (const auto& [tile, name] : unavailable) {
         const std::string error =
-            attention_prefill(d64, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, PrefillTuning{rows});
-        EXPECT_NE(error.find("query_rows " + std::to_string(rows) + " is not available for head_dim 64"), std::string::npos)
-            << error;
+            attention_prefill(d64, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, tile);
+        EXPECT_EQ(error, std::string("attention_prefill: tile shape ") + name +
+                             " is not available for head_dim 64 (128x64/8w, 128x64/4w)");
     }
     const std::string error =
-        attention_prefill(d128, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, PrefillTuning{96});
-    EXPECT_NE(error.find("head_dim 128: 64 or 128"), std::string::npos) << error;
+        attention_prefill(d128, DType::f16, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr, PrefillTuning{128, 2});
+    EXPECT_EQ(error, "attention_prefill: tile shape 128x64/2w is not available for head_dim 128 (64x64/4w, 128x64/8w, "
+                     "128x64/4w, 128x32/4w)");
+    EXPECT_TRUE(prefill_tile_shapes(96).empty());
 }
 
 // ---- the emulator itself ------------------------------------------------------------------

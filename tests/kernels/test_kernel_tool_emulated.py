@@ -69,10 +69,14 @@ if bench is not None:
            sorted((d, c, t) for d in (64, 128) for c in (False, True) for t in ("f16", "bf16")), str(prefill))
     expect("prefill: the shape asked for", all((p["batch"], p["heads"], p["seq"]) == (1, 2, 80) for p in prefill))
     expect("prefill: timed, no errors", all(p["ms"] > 0 and p["tflops"] > 0 and "error" not in p for p in prefill))
+    expect("prefill: each names its default tile shape",
+           all(p["tile"] == {64: "128x64/8w", 128: "64x64/4w"}[p["head_dim"]] for p in prefill), str(prefill))
     variants = bench["prefill_variants"]
-    expect("variants: fp16 d=128, 128 rows, both maskings",
-           sorted(p["causal"] for p in variants) == [False, True] and
-           all(p["dtype"] == "f16" and p["head_dim"] == 128 and p["query_rows"] == 128 and p["ms"] > 0 for p in variants),
+    expect("variants: fp16, every other tile shape, both maskings",
+           sorted((p["head_dim"], p["tile"], p["causal"]) for p in variants) ==
+           sorted((d, t, c) for d, tiles in ((64, ["128x64/4w"]), (128, ["128x64/8w", "128x64/4w", "128x32/4w"]))
+                  for t in tiles for c in (False, True)) and
+           all(p["dtype"] == "f16" and p["ms"] > 0 and "error" not in p for p in variants),
            str(variants))
     # cuBLAS is not emulated: the baseline is reported as an error, not as a time.
     expect("naive: fp16 only, its error recorded",
@@ -96,8 +100,12 @@ if bench is not None:
                        capture_output=True, text=True)
     expect("bench-table.py exits 0", t.returncode == 0, t.stderr)
     rows = [line for line in t.stdout.splitlines() if line.startswith(("f16 d=", "bf16 d="))]
-    expect("table: every prefill, variant and decode shape",
-           len(rows) == len(prefill) + len(variants) + len(decode), t.stdout)
+    defaults_beside_variants = len({bench_table.key(p) for p in variants})
+    expect("table: every prefill, variant and decode shape, each variant's default beside it",
+           len(rows) == len(prefill) + defaults_beside_variants + len(variants) + len(decode), t.stdout)
+    expect("table: the default marked among the tile shapes",
+           sum("64x64/4w *" in line for line in rows) == 2 and sum("128x64/8w *" in line for line in rows) == 2,
+           t.stdout)
     expect("table: ours over torch", sum(" 2.00 " in line for line in rows) == len(prefill), t.stdout)
     expect("table: the goal lines (shapes not measured here)",
            t.stdout.count("goal: prefill") == 2 and "not measured" in t.stdout and "goal: decode" in t.stdout, t.stdout)
@@ -112,15 +120,15 @@ def entry(causal, tflops, **extra):
 
 goal_bench = {"device": "x", "copy_bandwidth_gbs": 4000.0,
               "prefill": [entry(False, 300.0), entry(True, 250.0)],
-              "prefill_variants": [entry(False, 380.0, query_rows=128), entry(True, 200.0, query_rows=128)],
+              "prefill_variants": [entry(False, 380.0, tile="128x64/4w"), entry(True, 200.0, tile="128x64/4w")],
               "decode": [dict(dtype="f16", head_dim=128, batch=1, heads=32, kv_heads=8, context=131072, ms=1.0,
                               gbs=3400.0, percent_of_copy=85.0),
                          dict(dtype="f16", head_dim=128, batch=16, heads=32, kv_heads=8, context=131072, ms=1.0,
                               gbs=3000.0, percent_of_copy=75.0)]}
 goal_torch = {bench_table.key(p): dict(p, tflops=350.0) for p in goal_bench["prefill"]}
 lines = bench_table.goals(goal_bench, goal_torch)
-expect("goal: the better tile shape counts (380 rows=128 vs torch 350: met)",
-       any("full" in line and "= 1.09, rows=128: met" in line for line in lines), "\n".join(lines))
+expect("goal: the better tile shape counts (380 with 128x64/4w vs torch 350: met)",
+       any("full" in line and "= 1.09, tile=128x64/4w: met" in line for line in lines), "\n".join(lines))
 expect("goal: causal 250 vs 350 is not met", any("causal" in line and "= 0.71: NOT met" in line for line in lines),
        "\n".join(lines))
 expect("goal: decode 85% met, 75% not",

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "attention_reference.hpp"
 
@@ -23,11 +24,22 @@ enum class DType { f16, bf16 };
 // Streaming multiprocessors of the current device (0 when none), for sizing decode workspaces.
 [[nodiscard]] int cuda_sm_count();
 
-// The prefill kernel's tile shape. query_rows: query rows per CTA, 16 per warp; 0 is the default
-// (128 for head_dim 64, 64 for head_dim 128); head_dim 128 also runs with 128.
+// The prefill kernel's tile shape: query_rows per CTA, split over warps (16 or 32 rows each),
+// against K/V tiles of key_rows keys. query_rows 0 is the default shape; warps 0 means 16 rows
+// per warp; key_rows 0 means 64.
 struct PrefillTuning {
     int query_rows = 0;
+    int warps = 0;
+    int key_rows = 0;
 };
+
+// The tile shapes attention_prefill runs for head_dim, the default first (none for a head_dim it
+// does not support), as query rows x key rows / warps: head_dim 64: 128x64/8w, 128x64/4w;
+// head_dim 128: 64x64/4w, 128x64/8w, 128x64/4w, 128x32/4w.
+[[nodiscard]] std::vector<PrefillTuning> prefill_tile_shapes(std::size_t head_dim);
+
+// "128x64/4w": query rows x key rows / warps.
+[[nodiscard]] std::string tile_shape_name(const PrefillTuning& tile);
 
 // FlashAttention-2-style forward for any q_len and kv_len, head_dim 64 or 128, causal or not.
 // q: [batch, heads, q_len, head_dim]; k, v: [batch, kv_heads, kv_len, head_dim]; out like q, all of

@@ -235,26 +235,26 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
             }
         }
 
-        // Scale into the log2 domain and mask keys past kv_len or, under causal masking, past
-        // the row's position. Only tiles that straddle a boundary pay for the test.
+        // Mask keys past kv_len or, under causal masking, past the row's position. Only tiles
+        // that straddle a boundary pay for the test.
         const int key0 = tile * key_tile;
         const bool straddles = key0 + key_tile > kv_len || (causal && key0 + key_tile - 1 > q0 + causal_shift);
+        if (straddles) {
 #pragma unroll
-        for (int m = 0; m < row_blocks; ++m)
+            for (int m = 0; m < row_blocks; ++m)
 #pragma unroll
-            for (int j = 0; j < key_frags; ++j)
+                for (int j = 0; j < key_frags; ++j)
 #pragma unroll
-                for (int e = 0; e < 4; ++e) {
-                    float x = s[m][j][e] * params.scale_log2;
-                    if (straddles) {
+                    for (int e = 0; e < 4; ++e) {
                         const int key = key0 + j * 8 + lane_pair * 2 + (e & 1);
                         const int row = first_row + 16 * m + 8 * (e >> 1);
-                        if (key >= kv_len || (causal && key > row + causal_shift)) x = -INFINITY;
+                        if (key >= kv_len || (causal && key > row + causal_shift)) s[m][j][e] = -INFINITY;
                     }
-                    s[m][j][e] = x;
-                }
+        }
 
         // Online softmax: new max per row (quad-wide), rescale what was accumulated, exponentiate.
+        // The scale is positive, so the max of the raw scores gives the max in the log2 domain,
+        // and scaling and subtracting it is one FMA per score.
 #pragma unroll
         for (int m = 0; m < row_blocks; ++m)
 #pragma unroll
@@ -265,7 +265,7 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
                     tile_max = fmaxf(tile_max, fmaxf(s[m][j][2 * r], s[m][j][2 * r + 1]));
                 tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 1));
                 tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 2));
-                const float new_max = fmaxf(row_max[m][r], tile_max);
+                const float new_max = fmaxf(row_max[m][r], tile_max * params.scale_log2);
                 // A row that has seen only masked keys keeps max -inf; subtracting 0 instead keeps
                 // exp2f(-inf - -inf) = NaN out and gives p = 0.
                 const float reference = new_max == -INFINITY ? 0.f : new_max;
@@ -274,8 +274,8 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
                 float tile_sum = 0.f;
 #pragma unroll
                 for (int j = 0; j < key_frags; ++j) {
-                    s[m][j][2 * r] = exp2f(s[m][j][2 * r] - reference);
-                    s[m][j][2 * r + 1] = exp2f(s[m][j][2 * r + 1] - reference);
+                    s[m][j][2 * r] = exp2f(fmaf(s[m][j][2 * r], params.scale_log2, -reference));
+                    s[m][j][2 * r + 1] = exp2f(fmaf(s[m][j][2 * r + 1], params.scale_log2, -reference));
                     tile_sum += s[m][j][2 * r] + s[m][j][2 * r + 1];
                 }
                 row_sum[m][r] = row_sum[m][r] * rescale + tile_sum;

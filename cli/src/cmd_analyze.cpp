@@ -164,6 +164,11 @@ Action setup_analyze(CLI::App& app) {
             options.flags = task->build.flags;
         }
         for (const auto& file : task ? std::vector<std::string>{} : a->files) {
+            if (!core::is_cpp_source(file)) {
+                s.err << "optiloop analyze: " << file << ": expected a C or C++ source or header (.cpp .cc .cxx .c++ .c "
+                         ".hpp .hh .hxx .h .ipp .inl), .cu files or one task folder\n";
+                return 2;
+            }
             const auto text = core::read_file(file);
             if (!text) {
                 s.err << "optiloop analyze: " << file << ": cannot be read\n";

@@ -44,12 +44,6 @@ std::string trimmed(std::string text) {
     return text;
 }
 
-bool is_cpp_source(const std::string& path) {
-    for (const char* ext : {".cpp", ".cc", ".cxx", ".c++", ".c", ".hpp", ".hh", ".hxx", ".h", ".ipp", ".inl"})
-        if (path.ends_with(ext)) return true;
-    return false;
-}
-
 // The new side's changed line ranges of each file, from `git diff --unified=0`.
 std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> changed_lines(const std::string& diff) {
     std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> out;
@@ -163,7 +157,7 @@ Action setup_ci(CLI::App& app) {
         };
         std::vector<Changed> changed;
         for (const auto& [file, ranges] : changes) {
-            if (!is_cpp_source(file)) continue;
+            if (!core::is_cpp_source(file)) continue;
             auto content = runner::run_host({"git", "-C", root.string(), "show", *head + ":" + file});
             if (content.exit_code != 0) continue;
             analyzer::AnalyzeOptions options;

@@ -43,6 +43,8 @@ core::Result<core::Task> load_target(const TargetArgs& a) {
         return datasets::load_task(target);
     }
     if (!fs::exists(target)) return core::fail(core::Error::input(a.target + ": no such file or directory"));
+    if (!core::is_translation_unit(a.target))
+        return core::fail(core::Error::input(a.target + ": expected a task folder or a source file (.cpp .cc .cxx .c .cu)"));
     if (a.tests.empty()) return core::fail(core::Error::input("--tests DIR is required when measuring a source file"));
     const auto text = core::read_file(target);
     if (!text) return core::fail(core::Error::input(a.target + ": cannot be read"));

@@ -31,11 +31,26 @@ bool write_file_atomically(const fs::path& path, std::string_view bytes, std::op
     return !ec;
 }
 
-bool is_translation_unit(std::string_view path) {
-    static constexpr std::array<std::string_view, 5> k_extensions = {".cpp", ".cc", ".cxx", ".c", ".cu"};
-    for (std::string_view ext : k_extensions)
+namespace {
+
+template <std::size_t n>
+bool has_extension(std::string_view path, const std::array<std::string_view, n>& extensions) {
+    for (std::string_view ext : extensions)
         if (path.size() > ext.size() && path.substr(path.size() - ext.size()) == ext) return true;
     return false;
+}
+
+}  // namespace
+
+bool is_translation_unit(std::string_view path) {
+    static constexpr std::array<std::string_view, 5> k_extensions = {".cpp", ".cc", ".cxx", ".c", ".cu"};
+    return has_extension(path, k_extensions);
+}
+
+bool is_cpp_source(std::string_view path) {
+    static constexpr std::array<std::string_view, 11> k_extensions = {".cpp", ".cc",  ".cxx", ".c++", ".c",  ".hpp",
+                                                                      ".hh",  ".hxx", ".h",   ".ipp", ".inl"};
+    return has_extension(path, k_extensions);
 }
 
 }  // namespace optiloop::core

@@ -119,6 +119,15 @@ TEST(Optimize, BadInputExits2WithOneLine) {
         {"measure " + broken.string(), "limits.time_s"},
         {"optimize", "give a task folder or a source file"},
         {"measure", "give a task folder or a source file"},
+        // Files that are not sources: said, not compiled or parsed into "0 findings".
+        {"measure " + (k_builtin / "alg-inversion-count" / "task.json").string() + " --tests " +
+             (k_builtin / "alg-inversion-count" / "tests").string(),
+         "task.json: expected a task folder or a source file (.cpp .cc .cxx .c .cu)"},
+        {"analyze " + (k_builtin / "alg-inversion-count" / "task.json").string(),
+         "task.json: expected a C or C++ source or header"},
+        {"analyze " + (k_builtin / "alg-inversion-count" / "baseline" / "main.cpp").string() + " " +
+             (k_builtin / "alg-inversion-count").string(),
+         "alg-inversion-count: expected a C or C++ source or header"},
     };
     for (const auto& [args, expected] : cases) {
         const CliResult r = optiloop(args);

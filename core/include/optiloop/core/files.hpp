@@ -20,4 +20,8 @@ bool write_file_atomically(const std::filesystem::path& path, std::string_view b
 // A source a compiler translates on its own (.cpp .cc .cxx .c .cu), not a header.
 bool is_translation_unit(std::string_view path);
 
+// A C or C++ source or header by its extension (.cpp .cc .cxx .c++ .c .hpp .hh .hxx .h .ipp
+// .inl): what the C++ analyzer reads. Not CUDA.
+bool is_cpp_source(std::string_view path);
+
 }  // namespace optiloop::core

@@ -36,7 +36,7 @@ struct RunData {
 
 core::Result<RunData> load(const std::string& path) {
     if (!std::ifstream(path)) return core::fail(core::Error::input(path + ": no such results database"));
-    auto db = optimizer::ResultsDb::open(path);
+    auto db = optimizer::ResultsDb::open_existing(path);
     if (!db) return core::fail(db.error());
     RunData d;
     d.path = path;

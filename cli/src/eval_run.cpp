@@ -66,7 +66,7 @@ int merge_command(Streams& s, const EvalRunArgs& a) {
             s.err << "optiloop eval: --merge " << path << ": no such file\n";
             return 2;
         }
-        auto source = optimizer::ResultsDb::open(path);
+        auto source = optimizer::ResultsDb::open_existing(path);
         if (!source) {
             s.err << "optiloop eval: " << source.error().message << "\n";
             return 2;

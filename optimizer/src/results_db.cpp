@@ -64,6 +64,22 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path
     return results;
 }
 
+core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open_existing(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        return core::fail(core::Error::input(path + ": cannot open: " + message));
+    }
+    sqlite3_busy_timeout(db, 10000);
+    std::unique_ptr<ResultsDb> results(new ResultsDb(db, path));
+    // Every table of the schema; a file that is not SQLite fails to prepare this.
+    Statement s(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'tasks', 'candidates', 'usage')");
+    if (!s.ok() || sqlite3_step(s.get()) != SQLITE_ROW || s.integer(0) != 4)
+        return core::fail(core::Error::input(path + ": not an optiloop results database"));
+    return results;
+}
+
 ResultsDb::~ResultsDb() { sqlite3_close(m_db); }
 
 core::Result<void> ResultsDb::exec(const std::string& sql) {

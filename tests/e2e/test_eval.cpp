@@ -118,3 +118,19 @@ TEST(Eval, BadArgumentsExit2) {
     EXPECT_EQ(sh("eval /nonexistent"), 2);
     EXPECT_EQ(sh("report /nonexistent.db"), 2);
 }
+
+// report and --merge sources only read: a file that is not a results database (text, or empty,
+// which SQLite would take for a new database) is exit 2 and stays as it was.
+TEST(Eval, ReportAndMergeLeaveANonDatabaseAlone) {
+    const fs::path text = temp_dir() / "notes.db", empty = temp_dir() / "empty.db", target = temp_dir() / "target.db";
+    std::ofstream(text) << "not a database\n";
+    std::ofstream{empty};
+    for (const fs::path& file : {text, empty}) {
+        const std::string before = slurp(file);
+        EXPECT_EQ(sh("report " + file.string()), 2) << file;
+        EXPECT_EQ(sh("report " + file.string() + " --compare " + file.string() + " " + file.string()), 2) << file;
+        EXPECT_EQ(sh("eval --merge " + file.string() + " --db " + target.string()), 2) << file;
+        EXPECT_EQ(slurp(file), before) << file;
+        EXPECT_FALSE(fs::exists(file.string() + "-wal")) << file;
+    }
+}

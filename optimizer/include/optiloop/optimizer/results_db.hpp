@@ -47,7 +47,11 @@ struct CandidateRow {
 
 class ResultsDb {
 public:
+    // Opens path for writing, creating it and the schema where missing.
     static core::Result<std::unique_ptr<ResultsDb>> open(const std::string& path);
+    // Opens an existing results database read-only (report, merge sources): a file that is not
+    // one is an input error, and nothing is written to it.
+    static core::Result<std::unique_ptr<ResultsDb>> open_existing(const std::string& path);
     ~ResultsDb();
     ResultsDb(const ResultsDb&) = delete;
     ResultsDb& operator=(const ResultsDb&) = delete;

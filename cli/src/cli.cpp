@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -32,6 +33,19 @@ const Command k_commands[] = {
 int code(ExitCode c) { return static_cast<int>(c); }
 
 }  // namespace
+
+CLI::Validator positive_up_to(double largest) {
+    std::ostringstream bound;
+    bound << std::setprecision(15) << largest;
+    const std::string text = bound.str();
+    return CLI::Validator(
+        [largest, text](std::string& input) -> std::string {
+            double value = 0;
+            if (CLI::detail::lexical_cast(input, value) && value > 0 && value <= largest) return "";
+            return "expected a number above 0 and at most " + text + ", not " + input;
+        },
+        "(0, " + text + "]");
+}
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     capture_secrets();  // before anything can start a child process

@@ -61,7 +61,7 @@ Action setup_measure(CLI::App& app) {
     auto a = std::make_shared<MeasureArgs>();
     add_target_options(app, a->target);
     add_counter_option(app, a->counter);
-    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (default: cores)")->check(CLI::NonNegativeNumber);
+    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (0: the number of cores)")->check(CLI::Range(0, 1024));
     app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test (after one warm-up)")->check(CLI::Range(1, 100));
     app.add_flag("--baseline-only", a->baseline_only, "Do not measure the task's reference");
     app.add_flag("--json", a->json, "Print the full measurements as JSON");

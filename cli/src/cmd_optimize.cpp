@@ -78,13 +78,13 @@ Action setup_optimize(CLI::App& app) {
     app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
     add_counter_option(app, a->counter);
-    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (default: cores)")->check(CLI::NonNegativeNumber);
+    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (0: the number of cores)")->check(CLI::Range(0, 1024));
     app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
     app.add_flag("--json", a->json, "Print the result as JSON");
     app.add_option("--out", a->out, "Write best.cpp, best.patch, candidates.jsonl and result.json here");
     app.add_flag("--apply", a->apply, "Write the best version over the source file (keeping FILE.orig) when the speedup is significant");
     app.add_option("--config", a->config, "A config file instead of ./optiloop.toml");
-    app.add_option("--time-budget", a->time_budget, "Stop starting new candidates after this many seconds")->check(CLI::PositiveNumber);
+    app.add_option("--time-budget", a->time_budget, "Stop starting new candidates after this many seconds")->check(positive_up_to(7 * 86400));
     return [a, &app](Streams& s) {
         // Flags win; what the user did not give comes from the environment, the config files
         // or the defaults (optiloop config show prints the result).

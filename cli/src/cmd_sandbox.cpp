@@ -29,8 +29,8 @@ Action setup_sandbox(CLI::App& app) {
     auto options = std::make_shared<SandboxOptions>();
     app.add_flag("--check", options->check, "Report which isolation layers are active on this machine");
     app.add_flag("--json", options->json, "Print JSON");
-    app.add_option("--time", options->time, "CPU time limit in seconds (wall limit is twice that)")->check(CLI::PositiveNumber);
-    app.add_option("--memory", options->memory_mb, "Memory limit in MiB")->check(CLI::PositiveNumber);
+    app.add_option("--time", options->time, "CPU time limit in seconds (wall limit is twice that)")->check(positive_up_to(86400));
+    app.add_option("--memory", options->memory_mb, "Memory limit in MiB")->check(positive_up_to(1 << 20));
     app.add_flag("--network", options->network, "Allow network access (off by default)");
     app.footer("Usage: optiloop sandbox [limits] -- /absolute/path/to/program ARGS...");
     return [options](Streams& s) {

@@ -18,6 +18,11 @@ struct Streams {
 
 using Action = std::function<int(Streams&)>;
 
+// A number in (0, largest] (largest: a bound no real use reaches, in the option's unit), with a
+// message that says so. CLI::PositiveNumber accepts 1e300, which no limit converts safely, and
+// names the largest double in its message.
+CLI::Validator positive_up_to(double largest);
+
 struct Command {
     const char* name;
     const char* description;

@@ -43,7 +43,7 @@ void add_eval_run_options(CLI::App& app, EvalRunArgs& a) {
     app.add_option("-k,--samples", a.samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a.rounds, "Rounds per task")->check(CLI::Range(1, 50));
     app.add_option("--jobs,-j", a.jobs, "Tasks evaluated in parallel")->check(CLI::Range(1, 256));
-    app.add_option("--limit", a.limit, "At most this many tasks")->check(CLI::PositiveNumber);
+    app.add_option("--limit", a.limit, "At most this many tasks")->check(CLI::Range(1, 1000000));
     app.add_option("--tasks", a.tasks, "Only the tasks whose id matches this glob");
     app.add_option("--shard", a.shard, "i/n: this machine's share of the tasks (0 <= i < n)");
     app.add_option("--db", a.db, "Results database (SQLite, WAL)");

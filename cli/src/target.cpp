@@ -10,6 +10,7 @@
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
+#include "commands.hpp"
 #include "target.hpp"
 
 namespace optiloop::cli {
@@ -23,7 +24,7 @@ void add_target_options(CLI::App& app, TargetArgs& a) {
     app.add_option("--tests", a.tests, "Folder of NAME.in / NAME.out pairs (for a source file)");
     app.add_option("--checker", a.checker, "Output checker for a source file: tokens, exact, float")->check(CLI::IsMember({"tokens", "exact", "float"}));
     app.add_option("--flags", a.flags, "Compiler flags for a source file (default -std=c++17 -O3)")->delimiter(' ');
-    app.add_option("--time-limit", a.time_limit, "Seconds per test for a source file")->check(CLI::PositiveNumber);
+    app.add_option("--time-limit", a.time_limit, "Seconds per test for a source file")->check(positive_up_to(3600));
 }
 
 void add_counter_option(CLI::App& app, std::string& counter) {

@@ -76,3 +76,22 @@ TEST(Cli, KernelsFlagsBelongToTheirSubcommand) {
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     }
 }
+
+TEST(Cli, NumericLimitsSayTheirRangeInOneLine) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"optimize", "x", "--time-budget", "-5"}, "--time-budget: expected a number above 0 and at most 604800, not -5"},
+        {{"optimize", "x", "--time-budget", "1e300"}, "at most 604800, not 1e300"},
+        {{"measure", "x.cpp", "--time-limit", "0"}, "--time-limit: expected a number above 0 and at most 3600, not 0"},
+        {{"sandbox", "--memory", "1e9"}, "--memory: expected a number above 0 and at most 1048576, not 1e9"},
+        {{"sandbox", "--time", "nan"}, "--time: expected a number above 0 and at most 86400, not nan"},
+        {{"optimize", "x", "--jobs", "-1"}, "--jobs"},
+        {{"eval", "x", "--limit", "0"}, "--limit"},
+    };
+    for (const auto& [args, expected] : cases) {
+        const CliRun r = cli(args);
+        EXPECT_EQ(r.code, 2) << args[0] << " " << args[2];
+        EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    EXPECT_EQ(cli({"sandbox", "--time", "2.5", "--memory", "64", "--", "/bin/true"}).code, 0);
+}

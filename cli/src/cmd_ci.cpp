@@ -119,6 +119,10 @@ Action setup_ci(CLI::App& app) {
         auto settings = Settings::load("");
         if (!settings) return fail(settings.error());
         apply_proposer_settings(app, *settings, a->proposer);
+        for (const auto& [flag, path] : {std::pair{"--sarif", a->sarif}, std::pair{"--markdown", a->markdown}})
+            if (!path.empty())
+                if (const std::string why = core::cannot_write(path, false); !why.empty())
+                    return fail(core::Error::input(std::string(flag) + " " + path + ": cannot write there (" + why + ")"));
         const fs::path root = fs::absolute(a->repo);
         if (!fs::is_directory(root)) return fail(core::Error::input("--repo " + a->repo + ": not a directory"));
         if (runner::run_host({"git", "-C", root.string(), "rev-parse", "--git-dir"}).exit_code != 0)

@@ -103,6 +103,11 @@ Action setup_optimize(CLI::App& app) {
         std::unique_ptr<WorkspaceGuard> workspace;
         core::Result<core::Task> task = core::fail(core::Error::internal("no target"));
         const bool repo_mode = !a->repo.repo.empty();
+        if (!a->out.empty())
+            if (const std::string why = core::cannot_write(a->out, true); !why.empty()) {
+                s.err << "optiloop optimize: --out " << a->out << ": cannot write there (" << why << ")\n";
+                return static_cast<int>(core::ExitCode::usage);
+            }
         if (repo_mode && !a->target.target.empty()) {
             s.err << "optiloop optimize: give either a TARGET or --repo DIR --file PATH, not both\n";
             return static_cast<int>(core::ExitCode::usage);

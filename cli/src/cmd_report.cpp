@@ -242,6 +242,11 @@ Action setup_report(CLI::App& app) {
     app.add_option("--html", a->html, "Write a self-contained HTML page with plots to FILE");
     app.add_option("--compare", a->compare, "Two databases to set side by side")->expected(2);
     return [a](Streams& s) {
+        if (!a->html.empty())
+            if (const std::string why = core::cannot_write(a->html, false); !why.empty()) {
+                s.err << "optiloop report: --html " << a->html << ": cannot write there (" << why << ")\n";
+                return 2;
+            }
         if (!a->compare.empty()) {
             auto x = load(a->compare[0]), y = load(a->compare[1]);
             for (auto* r : {&x, &y})

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -19,6 +20,10 @@ std::optional<std::string> read_file(const fs::path& path) {
 }
 
 bool write_file_atomically(const fs::path& path, std::string_view bytes, std::optional<fs::perms> perms) {
+    if (path.has_parent_path()) {
+        std::error_code created;
+        fs::create_directories(path.parent_path(), created);
+    }
     const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary);
@@ -29,6 +34,39 @@ bool write_file_atomically(const fs::path& path, std::string_view bytes, std::op
     if (perms) fs::permissions(tmp, *perms, ec);
     fs::rename(tmp, path, ec);
     return !ec;
+}
+
+namespace {
+
+// Whether a file can be created in folder: by creating one (and removing it), since permission
+// bits do not tell for root, nor for file systems such as /proc that refuse new files.
+bool can_create_in(const fs::path& folder) {
+    std::string name = (folder / ".optiloop-probe-XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) return false;
+    ::close(fd);
+    ::unlink(name.c_str());
+    return true;
+}
+
+}  // namespace
+
+std::string cannot_write(const fs::path& path, bool folder) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(path, ec);
+    if (ec) return "not a usable path";
+    if (fs::exists(absolute, ec)) {
+        if (fs::is_directory(absolute, ec) != folder) return folder ? "not a folder" : "a folder, not a file";
+        // A file is replaced through a temporary file beside it.
+        return can_create_in(folder ? absolute : absolute.parent_path()) ? "" : "not writable";
+    }
+    for (fs::path ancestor = absolute.parent_path();; ancestor = ancestor.parent_path()) {
+        if (fs::exists(ancestor, ec)) {
+            if (!fs::is_directory(ancestor, ec)) return ancestor.string() + " is not a folder";
+            return can_create_in(ancestor) ? "" : ancestor.string() + " is not writable";
+        }
+        if (ancestor == ancestor.root_path()) return "no existing folder above it";
+    }
 }
 
 namespace {

@@ -119,6 +119,12 @@ TEST(Optimize, BadInputExits2WithOneLine) {
         {"measure " + broken.string(), "limits.time_s"},
         {"optimize", "give a task folder or a source file"},
         {"measure", "give a task folder or a source file"},
+        // Outputs that cannot be written: said before the work, not after it.
+        {"optimize " + (k_builtin / "alg-inversion-count").string() + " --out /proc/optiloop-out",
+         "--out /proc/optiloop-out: cannot write there (/proc is not writable)"},
+        {"ci --repo " + std::string(OPTILOOP_SOURCE_DIR) + " --base HEAD --sarif " + temp_dir().string(),
+         "--sarif " + temp_dir().string() + ": cannot write there (a folder, not a file)"},
+        {"report " + broken.string() + " --html /proc/optiloop.html", "--html /proc/optiloop.html: cannot write there"},
         // Files that are not sources: said, not compiled or parsed into "0 findings".
         {"measure " + (k_builtin / "alg-inversion-count" / "task.json").string() + " --tests " +
              (k_builtin / "alg-inversion-count" / "tests").string(),

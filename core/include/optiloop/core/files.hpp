@@ -13,9 +13,14 @@ namespace optiloop::core {
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
 // Writes through a temporary file beside the target and renames it over, so a reader never
-// sees half a file. False when anything failed.
+// sees half a file; creates the folders above it that are missing. False when anything failed.
 bool write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
                            std::optional<std::filesystem::perms> perms = std::nullopt);
+
+// Why a file (folder = false) or a folder could not be written at path, or "" when it can: the
+// path, when it exists, is of that kind and writable, else its nearest existing ancestor is a
+// writable folder. For checking an output flag before the work whose result it receives.
+std::string cannot_write(const std::filesystem::path& path, bool folder);
 
 // A source a compiler translates on its own (.cpp .cc .cxx .c .cu), not a header.
 bool is_translation_unit(std::string_view path);

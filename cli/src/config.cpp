@@ -159,12 +159,12 @@ void apply_unset(const CLI::App& app, const Settings& settings, const std::strin
 
 Action setup_config(CLI::App& app) {
     struct Args {
-        std::string what;
+        std::string what = "show";
         std::string file;
         bool json = false;
     };
     auto a = std::make_shared<Args>();
-    app.add_option("what", a->what, "show: the effective settings and where each comes from")->check(CLI::IsMember({"show"}))->required();
+    app.add_option("what", a->what, "show (the default): the effective settings and where each comes from")->check(CLI::IsMember({"show"}));
     app.add_option("--config", a->file, "A config file instead of ./optiloop.toml");
     app.add_flag("--json", a->json, "Print JSON");
     return [a](Streams& s) {

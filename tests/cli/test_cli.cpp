@@ -95,3 +95,13 @@ TEST(Cli, NumericLimitsSayTheirRangeInOneLine) {
     }
     EXPECT_EQ(cli({"sandbox", "--time", "2.5", "--memory", "64", "--", "/bin/true"}).code, 0);
 }
+
+TEST(Cli, ConfigShowsTheSettingsWithOrWithoutShow) {
+    const CliRun bare = cli({"config"});
+    EXPECT_EQ(bare.code, 0) << bare.err;
+    EXPECT_NE(bare.out.find("provider"), std::string::npos) << bare.out;
+    EXPECT_EQ(bare.out, cli({"config", "show"}).out);
+    const CliRun wrong = cli({"config", "edit"});
+    EXPECT_EQ(wrong.code, 2);
+    EXPECT_NE(wrong.err.find("edit"), std::string::npos) << wrong.err;
+}

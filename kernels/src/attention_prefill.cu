@@ -10,8 +10,8 @@
 // head_dim 128 with 128 rows as 8 warps of 16 (one CTA per SM; half the K/V traffic from L2 per
 // FLOP) or as 4 warps of 32 (FlashAttention-2's shape: each K/V fragment read from shared memory
 // serves two row blocks, which halves the shared-memory traffic per FLOP; Q is re-read from shared
-// memory to make room), and head_dim 64 with 4 warps of 32. `optiloop-kernels bench` times them
-// all beside the default. Key tiles are 64 wide.
+// memory to make room; with 64-key or 32-key tiles), and head_dim 64 with 4 warps of 32.
+// `optiloop-kernels bench` times them all beside the default. Key tiles are 64 wide otherwise.
 // Shared memory rows are head_dim halves long, split into 16-byte chunks; chunk c of row r is
 // stored at chunk c ^ (r % 8), so the 8 row addresses of an ldmatrix and the 16-byte cp.async
 // writes of a warp fall into 8 different bank groups.
@@ -105,7 +105,7 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
     constexpr int warp_rows = 16 * row_blocks;
     constexpr int threads = Config::threads;
     constexpr int key_frags = key_tile / 8;  // n-tiles of 8 keys in S
-    constexpr int dim_frags = head_dim / 8;    // n-tiles of 8 dims in O
+    constexpr int dim_frags = head_dim / 8;  // n-tiles of 8 dims in O
 
     extern __shared__ __align__(128) unsigned char smem_bytes[];
     T* const q_tile = reinterpret_cast<T*>(smem_bytes);
@@ -194,9 +194,9 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
         if (tile + 1 < key_tiles) {
             const int next = (tile + 1) * key_tile;
             load_tile<T, head_dim, key_tile, threads>(k_tiles + (stage ^ 1) * key_tile * head_dim, k, next, kv_len,
-                                                        thread);
+                                                      thread);
             load_tile<T, head_dim, key_tile, threads>(v_tiles + (stage ^ 1) * key_tile * head_dim, v, next, kv_len,
-                                                        thread);
+                                                      thread);
             detail::cp_async_commit();
             detail::cp_async_wait<1>();
         } else {
@@ -315,8 +315,8 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
         __syncthreads();
     }
 
-    // Normalise, stage the warp's rows in its own rows of the Q tile (read only by this warp, and
-    // only inside the loop), then write them out with 16-byte stores.
+    // Normalise, stage the warp's rows in its own rows of the Q tile (which only this warp reads),
+    // then write them out with 16-byte stores.
     __syncwarp();
 #pragma unroll
     for (int m = 0; m < row_blocks; ++m)
@@ -376,17 +376,40 @@ std::string launch_prefill(const PrefillParams& params, bool causal, int batch, 
                   : launch_prefill<T, head_dim, warps, row_blocks, key_tile, false>(params, batch, stream);
 }
 
-// The tile shapes of prefill_tile_shapes() (`tile` is one of them), each its own instantiation.
+// A tile shape and the instantiation that runs it.
 template <typename T>
-std::string launch_prefill(const PrefillParams& params, int head_dim, PrefillTuning tile, bool causal, int batch,
-                           cudaStream_t stream) {
-    if (head_dim == 64)
-        return tile.warps == 8 ? launch_prefill<T, 64, 8, 1, 64>(params, causal, batch, stream)
-                               : launch_prefill<T, 64, 4, 2, 64>(params, causal, batch, stream);
-    if (tile.query_rows == 64) return launch_prefill<T, 128, 4, 1, 64>(params, causal, batch, stream);
-    if (tile.warps == 8) return launch_prefill<T, 128, 8, 1, 64>(params, causal, batch, stream);
-    return tile.key_rows == 64 ? launch_prefill<T, 128, 4, 2, 64>(params, causal, batch, stream)
-                               : launch_prefill<T, 128, 4, 2, 32>(params, causal, batch, stream);
+struct TileShape {
+    PrefillTuning tile;
+    std::string (*launch)(const PrefillParams& params, bool causal, int batch, cudaStream_t stream);
+};
+
+template <typename T, int head_dim, int warps, int row_blocks, int key_tile>
+TileShape<T> tile_shape() {
+    return {{warps * 16 * row_blocks, warps, key_tile}, &launch_prefill<T, head_dim, warps, row_blocks, key_tile>};
+}
+
+// Every tile shape of head_dim, the default first: the one list prefill_tile_shapes() and the
+// launch read.
+template <typename T>
+std::vector<TileShape<T>> tile_shapes(std::size_t head_dim) {
+    if (head_dim == 64) return {tile_shape<T, 64, 8, 1, 64>(), tile_shape<T, 64, 4, 2, 64>()};
+    if (head_dim == 128)
+        return {tile_shape<T, 128, 4, 1, 64>(), tile_shape<T, 128, 8, 1, 64>(), tile_shape<T, 128, 4, 2, 64>(),
+                tile_shape<T, 128, 4, 2, 32>()};
+    return {};
+}
+
+bool same_tile(const PrefillTuning& a, const PrefillTuning& b) {
+    return a.query_rows == b.query_rows && a.warps == b.warps && a.key_rows == b.key_rows;
+}
+
+// `tile` is one of prefill_tile_shapes(head_dim).
+template <typename T>
+std::string launch_prefill(const PrefillParams& params, std::size_t head_dim, const PrefillTuning& tile, bool causal,
+                           int batch, cudaStream_t stream) {
+    for (const TileShape<T>& shape : tile_shapes<T>(head_dim))
+        if (same_tile(shape.tile, tile)) return shape.launch(params, causal, batch, stream);
+    return "attention_prefill: no kernel for tile shape " + tile_shape_name(tile);
 }
 
 bool aligned16(const void* pointer) { return reinterpret_cast<std::uintptr_t>(pointer) % 16 == 0; }
@@ -402,9 +425,7 @@ std::string attention_prefill(const AttentionShape& shape, DType dtype, const vo
     if (tuning.query_rows != 0) {
         tile = {tuning.query_rows, tuning.warps != 0 ? tuning.warps : tuning.query_rows / 16,
                 tuning.key_rows != 0 ? tuning.key_rows : 64};
-        if (std::none_of(shapes.begin(), shapes.end(), [&](const PrefillTuning& t) {
-                return t.query_rows == tile.query_rows && t.warps == tile.warps && t.key_rows == tile.key_rows;
-            })) {
+        if (std::none_of(shapes.begin(), shapes.end(), [&](const PrefillTuning& t) { return same_tile(t, tile); })) {
             std::string available;
             for (const PrefillTuning& t : shapes) available += (available.empty() ? "" : ", ") + tile_shape_name(t);
             return "attention_prefill: tile shape " + tile_shape_name(tile) + " is not available for head_dim " +
@@ -433,17 +454,16 @@ std::string attention_prefill(const AttentionShape& shape, DType dtype, const vo
                                static_cast<int>(shape.kv_len),
                                scale * detail::k_log2e};
     const auto cuda_stream = static_cast<cudaStream_t>(stream);
-    const int head_dim = static_cast<int>(shape.head_dim);
     const int batch = static_cast<int>(shape.batch);
     return dtype == DType::f16
-               ? launch_prefill<__half>(params, head_dim, tile, shape.causal, batch, cuda_stream)
-               : launch_prefill<__nv_bfloat16>(params, head_dim, tile, shape.causal, batch, cuda_stream);
+               ? launch_prefill<__half>(params, shape.head_dim, tile, shape.causal, batch, cuda_stream)
+               : launch_prefill<__nv_bfloat16>(params, shape.head_dim, tile, shape.causal, batch, cuda_stream);
 }
 
 std::vector<PrefillTuning> prefill_tile_shapes(std::size_t head_dim) {
-    if (head_dim == 64) return {{128, 8, 64}, {128, 4, 64}};
-    if (head_dim == 128) return {{64, 4, 64}, {128, 8, 64}, {128, 4, 64}, {128, 4, 32}};
-    return {};
+    std::vector<PrefillTuning> tiles;
+    for (const TileShape<__half>& shape : tile_shapes<__half>(head_dim)) tiles.push_back(shape.tile);
+    return tiles;
 }
 
 std::string tile_shape_name(const PrefillTuning& tile) {

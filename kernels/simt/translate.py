@@ -93,8 +93,10 @@ def mark_static_shared(text):
 
 def callee_start(text, end):
     """Where the kernel expression that ends at `end` (just before <<<) begins: identifiers,
-    ::, and balanced template argument lists."""
+    ::, and balanced template argument lists, with any white space (line breaks too) before <<<."""
     i = end
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
     depth = 0
     while i > 0:
         c = text[i - 1]
@@ -149,6 +151,8 @@ def rewrite_launches(text, path):
             config.append("0" if len(config) == 2 else "nullptr")
         out.append(text[position:begin])
         out.append(f"::optiloop::simt::launcher({callee}, {config[0]}, {config[1]}, {config[2]}, {config[3]})")
+        # The line breaks of a launch written over several lines, kept so the #line numbers hold.
+        out.append("\n" * text.count("\n", begin, end + 3))
         position = end + 3
 
 

@@ -111,6 +111,7 @@ std::string describe(const CheckCase& c) {
          << " H=" << s.heads << "/" << s.kv_heads << " q=" << s.q_len << " kv=" << s.kv_len
          << (s.causal ? " causal" : "");
     if (c.tuning.query_rows != 0) text << " tile=" << tile_shape_name(c.tuning);
+    if (c.decode.prefetch) text << " prefetch";
     return text.str();
 }
 
@@ -172,6 +173,14 @@ std::vector<CheckCase> check_cases() {
     cases.push_back({AttentionKernel::decode, DType::f16, make_shape(3, 6, 2, 1, 1000, 64, true)});
     cases.push_back({AttentionKernel::decode, DType::f16, make_shape(1, 12, 2, 1, 4097, 128, false)});
     cases.push_back({AttentionKernel::decode, DType::bf16, make_shape(2, 32, 2, 1, 3000, 128, true)});
+    // The prefetching variant, which `bench` times beside the default, on the same cases.
+    const std::size_t decode_cases = cases.size();
+    for (std::size_t i = 0; i < decode_cases; ++i)
+        if (cases[i].kernel == AttentionKernel::decode) {
+            CheckCase prefetching = cases[i];
+            prefetching.decode.prefetch = true;
+            cases.push_back(prefetching);
+        }
 
     for (std::size_t d : {64u, 128u})
         for (std::size_t n : {17u, 255u, 1000u})
@@ -220,7 +229,7 @@ CheckResult run_check(const CheckCase& c) {
             break;
         case AttentionKernel::decode:
             error = attention_decode(s, dtype, q_device.get(), k_device.get(), v_device.get(), out_device.get(), lse, 0,
-                                     workspace.get(), workspace_bytes, nullptr);
+                                     workspace.get(), workspace_bytes, nullptr, c.decode);
             break;
         case AttentionKernel::naive:
             error = attention_naive(s, dtype, q_device.get(), k_device.get(), v_device.get(), out_device.get(), lse, 0,

@@ -79,8 +79,10 @@ __device__ __forceinline__ std::int64_t block_owner(std::int64_t x, const Decode
     return ((x + 1) * p.grid - 1) / p.total_blocks;
 }
 
-// chunk_heads is the compile-time bound on query heads per unit (1, 2, 4 or 8).
-template <typename T, int head_dim, int chunk_heads>
+// chunk_heads is the compile-time bound on query heads per unit (1, 2, 4 or 8). With prefetch,
+// each step's K/V loads are issued before the previous step's are used (a register double
+// buffer): twice the bytes in flight per warp, for 8 * unroll more registers per thread.
+template <typename T, int head_dim, int chunk_heads, bool prefetch>
 __global__ void __launch_bounds__(k_decode_threads) decode_split_kernel(const DecodeParams p) {
     using Ops = DTypeOps<T>;
     constexpr int row_lanes = head_dim / 8;  // lanes sharing one K/V row, 8 elements (16 B) each
@@ -146,10 +148,8 @@ __global__ void __launch_bounds__(k_decode_threads) decode_split_kernel(const De
         const T* const k = static_cast<const T*>(p.k) + kv_offset;
         const T* const v = static_cast<const T*>(p.v) + kv_offset;
 
-        // Every lane runs the same trip count so the row reductions can shuffle the full warp.
-        for (int base = key_begin; base < key_end; base += step) {
-            uint4 k_bits[unroll];
-            uint4 v_bits[unroll];
+        // This lane's K and V rows of the step at `base` (zeros past key_end).
+        auto load_step = [&](int base, uint4 (&k_bits)[unroll], uint4 (&v_bits)[unroll]) {
 #pragma unroll
             for (int u = 0; u < unroll; ++u) {
                 const int key = base + u * row_slots + slot;
@@ -160,6 +160,26 @@ __global__ void __launch_bounds__(k_decode_threads) decode_split_kernel(const De
                     k_bits[u] = __ldcs(reinterpret_cast<const uint4*>(k + static_cast<std::int64_t>(key) * head_dim));
                     v_bits[u] = __ldcs(reinterpret_cast<const uint4*>(v + static_cast<std::int64_t>(key) * head_dim));
                 }
+            }
+        };
+        uint4 k_bits[unroll];
+        uint4 v_bits[unroll];
+        uint4 k_next[unroll];
+        uint4 v_next[unroll];
+        if constexpr (prefetch) load_step(key_begin, k_next, v_next);
+
+        // Every lane runs the same trip count so the row reductions can shuffle the full warp.
+        for (int base = key_begin; base < key_end; base += step) {
+            if constexpr (prefetch) {
+#pragma unroll
+                for (int u = 0; u < unroll; ++u) {
+                    k_bits[u] = k_next[u];
+                    v_bits[u] = v_next[u];
+                }
+                // The next step's loads fly while this one is used (the bound is CTA-uniform).
+                if (base + step < key_end) load_step(base + step, k_next, v_next);
+            } else {
+                load_step(base, k_bits, v_bits);
             }
             float score[unroll][chunk_heads];
 #pragma unroll
@@ -286,12 +306,12 @@ __global__ void __launch_bounds__(head_dim) decode_combine_kernel(const DecodePa
         p.lse[batch_head] = merged_sum > 0.f ? merged_max * detail::k_ln2 + logf(merged_sum) : -INFINITY;
 }
 
-template <typename T, int head_dim, int chunk_heads>
+template <typename T, int head_dim, int chunk_heads, bool prefetch>
 int ctas_per_sm() {
     // Occupancy of one kernel never changes; ask once.
     static const int value = [] {
         int blocks = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, decode_split_kernel<T, head_dim, chunk_heads>,
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, decode_split_kernel<T, head_dim, chunk_heads, prefetch>,
                                                           k_decode_threads, 0) != cudaSuccess)
             blocks = 1;
         return std::clamp(blocks, 1, k_max_ctas_per_sm);
@@ -299,11 +319,12 @@ int ctas_per_sm() {
     return value;
 }
 
-template <typename T, int head_dim, int chunk_heads>
+template <typename T, int head_dim, int chunk_heads, bool prefetch>
 std::string launch_decode(DecodeParams p, std::int64_t batch_heads, int sm_count, cudaStream_t stream) {
     p.grid = std::min<std::int64_t>(p.total_blocks, static_cast<std::int64_t>(sm_count) *
-                                                        ctas_per_sm<T, head_dim, chunk_heads>());
-    decode_split_kernel<T, head_dim, chunk_heads><<<static_cast<unsigned>(p.grid), k_decode_threads, 0, stream>>>(p);
+                                                        ctas_per_sm<T, head_dim, chunk_heads, prefetch>());
+    decode_split_kernel<T, head_dim, chunk_heads, prefetch>
+        <<<static_cast<unsigned>(p.grid), k_decode_threads, 0, stream>>>(p);
     cudaError_t error = cudaGetLastError();
     if (error != cudaSuccess) return detail::cuda_error("decode split kernel launch", error);
     decode_combine_kernel<T, head_dim><<<static_cast<unsigned>(batch_heads), head_dim, 0, stream>>>(p);
@@ -312,22 +333,25 @@ std::string launch_decode(DecodeParams p, std::int64_t batch_heads, int sm_count
     return "";
 }
 
-template <typename T, int head_dim>
+template <typename T, int head_dim, bool prefetch>
 std::string launch_decode(const DecodeParams& p, std::int64_t batch_heads, int sm_count, cudaStream_t stream) {
     switch (p.chunk_heads) {
-        case 1: return launch_decode<T, head_dim, 1>(p, batch_heads, sm_count, stream);
-        case 2: return launch_decode<T, head_dim, 2>(p, batch_heads, sm_count, stream);
+        case 1: return launch_decode<T, head_dim, 1, prefetch>(p, batch_heads, sm_count, stream);
+        case 2: return launch_decode<T, head_dim, 2, prefetch>(p, batch_heads, sm_count, stream);
         case 3:
-        case 4: return launch_decode<T, head_dim, 4>(p, batch_heads, sm_count, stream);
-        default: return launch_decode<T, head_dim, 8>(p, batch_heads, sm_count, stream);
+        case 4: return launch_decode<T, head_dim, 4, prefetch>(p, batch_heads, sm_count, stream);
+        default: return launch_decode<T, head_dim, 8, prefetch>(p, batch_heads, sm_count, stream);
     }
 }
 
 template <typename T>
-std::string launch_decode(const DecodeParams& p, int head_dim, std::int64_t batch_heads, int sm_count,
+std::string launch_decode(const DecodeParams& p, int head_dim, bool prefetch, std::int64_t batch_heads, int sm_count,
                           cudaStream_t stream) {
-    return head_dim == 64 ? launch_decode<T, 64>(p, batch_heads, sm_count, stream)
-                          : launch_decode<T, 128>(p, batch_heads, sm_count, stream);
+    if (head_dim == 64)
+        return prefetch ? launch_decode<T, 64, true>(p, batch_heads, sm_count, stream)
+                        : launch_decode<T, 64, false>(p, batch_heads, sm_count, stream);
+    return prefetch ? launch_decode<T, 128, true>(p, batch_heads, sm_count, stream)
+                    : launch_decode<T, 128, false>(p, batch_heads, sm_count, stream);
 }
 
 }  // namespace
@@ -343,7 +367,7 @@ std::size_t attention_decode_workspace_bytes(const AttentionShape& shape, int sm
 
 std::string attention_decode(const AttentionShape& shape, DType dtype, const void* q, const void* k, const void* v,
                              void* out, float* lse, float scale, void* workspace, std::size_t workspace_bytes,
-                             void* stream) {
+                             void* stream, DecodeTuning tuning) {
     if (shape.q_len != 1) return "attention_decode: q_len must be 1 (got " + std::to_string(shape.q_len) + ")";
     if (shape.head_dim != 64 && shape.head_dim != 128)
         return "attention_decode: head_dim " + std::to_string(shape.head_dim) + " is not supported (64 or 128)";
@@ -389,8 +413,9 @@ std::string attention_decode(const AttentionShape& shape, DType dtype, const voi
     const auto batch_heads = static_cast<std::int64_t>(shape.batch * shape.heads);
     const auto cuda_stream = static_cast<cudaStream_t>(stream);
     const int head_dim = static_cast<int>(shape.head_dim);
-    return dtype == DType::f16 ? launch_decode<__half>(p, head_dim, batch_heads, sm_count, cuda_stream)
-                               : launch_decode<__nv_bfloat16>(p, head_dim, batch_heads, sm_count, cuda_stream);
+    return dtype == DType::f16
+               ? launch_decode<__half>(p, head_dim, tuning.prefetch, batch_heads, sm_count, cuda_stream)
+               : launch_decode<__nv_bfloat16>(p, head_dim, tuning.prefetch, batch_heads, sm_count, cuda_stream);
 }
 
 }  // namespace optiloop::kernels

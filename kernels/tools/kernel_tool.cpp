@@ -379,7 +379,7 @@ int run_bench_command(const std::vector<std::string>& arguments) {
     json << "  \"prefill_variants\": " << variant_json.str() << ",\n";
 
     // Decode: GQA 32/8, head_dim 128, fp16; bytes = the K and V that must be read.
-    JsonList decode_json;
+    JsonList decode_json, decode_variant_json;
     for (const DecodeShape& shape : options.decode) {
         const AttentionShape s = make_shape(shape.batch, 32, 8, 1, shape.context, 128, false);
         const DType dtype = DType::f16;
@@ -398,29 +398,37 @@ int run_bench_command(const std::vector<std::string>& arguments) {
         error = fill_uniform(dtype, q.get(), s.q_elements(), 4, nullptr);
         if (error.empty()) error = fill_uniform(dtype, k.get(), s.kv_elements(), 5, nullptr);
         if (error.empty()) error = fill_uniform(dtype, v.get(), s.kv_elements(), 6, nullptr);
-        double ms = -1;
-        if (error.empty())
-            ms = timer.median_ms(
-                [&] {
-                    return attention_decode(s, dtype, q.get(), k.get(), v.get(), out.get(),
-                                            static_cast<float*>(lse.get()), 0, workspace.get(), workspace_bytes,
-                                            nullptr);
-                },
-                options.runs, &error);
-        const double gbs = ms > 0 ? static_cast<double>(kv_bytes) / (ms * 1e6) : 0;
-        const double percent = copy_gbs > 0 ? 100.0 * gbs / copy_gbs : 0;
-        std::printf("decode  f16  d=128 B=%-2zu H=32/8 context=%-6zu %9.3f ms %7.1f GB/s %5.1f%% of copy%s%s\n",
-                    shape.batch, shape.context, ms, gbs, percent, error.empty() ? "" : "  error: ", error.c_str());
-        std::fflush(stdout);
-        any_failed = any_failed || !error.empty();
-        std::ostringstream entry;
-        entry << "\"dtype\": \"f16\", \"head_dim\": 128, \"batch\": " << shape.batch
-              << ", \"heads\": 32, \"kv_heads\": 8, \"context\": " << shape.context << ", \"ms\": " << ms
-              << ", \"gbs\": " << gbs << ", \"percent_of_copy\": " << percent;
-        if (!error.empty()) entry << ", \"error\": \"" << json_escape(error) << "\"";
-        decode_json.add(entry.str());
+        const std::string fill_error = error;
+        // The default, then the prefetching variant timed beside it in the same run.
+        for (const DecodeTuning tuning : {DecodeTuning{false}, DecodeTuning{true}}) {
+            error = fill_error;
+            double ms = -1;
+            if (error.empty())
+                ms = timer.median_ms(
+                    [&] {
+                        return attention_decode(s, dtype, q.get(), k.get(), v.get(), out.get(),
+                                                static_cast<float*>(lse.get()), 0, workspace.get(), workspace_bytes,
+                                                nullptr, tuning);
+                    },
+                    options.runs, &error);
+            const double gbs = ms > 0 ? static_cast<double>(kv_bytes) / (ms * 1e6) : 0;
+            const double percent = copy_gbs > 0 ? 100.0 * gbs / copy_gbs : 0;
+            std::printf("decode  f16  d=128 B=%-2zu H=32/8 context=%-6zu %9.3f ms %7.1f GB/s %5.1f%% of copy%s%s%s\n",
+                        shape.batch, shape.context, ms, gbs, percent, tuning.prefetch ? "  prefetch" : "",
+                        error.empty() ? "" : "  error: ", error.c_str());
+            std::fflush(stdout);
+            any_failed = any_failed || !error.empty();
+            std::ostringstream entry;
+            entry << "\"dtype\": \"f16\", \"head_dim\": 128, \"batch\": " << shape.batch
+                  << ", \"heads\": 32, \"kv_heads\": 8, \"context\": " << shape.context
+                  << ", \"prefetch\": " << (tuning.prefetch ? "true" : "false") << ", \"ms\": " << ms
+                  << ", \"gbs\": " << gbs << ", \"percent_of_copy\": " << percent;
+            if (!error.empty()) entry << ", \"error\": \"" << json_escape(error) << "\"";
+            (tuning.prefetch ? decode_variant_json : decode_json).add(entry.str());
+        }
     }
-    json << "  \"decode\": " << decode_json.str() << "\n}\n";
+    json << "  \"decode\": " << decode_json.str() << ",\n";
+    json << "  \"decode_variants\": " << decode_variant_json.str() << "\n}\n";
 
     if (!options.json_path.empty() && !write_file(options.json_path, json.str())) {
         std::fprintf(stderr, "optiloop-kernels bench: cannot write %s\n", options.json_path.c_str());

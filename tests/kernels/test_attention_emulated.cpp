@@ -63,7 +63,10 @@ std::vector<EmulatedCase> emulated_cases() {
     // Decode: the stream-K partition over 1, 3, 7 and 132 SMs (a CTA inside one unit, a CTA
     // spanning units, more CTAs than blocks), group sizes 1, 3, 6 and 16.
     for (int sms : {1, 3, 7, 132}) {
-        cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(3, 6, 2, 1, 1000, 64, false)}, sms, 0});
+        CheckCase gqa3{AttentionKernel::decode, DType::f16, make_shape(3, 6, 2, 1, 1000, 64, false)};
+        cases.push_back({gqa3, sms, 0});
+        gqa3.decode.prefetch = true;
+        cases.push_back({gqa3, sms, 0, Copies::land_at_issue});
         cases.push_back({{AttentionKernel::decode, DType::bf16, make_shape(2, 8, 8, 1, 333, 128, false)}, sms, 0});
     }
     cases.push_back({{AttentionKernel::decode, DType::bf16, make_shape(1, 32, 2, 1, 700, 128, false)}, 5, 0});
@@ -84,8 +87,8 @@ std::vector<EmulatedCase> emulated_cases() {
     }
     cases.push_back({{AttentionKernel::decode, DType::f16, make_shape(1, 8, 2, 1, 1000, 128, false)}, 3, 5});
     // Random shapes from a fixed seed (the same cases on every run and machine): GQA groups up to
-    // 16, ragged lengths, every tile shape, 1 to 140 SMs, random thread orders and copy timings;
-    // each at most 3e7 multiply-adds.
+    // 16, ragged lengths, every tile shape, decode with and without prefetch, 1 to 140 SMs, random
+    // thread orders and copy timings; each at most 3e7 multiply-adds.
     std::mt19937_64 random(20261129);
     auto pick = [&random](int low, int high) {
         return low + static_cast<int>(random() % static_cast<std::uint64_t>(high - low + 1));
@@ -104,6 +107,8 @@ std::vector<EmulatedCase> emulated_cases() {
         if (!decode) {
             const std::vector<PrefillTuning> tiles = prefill_tile_shapes(head_dim);
             check.tuning = tiles[static_cast<std::size_t>(pick(0, static_cast<int>(tiles.size()) - 1))];
+        } else {
+            check.decode.prefetch = pick(0, 1) != 0;
         }
         const int sms = pick(1, 140);
         const auto seed = static_cast<std::uint64_t>(pick(0, 1) != 0 ? pick(1, 1000000) : 0);

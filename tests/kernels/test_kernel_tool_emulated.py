@@ -83,13 +83,18 @@ if bench is not None:
            len(bench["naive"]) == 4 and all(p["dtype"] == "f16" and p["ms"] < 0 and "cuBLAS" in p["error"]
                                             for p in bench["naive"]), str(bench["naive"]))
     decode = bench["decode"]
-    expect("decode: the shape asked for", [(p["batch"], p["context"], p["heads"], p["kv_heads"]) for p in decode] ==
-           [(2, 300, 32, 8)], str(decode))
+    expect("decode: the shape asked for", [(p["batch"], p["context"], p["heads"], p["kv_heads"], p["prefetch"])
+                                           for p in decode] == [(2, 300, 32, 8, False)], str(decode))
+    expect("decode: the prefetching variant on the same shape",
+           [(p["batch"], p["context"], p["prefetch"]) for p in bench["decode_variants"]] == [(2, 300, True)],
+           str(bench["decode_variants"]))
     expect("decode: timed against the copy bandwidth",
-           bench["copy_bandwidth_gbs"] > 0 and all(p["gbs"] > 0 and p["percent_of_copy"] > 0 for p in decode))
+           bench["copy_bandwidth_gbs"] > 0 and all(p["gbs"] > 0 and p["percent_of_copy"] > 0 and "error" not in p
+                                                   for p in decode + bench["decode_variants"]))
     expect("one line per timing", sum(line.startswith(("prefill", "naive", "decode")) and "skipped" not in line
                                       for line in r.stdout.splitlines())
-           == len(prefill) + len(variants) + len(bench["naive"]) + len(decode), r.stdout)
+           == len(prefill) + len(variants) + len(bench["naive"]) + len(decode) + len(bench["decode_variants"]),
+           r.stdout)
 
     # bench-table.py on this JSON, against a torch that took twice as long on every shape.
     torch_results = [dict(p, ms=2 * p["ms"], tflops=p["tflops"] / 2) for p in prefill]
@@ -122,17 +127,23 @@ goal_bench = {"device": "x", "copy_bandwidth_gbs": 4000.0,
               "prefill": [entry(False, 300.0), entry(True, 250.0)],
               "prefill_variants": [entry(False, 380.0, tile="128x64/4w"), entry(True, 200.0, tile="128x64/4w")],
               "decode": [dict(dtype="f16", head_dim=128, batch=1, heads=32, kv_heads=8, context=131072, ms=1.0,
-                              gbs=3400.0, percent_of_copy=85.0),
+                              gbs=3400.0, percent_of_copy=85.0, prefetch=False),
                          dict(dtype="f16", head_dim=128, batch=16, heads=32, kv_heads=8, context=131072, ms=1.0,
-                              gbs=3000.0, percent_of_copy=75.0)]}
+                              gbs=3000.0, percent_of_copy=75.0, prefetch=False),
+                         dict(dtype="f16", head_dim=128, batch=64, heads=32, kv_heads=8, context=131072, ms=1.0,
+                              gbs=2800.0, percent_of_copy=70.0, prefetch=False)],
+              "decode_variants": [dict(dtype="f16", head_dim=128, batch=1, heads=32, kv_heads=8, context=131072,
+                                       ms=1.1, gbs=3300.0, percent_of_copy=82.5, prefetch=True),
+                                  dict(dtype="f16", head_dim=128, batch=64, heads=32, kv_heads=8, context=131072,
+                                       ms=0.9, gbs=3300.0, percent_of_copy=82.5, prefetch=True)]}
 goal_torch = {bench_table.key(p): dict(p, tflops=350.0) for p in goal_bench["prefill"]}
 lines = bench_table.goals(goal_bench, goal_torch)
 expect("goal: the better tile shape counts (380 with 128x64/4w vs torch 350: met)",
        any("full" in line and "= 1.09, tile=128x64/4w: met" in line for line in lines), "\n".join(lines))
 expect("goal: causal 250 vs 350 is not met", any("causal" in line and "= 0.71: NOT met" in line for line in lines),
        "\n".join(lines))
-expect("goal: decode 85% met, 75% not",
-       any("B=1 85.0%: met" in line for line in lines) and any("B=16 75.0%: NOT met" in line for line in lines),
-       "\n".join(lines))
+expect("goal: decode 85% met, 75% not, the better variant per batch (prefetch's 82.5% over 70%)",
+       any("B=1 85.0%: met" in line for line in lines) and any("B=16 75.0%: NOT met" in line for line in lines)
+       and any("B=64 82.5%, prefetch: met" in line for line in lines), "\n".join(lines))
 
 finish("test_kernel_tool_emulated")

@@ -42,6 +42,11 @@ expect("no line is added (the #line numbers hold)", len(lines) == len(source.spl
 launched = translate.rewrite_launches("k<8><<<grid, 32, bytes>>>(out);", "x.cu")
 expect("a launch becomes a launcher call with the missing stream",
        launched == "::optiloop::simt::launcher(k<8>, grid, 32, bytes, nullptr)(out);", launched)
+split = "x = 1;\n    kernel<T, 4>\n        <<<grid,\n           128, 0, stream>>>(p);\n"
+launched = translate.rewrite_launches(split, "x.cu")
+expect("a launch over several lines: the kernel name before a line break, the line count kept",
+       launched == "x = 1;\n    ::optiloop::simt::launcher(kernel<T, 4>, grid, 128, 0, stream)\n\n(p);\n"
+       and launched.count("\n") == split.count("\n"), launched)
 extern = translate.EXTERN_SHARED.sub("X", "extern __shared__ __align__(16) unsigned char smem[];")
 expect("extern __shared__ arrays are recognised", extern == "X", extern)
 

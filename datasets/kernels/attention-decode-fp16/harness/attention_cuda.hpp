@@ -52,13 +52,19 @@ struct PrefillTuning {
 // Bytes of workspace attention_decode needs for this shape on a device with sm_count SMs.
 [[nodiscard]] std::size_t attention_decode_workspace_bytes(const AttentionShape& shape, int sm_count);
 
+// The decode kernel's variant. prefetch: issue each step's K/V loads before the previous step's
+// are used (twice the bytes in flight per warp, more registers per thread).
+struct DecodeTuning {
+    bool prefetch = false;
+};
+
 // One query token (q_len == 1) against a KV cache of kv_len keys, split evenly along the keys of
 // all (batch, kv head) pairs over the whole GPU, then merged. Causal masking is a no-op here: the
 // single query sits at the end and sees every key. workspace must hold
 // attention_decode_workspace_bytes(shape, cuda_sm_count()) bytes.
 [[nodiscard]] std::string attention_decode(const AttentionShape& shape, DType dtype, const void* q, const void* k,
                                            const void* v, void* out, float* lse, float scale, void* workspace,
-                                           std::size_t workspace_bytes, void* stream);
+                                           std::size_t workspace_bytes, void* stream, DecodeTuning tuning = {});
 
 // Bytes of workspace attention_naive needs: the fp32 score matrix and its dtype probabilities.
 [[nodiscard]] std::size_t attention_naive_workspace_bytes(const AttentionShape& shape);

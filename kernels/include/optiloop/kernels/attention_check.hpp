@@ -24,6 +24,7 @@ struct CheckCase {
     DType dtype = DType::f16;
     AttentionShape shape;
     PrefillTuning tuning;  // prefill only
+    DecodeTuning decode;   // decode only
 };
 
 struct CheckResult {
@@ -42,7 +43,8 @@ constexpr double k_lse_tolerance = 1e-2;
                                         std::size_t kv_len, std::size_t head_dim, bool causal);
 
 // One line naming the kernel, dtype and shape, e.g. "prefill f16 d=64 B=1 H=8/2 q=17 kv=17 causal"
-// (and " tile=128x64/4w" for a prefill tile shape other than the default).
+// (and " tile=128x64/4w" for a prefill tile shape other than the default, " prefetch" for the
+// decode variant).
 [[nodiscard]] std::string describe(const CheckCase& check);
 
 [[nodiscard]] std::vector<CheckCase> check_cases();

@@ -13,6 +13,7 @@
 #include <optiloop/runner/measure.hpp>
 
 #include "commands.hpp"
+#include "config.hpp"
 #include "format.hpp"
 #include "target.hpp"
 
@@ -65,7 +66,17 @@ Action setup_measure(CLI::App& app) {
     app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test (after one warm-up)")->check(CLI::Range(1, 100));
     app.add_flag("--baseline-only", a->baseline_only, "Do not measure the task's reference");
     app.add_flag("--json", a->json, "Print the full measurements as JSON");
-    return [a](Streams& s) {
+    return [a, &app](Streams& s) {
+        // What the user configured (environment, optiloop.toml) for the options not given as
+        // flags; measure keeps its own defaults otherwise (5 wall-time repetitions).
+        auto settings = Settings::load("");
+        if (!settings) {
+            s.err << "optiloop measure: " << settings.error().message << "\n";
+            return 2;
+        }
+        if (settings->get("counter").source != "default") apply_unset(app, *settings, "counter", a->counter);
+        if (settings->get("jobs").source != "default") apply_unset(app, *settings, "jobs", a->jobs);
+        if (settings->get("repeat").source != "default") apply_unset(app, *settings, "repeat", a->repeat);
         auto task = load_target(a->target);
         if (!task) {
             s.err << "optiloop measure: " << task.error().message << "\n";

@@ -34,9 +34,11 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
-CliResult optiloop(const std::string& args) {
+// `env`: VAR=VALUE assignments for the run, if any.
+CliResult optiloop(const std::string& args, const std::string& env = "") {
     const fs::path out = temp_dir() / "stdout", err = temp_dir() / "stderr";
-    const std::string command = std::string(OPTILOOP_BINARY) + " " + args + " > " + out.string() + " 2> " + err.string() + " < /dev/null";
+    const std::string command = (env.empty() ? "" : "env " + env + " ") + std::string(OPTILOOP_BINARY) + " " + args + " > " +
+                                out.string() + " 2> " + err.string() + " < /dev/null";
     const int status = std::system(command.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
@@ -164,6 +166,19 @@ TEST(Eval, ValidateReportsEveryProblemOfADataset) {
     const CliResult list = optiloop("eval " + k_builtin.string() + " --list");
     EXPECT_EQ(list.code, 0);
     EXPECT_NE(list.out.find("fn-count-inversions"), std::string::npos);
+}
+
+// measure follows what the user configured for the counter, jobs and repeat (a flag still wins),
+// and refuses a bad configured value as the other commands do.
+TEST(Config, MeasureFollowsTheConfiguredCounter) {
+    const std::string task = (k_builtin / "io-divisor-table-endl").string();
+    const CliResult configured = optiloop("measure " + task + " --json --baseline-only --repeat 1", "OPTILOOP_COUNTER=none");
+    ASSERT_EQ(configured.code, 0) << configured.err;
+    EXPECT_EQ(nlohmann::json::parse(configured.out)["counter"], "none");
+    const CliResult bad = optiloop("measure " + task, "OPTILOOP_REPEAT=abc");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("OPTILOOP_REPEAT: repeat: expected an integer from 1 to 100"), std::string::npos) << bad.err;
+    EXPECT_EQ(lines(bad.err), 1) << bad.err;
 }
 
 TEST(Config, PrecedenceSourcesAndNoKey) {

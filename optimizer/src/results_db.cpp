@@ -47,17 +47,24 @@ private:
     bool m_ok = false;
 };
 
+// The connection to path with SQLite's open flags; `name` is how messages call the file.
+core::Result<sqlite3*> connect(const std::string& path, int flags, const std::string& name) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        return core::fail(core::Error::input(name + ": cannot open: " + message));
+    }
+    sqlite3_busy_timeout(db, 10000);
+    return db;
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return core::fail(core::Error::input("--db " + path + ": cannot open: " + message));
-    }
-    sqlite3_busy_timeout(db, 10000);
-    std::unique_ptr<ResultsDb> results(new ResultsDb(db, path));
+    auto db = connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "--db " + path);
+    if (!db) return core::fail(db.error());
+    std::unique_ptr<ResultsDb> results(new ResultsDb(*db, path));
     if (auto r = results->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r) return core::fail(r.error());
     if (auto r = results->exec(k_schema); !r)
         return core::fail(core::Error::input("--db " + path + ": not an optiloop results database (" + r.error().message + ")"));
@@ -65,16 +72,11 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path
 }
 
 core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open_existing(const std::string& path) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return core::fail(core::Error::input(path + ": cannot open: " + message));
-    }
-    sqlite3_busy_timeout(db, 10000);
-    std::unique_ptr<ResultsDb> results(new ResultsDb(db, path));
+    auto db = connect(path, SQLITE_OPEN_READONLY, path);
+    if (!db) return core::fail(db.error());
+    std::unique_ptr<ResultsDb> results(new ResultsDb(*db, path));
     // Every table of the schema; a file that is not SQLite fails to prepare this.
-    Statement s(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'tasks', 'candidates', 'usage')");
+    Statement s(*db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'tasks', 'candidates', 'usage')");
     if (!s.ok() || sqlite3_step(s.get()) != SQLITE_ROW || s.integer(0) != 4)
         return core::fail(core::Error::input(path + ": not an optiloop results database"));
     return results;

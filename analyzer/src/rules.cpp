@@ -548,6 +548,18 @@ public:
 class VectorReserve : public Rule {
 public:
     using Rule::Rule;
+    // Whether `var.reserve(...)` appears in s before `before`.
+    bool reserves_before(const Stmt* s, const VarDecl* var, SourceLocation before) {
+        if (!s || !m_e.sm().isBeforeInTranslationUnit(s->getBeginLoc(), before)) return false;
+        if (const auto* call = dyn_cast<CXXMemberCallExpr>(s); call && call->getMethodDecl() &&
+                                                               call->getMethodDecl()->getName() == "reserve") {
+            const auto* ref = dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument()->IgnoreImplicit());
+            if (ref && ref->getDecl() == var) return true;
+        }
+        for (const Stmt* child : s->children())
+            if (reserves_before(child, var, before)) return true;
+        return false;
+    }
     static auto matcher() {
         return forStmt(hasLoopInit(declStmt(hasSingleDecl(varDecl(hasType(isInteger()), hasInitializer(ignoringParenImpCasts(integerLiteral(equals(0)))))
                                                               .bind("i")))),
@@ -592,6 +604,10 @@ public:
         }
         if (pushes != 1 || !target || references_var(n, target)) return;
         if (!m_e.sm().isBeforeInTranslationUnit(target->getLocation(), loop->getBeginLoc())) return;
+        // Reserved already between its declaration and the loop (by the program or an earlier
+        // round): another reserve adds nothing.
+        const auto* function = dyn_cast<FunctionDecl>(target->getDeclContext());
+        if (!function || reserves_before(function->getBody(), target, loop->getBeginLoc())) return;
         // Any other push onto the same vector inside nested statements makes the count unknown.
         int uses = 0;
         std::function<void(const Stmt*)> count = [&](const Stmt* s) {

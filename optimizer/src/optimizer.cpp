@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <sstream>
@@ -20,6 +21,12 @@ std::string sources_hash(const std::vector<core::SourceFile>& sources) {
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// The first line, and how many more follow: an edit that combines several findings says so.
+std::string headline(const std::string& text) {
+    const auto more = std::count(text.begin(), text.end(), '\n') - (text.ends_with('\n') ? 1 : 0);
+    return first_line(text) + (more > 0 ? "; and " + std::to_string(more) + " more" : "");
+}
 
 // What the proposer hears about a round: each candidate's fate, precisely enough to act on.
 std::string feedback_of(const std::vector<CandidateResult>& round) {
@@ -208,7 +215,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                 this_round.push_back(std::move(c));
                 continue;
             }
-            say("round " + std::to_string(round) + ": evaluating " + c.candidate.id + " (" + first_line(edit.explanation) + ")");
+            say("round " + std::to_string(round) + ": evaluating " + c.candidate.id + " (" + headline(edit.explanation) + ")");
             auto m = runner::measure(task, *applied, options.measure);
             if (!m) return core::fail(m.error());
             c.measurement = *m;

@@ -540,6 +540,20 @@ int main() {
 )", "vector-reserve").empty());
 }
 
+TEST(VectorReserve, SilentWhenAlreadyReservedBeforeTheLoop) {
+    // What the rule itself inserts: a second round must not propose it again.
+    const std::string reserved =
+        replace_first(k_reserve, "    for (int i = 0; i < n",
+                      "    if ((n) > 0) doubled.reserve(doubled.size() + static_cast<std::size_t>(n));\n"
+                      "    for (int i = 0; i < n");
+    EXPECT_TRUE(findings_of(reserved, "vector-reserve").empty());
+    // A reserve of another vector does not count.
+    const std::string other = replace_first(k_reserve, "    for (int i = 0; i < n",
+                                            "    std::vector<long> unrelated;\n    unrelated.reserve(8);\n"
+                                            "    for (int i = 0; i < n");
+    EXPECT_EQ(findings_of(other, "vector-reserve").size(), 1u);
+}
+
 // ---- invariant-call-in-condition ---------------------------------------------------------------
 
 const char* const k_invariant = R"(#include <cstring>

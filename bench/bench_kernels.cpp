@@ -1,9 +1,12 @@
 // Speed of the CPU attention kernel against the float64 reference on the same shapes, in
 // GFLOP/s (4 * batch * heads * q_len * kv_len * head_dim, halved for square causal attention).
 // Args: sequence length (q_len = kv_len), head_dim, causal, threads (the reference has one).
+// The CPU kernel runs once per instruction-set path this CPU has (path:x86-64-v4, x86-64-v3,
+// portable), side by side in one run.
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <string>
 #include <vector>
 
 #include <optiloop/kernels/attention_cpu.hpp>
@@ -54,7 +57,7 @@ void BM_AttentionReference(benchmark::State& state) {
     set_rate(state, s);
 }
 
-void BM_AttentionCpu(benchmark::State& state) {
+void BM_AttentionCpu(benchmark::State& state, const std::string& path) {
     const AttentionShape s = shape_of(state);
     const auto q = random_values<float>(s.q_elements(), 1);
     const auto k = random_values<float>(s.kv_elements(), 2);
@@ -62,7 +65,7 @@ void BM_AttentionCpu(benchmark::State& state) {
     std::vector<float> out(s.q_elements());
     const auto threads = static_cast<int>(state.range(3));
     for (auto _ : state) {
-        attention_cpu(s, q.data(), k.data(), v.data(), out.data(), nullptr, 0, threads);
+        attention_cpu_on(path, s, q.data(), k.data(), v.data(), out.data(), nullptr, 0, threads);
         benchmark::DoNotOptimize(out.data());
     }
     set_rate(state, s);
@@ -88,10 +91,18 @@ BENCHMARK(BM_AttentionReference)
     ->Apply([](benchmark::internal::Benchmark* b) { shapes(b, false); })
     ->ArgNames({"seq", "d", "causal"})
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_AttentionCpu)
-    ->Apply([](benchmark::internal::Benchmark* b) { shapes(b, true); })
-    ->ArgNames({"seq", "d", "causal", "threads"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    for (const std::string& path : attention_cpu_paths())
+        benchmark::RegisterBenchmark(("BM_AttentionCpu/path:" + path).c_str(), BM_AttentionCpu,
+                                     path)
+            ->Apply([](benchmark::internal::Benchmark* b) { shapes(b, true); })
+            ->ArgNames({"seq", "d", "causal", "threads"})
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

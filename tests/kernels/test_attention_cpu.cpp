@@ -59,14 +59,20 @@ struct Result {
     std::vector<float> lse;
 };
 
-// Output and lse start as NaN, so that any element the kernel fails to write shows up.
+// Output and lse start as NaN, so that any element the kernel fails to write shows up. An empty
+// path is attention_cpu's own choice.
 Result run_cpu(const AttentionShape& s, const std::vector<float>& q, const std::vector<float>& k,
-               const std::vector<float>& v, float scale, int threads) {
+               const std::vector<float>& v, float scale, int threads,
+               const std::string& path = "") {
     Result result{
         std::vector<float>(s.q_elements(), std::numeric_limits<float>::quiet_NaN()),
         std::vector<float>(s.batch * s.heads * s.q_len, std::numeric_limits<float>::quiet_NaN())};
-    attention_cpu(s, q.data(), k.data(), v.data(), result.out.data(), result.lse.data(), scale,
-                  threads);
+    if (path.empty())
+        attention_cpu(s, q.data(), k.data(), v.data(), result.out.data(), result.lse.data(), scale,
+                      threads);
+    else
+        attention_cpu_on(path, s, q.data(), k.data(), v.data(), result.out.data(),
+                         result.lse.data(), scale, threads);
     return result;
 }
 
@@ -84,42 +90,49 @@ TEST_P(AttentionCpuMatchesReference, OutputAndLse) {
     const auto q = random_values(s.q_elements(), rng);
     const auto k = random_values(s.kv_elements(), rng);
     const auto v = random_values(s.kv_elements(), rng);
-
-    const Result threaded = run_cpu(s, q, k, v, scale, 3);
     std::vector<double> expected(s.q_elements()), expected_lse(s.batch * s.heads * s.q_len);
     attention_reference(s, widen(q).data(), widen(k).data(), widen(v).data(), expected.data(),
                         expected_lse.data(), scale);
 
-    // The reference does not special-case rows that see no key, so those are checked apart:
-    // zeros and lse -inf. The rest are compared as one vector.
-    std::vector<double> got_visible, expected_visible;
-    for (std::size_t row = 0; row < s.batch * s.heads * s.q_len; ++row) {
-        const bool masked = row_is_masked(s, row % s.q_len);
-        for (std::size_t x = 0; x < s.head_dim; ++x) {
-            const float value = threaded.out[row * s.head_dim + x];
+    // Every instruction-set path this CPU runs, each against the reference.
+    for (const std::string& path : attention_cpu_paths()) {
+        SCOPED_TRACE("path " + path);
+        const Result threaded = run_cpu(s, q, k, v, scale, 3, path);
+        // The reference does not special-case rows that see no key, so those are checked apart:
+        // zeros and lse -inf. The rest are compared as one vector.
+        std::vector<double> got_visible, expected_visible;
+        for (std::size_t row = 0; row < s.batch * s.heads * s.q_len; ++row) {
+            const bool masked = row_is_masked(s, row % s.q_len);
+            for (std::size_t x = 0; x < s.head_dim; ++x) {
+                const float value = threaded.out[row * s.head_dim + x];
+                if (masked) {
+                    ASSERT_EQ(value, 0.0f) << "row " << row;
+                    continue;
+                }
+                got_visible.push_back(value);
+                expected_visible.push_back(expected[row * s.head_dim + x]);
+            }
             if (masked) {
-                ASSERT_EQ(value, 0.0f) << "row " << row;
+                EXPECT_EQ(threaded.lse[row], -std::numeric_limits<float>::infinity())
+                    << "row " << row;
                 continue;
             }
-            got_visible.push_back(value);
-            expected_visible.push_back(expected[row * s.head_dim + x]);
+            EXPECT_NEAR(threaded.lse[row], expected_lse[row],
+                        2e-6 * (1 + std::abs(expected_lse[row])))
+                << "row " << row;
         }
-        if (masked) {
-            EXPECT_EQ(threaded.lse[row], -std::numeric_limits<float>::infinity()) << "row " << row;
-            continue;
-        }
-        EXPECT_NEAR(threaded.lse[row], expected_lse[row], 2e-6 * (1 + std::abs(expected_lse[row])))
-            << "row " << row;
-    }
-    EXPECT_LT(relative_l2_error(got_visible, expected_visible), 1e-5);
+        EXPECT_LT(relative_l2_error(got_visible, expected_visible), 1e-5);
 
-    // Each work item runs whole on one thread, so the thread count must not change a bit.
-    const Result single = run_cpu(s, q, k, v, scale, 1);
-    ASSERT_EQ(single.out.size(), threaded.out.size());
-    EXPECT_EQ(
-        std::memcmp(single.out.data(), threaded.out.data(), single.out.size() * sizeof(float)), 0);
-    EXPECT_EQ(
-        std::memcmp(single.lse.data(), threaded.lse.data(), single.lse.size() * sizeof(float)), 0);
+        // Each work item runs whole on one thread, so the thread count must not change a bit.
+        const Result single = run_cpu(s, q, k, v, scale, 1, path);
+        ASSERT_EQ(single.out.size(), threaded.out.size());
+        EXPECT_EQ(
+            std::memcmp(single.out.data(), threaded.out.data(), single.out.size() * sizeof(float)),
+            0);
+        EXPECT_EQ(
+            std::memcmp(single.lse.data(), threaded.lse.data(), single.lse.size() * sizeof(float)),
+            0);
+    }
 }
 
 std::vector<Case> all_cases() {
@@ -192,6 +205,45 @@ TEST(AttentionCpu, LseIsOptional) {
     std::vector<float> out(s.q_elements(), std::numeric_limits<float>::quiet_NaN());
     attention_cpu(s, q.data(), k.data(), v.data(), out.data());
     EXPECT_EQ(widen(out), widen(run_cpu(s, q, k, v, 0, 1).out));
+}
+
+TEST(AttentionCpu, PathsWidestFirstAndTheWidestIsTheDefault) {
+    const std::vector<std::string> paths = attention_cpu_paths();
+    ASSERT_FALSE(paths.empty());
+    EXPECT_EQ(paths.back(), "portable");
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+    // GCC on x86-64 builds the wider paths; each is listed exactly when this CPU has it.
+    __builtin_cpu_init();
+    const bool v3 = __builtin_cpu_supports("x86-64-v3");
+    const bool v4 = __builtin_cpu_supports("x86-64-v4");
+    std::vector<std::string> expected;
+    if (v4) expected.push_back("x86-64-v4");
+    if (v3) expected.push_back("x86-64-v3");
+    expected.push_back("portable");
+    EXPECT_EQ(paths, expected);
+#endif
+    // attention_cpu runs the first path: the same bits as asking for it by name.
+    const AttentionShape s{1, 2, 1, 70, 130, 64, true};
+    std::mt19937 rng(seed_of(s));
+    const auto q = random_values(s.q_elements(), rng);
+    const auto k = random_values(s.kv_elements(), rng);
+    const auto v = random_values(s.kv_elements(), rng);
+    EXPECT_EQ(widen(run_cpu(s, q, k, v, 0, 1).out),
+              widen(run_cpu(s, q, k, v, 0, 1, paths.front()).out));
+}
+
+TEST(AttentionCpu, RejectsAPathThisCpuDoesNotRun) {
+    const AttentionShape s{1, 1, 1, 1, 1, 4, false};
+    std::vector<float> data(4);
+    try {
+        attention_cpu_on("x86-64-v9", s, data.data(), data.data(), data.data(), data.data());
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& error) {
+        EXPECT_NE(std::string(error.what()).find("no path \"x86-64-v9\" on this CPU ("),
+                  std::string::npos)
+            << error.what();
+        EXPECT_NE(std::string(error.what()).find("portable)"), std::string::npos) << error.what();
+    }
 }
 
 TEST(AttentionCpu, RejectsHeadsThatKvHeadsDoNotDivide) {

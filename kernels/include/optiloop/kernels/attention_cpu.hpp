@@ -3,6 +3,9 @@
 // against. Same shape and layout as the reference: [batch, heads, seq, head_dim], row-major.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <optiloop/kernels/attention_reference.hpp>
 
 namespace optiloop::kernels {
@@ -19,7 +22,21 @@ namespace optiloop::kernels {
 // -inf. The same holds for every row when kv_len == 0.
 //
 // Throws std::invalid_argument when kv_heads is 0 or does not divide heads, or head_dim is 0.
+//
+// The same tile code is built for several instruction sets; attention_cpu runs the widest this
+// CPU has, chosen once at the first call.
 void attention_cpu(const AttentionShape& shape, const float* q, const float* k, const float* v,
                    float* out, float* lse = nullptr, float scale = 0, int threads = 0);
+
+// The paths this build has and this CPU runs, widest first: "x86-64-v4" (AVX-512) and
+// "x86-64-v3" (AVX2, FMA) in an x86-64 build with GCC, then "portable", always.
+std::vector<std::string> attention_cpu_paths();
+
+// attention_cpu on one named path, for tests and benchmarks that set the paths side by side.
+// Results differ between paths in the last bits (FMA contracts products and sums). Throws
+// std::invalid_argument for a name not in attention_cpu_paths().
+void attention_cpu_on(const std::string& path, const AttentionShape& shape, const float* q,
+                      const float* k, const float* v, float* out, float* lse = nullptr,
+                      float scale = 0, int threads = 0);
 
 }  // namespace optiloop::kernels

@@ -158,6 +158,23 @@ std::vector<core::Replacement> make_const_ref(Emitter& e, const DeclaratorDecl& 
     return fix;
 }
 
+// Whether evaluating e twice gives what evaluating it once does and changes nothing: no side
+// effects, where reading an element of a standard sequence (v[i] on a vector, array, deque,
+// string, string_view or span) counts as none, though it is a call.
+bool repeatable(const Expr* e, ASTContext& context) {
+    e = e->IgnoreParenImpCasts();
+    if (const auto* op = dyn_cast<CXXOperatorCallExpr>(e)) {
+        if (op->getOperator() != OO_Subscript || op->getNumArgs() != 2) return false;
+        const auto* record = op->getArg(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
+        if (!record || !record->isInStdNamespace()) return false;
+        static const std::set<std::string> sequences = {"vector", "array", "deque", "basic_string", "basic_string_view", "span"};
+        return sequences.contains(record->getName().str()) && repeatable(op->getArg(0), context) && repeatable(op->getArg(1), context);
+    }
+    if (const auto* member = dyn_cast<MemberExpr>(e); member && isa<FieldDecl>(member->getMemberDecl()))
+        return repeatable(member->getBase(), context);
+    return !e->HasSideEffects(context);
+}
+
 bool references_var(const Stmt* s, const VarDecl* var) {
     if (!s) return false;
     if (const auto* ref = dyn_cast<DeclRefExpr>(s))
@@ -465,7 +482,7 @@ public:
     void run(const MatchFinder::MatchResult& r) override {
         const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
         const Expr* base = call->getArg(0);
-        if (!m_e.editable(call->getSourceRange()) || base->HasSideEffects(m_e.context())) return;
+        if (!m_e.editable(call->getSourceRange()) || !repeatable(base, m_e.context())) return;
         const std::string type = call->getType().getCanonicalType().getAsString();
         if (type != "double" && type != "float" && type != "long double") return;
         const std::string x = "static_cast<" + type + ">(" + m_e.text(base->getSourceRange()) + ")";

@@ -625,6 +625,46 @@ TEST(PowSquare, MultipliesWithTheSameOutput) {
                    replace_first(k_pow, "std::pow(x, 2)", "(static_cast<double>(x) * static_cast<double>(x))"));
 }
 
+// An element of a vector is read twice in the rewrite: reading it has no side effect, though
+// operator[] is a call.
+const char* const k_pow_element = R"(#include <cmath>
+#include <iostream>
+#include <vector>
+int main() {
+    std::vector<double> values;
+    double x;
+    while (std::cin >> x) values.push_back(x);
+    double total = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) total += pow(values[i], 2);
+    std::cout << total << '\n';
+}
+)";
+
+TEST(PowSquare, SquaresAVectorElementInPlace) {
+    expect_rewrite("pow-square", k_pow_element, "pow(values[i], 2)", {{"1.5 2\n", "6.25\n"}, {"-3\n", "9\n"}},
+                   replace_first(k_pow_element, "pow(values[i], 2)",
+                                 "(static_cast<double>(values[i]) * static_cast<double>(values[i]))"));
+}
+
+TEST(PowSquare, SilentWhenTheBaseHasSideEffects) {
+    // Squared by hand, these would advance i twice or read two numbers.
+    EXPECT_TRUE(findings_of(R"(#include <cmath>
+#include <iostream>
+#include <vector>
+double next() {
+    double x = 0;
+    std::cin >> x;
+    return x;
+}
+int main() {
+    std::vector<double> values = {1, 2, 3, 4};
+    std::size_t i = 0;
+    double total = pow(values[i++], 2) + std::pow(next(), 2);
+    std::cout << total << ' ' << i << '\n';
+}
+)", "pow-square").empty());
+}
+
 TEST(PowSquare, SilentForOtherExponents) {
     EXPECT_TRUE(findings_of(R"(#include <cmath>
 #include <iostream>

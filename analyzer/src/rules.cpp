@@ -35,6 +35,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"string-find-char", "low-level", "s.find(\"a\") measures a one-character C string and runs the substring search; s.find('a') scans for the char directly"},
         {"emplace-back-temporary", "data-structures", "push_back(T(args)) builds a temporary and moves it into the container; emplace_back(args) builds the element in place"},
         {"post-increment-iterator", "low-level", "it++ on a class-type iterator copies the iterator to return its old value; ++it does not, and an unused result makes them the same"},
+        {"map-double-lookup", "data-structures", "if (m.count(k)) ... m[k] searches the map for k twice (or more); one find and the iterator it returns search once"},
     };
     return rules;
 }
@@ -1027,6 +1028,109 @@ public:
     }
 };
 
+class MapDoubleLookup : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return ifStmt(hasCondition(expr().bind("cond")), hasThen(stmt().bind("then")), unless(hasInitStatement(anything())),
+                      unless(hasConditionVariableStatement(anything())))
+            .bind("if");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* if_stmt = r.Nodes.getNodeAs<IfStmt>("if");
+        const auto* cond = r.Nodes.getNodeAs<Expr>("cond");
+        const auto* then = r.Nodes.getNodeAs<Stmt>("then");
+        // The rewrite declares the iterator in the if's init-statement (C++17).
+        if (!m_e.context().getLangOpts().CPlusPlus17 || !m_e.editable(if_stmt->getSourceRange())) return;
+        const Lookup lookup = lookup_of(cond);
+        if (!lookup.map || !repeatable(lookup.key, m_e.context())) return;
+        const auto* record = lookup.map->getType().getNonReferenceType()->getAsCXXRecordDecl();
+        if (!record || !record->isInStdNamespace() || (record->getName() != "map" && record->getName() != "unordered_map")) return;
+
+        // Every use of the map in the then-branch must be m[k] or m.at(k) with the same key, and
+        // nothing there may change the key: then the key is present at each of them.
+        const std::string key = m_e.text(lookup.key->getSourceRange());
+        std::vector<const Expr*> uses;
+        if (!only_lookups(then, lookup.map, key, uses) || uses.empty()) return;
+        std::vector<const VarDecl*> key_vars;
+        bool only_locals = true;
+        collect_vars(lookup.key, key_vars, only_locals);
+        if (!only_locals) return;
+        ExprMutationAnalyzer analyzer(*then, m_e.context());
+        for (const VarDecl* var : key_vars)
+            if (analyzer.isMutated(var)) return;
+
+        const std::string map = lookup.map->getName().str();
+        const std::string it = "optiloop_found_" + std::to_string(m_e.sm().getSpellingLineNumber(if_stmt->getBeginLoc()));
+        std::vector<core::Replacement> fix = {
+            m_e.replace(cond->getSourceRange(), "auto " + it + " = " + map + ".find(" + key + "); " + it + " != " + map + ".end()")};
+        for (const Expr* use : uses) {
+            if (!m_e.editable(use->getSourceRange())) return;
+            fix.push_back(m_e.replace(use->getSourceRange(), it + "->second"));
+        }
+        m_e.emit("map-double-lookup", cond->getBeginLoc(),
+                 "'" + map + "' is searched for " + key + " " + std::to_string(uses.size() + 1) + " times; find it once and use the iterator",
+                 std::move(fix));
+    }
+
+private:
+    struct Lookup {
+        const VarDecl* map = nullptr;
+        const Expr* key = nullptr;
+    };
+    // The map (a local or parameter) and the key of a condition m.count(k) [!= 0 | > 0] or
+    // m.find(k) != m.end().
+    static Lookup lookup_of(const Expr* cond) {
+        cond = cond->IgnoreParenImpCasts();
+        if (const auto* binary = dyn_cast<BinaryOperator>(cond)) {
+            const auto* zero = dyn_cast<IntegerLiteral>(binary->getRHS()->IgnoreParenImpCasts());
+            if (!zero || zero->getValue() != 0 || (binary->getOpcode() != BO_NE && binary->getOpcode() != BO_GT)) return {};
+            cond = binary->getLHS()->IgnoreParenImpCasts();
+        }
+        if (const auto* call = dyn_cast<CXXMemberCallExpr>(cond); call && call->getNumArgs() == 1 && method_is(call, "count"))
+            return {object_var(call), call->getArg(0)};
+        const auto* ne = dyn_cast<CXXOperatorCallExpr>(cond);
+        if (!ne || ne->getOperator() != OO_ExclaimEqual || ne->getNumArgs() != 2) return {};
+        const auto* find = dyn_cast<CXXMemberCallExpr>(ne->getArg(0)->IgnoreImplicit());
+        const auto* end = dyn_cast<CXXMemberCallExpr>(ne->getArg(1)->IgnoreImplicit());
+        if (!find || !end || find->getNumArgs() != 1 || end->getNumArgs() != 0 || !method_is(find, "find") || !method_is(end, "end"))
+            return {};
+        const VarDecl* map = object_var(find);
+        if (!map || object_var(end) != map) return {};
+        return {map, find->getArg(0)};
+    }
+    static bool method_is(const CXXMemberCallExpr* call, StringRef name) {
+        return call->getMethodDecl() && call->getMethodDecl()->getName() == name;
+    }
+    static const VarDecl* object_var(const CXXMemberCallExpr* call) {
+        const auto* ref = dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument() ? call->getImplicitObjectArgument()->IgnoreImplicit() : nullptr);
+        const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+        return var && (var->hasLocalStorage() || isa<ParmVarDecl>(var)) ? var : nullptr;
+    }
+    // Collects the m[key] and m.at(key) in s; false when s uses the map any other way.
+    bool only_lookups(const Stmt* s, const VarDecl* map, const std::string& key, std::vector<const Expr*>& uses) {
+        if (!s) return true;
+        const Expr* object = nullptr;
+        const Expr* argument = nullptr;
+        if (const auto* op = dyn_cast<CXXOperatorCallExpr>(s); op && op->getOperator() == OO_Subscript && op->getNumArgs() == 2) {
+            object = op->getArg(0);
+            argument = op->getArg(1);
+        } else if (const auto* call = dyn_cast<CXXMemberCallExpr>(s); call && call->getNumArgs() == 1 && method_is(call, "at")) {
+            object = call->getImplicitObjectArgument();
+            argument = call->getArg(0);
+        }
+        if (const auto* ref = object ? dyn_cast<DeclRefExpr>(object->IgnoreImplicit()) : nullptr; ref && ref->getDecl() == map) {
+            if (m_e.text(argument->getSourceRange()) != key) return false;
+            uses.push_back(cast<Expr>(s));
+            return !references_var(argument, map);
+        }
+        if (const auto* ref = dyn_cast<DeclRefExpr>(s); ref && ref->getDecl() == map) return false;
+        for (const Stmt* child : s->children())
+            if (!only_lookups(child, map, key, uses)) return false;
+        return true;
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -1116,6 +1220,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     StringFindChar find_char(emitter, facts);
     EmplaceBackTemporary emplace(emitter, facts);
     PostIncrementIterator post_increment(emitter, facts);
+    MapDoubleLookup double_lookup(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -1135,6 +1240,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("string-find-char", StringFindChar::matcher(), &find_char);
     add("emplace-back-temporary", EmplaceBackTemporary::matcher(), &emplace);
     add("post-increment-iterator", PostIncrementIterator::matcher(), &post_increment);
+    add("map-double-lookup", MapDoubleLookup::matcher(), &double_lookup);
     finder.matchAST(context);
 }
 

@@ -554,6 +554,77 @@ TEST(VectorReserve, SilentWhenAlreadyReservedBeforeTheLoop) {
     EXPECT_EQ(findings_of(other, "vector-reserve").size(), 1u);
 }
 
+// ---- map-double-lookup -------------------------------------------------------------------------
+
+const char* const k_double_lookup = R"(#include <iostream>
+#include <map>
+#include <string>
+int main() {
+    std::map<std::string, int> seen;
+    std::string word;
+    long repeats = 0;
+    while (std::cin >> word) {
+        if (seen.count(word)) {
+            repeats += seen[word];
+            seen[word] += 1;
+        } else {
+            seen[word] = 1;
+        }
+    }
+    std::cout << seen.size() << ' ' << repeats << '\n';
+}
+)";
+
+TEST(MapDoubleLookup, FindsOnceAndUsesTheIteratorWithTheSameOutput) {
+    expect_rewrite("map-double-lookup", k_double_lookup, "if (seen.count(word))",
+                   {{"a b a c a b\n", "3 4\n"}, {"x\n", "1 0\n"}, {"", "0 0\n"}},
+                   replace_first(replace_first(replace_first(k_double_lookup, "if (seen.count(word))",
+                                                             "if (auto optiloop_found_9 = seen.find(word); optiloop_found_9 != seen.end())"),
+                                               "repeats += seen[word];", "repeats += optiloop_found_9->second;"),
+                                 "seen[word] += 1;", "optiloop_found_9->second += 1;"));
+}
+
+TEST(MapDoubleLookup, FindAgainstEndToo) {
+    const auto found = findings_of(R"(#include <iostream>
+#include <unordered_map>
+int main() {
+    std::unordered_map<int, long> sums;
+    int key;
+    long value;
+    while (std::cin >> key >> value) {
+        if (sums.find(key) != sums.end()) sums.at(key) += value;
+        else sums[key] = value;
+    }
+    std::cout << sums.size() << '\n';
+}
+)", "map-double-lookup");
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].line, 8);
+    EXPECT_EQ(found[0].fix.size(), 2u);  // the condition and the one use in the then-branch
+}
+
+TEST(MapDoubleLookup, SilentWhenTheBranchChangesTheMapOrTheKey) {
+    // erase, a changed key, a different key, or no second lookup at all.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <map>
+int main() {
+    std::map<int, int> m = {{1, 2}, {3, 4}};
+    int k = 1, total = 0;
+    if (m.count(k)) {
+        total += m[k];
+        m.erase(k);
+    }
+    if (m.count(k)) {
+        ++k;
+        total += m[k];
+    }
+    if (m.count(k)) total += m[k + 1];
+    if (m.count(k)) total += 1;
+    std::cout << total << '\n';
+}
+)", "map-double-lookup").empty());
+}
+
 // ---- invariant-call-in-condition ---------------------------------------------------------------
 
 const char* const k_invariant = R"(#include <cstring>
@@ -971,9 +1042,9 @@ int main() {
 
 // ---- across rules ------------------------------------------------------------------------------
 
-TEST(Rules, CatalogueListsFifteenRulesWithRationale) {
+TEST(Rules, CatalogueListsSixteenRulesWithRationale) {
     const auto& rules = analyzer::rule_catalogue();
-    EXPECT_EQ(rules.size(), 15u);
+    EXPECT_EQ(rules.size(), 16u);
     for (const auto& rule : rules) {
         EXPECT_NE(std::string(rule.rationale), "") << rule.id;
         EXPECT_NE(std::string(rule.category), "") << rule.id;

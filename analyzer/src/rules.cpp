@@ -8,7 +8,10 @@
 #include <clang/Analysis/Analyses/ExprMutationAnalyzer.h>
 #include <clang/Lex/Lexer.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <initializer_list>
+#include <optional>
 #include <set>
 
 #include "rules.hpp"
@@ -35,6 +38,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"string-find-char", "low-level", "s.find(\"a\") measures a one-character C string and runs the substring search; s.find('a') scans for the char directly"},
         {"emplace-back-temporary", "data-structures", "push_back(T(args)) builds a temporary and moves it into the container; emplace_back(args) builds the element in place"},
         {"post-increment-iterator", "low-level", "it++ on a class-type iterator copies the iterator to return its old value; ++it does not, and an unused result makes them the same"},
+        {"set-count-then-insert", "data-structures", "if (!s.count(x)) { s.insert(x); ... } searches the set for x twice; insert(x).second says whether x was new with one search"},
         {"map-double-lookup", "data-structures", "if (m.count(k)) ... m[k] searches the map for k twice (or more); one find and the iterator it returns search once"},
     };
     return rules;
@@ -89,6 +93,21 @@ public:
     core::Replacement insert_after_token(SourceLocation loc, std::string text) const {
         const SourceLocation end = Lexer::getLocForEndOfToken(m_sm.getSpellingLoc(loc), 0, m_sm, m_context.getLangOpts());
         return {m_sources.relative(m_sm, end), m_sm.getFileOffset(end), 0, std::move(text)};
+    }
+
+    // Removes the expression statement s with its ';', and its line when nothing else is on it.
+    std::optional<core::Replacement> remove_statement(const Stmt& s) const {
+        const SourceLocation begin = m_sm.getSpellingLoc(s.getBeginLoc());
+        const SourceLocation after =
+            Lexer::findLocationAfterToken(m_sm.getSpellingLoc(s.getEndLoc()), tok::semi, m_sm, m_context.getLangOpts(), true);
+        if (after.isInvalid()) return std::nullopt;
+        const StringRef buffer = m_sm.getBufferData(m_sm.getFileID(begin));
+        unsigned b = m_sm.getFileOffset(begin);
+        const unsigned e = m_sm.getFileOffset(after);
+        unsigned line_start = b;
+        while (line_start > 0 && (buffer[line_start - 1] == ' ' || buffer[line_start - 1] == '\t')) --line_start;
+        if (line_start == 0 || buffer[line_start - 1] == '\n') b = line_start;
+        return core::Replacement{m_sources.relative(m_sm, begin), b, e - b, ""};
     }
 
     // The whitespace before the statement at loc, to indent an inserted line like it.
@@ -1028,6 +1047,105 @@ public:
     }
 };
 
+bool method_is(const CXXMemberCallExpr* call, StringRef name) {
+    return call->getMethodDecl() && call->getMethodDecl()->getName() == name;
+}
+
+// The local or parameter a member call is made on.
+const VarDecl* object_var(const CXXMemberCallExpr* call) {
+    const Expr* object = call->getImplicitObjectArgument();
+    const auto* ref = object ? dyn_cast<DeclRefExpr>(object->IgnoreImplicit()) : nullptr;
+    const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+    return var && (var->hasLocalStorage() || isa<ParmVarDecl>(var)) ? var : nullptr;
+}
+
+// Whether var is one of the standard containers named (map, set, unordered_map, ...).
+bool is_std_container(const VarDecl* var, std::initializer_list<StringRef> names) {
+    const auto* record = var->getType().getNonReferenceType()->getAsCXXRecordDecl();
+    return record && record->isInStdNamespace() && std::find(names.begin(), names.end(), record->getName()) != names.end();
+}
+
+// A condition that asks whether key is in a container (a local or parameter): c.count(k) [!= 0,
+// > 0, == 0], !c.count(k), c.find(k) != c.end(), c.find(k) == c.end().
+struct Membership {
+    const VarDecl* container = nullptr;
+    const Expr* key = nullptr;
+    bool present = true;  // true when the condition holds for a key that is in the container
+};
+
+Membership membership_test(const Expr* cond) {
+    cond = cond->IgnoreParenImpCasts();
+    bool present = true;
+    if (const auto* negation = dyn_cast<UnaryOperator>(cond); negation && negation->getOpcode() == UO_LNot) {
+        present = false;
+        cond = negation->getSubExpr()->IgnoreParenImpCasts();
+    } else if (const auto* binary = dyn_cast<BinaryOperator>(cond)) {
+        const auto* zero = dyn_cast<IntegerLiteral>(binary->getRHS()->IgnoreParenImpCasts());
+        if (!zero || zero->getValue() != 0) return {};
+        if (binary->getOpcode() == BO_EQ) present = false;
+        else if (binary->getOpcode() != BO_NE && binary->getOpcode() != BO_GT) return {};
+        cond = binary->getLHS()->IgnoreParenImpCasts();
+    }
+    if (const auto* call = dyn_cast<CXXMemberCallExpr>(cond); call && call->getNumArgs() == 1 && method_is(call, "count"))
+        return {object_var(call), call->getArg(0), present};
+    // find against end: only as the whole condition.
+    const auto* compare = dyn_cast<CXXOperatorCallExpr>(cond);
+    if (!present || !compare || compare->getNumArgs() != 2 ||
+        (compare->getOperator() != OO_ExclaimEqual && compare->getOperator() != OO_EqualEqual))
+        return {};
+    const auto* find = dyn_cast<CXXMemberCallExpr>(compare->getArg(0)->IgnoreImplicit());
+    const auto* end = dyn_cast<CXXMemberCallExpr>(compare->getArg(1)->IgnoreImplicit());
+    if (!find || !end || find->getNumArgs() != 1 || end->getNumArgs() != 0 || !method_is(find, "find") || !method_is(end, "end"))
+        return {};
+    const VarDecl* container = object_var(find);
+    if (!container || object_var(end) != container) return {};
+    return {container, find->getArg(0), compare->getOperator() == OO_ExclaimEqual};
+}
+
+class SetCountThenInsert : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return ifStmt(hasCondition(expr().bind("cond")), hasThen(stmt().bind("then")), unless(hasInitStatement(anything())),
+                      unless(hasConditionVariableStatement(anything())))
+            .bind("if");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* if_stmt = r.Nodes.getNodeAs<IfStmt>("if");
+        const auto* cond = r.Nodes.getNodeAs<Expr>("cond");
+        const auto* then = r.Nodes.getNodeAs<Stmt>("then");
+        if (!m_e.editable(if_stmt->getSourceRange())) return;
+        const Membership test = membership_test(cond);
+        if (!test.container || test.present || !repeatable(test.key, m_e.context())) return;
+        if (!is_std_container(test.container, {"set", "unordered_set"})) return;
+        // The branch must begin with s.insert(x) for the same x, its value unused: inserting in
+        // the condition then changes nothing the rest of the branch sees.
+        const auto* block = dyn_cast<CompoundStmt>(then);
+        const Stmt* first = block ? (block->body_empty() ? nullptr : block->body_front()) : then;
+        const auto* first_expr = dyn_cast_or_null<Expr>(first);
+        const auto* insert = first_expr ? dyn_cast<CXXMemberCallExpr>(first_expr->IgnoreImplicit()) : nullptr;
+        if (!insert || insert->getNumArgs() != 1 || !method_is(insert, "insert") || object_var(insert) != test.container) return;
+        const std::string set = test.container->getName().str();
+        const std::string key = m_e.text(test.key->getSourceRange());
+        if (m_e.text(insert->getArg(0)->getSourceRange()) != key || !m_e.editable(insert->getSourceRange())) return;
+
+        std::vector<core::Replacement> fix;
+        if (block) {
+            const auto removal = m_e.remove_statement(*insert);
+            if (!removal) return;
+            fix = {m_e.replace(cond->getSourceRange(), set + ".insert(" + key + ").second"), *removal};
+        } else if (!if_stmt->getElse()) {
+            // if (!s.count(x)) s.insert(x);  is  s.insert(x);
+            fix = {m_e.replace(SourceRange(if_stmt->getBeginLoc(), insert->getEndLoc()), set + ".insert(" + key + ")")};
+        } else {
+            return;
+        }
+        m_e.emit("set-count-then-insert", cond->getBeginLoc(),
+                 "'" + set + "' is searched for " + key + " by the test and again by insert; test insert(" + key + ").second instead",
+                 std::move(fix));
+    }
+};
+
 class MapDoubleLookup : public Rule {
 public:
     using Rule::Rule;
@@ -1042,16 +1160,15 @@ public:
         const auto* then = r.Nodes.getNodeAs<Stmt>("then");
         // The rewrite declares the iterator in the if's init-statement (C++17).
         if (!m_e.context().getLangOpts().CPlusPlus17 || !m_e.editable(if_stmt->getSourceRange())) return;
-        const Lookup lookup = lookup_of(cond);
-        if (!lookup.map || !repeatable(lookup.key, m_e.context())) return;
-        const auto* record = lookup.map->getType().getNonReferenceType()->getAsCXXRecordDecl();
-        if (!record || !record->isInStdNamespace() || (record->getName() != "map" && record->getName() != "unordered_map")) return;
+        const Membership lookup = membership_test(cond);
+        if (!lookup.container || !lookup.present || !repeatable(lookup.key, m_e.context())) return;
+        if (!is_std_container(lookup.container, {"map", "unordered_map"})) return;
 
         // Every use of the map in the then-branch must be m[k] or m.at(k) with the same key, and
         // nothing there may change the key: then the key is present at each of them.
         const std::string key = m_e.text(lookup.key->getSourceRange());
         std::vector<const Expr*> uses;
-        if (!only_lookups(then, lookup.map, key, uses) || uses.empty()) return;
+        if (!only_lookups(then, lookup.container, key, uses) || uses.empty()) return;
         std::vector<const VarDecl*> key_vars;
         bool only_locals = true;
         collect_vars(lookup.key, key_vars, only_locals);
@@ -1060,7 +1177,7 @@ public:
         for (const VarDecl* var : key_vars)
             if (analyzer.isMutated(var)) return;
 
-        const std::string map = lookup.map->getName().str();
+        const std::string map = lookup.container->getName().str();
         const std::string it = "optiloop_found_" + std::to_string(m_e.sm().getSpellingLineNumber(if_stmt->getBeginLoc()));
         std::vector<core::Replacement> fix = {
             m_e.replace(cond->getSourceRange(), "auto " + it + " = " + map + ".find(" + key + "); " + it + " != " + map + ".end()")};
@@ -1074,39 +1191,6 @@ public:
     }
 
 private:
-    struct Lookup {
-        const VarDecl* map = nullptr;
-        const Expr* key = nullptr;
-    };
-    // The map (a local or parameter) and the key of a condition m.count(k) [!= 0 | > 0] or
-    // m.find(k) != m.end().
-    static Lookup lookup_of(const Expr* cond) {
-        cond = cond->IgnoreParenImpCasts();
-        if (const auto* binary = dyn_cast<BinaryOperator>(cond)) {
-            const auto* zero = dyn_cast<IntegerLiteral>(binary->getRHS()->IgnoreParenImpCasts());
-            if (!zero || zero->getValue() != 0 || (binary->getOpcode() != BO_NE && binary->getOpcode() != BO_GT)) return {};
-            cond = binary->getLHS()->IgnoreParenImpCasts();
-        }
-        if (const auto* call = dyn_cast<CXXMemberCallExpr>(cond); call && call->getNumArgs() == 1 && method_is(call, "count"))
-            return {object_var(call), call->getArg(0)};
-        const auto* ne = dyn_cast<CXXOperatorCallExpr>(cond);
-        if (!ne || ne->getOperator() != OO_ExclaimEqual || ne->getNumArgs() != 2) return {};
-        const auto* find = dyn_cast<CXXMemberCallExpr>(ne->getArg(0)->IgnoreImplicit());
-        const auto* end = dyn_cast<CXXMemberCallExpr>(ne->getArg(1)->IgnoreImplicit());
-        if (!find || !end || find->getNumArgs() != 1 || end->getNumArgs() != 0 || !method_is(find, "find") || !method_is(end, "end"))
-            return {};
-        const VarDecl* map = object_var(find);
-        if (!map || object_var(end) != map) return {};
-        return {map, find->getArg(0)};
-    }
-    static bool method_is(const CXXMemberCallExpr* call, StringRef name) {
-        return call->getMethodDecl() && call->getMethodDecl()->getName() == name;
-    }
-    static const VarDecl* object_var(const CXXMemberCallExpr* call) {
-        const auto* ref = dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument() ? call->getImplicitObjectArgument()->IgnoreImplicit() : nullptr);
-        const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
-        return var && (var->hasLocalStorage() || isa<ParmVarDecl>(var)) ? var : nullptr;
-    }
     // Collects the m[key] and m.at(key) in s; false when s uses the map any other way.
     bool only_lookups(const Stmt* s, const VarDecl* map, const std::string& key, std::vector<const Expr*>& uses) {
         if (!s) return true;
@@ -1221,6 +1305,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     EmplaceBackTemporary emplace(emitter, facts);
     PostIncrementIterator post_increment(emitter, facts);
     MapDoubleLookup double_lookup(emitter, facts);
+    SetCountThenInsert count_then_insert(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -1241,6 +1326,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("emplace-back-temporary", EmplaceBackTemporary::matcher(), &emplace);
     add("post-increment-iterator", PostIncrementIterator::matcher(), &post_increment);
     add("map-double-lookup", MapDoubleLookup::matcher(), &double_lookup);
+    add("set-count-then-insert", SetCountThenInsert::matcher(), &count_then_insert);
     finder.matchAST(context);
 }
 

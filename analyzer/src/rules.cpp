@@ -1102,7 +1102,9 @@ Membership membership_test(const Expr* cond) {
     return {container, find->getArg(0), compare->getOperator() == OO_ExclaimEqual};
 }
 
-class SetCountThenInsert : public Rule {
+// An if whose condition is a membership test (membership_test), with the then-branch: the shared
+// match of the rules that save a repeated search of the container.
+class MembershipIfRule : public Rule {
 public:
     using Rule::Rule;
     static auto matcher() {
@@ -1112,16 +1114,28 @@ public:
     }
     void run(const MatchFinder::MatchResult& r) override {
         const auto* if_stmt = r.Nodes.getNodeAs<IfStmt>("if");
-        const auto* cond = r.Nodes.getNodeAs<Expr>("cond");
-        const auto* then = r.Nodes.getNodeAs<Stmt>("then");
         if (!m_e.editable(if_stmt->getSourceRange())) return;
+        const auto* cond = r.Nodes.getNodeAs<Expr>("cond");
         const Membership test = membership_test(cond);
-        if (!test.container || test.present || !repeatable(test.key, m_e.context())) return;
-        if (!is_std_container(test.container, {"set", "unordered_set"})) return;
+        if (!test.container || !repeatable(test.key, m_e.context())) return;
+        check(*if_stmt, *cond, *r.Nodes.getNodeAs<Stmt>("then"), test);
+    }
+
+protected:
+    virtual void check(const IfStmt& if_stmt, const Expr& cond, const Stmt& then, const Membership& test) = 0;
+};
+
+class SetCountThenInsert : public MembershipIfRule {
+public:
+    using MembershipIfRule::MembershipIfRule;
+
+protected:
+    void check(const IfStmt& if_stmt, const Expr& cond, const Stmt& then, const Membership& test) override {
+        if (test.present || !is_std_container(test.container, {"set", "unordered_set"})) return;
         // The branch must begin with s.insert(x) for the same x, its value unused: inserting in
         // the condition then changes nothing the rest of the branch sees.
-        const auto* block = dyn_cast<CompoundStmt>(then);
-        const Stmt* first = block ? (block->body_empty() ? nullptr : block->body_front()) : then;
+        const auto* block = dyn_cast<CompoundStmt>(&then);
+        const Stmt* first = block ? (block->body_empty() ? nullptr : block->body_front()) : &then;
         const auto* first_expr = dyn_cast_or_null<Expr>(first);
         const auto* insert = first_expr ? dyn_cast<CXXMemberCallExpr>(first_expr->IgnoreImplicit()) : nullptr;
         if (!insert || insert->getNumArgs() != 1 || !method_is(insert, "insert") || object_var(insert) != test.container) return;
@@ -1133,59 +1147,51 @@ public:
         if (block) {
             const auto removal = m_e.remove_statement(*insert);
             if (!removal) return;
-            fix = {m_e.replace(cond->getSourceRange(), set + ".insert(" + key + ").second"), *removal};
-        } else if (!if_stmt->getElse()) {
+            fix = {m_e.replace(cond.getSourceRange(), set + ".insert(" + key + ").second"), *removal};
+        } else if (!if_stmt.getElse()) {
             // if (!s.count(x)) s.insert(x);  is  s.insert(x);
-            fix = {m_e.replace(SourceRange(if_stmt->getBeginLoc(), insert->getEndLoc()), set + ".insert(" + key + ")")};
+            fix = {m_e.replace(SourceRange(if_stmt.getBeginLoc(), insert->getEndLoc()), set + ".insert(" + key + ")")};
         } else {
             return;
         }
-        m_e.emit("set-count-then-insert", cond->getBeginLoc(),
+        m_e.emit("set-count-then-insert", cond.getBeginLoc(),
                  "'" + set + "' is searched for " + key + " by the test and again by insert; test insert(" + key + ").second instead",
                  std::move(fix));
     }
 };
 
-class MapDoubleLookup : public Rule {
+class MapDoubleLookup : public MembershipIfRule {
 public:
-    using Rule::Rule;
-    static auto matcher() {
-        return ifStmt(hasCondition(expr().bind("cond")), hasThen(stmt().bind("then")), unless(hasInitStatement(anything())),
-                      unless(hasConditionVariableStatement(anything())))
-            .bind("if");
-    }
-    void run(const MatchFinder::MatchResult& r) override {
-        const auto* if_stmt = r.Nodes.getNodeAs<IfStmt>("if");
-        const auto* cond = r.Nodes.getNodeAs<Expr>("cond");
-        const auto* then = r.Nodes.getNodeAs<Stmt>("then");
+    using MembershipIfRule::MembershipIfRule;
+
+protected:
+    void check(const IfStmt& if_stmt, const Expr& cond, const Stmt& then, const Membership& lookup) override {
         // The rewrite declares the iterator in the if's init-statement (C++17).
-        if (!m_e.context().getLangOpts().CPlusPlus17 || !m_e.editable(if_stmt->getSourceRange())) return;
-        const Membership lookup = membership_test(cond);
-        if (!lookup.container || !lookup.present || !repeatable(lookup.key, m_e.context())) return;
+        if (!m_e.context().getLangOpts().CPlusPlus17 || !lookup.present) return;
         if (!is_std_container(lookup.container, {"map", "unordered_map"})) return;
 
         // Every use of the map in the then-branch must be m[k] or m.at(k) with the same key, and
         // nothing there may change the key: then the key is present at each of them.
         const std::string key = m_e.text(lookup.key->getSourceRange());
         std::vector<const Expr*> uses;
-        if (!only_lookups(then, lookup.container, key, uses) || uses.empty()) return;
+        if (!only_lookups(&then, lookup.container, key, uses) || uses.empty()) return;
         std::vector<const VarDecl*> key_vars;
         bool only_locals = true;
         collect_vars(lookup.key, key_vars, only_locals);
         if (!only_locals) return;
-        ExprMutationAnalyzer analyzer(*then, m_e.context());
+        ExprMutationAnalyzer analyzer(then, m_e.context());
         for (const VarDecl* var : key_vars)
             if (analyzer.isMutated(var)) return;
 
         const std::string map = lookup.container->getName().str();
-        const std::string it = "optiloop_found_" + std::to_string(m_e.sm().getSpellingLineNumber(if_stmt->getBeginLoc()));
+        const std::string it = "optiloop_found_" + std::to_string(m_e.sm().getSpellingLineNumber(if_stmt.getBeginLoc()));
         std::vector<core::Replacement> fix = {
-            m_e.replace(cond->getSourceRange(), "auto " + it + " = " + map + ".find(" + key + "); " + it + " != " + map + ".end()")};
+            m_e.replace(cond.getSourceRange(), "auto " + it + " = " + map + ".find(" + key + "); " + it + " != " + map + ".end()")};
         for (const Expr* use : uses) {
             if (!m_e.editable(use->getSourceRange())) return;
             fix.push_back(m_e.replace(use->getSourceRange(), it + "->second"));
         }
-        m_e.emit("map-double-lookup", cond->getBeginLoc(),
+        m_e.emit("map-double-lookup", cond.getBeginLoc(),
                  "'" + map + "' is searched for " + key + " " + std::to_string(uses.size() + 1) + " times; find it once and use the iterator",
                  std::move(fix));
     }
@@ -1325,8 +1331,8 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("string-find-char", StringFindChar::matcher(), &find_char);
     add("emplace-back-temporary", EmplaceBackTemporary::matcher(), &emplace);
     add("post-increment-iterator", PostIncrementIterator::matcher(), &post_increment);
-    add("map-double-lookup", MapDoubleLookup::matcher(), &double_lookup);
-    add("set-count-then-insert", SetCountThenInsert::matcher(), &count_then_insert);
+    add("map-double-lookup", MembershipIfRule::matcher(), &double_lookup);
+    add("set-count-then-insert", MembershipIfRule::matcher(), &count_then_insert);
     finder.matchAST(context);
 }
 

@@ -18,9 +18,9 @@ namespace {
 
 constexpr double k_log2e = 1.44269504088896340736;
 
-// The instruction-set paths, widest first. x86-64-v4 vectorises the same loops 16 floats wide
-// (GCC keeps 256-bit vectors by default but gains AVX-512's masks and 32 registers), x86-64-v3
-// 8 wide with FMA, portable with what the build's flags give (SSE2 on plain x86-64).
+// The instruction-set paths, widest first: GCC vectorises the same loops 16 floats wide for
+// x86-64-v4 (AVX-512), 8 wide with FMA for x86-64-v3, and with what the build's flags give for
+// portable (4 wide, SSE2, on plain x86-64).
 struct CpuPath {
     const char* m_name;
     bool (*m_supported)();

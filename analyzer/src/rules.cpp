@@ -1173,12 +1173,12 @@ protected:
         // Every use of the map in the then-branch must be m[k] or m.at(k) with the same key, and
         // nothing there may change the key: then the key is present at each of them.
         const std::string key = m_e.text(lookup.key->getSourceRange());
-        std::vector<const Expr*> uses;
-        if (!only_lookups(&then, lookup.container, key, uses) || uses.empty()) return;
         std::vector<const VarDecl*> key_vars;
         bool only_locals = true;
         collect_vars(lookup.key, key_vars, only_locals);
         if (!only_locals) return;
+        std::vector<const Expr*> uses;
+        if (!only_lookups(&then, lookup.container, key, key_vars, uses) || uses.empty()) return;
         ExprMutationAnalyzer analyzer(then, m_e.context());
         for (const VarDecl* var : key_vars)
             if (analyzer.isMutated(var)) return;
@@ -1197,8 +1197,10 @@ protected:
     }
 
 private:
-    // Collects the m[key] and m.at(key) in s; false when s uses the map any other way.
-    bool only_lookups(const Stmt* s, const VarDecl* map, const std::string& key, std::vector<const Expr*>& uses) {
+    // Collects the m[key] and m.at(key) in s, key spelled the same and naming the same variables
+    // (not a shadowing declaration); false when s uses the map any other way.
+    bool only_lookups(const Stmt* s, const VarDecl* map, const std::string& key, const std::vector<const VarDecl*>& key_vars,
+                      std::vector<const Expr*>& uses) {
         if (!s) return true;
         const Expr* object = nullptr;
         const Expr* argument = nullptr;
@@ -1210,13 +1212,16 @@ private:
             argument = call->getArg(0);
         }
         if (const auto* ref = object ? dyn_cast<DeclRefExpr>(object->IgnoreImplicit()) : nullptr; ref && ref->getDecl() == map) {
-            if (m_e.text(argument->getSourceRange()) != key) return false;
+            std::vector<const VarDecl*> vars;
+            bool only_locals = true;
+            collect_vars(argument, vars, only_locals);
+            if (m_e.text(argument->getSourceRange()) != key || vars != key_vars) return false;
             uses.push_back(cast<Expr>(s));
             return !references_var(argument, map);
         }
         if (const auto* ref = dyn_cast<DeclRefExpr>(s); ref && ref->getDecl() == map) return false;
         for (const Stmt* child : s->children())
-            if (!only_lookups(child, map, key, uses)) return false;
+            if (!only_lookups(child, map, key, key_vars, uses)) return false;
         return true;
     }
 };

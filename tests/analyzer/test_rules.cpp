@@ -686,6 +686,10 @@ int main() {
     }
     if (m.count(k)) total += m[k + 1];
     if (m.count(k)) total += 1;
+    if (m.count(k)) {
+        int k = 3;  // another k: m[k] here may insert
+        total += m[k];
+    }
     std::cout << total << '\n';
 }
 )", "map-double-lookup").empty());

@@ -662,15 +662,36 @@ public:
     }
 };
 
+// A variable declared directly in a loop's body (the loop's own compound statement), matched
+// with the loop bound as "loop", the body as "body" and the declaration as "decl".
+auto declared_in_loop_body() {
+    return hasParent(declStmt(hasParent(compoundStmt(hasParent(stmt(anyOf(forStmt(), whileStmt(), doStmt(), cxxForRangeStmt())).bind("loop")))
+                                            .bind("body")))
+                         .bind("decl"));
+}
+
+// Whether body is the loop's body (not, say, the compound init of a nested statement).
+bool is_body_of(const Stmt* loop, const Stmt* body) {
+    if (const auto* f = dyn_cast<ForStmt>(loop)) return f->getBody() == body;
+    if (const auto* w = dyn_cast<WhileStmt>(loop)) return w->getBody() == body;
+    if (const auto* d = dyn_cast<DoStmt>(loop)) return d->getBody() == body;
+    if (const auto* rf = dyn_cast<CXXForRangeStmt>(loop)) return rf->getBody() == body;
+    return false;
+}
+
+// Whether var's name is declared nowhere else in fn (so it can move to the loop's scope).
+bool name_unique_in(const FunctionDecl& fn, const VarDecl& var, ASTContext& ctx) {
+    const std::string name = var.getName().str();
+    for (const ParmVarDecl* p : fn.parameters())
+        if (p->getName() == name) return false;
+    return match(stmt(forEachDescendant(namedDecl(hasName(name)).bind("d"))), *fn.getBody(), ctx).size() == 1;
+}
+
 class ContainerInLoop : public Rule {
 public:
     using Rule::Rule;
     static auto matcher() {
-        return varDecl(hasLocalStorage(), hasType(heavy_type()),
-                       hasParent(declStmt(hasParent(compoundStmt(hasParent(stmt(anyOf(forStmt(), whileStmt(), doStmt(), cxxForRangeStmt())).bind("loop")))
-                                                        .bind("body")))
-                                     .bind("decl")))
-            .bind("var");
+        return varDecl(hasLocalStorage(), hasType(heavy_type()), declared_in_loop_body()).bind("var");
     }
     void run(const MatchFinder::MatchResult& r) override {
         const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
@@ -678,26 +699,17 @@ public:
         const auto* loop = r.Nodes.getNodeAs<Stmt>("loop");
         const auto* body = r.Nodes.getNodeAs<CompoundStmt>("body");
         if (!decl->isSingleDecl() || !m_e.editable(loop->getSourceRange()) || !m_e.compound_parent(*loop)) return;
-        // The loop's body must be this compound statement (not the init of a nested one).
-        bool is_body = false;
-        if (const auto* f = dyn_cast<ForStmt>(loop)) is_body = f->getBody() == body;
-        if (const auto* w = dyn_cast<WhileStmt>(loop)) is_body = w->getBody() == body;
-        if (const auto* d = dyn_cast<DoStmt>(loop)) is_body = d->getBody() == body;
-        if (const auto* rf = dyn_cast<CXXForRangeStmt>(loop)) is_body = rf->getBody() == body;
-        if (!is_body) return;
+        if (!is_body_of(loop, body)) return;
         const auto* construct = dyn_cast_or_null<CXXConstructExpr>(var->getInit());
         if (!construct || construct->getNumArgs() != 0) return;  // only default-constructed containers
         if (var->getType().isConstQualified()) return;             // a const one cannot be cleared
         // The name must be free in the function, and the container must not escape.
         const FunctionDecl* fn = enclosing_function(m_e.context(), *loop);
         if (!fn || !fn->getBody()) return;
-        const std::string name = var->getName().str();
         ASTContext& ctx = m_e.context();
+        if (!name_unique_in(*fn, *var, ctx)) return;
+        const std::string name = var->getName().str();
         const Stmt& fn_body = *fn->getBody();
-        auto same_name = match(stmt(forEachDescendant(namedDecl(hasName(name)).bind("d"))), fn_body, ctx);
-        if (same_name.size() != 1) return;
-        for (const ParmVarDecl* p : fn->parameters())
-            if (p->getName() == name) return;
         // No lambda that could capture it, no address taken, and passed on only by value or const&.
         if (!match(findAll(lambdaExpr()), fn_body, ctx).empty()) return;
         const auto ref_to_var = declRefExpr(to(varDecl(equalsNode(var))));

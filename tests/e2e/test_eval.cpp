@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string k_builtin = std::string(OPTILOOP_SOURCE_DIR) + "/datasets/builtin";
-// Five quick tasks, two of which the rules improve.
+// Five quick tasks, each of which the rules improve.
 const std::string k_selection = "--tasks 'io-*' --rounds 1 --repeat 1 --jobs 1 --no-reference";
 
 fs::path temp_dir() { return test_support::process_dir("optiloop-e2e-eval-"); }

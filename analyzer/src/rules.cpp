@@ -40,6 +40,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"post-increment-iterator", "low-level", "it++ on a class-type iterator copies the iterator to return its old value; ++it does not, and an unused result makes them the same"},
         {"set-count-then-insert", "data-structures", "if (!s.count(x)) { s.insert(x); ... } searches the set for x twice; insert(x).second says whether x was new with one search"},
         {"stream-in-loop", "io", "an istringstream built from a string on every iteration constructs its locale and buffers each time; one stream made before the loop and reset with clear() and str(s) reads the same"},
+        {"invariant-call-in-loop", "low-level", "a math function (exp, log, sqrt, pow, sin, ...) of values the loop never changes is recomputed on every iteration, and the compiler may not hoist it (errno); computed once before the loop it gives the same value"},
         {"map-double-lookup", "data-structures", "if (m.count(k)) ... m[k] searches the map for k twice (or more); one find and the iterator it returns search once"},
     };
     return rules;
@@ -109,6 +110,15 @@ public:
         while (line_start > 0 && (buffer[line_start - 1] == ' ' || buffer[line_start - 1] == '\t')) --line_start;
         if (line_start == 0 || buffer[line_start - 1] == '\n') b = line_start;
         return core::Replacement{m_sources.relative(m_sm, begin), b, e - b, ""};
+    }
+
+    // Inserts text just after the statement s: after the ';' that ends it, when one follows its
+    // last token (an expression statement, a loop whose body is one), else after that token.
+    core::Replacement insert_after_statement(const Stmt& s, std::string text) const {
+        const SourceLocation last = m_sm.getSpellingLoc(s.getEndLoc());
+        SourceLocation after = Lexer::findLocationAfterToken(last, tok::semi, m_sm, m_context.getLangOpts(), false);
+        if (after.isInvalid()) after = Lexer::getLocForEndOfToken(last, 0, m_sm, m_context.getLangOpts());
+        return {m_sources.relative(m_sm, after), m_sm.getFileOffset(after), 0, std::move(text)};
     }
 
     // The whitespace before the statement at loc, to indent an inserted line like it.
@@ -580,6 +590,81 @@ public:
         m_e.emit("invariant-call-in-condition", call->getBeginLoc(),
                  m_e.text(call->getSourceRange()) + " does not change in the loop but is recomputed every iteration; hoist it",
                  {m_e.insert_before(loop->getBeginLoc(), decl), m_e.replace(call->getSourceRange(), name)});
+    }
+};
+
+class InvariantCallInLoop : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return callExpr(callee(functionDecl(hasAnyName(
+                            "::sqrt", "::sqrtf", "::cbrt", "::exp", "::expf", "::exp2", "::expm1", "::log", "::logf", "::log2", "::log10",
+                            "::log1p", "::pow", "::powf", "::sin", "::sinf", "::cos", "::cosf", "::tan", "::asin", "::acos", "::atan",
+                            "::atan2", "::sinh", "::cosh", "::tanh", "::hypot", "::std::sqrt", "::std::cbrt", "::std::exp", "::std::exp2",
+                            "::std::expm1", "::std::log", "::std::log2", "::std::log10", "::std::log1p", "::std::pow", "::std::sin",
+                            "::std::cos", "::std::tan", "::std::asin", "::std::acos", "::std::atan", "::std::atan2", "::std::sinh",
+                            "::std::cosh", "::std::tanh", "::std::hypot"))))
+            .bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
+        ASTContext& ctx = m_e.context();
+        const Stmt* loop = innermost_loop_around(*call);
+        if (!loop || !m_e.editable(loop->getSourceRange()) || !m_e.editable(call->getSourceRange())) return;
+        std::vector<const VarDecl*> vars;
+        bool only_locals = true;
+        for (const Expr* arg : call->arguments()) {
+            if (arg->HasSideEffects(ctx)) return;
+            collect_vars(arg, vars, only_locals);
+        }
+        // Constants fold at compile time already; globals may change in any call the loop makes.
+        if (vars.empty() || !only_locals) return;
+        for (const VarDecl* var : vars) {
+            // Declared before the loop (not in its body, not a range-for's element) ...
+            if (!m_e.sm().isBeforeInTranslationUnit(var->getLocation(), loop->getBeginLoc())) return;
+            if (var->getType()->isReferenceType()) return;  // what it refers to may change through another name
+            // ... and never changed by it (the body, a for's condition and increment).
+            ExprMutationAnalyzer analyzer(*loop, ctx);
+            if (analyzer.isMutated(var)) return;
+        }
+        const std::string call_text = m_e.text(call->getSourceRange());
+        const std::string name = "optiloop_invariant_" + std::to_string(m_e.sm().getSpellingLineNumber(call->getBeginLoc())) + "_" +
+                                 std::to_string(m_e.sm().getSpellingColumnNumber(call->getBeginLoc()));
+        const std::string decl = "const auto " + name + " = " + call_text + ";";
+        std::vector<core::Replacement> fix;
+        if (m_e.compound_parent(*loop)) {
+            fix.push_back(m_e.insert_before(loop->getBeginLoc(), decl + "\n" + m_e.indent_of(loop->getBeginLoc())));
+        } else {
+            // The loop is a lone statement (the body of an outer loop or an if): give it a block.
+            fix.push_back(m_e.insert_before(loop->getBeginLoc(), "{ " + decl + " "));
+            fix.push_back(m_e.insert_after_statement(*loop, " }"));
+        }
+        fix.push_back(m_e.replace(call->getSourceRange(), name));
+        m_e.emit("invariant-call-in-loop", call->getBeginLoc(),
+                 call_text + " does not change in the loop but is computed on every iteration; compute it once before the loop",
+                 std::move(fix));
+    }
+
+private:
+    // The nearest loop whose body holds s (not its condition or increment), within the same
+    // function and outside any lambda; null when there is none.
+    const Stmt* innermost_loop_around(const Stmt& s) {
+        ASTContext& ctx = m_e.context();
+        const Stmt* child = &s;
+        DynTypedNodeList parents = ctx.getParents(s);
+        while (parents.size() == 1) {
+            const auto* parent = parents[0].get<Stmt>();
+            if (!parent || isa<LambdaExpr>(parent)) return nullptr;
+            const Stmt* body = nullptr;
+            if (const auto* f = dyn_cast<ForStmt>(parent)) body = f->getBody();
+            else if (const auto* w = dyn_cast<WhileStmt>(parent)) body = w->getBody();
+            else if (const auto* d = dyn_cast<DoStmt>(parent)) body = d->getBody();
+            else if (const auto* rf = dyn_cast<CXXForRangeStmt>(parent)) body = rf->getBody();
+            if (body) return body == child ? parent : nullptr;
+            child = parent;
+            parents = ctx.getParents(*parent);
+        }
+        return nullptr;
     }
 };
 
@@ -1186,18 +1271,28 @@ struct Membership {
     bool present = true;  // true when the condition holds for a key that is in the container
 };
 
+// e without parentheses and what the compiler adds: conversions, temporaries, cleanups (a
+// condition that makes a temporary, c.count((int)i), is wrapped in one).
+const Expr* bare(const Expr* e) {
+    for (const Expr* previous = nullptr; e != previous;) {
+        previous = e;
+        e = e->IgnoreImplicit()->IgnoreParens();
+    }
+    return e;
+}
+
 Membership membership_test(const Expr* cond) {
-    cond = cond->IgnoreParenImpCasts();
+    cond = bare(cond);
     bool present = true;
     if (const auto* negation = dyn_cast<UnaryOperator>(cond); negation && negation->getOpcode() == UO_LNot) {
         present = false;
-        cond = negation->getSubExpr()->IgnoreParenImpCasts();
+        cond = bare(negation->getSubExpr());
     } else if (const auto* binary = dyn_cast<BinaryOperator>(cond)) {
-        const auto* zero = dyn_cast<IntegerLiteral>(binary->getRHS()->IgnoreParenImpCasts());
+        const auto* zero = dyn_cast<IntegerLiteral>(bare(binary->getRHS()));
         if (!zero || zero->getValue() != 0) return {};
         if (binary->getOpcode() == BO_EQ) present = false;
         else if (binary->getOpcode() != BO_NE && binary->getOpcode() != BO_GT) return {};
-        cond = binary->getLHS()->IgnoreParenImpCasts();
+        cond = bare(binary->getLHS());
     }
     if (const auto* call = dyn_cast<CXXMemberCallExpr>(cond); call && call->getNumArgs() == 1 && method_is(call, "count"))
         return {object_var(call), call->getArg(0), present};
@@ -1206,8 +1301,8 @@ Membership membership_test(const Expr* cond) {
     if (!present || !compare || compare->getNumArgs() != 2 ||
         (compare->getOperator() != OO_ExclaimEqual && compare->getOperator() != OO_EqualEqual))
         return {};
-    const auto* find = dyn_cast<CXXMemberCallExpr>(compare->getArg(0)->IgnoreImplicit());
-    const auto* end = dyn_cast<CXXMemberCallExpr>(compare->getArg(1)->IgnoreImplicit());
+    const auto* find = dyn_cast<CXXMemberCallExpr>(bare(compare->getArg(0)));
+    const auto* end = dyn_cast<CXXMemberCallExpr>(bare(compare->getArg(1)));
     if (!find || !end || find->getNumArgs() != 1 || end->getNumArgs() != 0 || !method_is(find, "find") || !method_is(end, "end"))
         return {};
     const VarDecl* container = object_var(find);
@@ -1431,6 +1526,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     MapDoubleLookup double_lookup(emitter, facts);
     SetCountThenInsert count_then_insert(emitter, facts);
     StreamInLoop stream_in_loop(emitter, facts);
+    InvariantCallInLoop invariant_in_loop(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -1453,6 +1549,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("map-double-lookup", MembershipIfRule::matcher(), &double_lookup);
     add("set-count-then-insert", MembershipIfRule::matcher(), &count_then_insert);
     add("stream-in-loop", StreamInLoop::matcher(), &stream_in_loop);
+    add("invariant-call-in-loop", InvariantCallInLoop::matcher(), &invariant_in_loop);
     finder.matchAST(context);
 }
 

@@ -497,6 +497,77 @@ int main() {
 )", "container-in-loop").empty());
 }
 
+// ---- invariant-call-in-loop --------------------------------------------------------------------
+
+const char* const k_invariant_body = R"(#include <cmath>
+#include <cstdio>
+int main() {
+    int n;
+    double rate;
+    if (std::scanf("%d %lf", &n, &rate) != 2) return 0;
+    double total = 0;
+    for (int day = 0; day < n; ++day) {
+        double sold;
+        if (std::scanf("%lf", &sold) != 1) break;
+        total += sold * std::exp(-rate);
+    }
+    std::printf("%.6f\n", total);
+}
+)";
+
+TEST(InvariantCallInLoop, ComputesTheCallOnceBeforeTheLoopWithTheSameOutput) {
+    expect_rewrite("invariant-call-in-loop", k_invariant_body, "total += sold * std::exp(-rate);",
+                   {{"3 0.5\n1 2 3\n", "3.639184\n"}, {"0 1\n", "0.000000\n"}},
+                   replace_first(replace_first(k_invariant_body, "std::exp(-rate);", "optiloop_invariant_11_25;"),
+                                 "    for (int day = 0; day < n; ++day) {",
+                                 "    const auto optiloop_invariant_11_25 = std::exp(-rate);\n"
+                                 "    for (int day = 0; day < n; ++day) {"));
+}
+
+TEST(InvariantCallInLoop, ALoneInnerLoopGetsABlock) {
+    // The outer loop's counter is fixed inside the inner loop: exp(-r * i) moves out of it.
+    const std::string program = R"(#include <cmath>
+#include <cstdio>
+int main() {
+    int rows, cols;
+    double r;
+    if (std::scanf("%d %d %lf", &rows, &cols, &r) != 3) return 0;
+    double total = 0;
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            total += (j + 1) * exp(-r * i);
+    std::printf("%.6f\n", total);
+}
+)";
+    expect_rewrite("invariant-call-in-loop", program, "total += (j + 1) * exp(-r * i);",
+                   {{"3 2 0.25\n", "7.155994\n"}, {"0 5 1\n", "0.000000\n"}},
+                   replace_first(replace_first(program, "        for (int j = 0; j < cols; j++)",
+                                               "        { const auto optiloop_invariant_10_32 = exp(-r * i); for (int j = 0; j < cols; j++)"),
+                                 "total += (j + 1) * exp(-r * i);", "total += (j + 1) * optiloop_invariant_10_32; }"));
+}
+
+TEST(InvariantCallInLoop, SilentWhenTheArgumentsCanChange) {
+    // Changed in the loop, declared in it, the loop's own counter, a global, a reference, a
+    // constant (the compiler folds it), and a call in the condition (another rule's).
+    EXPECT_TRUE(findings_of(R"(#include <cmath>
+#include <cstdio>
+double g_rate = 0.5;
+int main() {
+    int n = 5;
+    double r = 0.1, total = 0;
+    double& alias = r;
+    for (int i = 0; i < n; i++) {
+        total += exp(r);
+        r += 0.1;
+        double local = i * 0.5;
+        total += sqrt(local) + sqrt(double(i)) + log(g_rate) + exp(alias) + exp(1.0);
+    }
+    for (int i = 0; i < sqrt(double(n)); i++) total += 1;
+    std::printf("%f\n", total);
+}
+)", "invariant-call-in-loop").empty());
+}
+
 // ---- vector-reserve ----------------------------------------------------------------------------
 
 const char* const k_reserve = R"(#include <iostream>
@@ -1167,9 +1238,9 @@ int main() {
 
 // ---- across rules ------------------------------------------------------------------------------
 
-TEST(Rules, CatalogueListsEighteenRulesWithRationale) {
+TEST(Rules, CatalogueListsNineteenRulesWithRationale) {
     const auto& rules = analyzer::rule_catalogue();
-    EXPECT_EQ(rules.size(), 18u);
+    EXPECT_EQ(rules.size(), 19u);
     for (const auto& rule : rules) {
         EXPECT_NE(std::string(rule.rationale), "") << rule.id;
         EXPECT_NE(std::string(rule.category), "") << rule.id;

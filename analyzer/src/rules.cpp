@@ -619,12 +619,12 @@ public:
         }
         // Constants fold at compile time already; globals may change in any call the loop makes.
         if (vars.empty() || !only_locals) return;
+        ExprMutationAnalyzer analyzer(*loop, ctx);
         for (const VarDecl* var : vars) {
             // Declared before the loop (not in its body, not a range-for's element) ...
             if (!m_e.sm().isBeforeInTranslationUnit(var->getLocation(), loop->getBeginLoc())) return;
             if (var->getType()->isReferenceType()) return;  // what it refers to may change through another name
             // ... and never changed by it (the body, a for's condition and increment).
-            ExprMutationAnalyzer analyzer(*loop, ctx);
             if (analyzer.isMutated(var)) return;
         }
         const std::string call_text = m_e.text(call->getSourceRange());

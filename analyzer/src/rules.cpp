@@ -634,6 +634,8 @@ public:
         std::vector<core::Replacement> fix;
         if (m_e.compound_parent(*loop)) {
             fix.push_back(m_e.insert_before(loop->getBeginLoc(), decl + "\n" + m_e.indent_of(loop->getBeginLoc())));
+        } else if (const auto block = block_around(*loop, decl)) {
+            fix.insert(fix.end(), block->begin(), block->end());
         } else {
             // The loop is a lone statement (the body of an outer loop or an if): give it a block.
             fix.push_back(m_e.insert_before(loop->getBeginLoc(), "{ " + decl + " "));
@@ -646,6 +648,35 @@ public:
     }
 
 private:
+    // For a lone loop on its own line under a statement header (for (...) / while (...) / else),
+    // the edits that wrap it in a block laid out as a person would: " {" ending the header's
+    // line, decl on a line of its own, and "}" on a line under the header. None when the loop
+    // shares its line with something else.
+    std::optional<std::vector<core::Replacement>> block_around(const Stmt& loop, const std::string& decl) {
+        const auto parents = m_e.context().getParents(loop);
+        const Stmt* parent = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        if (!parent) return std::nullopt;
+        const SourceLocation begin = m_e.sm().getSpellingLoc(loop.getBeginLoc());
+        const StringRef text = m_e.file_text(begin);
+        unsigned line_start = m_e.sm().getFileOffset(begin);
+        while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
+        if (line_start == 0 || text[line_start - 1] != '\n') return std::nullopt;
+        unsigned header_end = line_start - 1;  // the newline ending the header's line
+        while (header_end > 0 && (text[header_end - 1] == ' ' || text[header_end - 1] == '\t')) --header_end;
+        if (header_end > 0 && text[header_end - 1] == '\r') return std::nullopt;
+        // A comment ending the header's line would swallow the brace.
+        unsigned header_start = header_end;
+        while (header_start > 0 && text[header_start - 1] != '\n') --header_start;
+        const StringRef header = text.slice(header_start, header_end);
+        if (header.contains("//") || header.ends_with("*/")) return std::nullopt;
+        const std::string file = m_e.sources().relative(m_e.sm(), begin);
+        const std::string indent = m_e.indent_of(loop.getBeginLoc());
+        return std::vector<core::Replacement>{
+            {file, header_end, 0, " {"},
+            m_e.insert_before(loop.getBeginLoc(), decl + "\n" + indent),
+            m_e.insert_after_statement(loop, "\n" + m_e.indent_of(parent->getBeginLoc()) + "}")};
+    }
+
     // The nearest loop whose body holds s (not its condition or increment), within the same
     // function and outside any lambda; null when there is none.
     const Stmt* innermost_loop_around(const Stmt& s) {

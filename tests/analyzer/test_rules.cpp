@@ -524,7 +524,7 @@ TEST(InvariantCallInLoop, ComputesTheCallOnceBeforeTheLoopWithTheSameOutput) {
                                  "    for (int day = 0; day < n; ++day) {"));
 }
 
-TEST(InvariantCallInLoop, ALoneInnerLoopGetsABlock) {
+TEST(InvariantCallInLoop, ALoneInnerLoopGetsABlockLaidOutOnItsOwnLines) {
     // The outer loop's counter is fixed inside the inner loop: exp(-r * i) moves out of it.
     const std::string program = R"(#include <cmath>
 #include <cstdio>
@@ -541,9 +541,34 @@ int main() {
 )";
     expect_rewrite("invariant-call-in-loop", program, "total += (j + 1) * exp(-r * i);",
                    {{"3 2 0.25\n", "7.155994\n"}, {"0 5 1\n", "0.000000\n"}},
-                   replace_first(replace_first(program, "        for (int j = 0; j < cols; j++)",
-                                               "        { const auto optiloop_invariant_10_32 = exp(-r * i); for (int j = 0; j < cols; j++)"),
-                                 "total += (j + 1) * exp(-r * i);", "total += (j + 1) * optiloop_invariant_10_32; }"));
+                   replace_first(program,
+                                 "    for (int i = 0; i < rows; i++)\n"
+                                 "        for (int j = 0; j < cols; j++)\n"
+                                 "            total += (j + 1) * exp(-r * i);\n",
+                                 "    for (int i = 0; i < rows; i++) {\n"
+                                 "        const auto optiloop_invariant_10_32 = exp(-r * i);\n"
+                                 "        for (int j = 0; j < cols; j++)\n"
+                                 "            total += (j + 1) * optiloop_invariant_10_32;\n"
+                                 "    }\n"));
+}
+
+TEST(InvariantCallInLoop, ALoneInnerLoopSharingItsLineGetsABlockInPlace) {
+    const std::string program = R"(#include <cmath>
+#include <cstdio>
+int main() {
+    int rows, cols;
+    double r;
+    if (std::scanf("%d %d %lf", &rows, &cols, &r) != 3) return 0;
+    double total = 0;
+    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) total += (j + 1) * exp(-r * i);
+    std::printf("%.6f\n", total);
+}
+)";
+    expect_rewrite("invariant-call-in-loop", program, "total += (j + 1) * exp(-r * i);",
+                   {{"3 2 0.25\n", "7.155994\n"}, {"0 5 1\n", "0.000000\n"}},
+                   replace_first(program, "for (int j = 0; j < cols; j++) total += (j + 1) * exp(-r * i);",
+                                 "{ const auto optiloop_invariant_8_86 = exp(-r * i); for (int j = 0; j < cols; j++) total += (j + 1) * "
+                                 "optiloop_invariant_8_86; }"));
 }
 
 TEST(InvariantCallInLoop, SilentWhenTheArgumentsCanChange) {

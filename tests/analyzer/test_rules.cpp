@@ -524,9 +524,8 @@ TEST(InvariantCallInLoop, ComputesTheCallOnceBeforeTheLoopWithTheSameOutput) {
                                  "    for (int day = 0; day < n; ++day) {"));
 }
 
-TEST(InvariantCallInLoop, ALoneInnerLoopGetsABlockLaidOutOnItsOwnLines) {
-    // The outer loop's counter is fixed inside the inner loop: exp(-r * i) moves out of it.
-    const std::string program = R"(#include <cmath>
+// The outer loop's counter is fixed inside the inner loop: exp(-r * i) moves out of it.
+const char* const k_invariant_nested = R"(#include <cmath>
 #include <cstdio>
 int main() {
     int rows, cols;
@@ -539,9 +538,11 @@ int main() {
     std::printf("%.6f\n", total);
 }
 )";
-    expect_rewrite("invariant-call-in-loop", program, "total += (j + 1) * exp(-r * i);",
-                   {{"3 2 0.25\n", "7.155994\n"}, {"0 5 1\n", "0.000000\n"}},
-                   replace_first(program,
+const Cases k_invariant_nested_tests = {{"3 2 0.25\n", "7.155994\n"}, {"0 5 1\n", "0.000000\n"}};
+
+TEST(InvariantCallInLoop, ALoneInnerLoopGetsABlockLaidOutOnItsOwnLines) {
+    expect_rewrite("invariant-call-in-loop", k_invariant_nested, "total += (j + 1) * exp(-r * i);", k_invariant_nested_tests,
+                   replace_first(k_invariant_nested,
                                  "    for (int i = 0; i < rows; i++)\n"
                                  "        for (int j = 0; j < cols; j++)\n"
                                  "            total += (j + 1) * exp(-r * i);\n",
@@ -553,19 +554,9 @@ int main() {
 }
 
 TEST(InvariantCallInLoop, ALoneInnerLoopSharingItsLineGetsABlockInPlace) {
-    const std::string program = R"(#include <cmath>
-#include <cstdio>
-int main() {
-    int rows, cols;
-    double r;
-    if (std::scanf("%d %d %lf", &rows, &cols, &r) != 3) return 0;
-    double total = 0;
-    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) total += (j + 1) * exp(-r * i);
-    std::printf("%.6f\n", total);
-}
-)";
-    expect_rewrite("invariant-call-in-loop", program, "total += (j + 1) * exp(-r * i);",
-                   {{"3 2 0.25\n", "7.155994\n"}, {"0 5 1\n", "0.000000\n"}},
+    const std::string program = replace_first(k_invariant_nested, "rows; i++)\n        for (int j = 0; j < cols; j++)\n            total",
+                                              "rows; i++) for (int j = 0; j < cols; j++) total");
+    expect_rewrite("invariant-call-in-loop", program, "total += (j + 1) * exp(-r * i);", k_invariant_nested_tests,
                    replace_first(program, "for (int j = 0; j < cols; j++) total += (j + 1) * exp(-r * i);",
                                  "{ const auto optiloop_invariant_8_86 = exp(-r * i); for (int j = 0; j < cols; j++) total += (j + 1) * "
                                  "optiloop_invariant_8_86; }"));

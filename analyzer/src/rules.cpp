@@ -206,6 +206,27 @@ bool repeatable(const Expr* e, ASTContext& context) {
     return !e->HasSideEffects(context);
 }
 
+bool method_is(const CXXMemberCallExpr* call, StringRef name) {
+    return call->getMethodDecl() && call->getMethodDecl()->getName() == name;
+}
+
+// The local (or parameter) a member call is made on.
+const VarDecl* object_var(const CXXMemberCallExpr* call) {
+    const Expr* object = call->getImplicitObjectArgument();
+    const auto* ref = object ? dyn_cast<DeclRefExpr>(object->IgnoreImplicit()) : nullptr;
+    const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+    return var && var->hasLocalStorage() ? var : nullptr;
+}
+
+// A loop's body; null for a statement that is not a loop.
+const Stmt* loop_body(const Stmt* s) {
+    if (const auto* f = dyn_cast<ForStmt>(s)) return f->getBody();
+    if (const auto* w = dyn_cast<WhileStmt>(s)) return w->getBody();
+    if (const auto* d = dyn_cast<DoStmt>(s)) return d->getBody();
+    if (const auto* rf = dyn_cast<CXXForRangeStmt>(s)) return rf->getBody();
+    return nullptr;
+}
+
 bool references_var(const Stmt* s, const VarDecl* var) {
     if (!s) return false;
     if (const auto* ref = dyn_cast<DeclRefExpr>(s))
@@ -686,12 +707,7 @@ private:
         while (parents.size() == 1) {
             const auto* parent = parents[0].get<Stmt>();
             if (!parent || isa<LambdaExpr>(parent)) return nullptr;
-            const Stmt* body = nullptr;
-            if (const auto* f = dyn_cast<ForStmt>(parent)) body = f->getBody();
-            else if (const auto* w = dyn_cast<WhileStmt>(parent)) body = w->getBody();
-            else if (const auto* d = dyn_cast<DoStmt>(parent)) body = d->getBody();
-            else if (const auto* rf = dyn_cast<CXXForRangeStmt>(parent)) body = rf->getBody();
-            if (body) return body == child ? parent : nullptr;
+            if (const Stmt* body = loop_body(parent)) return body == child ? parent : nullptr;
             child = parent;
             parents = ctx.getParents(*parent);
         }
@@ -705,11 +721,7 @@ public:
     // Whether `var.reserve(...)` appears in s before `before`.
     bool reserves_before(const Stmt* s, const VarDecl* var, SourceLocation before) {
         if (!s || !m_e.sm().isBeforeInTranslationUnit(s->getBeginLoc(), before)) return false;
-        if (const auto* call = dyn_cast<CXXMemberCallExpr>(s); call && call->getMethodDecl() &&
-                                                               call->getMethodDecl()->getName() == "reserve") {
-            const auto* ref = dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument()->IgnoreImplicit());
-            if (ref && ref->getDecl() == var) return true;
-        }
+        if (const auto* call = dyn_cast<CXXMemberCallExpr>(s); call && method_is(call, "reserve") && object_var(call) == var) return true;
         for (const Stmt* child : s->children())
             if (reserves_before(child, var, before)) return true;
         return false;
@@ -745,12 +757,9 @@ public:
             const Expr* e = dyn_cast<Expr>(s);
             if (!e) continue;
             const auto* call = dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit());
-            if (!call || !call->getMethodDecl()) continue;
-            const std::string method = call->getMethodDecl()->getName().str();
-            if (method != "push_back" && method != "emplace_back") continue;
-            const auto* ref = dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument()->IgnoreImplicit());
-            const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
-            if (!var || !var->hasLocalStorage()) return;
+            if (!call || (!method_is(call, "push_back") && !method_is(call, "emplace_back"))) continue;
+            const VarDecl* var = object_var(call);
+            if (!var) return;
             if (match(qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasName("::std::vector")))))), var->getType(), m_e.context()).empty())
                 return;
             target = var;
@@ -788,13 +797,7 @@ auto declared_in_loop_body() {
 }
 
 // Whether body is the loop's body (not, say, the compound init of a nested statement).
-bool is_body_of(const Stmt* loop, const Stmt* body) {
-    if (const auto* f = dyn_cast<ForStmt>(loop)) return f->getBody() == body;
-    if (const auto* w = dyn_cast<WhileStmt>(loop)) return w->getBody() == body;
-    if (const auto* d = dyn_cast<DoStmt>(loop)) return d->getBody() == body;
-    if (const auto* rf = dyn_cast<CXXForRangeStmt>(loop)) return rf->getBody() == body;
-    return false;
-}
+bool is_body_of(const Stmt* loop, const Stmt* body) { return body && loop_body(loop) == body; }
 
 // Whether var's name is declared nowhere else in fn (so it can move to the loop's scope).
 bool name_unique_in(const FunctionDecl& fn, const VarDecl& var, ASTContext& ctx) {
@@ -1275,18 +1278,6 @@ public:
                  {m_e.replace(SourceRange(member->getMemberLoc(), call->getRParenLoc()), "emplace_back(" + inner + ")")});
     }
 };
-
-bool method_is(const CXXMemberCallExpr* call, StringRef name) {
-    return call->getMethodDecl() && call->getMethodDecl()->getName() == name;
-}
-
-// The local or parameter a member call is made on.
-const VarDecl* object_var(const CXXMemberCallExpr* call) {
-    const Expr* object = call->getImplicitObjectArgument();
-    const auto* ref = object ? dyn_cast<DeclRefExpr>(object->IgnoreImplicit()) : nullptr;
-    const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
-    return var && (var->hasLocalStorage() || isa<ParmVarDecl>(var)) ? var : nullptr;
-}
 
 // Whether var is one of the standard containers named (map, set, unordered_map, ...).
 bool is_std_container(const VarDecl* var, std::initializer_list<StringRef> names) {

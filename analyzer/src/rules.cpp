@@ -42,6 +42,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"stream-in-loop", "io", "an istringstream built from a string on every iteration constructs its locale and buffers each time; one stream made before the loop and reset with clear() and str(s) reads the same"},
         {"invariant-call-in-loop", "low-level", "a math function (exp, log, sqrt, pow, sin, ...) of values the loop never changes is recomputed on every iteration, and the compiler may not hoist it (errno); computed once before the loop it gives the same value"},
         {"map-double-lookup", "data-structures", "if (m.count(k)) ... m[k] searches the map for k twice (or more); one find and the iterator it returns search once"},
+        {"loop-interchange", "low-level", "a loop nest whose inner loop walks down the columns of a 2-D array touches a new row on every step and cannot be vectorised; with the loops swapped it walks along the rows, and when no iteration depends on another the results are the same"},
     };
     return rules;
 }
@@ -133,6 +134,30 @@ public:
         return indent;
     }
 
+    // For a statement that is the lone body of a header (for (...), while (...), if (...), else)
+    // and has a line of its own: the two edits that give it a block laid out as a person would,
+    // " {" ending the header's line and "}" on a line under the header, after the statement. None
+    // when it shares its line, or a comment ends the header's line (it would swallow the brace).
+    std::optional<std::pair<core::Replacement, core::Replacement>> braces_around(const Stmt& s) {
+        const auto parents = m_context.getParents(s);
+        const Stmt* parent = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        if (!parent) return std::nullopt;
+        const SourceLocation begin = m_sm.getSpellingLoc(s.getBeginLoc());
+        const StringRef text = file_text(begin);
+        unsigned line_start = m_sm.getFileOffset(begin);
+        while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
+        if (line_start == 0 || text[line_start - 1] != '\n') return std::nullopt;
+        unsigned header_end = line_start - 1;  // the newline ending the header's line
+        while (header_end > 0 && (text[header_end - 1] == ' ' || text[header_end - 1] == '\t')) --header_end;
+        if (header_end > 0 && text[header_end - 1] == '\r') return std::nullopt;
+        unsigned header_start = header_end;
+        while (header_start > 0 && text[header_start - 1] != '\n') --header_start;
+        const StringRef header = text.slice(header_start, header_end);
+        if (header.contains("//") || header.ends_with("*/")) return std::nullopt;
+        return std::pair{core::Replacement{m_sources.relative(m_sm, begin), header_end, 0, " {"},
+                         insert_after_statement(s, "\n" + indent_of(parent->getBeginLoc()) + "}")};
+    }
+
     StringRef file_text(SourceLocation loc) const { return m_sm.getBufferData(m_sm.getFileID(m_sm.getSpellingLoc(loc))); }
 
     void emit(const std::string& rule, SourceLocation at, std::string message, std::vector<core::Replacement> fix) {
@@ -189,11 +214,21 @@ std::vector<core::Replacement> make_const_ref(Emitter& e, const DeclaratorDecl& 
     return fix;
 }
 
+bool method_is(const CXXMemberCallExpr* call, StringRef name) {
+    const CXXMethodDecl* method = call->getMethodDecl();
+    return method && method->getIdentifier() && method->getName() == name;
+}
+
 // Whether evaluating e twice gives what evaluating it once does and changes nothing: no side
 // effects, where reading an element of a standard sequence (v[i] on a vector, array, deque,
-// string, string_view or span) counts as none, though it is a call.
+// string, string_view or span) or a standard container's size (size(), length(), empty())
+// counts as none, though it is a call, alone or inside operators and casts.
 bool repeatable(const Expr* e, ASTContext& context) {
     e = e->IgnoreParenImpCasts();
+    if (const auto* call = dyn_cast<CXXMemberCallExpr>(e); call && call->getNumArgs() == 0 && call->getMethodDecl() &&
+                                                          call->getMethodDecl()->getParent()->isInStdNamespace() &&
+                                                          (method_is(call, "size") || method_is(call, "length") || method_is(call, "empty")))
+        return repeatable(call->getImplicitObjectArgument(), context);
     if (const auto* op = dyn_cast<CXXOperatorCallExpr>(e)) {
         if (op->getOperator() != OO_Subscript || op->getNumArgs() != 2) return false;
         const auto* record = op->getArg(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
@@ -203,11 +238,14 @@ bool repeatable(const Expr* e, ASTContext& context) {
     }
     if (const auto* member = dyn_cast<MemberExpr>(e); member && isa<FieldDecl>(member->getMemberDecl()))
         return repeatable(member->getBase(), context);
-    return !e->HasSideEffects(context);
-}
-
-bool method_is(const CXXMemberCallExpr* call, StringRef name) {
-    return call->getMethodDecl() && call->getMethodDecl()->getName() == name;
+    if (!e->HasSideEffects(context)) return true;
+    // Arithmetic, comparisons, casts and ?: over such reads, as in a[i][k] * b[k][j].
+    const auto* binary = dyn_cast<BinaryOperator>(e);
+    const auto* unary = dyn_cast<UnaryOperator>(e);
+    if ((binary && !binary->isAssignmentOp()) || (unary && !unary->isIncrementDecrementOp()) || isa<ConditionalOperator>(e) ||
+        isa<ExplicitCastExpr>(e))
+        return std::all_of(e->child_begin(), e->child_end(), [&](const Stmt* child) { return repeatable(cast<Expr>(child), context); });
+    return false;
 }
 
 // The local (or parameter) a member call is made on.
@@ -655,8 +693,10 @@ public:
         std::vector<core::Replacement> fix;
         if (m_e.compound_parent(*loop)) {
             fix.push_back(m_e.insert_before(loop->getBeginLoc(), decl + "\n" + m_e.indent_of(loop->getBeginLoc())));
-        } else if (const auto block = block_around(*loop, decl)) {
-            fix.insert(fix.end(), block->begin(), block->end());
+        } else if (const auto braces = m_e.braces_around(*loop)) {
+            fix.push_back(braces->first);
+            fix.push_back(m_e.insert_before(loop->getBeginLoc(), decl + "\n" + m_e.indent_of(loop->getBeginLoc())));
+            fix.push_back(braces->second);
         } else {
             // The loop is a lone statement (the body of an outer loop or an if): give it a block.
             fix.push_back(m_e.insert_before(loop->getBeginLoc(), "{ " + decl + " "));
@@ -669,35 +709,6 @@ public:
     }
 
 private:
-    // For a lone loop on its own line under a statement header (for (...) / while (...) / else),
-    // the edits that wrap it in a block laid out as a person would: " {" ending the header's
-    // line, decl on a line of its own, and "}" on a line under the header. None when the loop
-    // shares its line with something else.
-    std::optional<std::vector<core::Replacement>> block_around(const Stmt& loop, const std::string& decl) {
-        const auto parents = m_e.context().getParents(loop);
-        const Stmt* parent = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
-        if (!parent) return std::nullopt;
-        const SourceLocation begin = m_e.sm().getSpellingLoc(loop.getBeginLoc());
-        const StringRef text = m_e.file_text(begin);
-        unsigned line_start = m_e.sm().getFileOffset(begin);
-        while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
-        if (line_start == 0 || text[line_start - 1] != '\n') return std::nullopt;
-        unsigned header_end = line_start - 1;  // the newline ending the header's line
-        while (header_end > 0 && (text[header_end - 1] == ' ' || text[header_end - 1] == '\t')) --header_end;
-        if (header_end > 0 && text[header_end - 1] == '\r') return std::nullopt;
-        // A comment ending the header's line would swallow the brace.
-        unsigned header_start = header_end;
-        while (header_start > 0 && text[header_start - 1] != '\n') --header_start;
-        const StringRef header = text.slice(header_start, header_end);
-        if (header.contains("//") || header.ends_with("*/")) return std::nullopt;
-        const std::string file = m_e.sources().relative(m_e.sm(), begin);
-        const std::string indent = m_e.indent_of(loop.getBeginLoc());
-        return std::vector<core::Replacement>{
-            {file, header_end, 0, " {"},
-            m_e.insert_before(loop.getBeginLoc(), decl + "\n" + indent),
-            m_e.insert_after_statement(loop, "\n" + m_e.indent_of(parent->getBeginLoc()) + "}")};
-    }
-
     // The nearest loop whose body holds s (not its condition or increment), within the same
     // function and outside any lambda; null when there is none.
     const Stmt* innermost_loop_around(const Stmt& s) {
@@ -712,6 +723,314 @@ private:
             parents = ctx.getParents(*parent);
         }
         return nullptr;
+    }
+};
+
+// ---- loop-interchange: loop nests that walk a 2-D array down its columns -----------------------
+
+// A subscript chain x[a][b]...: the variable at its root and its indices, outermost first; a
+// bare variable is a chain without indices. Only element accesses that neither insert nor throw:
+// built-in arrays and std::vector, std::array and std::deque.
+struct Chain {
+    const Expr* expr = nullptr;
+    const VarDecl* base = nullptr;
+    std::vector<const Expr*> indices;
+};
+
+std::optional<Chain> subscript_chain(const Expr* e) {
+    Chain c;
+    c.expr = e = e->IgnoreParenImpCasts();
+    for (;;) {
+        if (const auto* op = dyn_cast<CXXOperatorCallExpr>(e); op && op->getOperator() == OO_Subscript && op->getNumArgs() == 2) {
+            const auto* record = op->getArg(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
+            if (!record || !record->isInStdNamespace() || !record->getIdentifier()) return std::nullopt;
+            if (record->getName() != "vector" && record->getName() != "array" && record->getName() != "deque") return std::nullopt;
+            c.indices.insert(c.indices.begin(), op->getArg(1));
+            e = op->getArg(0)->IgnoreParenImpCasts();
+        } else if (const auto* a = dyn_cast<ArraySubscriptExpr>(e)) {
+            c.indices.insert(c.indices.begin(), a->getIdx());
+            e = a->getBase()->IgnoreParenImpCasts();
+        } else {
+            break;
+        }
+    }
+    const auto* ref = dyn_cast<DeclRefExpr>(e);
+    c.base = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+    if (!c.base) return std::nullopt;
+    return c;
+}
+
+// Every variable access under s as a chain (the indices of a chain give their own); `opaque`
+// turns true on what the chains cannot describe: `this`, a lambda.
+void collect_chains(const Stmt* s, std::vector<Chain>& chains, bool& opaque) {
+    if (!s) return;
+    if (isa<CXXThisExpr>(s) || isa<LambdaExpr>(s)) {
+        opaque = true;
+        return;
+    }
+    if (const auto* e = dyn_cast<Expr>(s)) {
+        const Expr* bare = e->IgnoreParenImpCasts();
+        if (isa<CXXOperatorCallExpr>(bare) || isa<ArraySubscriptExpr>(bare) || isa<DeclRefExpr>(bare))
+            if (auto chain = subscript_chain(e)) {
+                for (const Expr* index : chain->indices) collect_chains(index, chains, opaque);
+                chains.push_back(std::move(*chain));
+                return;
+            }
+    }
+    for (const Stmt* child : s->children()) collect_chains(child, chains, opaque);
+}
+
+bool same_expr(const Expr* a, const Expr* b, ASTContext& ctx) {
+    llvm::FoldingSetNodeID x, y;
+    a->IgnoreParenImpCasts()->Profile(x, ctx, true);
+    b->IgnoreParenImpCasts()->Profile(y, ctx, true);
+    return x == y;
+}
+
+bool is_ref_to(const Expr* e, const VarDecl* var) {
+    const auto* ref = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+    return ref && ref->getDecl() == var;
+}
+
+// A counted loop, `for (int v = a; v < b; ++v)` (or <=, >, >=, != and v++, --v, v += c, v -= c),
+// whose start and bound have no side effects: its counter; else null.
+const VarDecl* counted_loop_var(const ForStmt& loop, ASTContext& ctx) {
+    const auto* init = dyn_cast_or_null<DeclStmt>(loop.getInit());
+    const auto* var = init && init->isSingleDecl() ? dyn_cast<VarDecl>(init->getSingleDecl()) : nullptr;
+    if (!var || !var->getType()->isIntegerType() || !var->getInit() || !repeatable(var->getInit(), ctx)) return nullptr;
+    const auto* cond = dyn_cast_or_null<BinaryOperator>(loop.getCond() ? loop.getCond()->IgnoreParenImpCasts() : nullptr);
+    if (loop.getConditionVariable() || !cond || !(cond->isRelationalOp() || cond->getOpcode() == BO_NE)) return nullptr;
+    const Expr* bound = is_ref_to(cond->getLHS(), var) ? cond->getRHS() : is_ref_to(cond->getRHS(), var) ? cond->getLHS() : nullptr;
+    if (!bound || references_var(bound, var) || !repeatable(bound, ctx)) return nullptr;
+    const Expr* inc = loop.getInc() ? loop.getInc()->IgnoreParenImpCasts() : nullptr;
+    if (const auto* u = dyn_cast_or_null<UnaryOperator>(inc); u && u->isIncrementDecrementOp() && is_ref_to(u->getSubExpr(), var))
+        return var;
+    if (const auto* b = dyn_cast_or_null<BinaryOperator>(inc);
+        b && (b->getOpcode() == BO_AddAssign || b->getOpcode() == BO_SubAssign) && is_ref_to(b->getLHS(), var) &&
+        isa<IntegerLiteral>(b->getRHS()->IgnoreParenImpCasts()))
+        return var;
+    return nullptr;
+}
+
+const Stmt* only_statement(const Stmt* s) {
+    if (const auto* block = dyn_cast_or_null<CompoundStmt>(s)) return block->size() == 1 ? block->body_front() : nullptr;
+    return s;
+}
+
+class LoopInterchange : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() { return forStmt().bind("loop"); }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* loop = r.Nodes.getNodeAs<ForStmt>("loop");
+        if (!m_e.editable(loop->getSourceRange())) return;
+        if (const auto* inner = dyn_cast_or_null<ForStmt>(only_statement(loop->getBody()))) swap_perfect_nest(*loop, *inner);
+        else if (const auto* body = dyn_cast_or_null<CompoundStmt>(loop->getBody()); body && body->size() == 3) swap_accumulation(*loop, *body);
+    }
+
+private:
+    // A value the loop body writes: its chain, and whether the writes may be reordered (a sum,
+    // product, xor, and or or into an integer).
+    struct Update {
+        const Expr* target;
+        bool reorderable;
+    };
+
+    // The statements a body may hold: writes through an assignment or ++/-- whose other side
+    // has no side effects, scalar locals with such an initialiser, ifs over such conditions, and
+    // continue.
+    static bool gather(const Stmt* s, std::vector<Update>& updates, std::vector<const VarDecl*>& temps, ASTContext& ctx) {
+        if (!s || isa<NullStmt>(s) || isa<ContinueStmt>(s)) return true;
+        if (const auto* block = dyn_cast<CompoundStmt>(s)) {
+            for (const Stmt* child : block->body())
+                if (!gather(child, updates, temps, ctx)) return false;
+            return true;
+        }
+        if (const auto* decl = dyn_cast<DeclStmt>(s)) {
+            for (const Decl* d : decl->decls()) {
+                const auto* var = dyn_cast<VarDecl>(d);
+                if (!var || !var->hasLocalStorage() || !var->getType()->isScalarType() || var->getType()->isPointerType() || !var->getInit() ||
+                    !repeatable(var->getInit(), ctx))
+                    return false;
+                temps.push_back(var);
+            }
+            return true;
+        }
+        if (const auto* branch = dyn_cast<IfStmt>(s))
+            return !branch->getInit() && !branch->getConditionVariable() && !branch->isConsteval() && repeatable(branch->getCond(), ctx) &&
+                   gather(branch->getThen(), updates, temps, ctx) && gather(branch->getElse(), updates, temps, ctx);
+        if (const auto* u = dyn_cast<UnaryOperator>(s); u && u->isIncrementDecrementOp()) {
+            updates.push_back({u->getSubExpr(), true});
+            return true;
+        }
+        if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp() && repeatable(b->getRHS(), ctx)) {
+            const BinaryOperatorKind op = b->getOpcode();
+            updates.push_back({b->getLHS(), op == BO_AddAssign || op == BO_SubAssign || op == BO_MulAssign || op == BO_XorAssign ||
+                                                    op == BO_OrAssign || op == BO_AndAssign});
+            return true;
+        }
+        return false;
+    }
+
+    // Whether running the nest with the loops over `outer` and `inner` swapped computes the same:
+    // every write goes to an element that names a loop's counter as a whole index (each such
+    // element then sees the same writes in the same order) or is an integer total, and what the
+    // writes change is read only as the element written. `parts` are all the nest evaluates.
+    // On success, the chain that walks down a column (for the message); else null.
+    const Expr* interchangeable(const std::vector<const Stmt*>& parts, const VarDecl* outer, const VarDecl* inner,
+                                const std::vector<Update>& updates, const std::vector<const VarDecl*>& temps) {
+        ASTContext& ctx = m_e.context();
+        std::vector<Chain> chains;
+        bool opaque = false;
+        for (const Stmt* part : parts) collect_chains(part, chains, opaque);
+        if (opaque) return nullptr;
+        auto is_temp = [&](const VarDecl* v) { return std::find(temps.begin(), temps.end(), v) != temps.end(); };
+        std::set<const VarDecl*> written;
+        bool global_written = false;
+        for (const Update& u : updates) {
+            const auto target = subscript_chain(u.target);
+            if (!target) return nullptr;
+            if (is_temp(target->base)) continue;
+            const VarDecl* x = target->base;
+            if (x == outer || x == inner || x->getType()->isReferenceType() || x->getType()->isPointerType()) return nullptr;
+            bool names_counter = false;
+            for (const Expr* index : target->indices) {
+                if (is_ref_to(index, outer) || is_ref_to(index, inner)) {
+                    names_counter = true;
+                    continue;
+                }
+                std::vector<const VarDecl*> vars;
+                bool only_locals = true;
+                collect_vars(index, vars, only_locals);
+                for (const VarDecl* v : vars)
+                    if (v == outer || v == inner || is_temp(v)) return nullptr;  // an index that moves but is not a counter
+            }
+            if (!names_counter && !(u.reorderable && target->expr->getType()->isIntegralOrEnumerationType())) return nullptr;
+            // Every access to x is this very element; a total is only ever added to.
+            std::size_t accesses = 0, writes = 0;
+            for (const Chain& c : chains)
+                if (c.base == x) {
+                    if (!same_expr(c.expr, target->expr, ctx)) return nullptr;
+                    ++accesses;
+                }
+            for (const Update& other : updates)
+                if (const auto t = subscript_chain(other.target); t && t->base == x) ++writes;
+            if (!names_counter && accesses != writes) return nullptr;
+            written.insert(x);
+            global_written = global_written || !x->hasLocalStorage();
+        }
+        // Nothing read may be another name for what is written.
+        for (const Chain& c : chains) {
+            const QualType type = c.base->getType();
+            if (!(type->isReferenceType() || type->isPointerType()) || written.contains(c.base)) continue;
+            if (!isa<ParmVarDecl>(c.base) || global_written) return nullptr;
+        }
+        // Worth it: more accesses walk down a column now (a first index moves with the inner
+        // counter) than would after the swap.
+        const Expr* column = nullptr;
+        int now = 0, after = 0;
+        for (const Chain& c : chains) {
+            if (c.indices.size() < 2) continue;
+            bool down_now = false, down_after = false;
+            for (std::size_t k = 0; k + 1 < c.indices.size(); ++k) {
+                down_now = down_now || references_var(c.indices[k], inner);
+                down_after = down_after || references_var(c.indices[k], outer);
+            }
+            if (down_now && !column) column = c.expr;
+            now += down_now;
+            after += down_after;
+        }
+        return now > after ? column : nullptr;
+    }
+
+    std::string header(const ForStmt& loop) { return m_e.text({loop.getBeginLoc(), loop.getRParenLoc()}); }
+
+    void emit(const ForStmt& outer, const VarDecl* o, const VarDecl* i, const Expr* column, const char* why, std::vector<core::Replacement> fix) {
+        m_e.emit("loop-interchange", outer.getBeginLoc(),
+                 "the inner loop walks down the columns of " + m_e.text(column->getSourceRange()) + "; with the loops over " +
+                     o->getName().str() + " and " + i->getName().str() + " swapped it walks along the rows, " + why,
+                 std::move(fix));
+    }
+
+    // for (o ...) for (i ...) body  ->  for (i ...) for (o ...) body
+    void swap_perfect_nest(const ForStmt& outer, const ForStmt& inner) {
+        ASTContext& ctx = m_e.context();
+        const VarDecl* o = counted_loop_var(outer, ctx);
+        const VarDecl* i = counted_loop_var(inner, ctx);
+        if (!o || !i || references_var(inner.getInit(), o) || references_var(inner.getCond(), o)) return;
+        std::vector<Update> updates;
+        std::vector<const VarDecl*> temps;
+        if (!gather(inner.getBody(), updates, temps, ctx) || updates.empty()) return;
+        const Expr* column =
+            interchangeable({outer.getInit(), outer.getCond(), inner.getInit(), inner.getCond(), inner.getBody()}, o, i, updates, temps);
+        if (!column || !m_e.editable(inner.getSourceRange())) return;
+        emit(outer, o, i, column, "and no iteration reads what another writes",
+             {m_e.replace({outer.getBeginLoc(), outer.getRParenLoc()}, header(inner)),
+              m_e.replace({inner.getBeginLoc(), inner.getRParenLoc()}, header(outer))});
+    }
+
+    // for (j ...) { T s = init; for (k ...) s += e; x[..][j] = s; }
+    //   ->  for (j ...) x[..][j] = init;  for (k ...) for (j ...) x[..][j] += e;
+    // x's elements have s's type, so each sums the same terms in the same order, rounded alike.
+    void swap_accumulation(const ForStmt& outer, const CompoundStmt& body) {
+        ASTContext& ctx = m_e.context();
+        const auto* decl = dyn_cast<DeclStmt>(body.body_begin()[0]);
+        const auto* inner = dyn_cast<ForStmt>(body.body_begin()[1]);
+        const auto* store = dyn_cast<BinaryOperator>(body.body_begin()[2]);
+        const auto* s = decl && decl->isSingleDecl() ? dyn_cast<VarDecl>(decl->getSingleDecl()) : nullptr;
+        if (!s || !inner || !store || store->getOpcode() != BO_Assign || !s->hasLocalStorage() || !s->getType()->isArithmeticType() ||
+            !s->getInit() || !repeatable(s->getInit(), ctx))
+            return;
+        const auto* add = dyn_cast_or_null<BinaryOperator>(only_statement(inner->getBody()));
+        if (!add || (add->getOpcode() != BO_AddAssign && add->getOpcode() != BO_SubAssign) || !is_ref_to(add->getLHS(), s) ||
+            !repeatable(add->getRHS(), ctx))
+            return;
+        // The store copies s unchanged: same type, no conversion.
+        if (!is_ref_to(store->getRHS(), s) ||
+            store->getLHS()->getType().getCanonicalType().getUnqualifiedType() != s->getType().getCanonicalType().getUnqualifiedType())
+            return;
+        const VarDecl* j = counted_loop_var(outer, ctx);
+        const VarDecl* k = counted_loop_var(*inner, ctx);
+        if (!j || !k || references_var(inner->getInit(), j) || references_var(inner->getCond(), j)) return;
+        const Expr* e = add->getRHS();
+        const Expr* target = store->getLHS();
+        for (const Stmt* part : std::initializer_list<const Stmt*>{s->getInit(), inner->getInit(), inner->getCond(), e})
+            if (references_var(part, s)) return;
+        const auto chain = subscript_chain(target);
+        if (!chain || references_var(target, s) || references_var(target, k) ||
+            std::none_of(chain->indices.begin(), chain->indices.end(), [&](const Expr* index) { return is_ref_to(index, j); }))
+            return;
+        const Expr* column = interchangeable({outer.getInit(), outer.getCond(), s->getInit(), inner->getInit(), inner->getCond(), e, target},
+                                             j, k, {{target, false}}, {});
+        if (!column || !m_e.editable(body.getSourceRange())) return;
+        // The element is written only where the store was: the sum never reads it.
+        std::vector<Chain> chains;
+        bool opaque = false;
+        collect_chains(s->getInit(), chains, opaque);
+        collect_chains(e, chains, opaque);
+        if (std::any_of(chains.begin(), chains.end(), [&](const Chain& c) { return c.base == chain->base; })) return;
+
+        const std::string indent = m_e.indent_of(outer.getBeginLoc());
+        const auto parents = ctx.getParents(outer);
+        const Stmt* parent = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        std::string step = "    ";
+        if (parent && !isa<CompoundStmt>(parent)) {
+            const std::string above = m_e.indent_of(parent->getBeginLoc());
+            if (indent.size() > above.size() && indent.starts_with(above)) step = indent.substr(above.size());
+        }
+        const std::string x = m_e.text(target->getSourceRange());
+        const std::string op = add->getOpcode() == BO_AddAssign ? " += " : " -= ";
+        std::string text = header(outer) + " " + x + " = " + m_e.text(s->getInit()->getSourceRange()) + ";\n" + indent + header(*inner) + "\n" +
+                           indent + step + header(outer) + " " + x + op + m_e.text(e->getSourceRange()) + ";";
+        std::vector<core::Replacement> fix;
+        if (parent && isa<CompoundStmt>(parent)) {
+            fix.push_back(m_e.replace(outer.getSourceRange(), std::move(text)));
+        } else if (const auto braces = m_e.braces_around(outer)) {
+            fix = {braces->first, m_e.replace(outer.getSourceRange(), std::move(text)), braces->second};
+        } else {
+            fix.push_back(m_e.replace(outer.getSourceRange(), "{ " + text + " }"));
+        }
+        emit(outer, j, k, column, "and every element sums the same terms in the same order", std::move(fix));
     }
 };
 
@@ -1549,6 +1868,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     SetCountThenInsert count_then_insert(emitter, facts);
     StreamInLoop stream_in_loop(emitter, facts);
     InvariantCallInLoop invariant_in_loop(emitter, facts);
+    LoopInterchange interchange(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -1572,6 +1892,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("set-count-then-insert", MembershipIfRule::matcher(), &count_then_insert);
     add("stream-in-loop", StreamInLoop::matcher(), &stream_in_loop);
     add("invariant-call-in-loop", InvariantCallInLoop::matcher(), &invariant_in_loop);
+    add("loop-interchange", LoopInterchange::matcher(), &interchange);
     finder.matchAST(context);
 }
 

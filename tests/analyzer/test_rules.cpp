@@ -584,6 +584,180 @@ int main() {
 )", "invariant-call-in-loop").empty());
 }
 
+// ---- loop-interchange --------------------------------------------------------------------------
+
+// A stencil written column by column, with an integer total taken on the way.
+const char* const k_interchange_stencil = R"(#include <cstdio>
+#include <vector>
+int main() {
+    int h, w;
+    if (std::scanf("%d %d", &h, &w) != 2) return 0;
+    std::vector<std::vector<int>> g(h + 2, std::vector<int>(w + 2, 0)), out = g;
+    for (int i = 1; i <= h; i++)
+        for (int j = 1; j <= w; j++) std::scanf("%d", &g[i][j]);
+    long long total = 0;
+    for (int j = 1; j <= w; j++)
+        for (int i = 1; i <= h; i++) {
+            out[i][j] = (4 * g[i][j] + g[i - 1][j] + g[i + 1][j] + g[i][j - 1] + g[i][j + 1]) / 8;
+            total += out[i][j] * (i + 2 * j);
+        }
+    std::printf("%lld\n", total);
+    for (int i = 1; i <= h; i++)
+        for (int j = 1; j <= w; j++) std::printf("%d%c", out[i][j], j == w ? '\n' : ' ');
+}
+)";
+
+TEST(LoopInterchange, SwapsAColumnWalkingNestWithTheSameOutput) {
+    expect_rewrite("loop-interchange", k_interchange_stencil, "for (int j = 1; j <= w; j++)\n        for (int i = 1; i <= h; i++) {",
+                   {{"3 4\n1 2 3 4\n5 6 7 8\n9 10 11 12\n", "484\n1 2 3 3\n4 6 7 6\n6 8 9 8\n"}, {"1 1\n7\n", "9\n3\n"}},
+                   replace_first(k_interchange_stencil,
+                                 "    for (int j = 1; j <= w; j++)\n"
+                                 "        for (int i = 1; i <= h; i++) {\n",
+                                 "    for (int i = 1; i <= h; i++)\n"
+                                 "        for (int j = 1; j <= w; j++) {\n"));
+}
+
+// Column sums through a scalar accumulator: each column's sum becomes its element, added to row
+// by row in the same order (printed to the last bit).
+const char* const k_interchange_sums = R"(#include <cstdio>
+#include <vector>
+int main() {
+    int n, m;
+    if (std::scanf("%d %d", &n, &m) != 2) return 0;
+    std::vector<std::vector<double>> a(n, std::vector<double>(m));
+    for (auto& row : a)
+        for (double& x : row) std::scanf("%lf", &x);
+    std::vector<double> weights(n), col(m);
+    for (int i = 0; i < n; i++) weights[i] = 1.0 / (i + 1);
+    for (int j = 0; j < m; j++) {
+        double s = 0.5;
+        for (int i = 0; i < n; i++) s += weights[i] * a[i][j];
+        col[j] = s;
+    }
+    for (int j = 0; j < m; j++) std::printf("%.17g\n", col[j]);
+}
+)";
+
+TEST(LoopInterchange, AnAccumulatorBecomesTheElementAddedToRowByRow) {
+    expect_rewrite("loop-interchange", k_interchange_sums, "for (int j = 0; j < m; j++) {",
+                   {{"3 2\n1.5 2\n-3 4.25\n0.1 0.2\n", "0.53333333333333333\n4.6916666666666664\n"}, {"0 3\n", "0.5\n0.5\n0.5\n"}},
+                   replace_first(k_interchange_sums,
+                                 "    for (int j = 0; j < m; j++) {\n"
+                                 "        double s = 0.5;\n"
+                                 "        for (int i = 0; i < n; i++) s += weights[i] * a[i][j];\n"
+                                 "        col[j] = s;\n"
+                                 "    }\n",
+                                 "    for (int j = 0; j < m; j++) col[j] = 0.5;\n"
+                                 "    for (int i = 0; i < n; i++)\n"
+                                 "        for (int j = 0; j < m; j++) col[j] += weights[i] * a[i][j];\n"));
+}
+
+// Matrix multiplication in i-j-k order, the j loop the lone body of the i loop: it becomes
+// i-k-j inside a block laid out on lines.
+const char* const k_interchange_matmul = R"(#include <cstdio>
+#include <vector>
+int main() {
+    int n;
+    if (std::scanf("%d", &n) != 1) return 0;
+    std::vector<std::vector<float>> a(n, std::vector<float>(n)), b = a, c = a;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            a[i][j] = 1.0f / (i + 2 * j + 1);
+            b[i][j] = 0.1f * (i - j);
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            float s = 0;
+            for (int k = 0; k < n; k++) s += a[i][k] * b[k][j];
+            c[i][j] = s;
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) std::printf("%.9g%c", c[i][j], j + 1 == n ? '\n' : ' ');
+}
+)";
+
+TEST(LoopInterchange, MatrixProductInIJKOrderBecomesIKJ) {
+    expect_rewrite("loop-interchange", k_interchange_matmul, "for (int j = 0; j < n; j++) {\n            float s",
+                   {{"3\n",
+                     "0.0733333379 -0.0799999982 -0.233333334\n0.0583333373 -0.0333333313 -0.125\n"
+                     "0.0485714301 -0.0190476198 -0.0866666734\n"},
+                    {"0\n", ""}},
+                   replace_first(k_interchange_matmul,
+                                 "    for (int i = 0; i < n; i++)\n"
+                                 "        for (int j = 0; j < n; j++) {\n"
+                                 "            float s = 0;\n"
+                                 "            for (int k = 0; k < n; k++) s += a[i][k] * b[k][j];\n"
+                                 "            c[i][j] = s;\n"
+                                 "        }\n",
+                                 "    for (int i = 0; i < n; i++) {\n"
+                                 "        for (int j = 0; j < n; j++) c[i][j] = 0;\n"
+                                 "        for (int k = 0; k < n; k++)\n"
+                                 "            for (int j = 0; j < n; j++) c[i][j] += a[i][k] * b[k][j];\n"
+                                 "    }\n"));
+}
+
+TEST(LoopInterchange, SilentWhenTheOrderCanChangeAResult) {
+    // Each nest walks down a column, but swapping its loops would change what it computes (or
+    // gain nothing): an in-place stencil reading its neighbours, a floating-point total, a
+    // last-written value, a triangular nest, a write through another name, a call, a break, a
+    // transpose (rows on one side, columns on the other), an accumulator read back from the
+    // element, an accumulator of another type than the element, an index that moves without
+    // being a counter, and a global written while a pointer parameter is read.
+    EXPECT_TRUE(findings_of(R"(#include <cstdio>
+#include <vector>
+int grid[8][8];
+int twice(int x) { return 2 * x; }
+void fill(const int* src) {
+    for (int j = 0; j < 8; j++)
+        for (int i = 0; i < 8; i++) grid[i][j] = src[i * 8 + j];
+}
+int main() {
+    const int n = 8;
+    std::vector<std::vector<int>> g(n, std::vector<int>(n, 1)), h = g;
+    std::vector<std::vector<float>> f(n, std::vector<float>(n, 0.5f)), c = f;
+    std::vector<std::vector<double>> d(n, std::vector<double>(n, 0.25));
+    auto& alias = h;
+    double sum = 0;
+    int last = 0;
+    for (int j = 1; j < n; j++)
+        for (int i = 1; i < n; i++) g[i][j] = g[i - 1][j] + g[i][j - 1];
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) sum += f[i][j];
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) last = g[i][j];
+    for (int j = 0; j < n; j++)
+        for (int i = j; i < n; i++) h[i][j] = g[i][j];
+    for (int j = 0; j < n; j++)
+        for (int i = 1; i < n; i++) h[i][j] = alias[i - 1][j];
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) h[i][j] = twice(g[i][j]);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            if (g[i][j] < 0) break;
+            h[i][j] = g[i][j];
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) h[j][i] = g[i][j];
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            float s = 0;
+            for (int k = 0; k < n; k++) s += c[i][k] * f[k][j];
+            c[i][j] = s;
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int k = 0; k < n; k++) s += d[k][j];
+            f[i][j] = s;
+        }
+    for (int j = 0; j < n - 1; j++)
+        for (int i = 0; i < n; i++) h[i][j + 1] = g[i][j];
+    fill(&g[0][0]);
+    std::printf("%f %d %d %f %f\n", sum, last, h[1][1], c[1][1], f[1][1]);
+}
+)", "loop-interchange").empty());
+}
+
 // ---- vector-reserve ----------------------------------------------------------------------------
 
 const char* const k_reserve = R"(#include <iostream>
@@ -1254,9 +1428,9 @@ int main() {
 
 // ---- across rules ------------------------------------------------------------------------------
 
-TEST(Rules, CatalogueListsNineteenRulesWithRationale) {
+TEST(Rules, CatalogueListsTwentyRulesWithRationale) {
     const auto& rules = analyzer::rule_catalogue();
-    EXPECT_EQ(rules.size(), 19u);
+    EXPECT_EQ(rules.size(), 20u);
     for (const auto& rule : rules) {
         EXPECT_NE(std::string(rule.rationale), "") << rule.id;
         EXPECT_NE(std::string(rule.category), "") << rule.id;

@@ -43,6 +43,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"invariant-call-in-loop", "low-level", "a math function (exp, log, sqrt, pow, sin, ...) of values the loop never changes is recomputed on every iteration, and the compiler may not hoist it (errno); computed once before the loop it gives the same value"},
         {"map-double-lookup", "data-structures", "if (m.count(k)) ... m[k] searches the map for k twice (or more); one find and the iterator it returns search once"},
         {"loop-interchange", "low-level", "a loop nest whose inner loop walks down the columns of a 2-D array touches a new row on every step and cannot be vectorised; with the loops swapped it walks along the rows, and when no iteration depends on another the results are the same"},
+        {"popcount-loop", "low-level", "a loop that counts set bits one at a time runs once per bit; __builtin_popcount counts them at once, in one instruction where the CPU has popcnt"},
     };
     return rules;
 }
@@ -728,6 +729,14 @@ private:
 
 // ---- loop-interchange: loop nests that walk a 2-D array down its columns -----------------------
 
+// The variable e names, when it is one.
+const VarDecl* var_of(const Expr* e) {
+    const auto* ref = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+    return ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+}
+
+bool is_ref_to(const Expr* e, const VarDecl* var) { return var && var_of(e) == var; }
+
 // A subscript chain x[a][b]...: the variable at its root and its indices, outermost first; a
 // bare variable is a chain without indices. Only element accesses that neither insert nor throw:
 // built-in arrays and std::vector, std::array and std::deque.
@@ -754,8 +763,7 @@ std::optional<Chain> subscript_chain(const Expr* e) {
             break;
         }
     }
-    const auto* ref = dyn_cast<DeclRefExpr>(e);
-    c.base = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+    c.base = var_of(e);
     if (!c.base) return std::nullopt;
     return c;
 }
@@ -787,10 +795,6 @@ bool same_expr(const Expr* a, const Expr* b, ASTContext& ctx) {
     return x == y;
 }
 
-bool is_ref_to(const Expr* e, const VarDecl* var) {
-    const auto* ref = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
-    return ref && ref->getDecl() == var;
-}
 
 // A counted loop, `for (int v = a; v < b; ++v)` (or <=, >, >=, != and v++, --v, v += c, v -= c),
 // whose start and bound have no side effects: its counter; else null.
@@ -1775,6 +1779,165 @@ private:
     }
 };
 
+// ---- popcount-loop: counting set bits one at a time ------------------------------------------
+
+class PopcountLoop : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() { return stmt(anyOf(whileStmt(), forStmt())).bind("loop"); }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* loop = r.Nodes.getNodeAs<Stmt>("loop");
+        ASTContext& ctx = m_e.context();
+        // The loop's two steps, in the order they run.
+        const Expr* cond = nullptr;
+        const Stmt *first = nullptr, *second = nullptr;
+        if (const auto* w = dyn_cast<WhileStmt>(loop)) {
+            const auto* block = dyn_cast<CompoundStmt>(w->getBody());
+            if (w->getConditionVariable() || !block || block->size() != 2) return;
+            cond = w->getCond();
+            first = block->body_front();
+            second = block->body_back();
+        } else {
+            const auto* f = cast<ForStmt>(loop);
+            if (f->getInit() || f->getConditionVariable() || !f->getInc()) return;
+            cond = f->getCond();
+            first = only_statement(f->getBody());
+            second = f->getInc();
+        }
+        if (!cond || !first || !second) return;
+        // while (x), while (x != 0), while (x > 0) for an unsigned x.
+        const Expr* tested = cond->IgnoreParenImpCasts();
+        bool any_sign = true;
+        if (const auto* b = dyn_cast<BinaryOperator>(tested)) {
+            if ((b->getOpcode() != BO_NE && b->getOpcode() != BO_GT) || !is_zero(b->getRHS())) return;
+            any_sign = b->getOpcode() == BO_NE;
+            tested = b->getLHS();
+        }
+        const VarDecl* x = var_of(tested);
+        if (!x || x->getType()->isReferenceType() || !x->getType()->isIntegerType() || x->getType()->isBooleanType() ||
+            ctx.getTypeSize(x->getType()) > 64)
+            return;
+        const bool is_signed = x->getType()->isSignedIntegerType();
+        if (is_signed && !any_sign) return;  // a negative x stops at once
+        // Either "count the low bit, then shift it out" or "clear the lowest set bit, count one".
+        const VarDecl* c = nullptr;
+        const Step shift = step_of(second, x);
+        if (shift == Step::shift || (shift == Step::halve && !is_signed)) {
+            c = counted_low_bit(first, x, !is_signed);
+        } else {
+            const Step a = step_of(first, x);
+            if (a == Step::clear_lowest) c = incremented(second);
+            else if (shift == Step::clear_lowest) c = incremented(first);
+        }
+        if (!c || c == x || !c->getType()->isIntegerType() || c->getType()->isBooleanType() || !m_e.editable(loop->getSourceRange())) return;
+
+        const bool wide = ctx.getTypeSize(x->getType()) > 32;
+        const std::string name = x->getName().str();
+        const std::string call = std::string(wide ? "__builtin_popcountll(" : "__builtin_popcount(") +
+                                 (is_signed ? (wide ? "(unsigned long long)" : "(unsigned)") : "") + name + ")";
+        std::string text = c->getName().str() + " += " + call + ";";
+        const bool reset = read_later(*loop, x);
+        if (reset) text += " " + name + " = 0;";
+        const auto parents = ctx.getParents(*loop);
+        if (reset && !(parents.size() == 1 && parents[0].get<CompoundStmt>())) text = "{ " + text + " }";
+        core::Replacement fix = m_e.replace(loop->getSourceRange(), text);
+        // A loop ending in an expression statement: its ';' goes too.
+        if (!isa<CompoundStmt>(loop_body(loop))) {
+            const SourceLocation after = Lexer::findLocationAfterToken(m_e.sm().getSpellingLoc(loop->getEndLoc()), tok::semi, m_e.sm(),
+                                                                       ctx.getLangOpts(), false);
+            if (after.isInvalid()) return;
+            fix.length = m_e.sm().getFileOffset(after) - fix.offset;
+        }
+        m_e.emit("popcount-loop", loop->getBeginLoc(),
+                 "this loop counts the set bits of " + name + " one at a time; " + call +
+                     " counts them at once (one instruction where the CPU has popcnt, a few otherwise)" +
+                     (reset ? ", and " + name + " ends at 0 as the loop left it" : ""),
+                 {fix});
+    }
+
+private:
+    enum class Step { none, shift, halve, clear_lowest };
+
+    static bool is_literal(const Expr* e, uint64_t value) {
+        const auto* literal = dyn_cast<IntegerLiteral>(e->IgnoreParenImpCasts());
+        return literal && literal->getValue() == value;
+    }
+    static bool is_zero(const Expr* e) { return is_literal(e, 0); }
+
+    // x >>= 1, x = x >> 1 (shift); x /= 2, x = x / 2 (halve); x &= x - 1, x = x & (x - 1).
+    static Step step_of(const Stmt* s, const VarDecl* x) {
+        const auto* b = dyn_cast<BinaryOperator>(s);
+        if (!b || !is_ref_to(b->getLHS(), x)) return Step::none;
+        auto minus_one = [&](const Expr* e) {
+            const auto* m = dyn_cast<BinaryOperator>(e->IgnoreParenImpCasts());
+            return m && m->getOpcode() == BO_Sub && is_ref_to(m->getLHS(), x) && is_literal(m->getRHS(), 1);
+        };
+        switch (b->getOpcode()) {
+        case BO_ShrAssign: return is_literal(b->getRHS(), 1) ? Step::shift : Step::none;
+        case BO_DivAssign: return is_literal(b->getRHS(), 2) ? Step::halve : Step::none;
+        case BO_AndAssign: return minus_one(b->getRHS()) ? Step::clear_lowest : Step::none;
+        case BO_Assign: {
+            const auto* v = dyn_cast<BinaryOperator>(b->getRHS()->IgnoreParenImpCasts());
+            if (!v || !is_ref_to(v->getLHS(), x)) return Step::none;
+            if (v->getOpcode() == BO_Shr && is_literal(v->getRHS(), 1)) return Step::shift;
+            if (v->getOpcode() == BO_Div && is_literal(v->getRHS(), 2)) return Step::halve;
+            if (v->getOpcode() == BO_And && minus_one(v->getRHS())) return Step::clear_lowest;
+            return Step::none;
+        }
+        default: return Step::none;
+        }
+    }
+
+    // x & 1 (or 1 & x), and x % 2 where halving allowed it.
+    static bool low_bit(const Expr* e, const VarDecl* x, bool allow_rem) {
+        const auto* b = dyn_cast<BinaryOperator>(e->IgnoreParenImpCasts());
+        if (!b) return false;
+        if (b->getOpcode() == BO_And)
+            return (is_ref_to(b->getLHS(), x) && is_literal(b->getRHS(), 1)) || (is_ref_to(b->getRHS(), x) && is_literal(b->getLHS(), 1));
+        return allow_rem && b->getOpcode() == BO_Rem && is_ref_to(b->getLHS(), x) && is_literal(b->getRHS(), 2);
+    }
+
+    // ++c, c++, c += 1: c.
+    static const VarDecl* incremented(const Stmt* s) {
+        if (const auto* u = dyn_cast_or_null<UnaryOperator>(s); u && u->isIncrementOp()) return var_of(u->getSubExpr());
+        if (const auto* b = dyn_cast_or_null<BinaryOperator>(s); b && b->getOpcode() == BO_AddAssign && is_literal(b->getRHS(), 1))
+            return var_of(b->getLHS());
+        return nullptr;
+    }
+
+    // c += x & 1, or if (x & 1) ++c (also == 1, != 0): c.
+    static const VarDecl* counted_low_bit(const Stmt* s, const VarDecl* x, bool allow_rem) {
+        if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->getOpcode() == BO_AddAssign && low_bit(b->getRHS(), x, allow_rem))
+            return var_of(b->getLHS());
+        const auto* branch = dyn_cast<IfStmt>(s);
+        if (!branch || branch->getElse() || branch->getInit() || branch->getConditionVariable()) return nullptr;
+        const Expr* test = branch->getCond()->IgnoreParenImpCasts();
+        if (const auto* eq = dyn_cast<BinaryOperator>(test)) {
+            if ((eq->getOpcode() == BO_EQ && is_literal(eq->getRHS(), 1)) || (eq->getOpcode() == BO_NE && is_zero(eq->getRHS())))
+                test = eq->getLHS();
+        }
+        return low_bit(test, x, allow_rem) ? incremented(only_statement(branch->getThen())) : nullptr;
+    }
+
+    // Whether x may be read after the loop: named after it in the function, or the loop sits in
+    // an outer loop that x outlives (its next iteration may read x first).
+    bool read_later(const Stmt& loop, const VarDecl* x) {
+        ASTContext& ctx = m_e.context();
+        const FunctionDecl* fn = enclosing_function(ctx, loop);
+        if (!fn || !fn->getBody()) return true;
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(x)))).bind("ref")), *fn->getBody(), ctx))
+            if (m_e.sm().isBeforeInTranslationUnit(loop.getEndLoc(), found.getNodeAs<DeclRefExpr>("ref")->getBeginLoc())) return true;
+        DynTypedNodeList parents = ctx.getParents(loop);
+        while (parents.size() == 1) {
+            const auto* parent = parents[0].get<Stmt>();
+            if (!parent) break;
+            if (loop_body(parent) && m_e.sm().isBeforeInTranslationUnit(x->getLocation(), parent->getBeginLoc())) return true;
+            parents = ctx.getParents(*parent);
+        }
+        return false;
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -1869,6 +2032,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     StreamInLoop stream_in_loop(emitter, facts);
     InvariantCallInLoop invariant_in_loop(emitter, facts);
     LoopInterchange interchange(emitter, facts);
+    PopcountLoop popcount(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -1893,6 +2057,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("stream-in-loop", StreamInLoop::matcher(), &stream_in_loop);
     add("invariant-call-in-loop", InvariantCallInLoop::matcher(), &invariant_in_loop);
     add("loop-interchange", LoopInterchange::matcher(), &interchange);
+    add("popcount-loop", PopcountLoop::matcher(), &popcount);
     finder.matchAST(context);
 }
 

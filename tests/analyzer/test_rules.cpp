@@ -758,6 +758,118 @@ int main() {
 )", "loop-interchange").empty());
 }
 
+// ---- popcount-loop -----------------------------------------------------------------------------
+
+const char* const k_popcount_function = R"(#include <cstdio>
+static int countBits(unsigned long long x) {
+    int c = 0;
+    while (x) {
+        c += x & 1;
+        x >>= 1;
+    }
+    return c;
+}
+int main() {
+    unsigned long long v;
+    long long total = 0;
+    while (std::scanf("%llu", &v) == 1) total = total * 65 + countBits(v);
+    std::printf("%lld\n", total);
+}
+)";
+
+TEST(PopcountLoop, ABitCountingLoopBecomesOneCall) {
+    expect_rewrite("popcount-loop", k_popcount_function, "while (x) {", {{"0 1 18446744073709551615 12345678901234\n", "8412\n"}, {"\n", "0\n"}},
+                   replace_first(k_popcount_function, "    while (x) {\n        c += x & 1;\n        x >>= 1;\n    }\n",
+                                 "    c += __builtin_popcountll(x);\n"));
+}
+
+// v outlives the loop (read after it, and by the next round of the outer loop): it ends at 0.
+const char* const k_popcount_for = R"(#include <cstdio>
+int main() {
+    unsigned v;
+    long long total = 0;
+    while (std::scanf("%u", &v) == 1) {
+        int bits = 0;
+        for (; v; v >>= 1) bits += v & 1;
+        total += bits * 1000 + v;
+    }
+    std::printf("%lld\n", total);
+}
+)";
+
+TEST(PopcountLoop, AVariableReadLaterEndsAtZeroAsTheLoopLeftIt) {
+    expect_rewrite("popcount-loop", k_popcount_for, "for (; v; v >>= 1)", {{"0 7 4294967295 1024\n", "36000\n"}, {"5\n", "2000\n"}},
+                   replace_first(k_popcount_for, "for (; v; v >>= 1) bits += v & 1;", "bits += __builtin_popcount(v); v = 0;"));
+}
+
+// Clearing the lowest set bit of a signed int: counted as unsigned, in a block where the loop
+// was a lone statement.
+const char* const k_popcount_kernighan = R"(#include <cstdio>
+int main() {
+    int m, k = 0;
+    if (std::scanf("%d", &m) != 1) return 0;
+    if (m != 0)
+        while (m) {
+            m &= m - 1;
+            ++k;
+        }
+    std::printf("%d %d\n", k, m);
+}
+)";
+
+TEST(PopcountLoop, ClearingTheLowestBitCountsTheSame) {
+    expect_rewrite("popcount-loop", k_popcount_kernighan, "while (m) {",
+                   {{"2147483647\n", "31 0\n"}, {"0\n", "0 0\n"}, {"1000\n", "6 0\n"}},
+                   replace_first(k_popcount_kernighan, "while (m) {\n            m &= m - 1;\n            ++k;\n        }",
+                                 "{ k += __builtin_popcount((unsigned)m); m = 0; }"));
+}
+
+TEST(PopcountLoop, SilentWhenTheLoopCountsSomethingElse) {
+    // Shifted before the count, two bits at a time, a signed value halved (negative
+    // remainders), a signed value tested with > 0 (a negative one stops at once), another
+    // variable's bit, a reference, a third statement, and a bool counter.
+    EXPECT_TRUE(findings_of(R"(#include <cstdio>
+int main() {
+    unsigned x = 77, y = 5, z = 9;
+    int s = -8, t = 6, c = 0;
+    bool any = false;
+    unsigned long long w = 3;
+    unsigned& rx = z;
+    while (x) {
+        x >>= 1;
+        c += x & 1;
+    }
+    while (y) {
+        c += y & 1;
+        y >>= 2;
+    }
+    while (s != 0) {
+        c += s % 2;
+        s /= 2;
+    }
+    while (t > 0) {
+        c += t & 1;
+        t >>= 1;
+    }
+    while (y) {
+        c += x & 1;
+        y >>= 1;
+    }
+    while (rx) {
+        c += rx & 1;
+        rx >>= 1;
+    }
+    while (w) {
+        c += w & 1;
+        w >>= 1;
+        any = true;
+    }
+    for (; z; z >>= 1) any += z & 1;
+    std::printf("%d %d\n", c, any);
+}
+)", "popcount-loop").empty());
+}
+
 // ---- vector-reserve ----------------------------------------------------------------------------
 
 const char* const k_reserve = R"(#include <iostream>
@@ -1428,9 +1540,9 @@ int main() {
 
 // ---- across rules ------------------------------------------------------------------------------
 
-TEST(Rules, CatalogueListsTwentyRulesWithRationale) {
+TEST(Rules, CatalogueListsTwentyOneRulesWithRationale) {
     const auto& rules = analyzer::rule_catalogue();
-    EXPECT_EQ(rules.size(), 20u);
+    EXPECT_EQ(rules.size(), 21u);
     for (const auto& rule : rules) {
         EXPECT_NE(std::string(rule.rationale), "") << rule.id;
         EXPECT_NE(std::string(rule.category), "") << rule.id;

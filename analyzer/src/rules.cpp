@@ -44,6 +44,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"map-double-lookup", "data-structures", "if (m.count(k)) ... m[k] searches the map for k twice (or more); one find and the iterator it returns search once"},
         {"loop-interchange", "low-level", "a loop nest whose inner loop walks down the columns of a 2-D array touches a new row on every step and cannot be vectorised; with the loops swapped it walks along the rows, and when no iteration depends on another the results are the same"},
         {"popcount-loop", "low-level", "a loop that counts set bits one at a time runs once per bit; __builtin_popcount counts them at once, in one instruction where the CPU has popcnt"},
+        {"vector-as-queue", "data-structures", "v.erase(v.begin()) moves every other element of a vector one place down; a deque removes its front in O(1) and otherwise serves the same calls"},
     };
     return rules;
 }
@@ -157,6 +158,16 @@ public:
         if (header.contains("//") || header.ends_with("*/")) return std::nullopt;
         return std::pair{core::Replacement{m_sources.relative(m_sm, begin), header_end, 0, " {"},
                          insert_after_statement(s, "\n" + indent_of(parent->getBeginLoc()) + "}")};
+    }
+
+    // `#include <header>` at the top of loc's file, unless the file includes it (or
+    // <bits/stdc++.h>) already.
+    std::optional<core::Replacement> include(SourceLocation loc, const std::string& header) const {
+        const StringRef file = file_text(loc);
+        if (file.contains("<" + header + ">") || file.contains("<bits/stdc++.h>")) return std::nullopt;
+        core::Replacement line = insert_before(loc, "#include <" + header + ">\n");
+        line.offset = 0;
+        return line;
     }
 
     StringRef file_text(SourceLocation loc) const { return m_sm.getBufferData(m_sm.getFileID(m_sm.getSpellingLoc(loc))); }
@@ -355,6 +366,17 @@ std::vector<BoundNodes> match_in_sources(const Matcher& m, ASTContext& ctx, cons
         out.insert(out.end(), found.begin(), found.end());
     }
     return out;
+}
+
+// The class template a variable's type is spelled with (std::map<...>, vector<...>): its name's
+// location, when the type is written that way (not auto, not a typedef).
+std::optional<SourceLocation> template_name_as_written(const VarDecl& var) {
+    if (!var.getTypeSourceInfo()) return std::nullopt;
+    TypeLoc tl = var.getTypeSourceInfo()->getTypeLoc();
+    if (auto elaborated = tl.getAs<ElaboratedTypeLoc>()) tl = elaborated.getNamedTypeLoc();
+    const auto spec = tl.getAs<TemplateSpecializationTypeLoc>();
+    if (!spec) return std::nullopt;
+    return spec.getTemplateNameLoc();
 }
 
 // ---- facts about the translation unit used by several rules ----------------------------------
@@ -1305,10 +1327,8 @@ public:
         }
         if (together.empty() || together.front() != var) return;
         // The type as written must be std::map<...> (not auto or a typedef).
-        TypeLoc tl = var->getTypeSourceInfo()->getTypeLoc();
-        if (auto elaborated = tl.getAs<ElaboratedTypeLoc>()) tl = elaborated.getNamedTypeLoc();
-        auto spec = tl.getAs<TemplateSpecializationTypeLoc>();
-        if (!spec || !m_e.editable(spec.getTemplateNameLoc()) || m_e.text(spec.getTemplateNameLoc()) != "map") return;
+        const auto name = template_name_as_written(*var);
+        if (!name || !m_e.editable(*name) || m_e.text(*name) != "map") return;
         // Every use of every variable of the declaration must not depend on the order of the keys.
         for (const VarDecl* v : together) {
             if (v->getType().getCanonicalType() != var->getType().getCanonicalType()) return;  // e.g. `map<..> a, *b;`
@@ -1323,13 +1343,8 @@ public:
             for (const auto& found : uses)
                 if (!order_free_use(*found.getNodeAs<DeclRefExpr>("ref"))) return;
         }
-        std::vector<core::Replacement> fix = {m_e.replace(spec.getTemplateNameLoc(), "unordered_map")};
-        const StringRef file = m_e.file_text(var->getLocation());
-        if (!file.contains("<unordered_map>") && !file.contains("<bits/stdc++.h>")) {
-            core::Replacement include = m_e.insert_before(var->getLocation(), "#include <unordered_map>\n");
-            include.offset = 0;
-            fix.insert(fix.begin(), include);
-        }
+        std::vector<core::Replacement> fix = {m_e.replace(*name, "unordered_map")};
+        if (auto include = m_e.include(var->getLocation(), "unordered_map")) fix.insert(fix.begin(), *include);
         std::string names;
         for (const VarDecl* v : together) names += (names.empty() ? "'" : ", '") + v->getName().str() + "'";
         m_e.emit("map-to-unordered", var->getLocation(),
@@ -1938,6 +1953,117 @@ private:
     }
 };
 
+// ---- vector-as-queue: a vector whose front is erased --------------------------------------------
+
+class VectorAsQueue : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return varDecl(hasLocalStorage(), unless(parmVarDecl()),
+                       hasType(hasCanonicalType(recordType(hasDeclaration(classTemplateSpecializationDecl(hasName("::std::vector")))))))
+            .bind("var");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* v = r.Nodes.getNodeAs<VarDecl>("var");
+        ASTContext& ctx = m_e.context();
+        const auto* fn = dyn_cast_or_null<FunctionDecl>(v->getParentFunctionOrMethod());
+        const auto parents = ctx.getParents(*v);
+        const auto* decl = parents.size() == 1 ? parents[0].get<DeclStmt>() : nullptr;
+        if (!fn || !fn->getBody() || !decl || !decl->isSingleDecl() || !m_e.editable(v->getLocation())) return;
+        // The type as written is vector<T> (not auto or a typedef), T not bool (its proxies).
+        const auto name = template_name_as_written(*v);
+        if (!name || !m_e.editable(*name) || m_e.text(*name) != "vector") return;
+        const auto* record = dyn_cast<ClassTemplateSpecializationDecl>(v->getType()->getAsCXXRecordDecl());
+        if (!record || record->getTemplateArgs()[0].getAsType()->isBooleanType()) return;
+        // Built from sizes, values or a brace list, which a deque takes alike (not from another vector).
+        if (const auto* init = v->getInit() ? dyn_cast<CXXConstructExpr>(v->getInit()->IgnoreImplicit()) : nullptr) {
+            for (const Expr* arg : init->arguments())
+                if (arg->getType()->isRecordType() && !isa<CXXStdInitializerListExpr>(arg->IgnoreImplicit()) && !isa<CXXDefaultArgExpr>(arg))
+                    return;
+        } else if (v->getInit()) {
+            return;
+        }
+        // Every use is one a deque serves with the same meaning; at least one erases the front.
+        std::vector<core::Replacement> fix;
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(v)))).bind("ref")), *fn->getBody(), ctx)) {
+            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+            if (!deque_use(*ref, v, fix)) return;
+        }
+        if (fix.empty()) return;
+        fix.push_back(m_e.replace(*name, "deque"));
+        if (auto include = m_e.include(v->getLocation(), "deque")) fix.push_back(*include);
+        m_e.emit("vector-as-queue", v->getLocation(),
+                 "'" + v->getName().str() +
+                     "' is used as a queue: erasing or inserting a vector's first element moves all the others; a deque does it at its front in O(1)",
+                 std::move(fix));
+    }
+
+private:
+    const Stmt* parent(const Stmt& s) {
+        auto parents = m_e.context().getParents(s);
+        const Stmt* p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        while (p && (isa<ImplicitCastExpr>(p) || isa<ParenExpr>(p) || isa<MaterializeTemporaryExpr>(p) || isa<CXXBindTemporaryExpr>(p) ||
+                     isa<ExprWithCleanups>(p) || (isa<CXXConstructExpr>(p) && !isa<CXXTemporaryObjectExpr>(p)))) {
+            parents = m_e.context().getParents(*p);
+            p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        }
+        return p;
+    }
+
+    // Whether ref is what a range-for walks (bound to its hidden __range variable).
+    bool ranged_over(const DeclRefExpr& ref) {
+        ASTContext& ctx = m_e.context();
+        auto up = ctx.getParents(ref);
+        const auto* range = up.size() == 1 ? up[0].get<VarDecl>() : nullptr;
+        if (!range || !range->isImplicit()) return false;
+        up = ctx.getParents(*range);
+        const auto* decl = up.size() == 1 ? up[0].get<DeclStmt>() : nullptr;
+        if (!decl) return false;
+        up = ctx.getParents(*decl);
+        const auto* loop = up.size() == 1 ? up[0].get<CXXForRangeStmt>() : nullptr;
+        return loop && loop->getRangeInit()->IgnoreParenImpCasts() == &ref;
+    }
+
+    // A call of v's own method `name`, with the expression that names v.
+    static const CXXMemberCallExpr* own_call(const Expr* e, const VarDecl* v, StringRef name) {
+        const auto* call = dyn_cast_or_null<CXXMemberCallExpr>(e ? e->IgnoreUnlessSpelledInSource() : nullptr);
+        return call && method_is(call, name) && is_ref_to(call->getImplicitObjectArgument(), v) ? call : nullptr;
+    }
+
+    // Whether this use of v means the same on a deque; the edits for a front erased or inserted.
+    bool deque_use(const DeclRefExpr& ref, const VarDecl* v, std::vector<core::Replacement>& fix) {
+        const Stmt* p = parent(ref);
+        if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(p))
+            return op->getOperator() == OO_Subscript && op->getArg(0)->IgnoreImplicit() == &ref;
+        if (!p) return ranged_over(ref);
+        const auto* member = dyn_cast_or_null<MemberExpr>(p);
+        const auto* call = member ? dyn_cast_or_null<CXXMemberCallExpr>(parent(*member)) : nullptr;
+        if (!call || call->getCallee()->IgnoreParens() != member || !member->getMemberDecl()->getIdentifier()) return false;
+        const StringRef name = member->getMemberDecl()->getName();
+        static const std::set<StringRef> k_same = {"push_back", "emplace_back", "pop_back", "front", "back", "empty", "size", "clear", "at", "resize", "max_size"};
+        if (k_same.contains(name)) return true;
+        if (name == "begin" || name == "end") {
+            // Only as the position handed to v's own erase or insert (v.begin() + k included).
+            const Stmt* up = parent(*call);
+            while (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(up)) {
+                if ((op->getOperator() != OO_Plus && op->getOperator() != OO_Minus) || op->getNumArgs() != 2) return false;
+                up = parent(*op);
+            }
+            const auto* user = dyn_cast_or_null<CXXMemberCallExpr>(up);
+            return user && (own_call(user, v, "erase") || own_call(user, v, "insert"));
+        }
+        if (name != "erase" && name != "insert") return false;
+        // v.erase(v.begin()) and v.insert(v.begin(), x) as statements (their results unused).
+        const Stmt* use = parent(*call);
+        if (!use || isa<Expr>(use) || call->getNumArgs() == 0 || !own_call(call->getArg(0), v, "begin")) return true;
+        const std::string object = m_e.text(call->getImplicitObjectArgument()->getSourceRange());
+        if (name == "erase" && call->getNumArgs() == 1) fix.push_back(m_e.replace(call->getSourceRange(), object + ".pop_front()"));
+        if (name == "insert" && call->getNumArgs() == 2 && !call->getArg(1)->getType()->isRecordType())
+            fix.push_back(m_e.replace(call->getSourceRange(), object + ".push_front(" + m_e.text(call->getArg(1)->getSourceRange()) + ")"));
+        return true;
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -2033,6 +2159,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     InvariantCallInLoop invariant_in_loop(emitter, facts);
     LoopInterchange interchange(emitter, facts);
     PopcountLoop popcount(emitter, facts);
+    VectorAsQueue queue(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -2058,6 +2185,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("invariant-call-in-loop", InvariantCallInLoop::matcher(), &invariant_in_loop);
     add("loop-interchange", LoopInterchange::matcher(), &interchange);
     add("popcount-loop", PopcountLoop::matcher(), &popcount);
+    add("vector-as-queue", VectorAsQueue::matcher(), &queue);
     finder.matchAST(context);
 }
 

@@ -1814,7 +1814,8 @@ public:
             second = block->body_back();
         } else {
             const auto* f = cast<ForStmt>(loop);
-            if (f->getInit() || f->getConditionVariable() || !f->getInc()) return;
+            if (f->getInit()) return count_each_bit(*f);
+            if (f->getConditionVariable() || !f->getInc()) return;
             cond = f->getCond();
             first = only_statement(f->getBody());
             second = f->getInc();
@@ -1855,22 +1856,84 @@ public:
         if (reset) text += " " + name + " = 0;";
         const auto parents = ctx.getParents(*loop);
         if (reset && !(parents.size() == 1 && parents[0].get<CompoundStmt>())) text = "{ " + text + " }";
-        core::Replacement fix = m_e.replace(loop->getSourceRange(), text);
-        // A loop ending in an expression statement: its ';' goes too.
-        if (!isa<CompoundStmt>(loop_body(loop))) {
-            const SourceLocation after = Lexer::findLocationAfterToken(m_e.sm().getSpellingLoc(loop->getEndLoc()), tok::semi, m_e.sm(),
-                                                                       ctx.getLangOpts(), false);
-            if (after.isInvalid()) return;
-            fix.length = m_e.sm().getFileOffset(after) - fix.offset;
-        }
-        m_e.emit("popcount-loop", loop->getBeginLoc(),
-                 "this loop counts the set bits of " + name + " one at a time; " + call +
-                     " counts them at once (one instruction where the CPU has popcnt, a few otherwise)" +
-                     (reset ? ", and " + name + " ends at 0 as the loop left it" : ""),
-                 {fix});
+        emit(*loop, name, call, text, reset ? ", and " + name + " ends at 0 as the loop left it" : "");
     }
 
 private:
+    void emit(const Stmt& loop, const std::string& what, const std::string& call, const std::string& text, const std::string& note) {
+        core::Replacement fix = m_e.replace(loop.getSourceRange(), text);
+        // A loop ending in an expression statement: its ';' goes too.
+        if (!isa<CompoundStmt>(loop_body(&loop))) {
+            const SourceLocation after = Lexer::findLocationAfterToken(m_e.sm().getSpellingLoc(loop.getEndLoc()), tok::semi, m_e.sm(),
+                                                                       m_e.context().getLangOpts(), false);
+            if (after.isInvalid()) return;
+            fix.length = m_e.sm().getFileOffset(after) - fix.offset;
+        }
+        m_e.emit("popcount-loop", loop.getBeginLoc(),
+                 "this loop counts the set bits of " + what + " one at a time; " + call +
+                     " counts them at once (one instruction where the CPU has popcnt, a few otherwise)" + note,
+                 {fix});
+    }
+
+    // for (int b = 0; b < K; b++) if ((x >> b) & 1) ++c;  (or c += (x >> b) & 1, or x & (1 << b)
+    // where 1 is as wide as x): the set bits among x's low K.
+    void count_each_bit(const ForStmt& loop) {
+        ASTContext& ctx = m_e.context();
+        const VarDecl* b = counted_loop_var(loop, ctx);
+        const auto* cond = dyn_cast_or_null<BinaryOperator>(loop.getCond() ? loop.getCond()->IgnoreParenImpCasts() : nullptr);
+        const auto* inc = dyn_cast_or_null<UnaryOperator>(loop.getInc());
+        if (!b || !is_zero(b->getInit()) || !cond || cond->getOpcode() != BO_LT || !is_ref_to(cond->getLHS(), b) || !inc ||
+            !inc->isIncrementOp())
+            return;
+        const auto* bound = dyn_cast<IntegerLiteral>(cond->getRHS()->IgnoreParenImpCasts());
+        const Stmt* body = only_statement(loop.getBody());
+        if (!bound || !body || !m_e.editable(loop.getSourceRange())) return;
+        // The tested bit and the counter.
+        const Expr* test = nullptr;
+        const VarDecl* c = nullptr;
+        if (const auto* add = dyn_cast<BinaryOperator>(body); add && add->getOpcode() == BO_AddAssign) {
+            test = add->getRHS();
+            c = var_of(add->getLHS());
+        } else if (const auto* branch = dyn_cast<IfStmt>(body); branch && !branch->getElse() && !branch->getInit() && !branch->getConditionVariable()) {
+            test = branch->getCond()->IgnoreParenImpCasts();
+            if (const auto* ne = dyn_cast<BinaryOperator>(test); ne && ne->getOpcode() == BO_NE && is_zero(ne->getRHS())) test = ne->getLHS();
+            c = incremented(only_statement(branch->getThen()));
+        }
+        const auto* bit = test ? dyn_cast<BinaryOperator>(test->IgnoreParenImpCasts()) : nullptr;
+        if (!bit || bit->getOpcode() != BO_And || !c || c == b || !c->getType()->isIntegerType() || c->getType()->isBooleanType()) return;
+        const Expr* x = nullptr;
+        for (const auto& [one, other] : {std::pair{bit->getLHS(), bit->getRHS()}, std::pair{bit->getRHS(), bit->getLHS()}}) {
+            const auto* shifted = dyn_cast<BinaryOperator>(other->IgnoreParenImpCasts());
+            if (is_literal(one, 1) && shifted && shifted->getOpcode() == BO_Shr && is_ref_to(shifted->getRHS(), b)) {
+                x = shifted->getLHS();  // (x >> b) & 1
+            } else if (const auto* mask = dyn_cast<BinaryOperator>(one->IgnoreParenImpCasts());
+                       isa<IfStmt>(body) && mask && mask->getOpcode() == BO_Shl && is_literal(mask->getLHS(), 1) && is_ref_to(mask->getRHS(), b) &&
+                       ctx.getTypeSize(mask->getLHS()->IgnoreParenImpCasts()->getType()) == ctx.getTypeSize(bit->getType())) {
+                x = other;  // x & (1 << b), the 1 as wide as x after promotion (no sign-extended mask)
+            }
+            if (x) break;
+        }
+        if (!x || !repeatable(x, ctx) || references_var(x, b) || references_var(x, c)) return;
+        const QualType type = x->IgnoreParenImpCasts()->getType();
+        if (!type->isIntegerType() || type->isBooleanType()) return;
+        const uint64_t width = ctx.getTypeSize(ctx.isPromotableIntegerType(type) ? ctx.getPromotedIntegerType(type) : type);
+        const uint64_t k = bound->getValue().getZExtValue();
+        if (width > 64 || k == 0 || k > width) return;
+        const bool wide = width > 32;
+        std::string arg = m_e.text(x->getSourceRange());
+        const Expr* bare = x->IgnoreParenImpCasts();
+        if (!isa<DeclRefExpr>(bare) && !isa<ArraySubscriptExpr>(bare) && !isa<CXXOperatorCallExpr>(bare) && !isa<ParenExpr>(x)) arg = "(" + arg + ")";
+        if (type->isSignedIntegerType() || ctx.isPromotableIntegerType(type)) arg = (wide ? "(unsigned long long)" : "(unsigned)") + arg;
+        if (k < width) {
+            char mask[32];
+            std::snprintf(mask, sizeof mask, "0x%llx%s", static_cast<unsigned long long>((uint64_t{1} << k) - 1), wide ? "ull" : "u");
+            arg += std::string(" & ") + mask;
+        }
+        const std::string call = std::string(wide ? "__builtin_popcountll(" : "__builtin_popcount(") + arg + ")";
+        emit(loop, (k < width ? "the low " + std::to_string(k) + " bits of " : std::string()) + m_e.text(x->getSourceRange()), call,
+             c->getName().str() + " += " + call + ";", "");
+    }
+
     enum class Step { none, shift, halve, clear_lowest };
 
     static bool is_literal(const Expr* e, uint64_t value) {

@@ -824,10 +824,57 @@ TEST(PopcountLoop, ClearingTheLowestBitCountsTheSame) {
                                  "{ k += __builtin_popcount((unsigned)m); m = 0; }"));
 }
 
+// Loops over a fixed number of bit positions: the low 10 bits of a signed value, all 32 bits
+// through a mask as wide as the value, and all 64 bits of an unsigned long long.
+const char* const k_popcount_each_bit = R"(#include <cstdio>
+#include <vector>
+int main() {
+    int n;
+    if (std::scanf("%d", &n) != 1) return 0;
+    std::vector<int> a(n);
+    for (int& v : a) std::scanf("%d", &v);
+    long long total = 0;
+    for (int i = 0; i < n; i++) {
+        int low = 0, all = 0, wide = 0;
+        unsigned long long big = (unsigned long long)a[i] * 2654435761ull;
+        for (int b = 0; b < 10; b++)
+            if ((a[i] >> b) & 1) low++;
+        for (int b = 0; b < 32; ++b) {
+            if (a[i] & (1 << b)) ++all;
+        }
+        for (int b = 0; b < 64; b++) wide += (big >> b) & 1;
+        std::printf("%d %d %d\n", low, all, wide);
+        total += low + all + wide;
+    }
+    std::printf("%lld\n", total);
+}
+)";
+
+TEST(PopcountLoop, ALoopOverBitPositionsCountsTheSameBits) {
+    const auto found = findings_of(k_popcount_each_bit, "popcount-loop");
+    ASSERT_EQ(found.size(), 3u);
+    core::Edit edit;
+    for (const auto& f : found) edit.replacements.insert(edit.replacements.end(), f.fix.begin(), f.fix.end());
+    auto applied = llm::apply_edit(source(k_popcount_each_bit), edit);
+    ASSERT_TRUE(applied) << applied.error().message;
+    std::string expected = replace_first(k_popcount_each_bit,
+                                         "for (int b = 0; b < 10; b++)\n            if ((a[i] >> b) & 1) low++;",
+                                         "low += __builtin_popcount((unsigned)a[i] & 0x3ffu);");
+    expected = replace_first(expected, "for (int b = 0; b < 32; ++b) {\n            if (a[i] & (1 << b)) ++all;\n        }",
+                             "all += __builtin_popcount((unsigned)a[i]);");
+    expected = replace_first(expected, "for (int b = 0; b < 64; b++) wide += (big >> b) & 1;", "wide += __builtin_popcountll(big);");
+    EXPECT_EQ(applied->at(0).content, expected);
+    const Cases tests = {{"4 0 1023 -1 123456789\n", "0 0 0\n10 10 25\n10 32 46\n4 16 29\n182\n"}, {"1 -2147483648\n", "0 1 15\n16\n"}};
+    expect_accepted("popcount-each-bit-original", k_popcount_each_bit, tests);
+    expect_accepted("popcount-each-bit-rewritten", applied->at(0).content, tests);
+}
+
 TEST(PopcountLoop, SilentWhenTheLoopCountsSomethingElse) {
     // Shifted before the count, two bits at a time, a signed value halved (negative
     // remainders), a signed value tested with > 0 (a negative one stops at once), another
-    // variable's bit, a reference, a third statement, and a bool counter.
+    // variable's bit, a reference, a third statement, and a bool counter; over bit positions: a
+    // 64-bit value masked by an int 1 (sign-extended at bit 31), two bits at a time, from bit 1,
+    // every other bit, and the bit's value added rather than counted.
     EXPECT_TRUE(findings_of(R"(#include <cstdio>
 int main() {
     unsigned x = 77, y = 5, z = 9;
@@ -865,6 +912,13 @@ int main() {
         any = true;
     }
     for (; z; z >>= 1) any += z & 1;
+    unsigned long long big = 1ull << 40;
+    for (int b = 0; b < 64; b++)
+        if (big & (1 << b)) c++;
+    for (int b = 0; b < 8; b++) c += (big >> b) & 3;
+    for (int b = 1; b < 8; b++) c += (big >> b) & 1;
+    for (int b = 0; b < 8; b += 2) c += (big >> b) & 1;
+    for (int b = 0; b < 8; b++) c += big & (1ull << b);
     std::printf("%d %d\n", c, any);
 }
 )", "popcount-loop").empty());

@@ -817,7 +817,6 @@ bool same_expr(const Expr* a, const Expr* b, ASTContext& ctx) {
     return x == y;
 }
 
-
 // A counted loop, `for (int v = a; v < b; ++v)` (or <=, >, >=, != and v++, --v, v += c, v -= c),
 // whose start and bound have no side effects: its counter; else null.
 const VarDecl* counted_loop_var(const ForStmt& loop, ASTContext& ctx) {
@@ -1747,9 +1746,22 @@ protected:
         if (!only_locals) return;
         std::vector<const Expr*> uses;
         if (!only_lookups(&then, lookup.container, key, key_vars, uses) || uses.empty()) return;
+        // The key's variables are read, not changed, inside the lookups' own keys (which have no
+        // side effects; a temporary key such as (int)i binding to key_type&& is not the
+        // variable); everywhere else in the branch the analyzer must find them unchanged.
+        std::set<const Stmt*> in_keys;
+        for (const Expr* use : uses) {
+            const auto* op = dyn_cast<CXXOperatorCallExpr>(use);
+            const Expr* argument = op ? op->getArg(1) : cast<CXXMemberCallExpr>(use)->getArg(0);
+            for (const auto& found : match(findAll(declRefExpr().bind("ref")), *argument, m_e.context()))
+                in_keys.insert(found.getNodeAs<DeclRefExpr>("ref"));
+        }
         ExprMutationAnalyzer analyzer(then, m_e.context());
         for (const VarDecl* var : key_vars)
-            if (analyzer.isMutated(var)) return;
+            for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), then, m_e.context())) {
+                const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+                if (!in_keys.contains(ref) && analyzer.isMutated(ref)) return;
+            }
 
         const std::string map = lookup.container->getName().str();
         const std::string it = "optiloop_found_" + std::to_string(m_e.sm().getSpellingLineNumber(if_stmt.getBeginLoc()));
@@ -1997,14 +2009,25 @@ private:
         return low_bit(test, x, allow_rem) ? incremented(only_statement(branch->getThen())) : nullptr;
     }
 
-    // Whether x may be read after the loop: named after it in the function, or the loop sits in
-    // an outer loop that x outlives (its next iteration may read x first).
+    // Whether x may be read after the loop: it outlives the function (a global, a static), it is
+    // named after the loop, another name may reach it (its address taken, a reference bound to
+    // it: anything before the loop but a read or an assignment to it), or the loop sits in an
+    // outer loop that x outlives (its next iteration may read x first).
     bool read_later(const Stmt& loop, const VarDecl* x) {
         ASTContext& ctx = m_e.context();
         const FunctionDecl* fn = enclosing_function(ctx, loop);
-        if (!fn || !fn->getBody()) return true;
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(x)))).bind("ref")), *fn->getBody(), ctx))
-            if (m_e.sm().isBeforeInTranslationUnit(loop.getEndLoc(), found.getNodeAs<DeclRefExpr>("ref")->getBeginLoc())) return true;
+        if (!fn || !fn->getBody() || !x->hasLocalStorage()) return true;
+        const SourceRange inside = loop.getSourceRange();
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(x)))).bind("ref")), *fn->getBody(), ctx)) {
+            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+            if (m_e.sm().isBeforeInTranslationUnit(inside.getEnd(), ref->getBeginLoc())) return true;
+            if (!m_e.sm().isBeforeInTranslationUnit(ref->getBeginLoc(), inside.getBegin())) continue;  // in the loop
+            const auto up = ctx.getParents(*ref);
+            const auto* cast = up.size() == 1 ? up[0].get<ImplicitCastExpr>() : nullptr;
+            const auto* assign = up.size() == 1 ? up[0].get<BinaryOperator>() : nullptr;
+            if (!(cast && cast->getCastKind() == CK_LValueToRValue) && !(assign && assign->isAssignmentOp() && assign->getLHS() == ref))
+                return true;
+        }
         DynTypedNodeList parents = ctx.getParents(loop);
         while (parents.size() == 1) {
             const auto* parent = parents[0].get<Stmt>();

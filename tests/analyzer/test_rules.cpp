@@ -869,6 +869,45 @@ TEST(PopcountLoop, ALoopOverBitPositionsCountsTheSameBits) {
     expect_accepted("popcount-each-bit-rewritten", applied->at(0).content, tests);
 }
 
+TEST(PopcountLoop, AValueOthersCanReachEndsAtZero) {
+    // A global (any function may read it later), and a local whose address was taken before the
+    // loop: the count is followed by x = 0, as the loop left x. A parameter no one else sees is not.
+    const auto found = findings_of(R"(unsigned g;
+int count_global() {
+    int c = 0;
+    while (g) {
+        c += g & 1;
+        g >>= 1;
+    }
+    return c;
+}
+int count_local() {
+    unsigned v = 5;
+    unsigned* p = &v;
+    int c = 0;
+    while (v) {
+        c += v & 1;
+        v >>= 1;
+    }
+    return c + (int)*p;
+}
+int count_param(unsigned w) {
+    int c = 0;
+    w ^= 3;
+    while (w) {
+        c += w & 1;
+        w >>= 1;
+    }
+    return c;
+}
+)", "popcount-loop");
+    ASSERT_EQ(found.size(), 3u);
+    for (const auto& f : found) ASSERT_EQ(f.fix.size(), 1u);
+    EXPECT_EQ(found[0].fix[0].text, "c += __builtin_popcount(g); g = 0;");
+    EXPECT_EQ(found[1].fix[0].text, "c += __builtin_popcount(v); v = 0;");
+    EXPECT_EQ(found[2].fix[0].text, "c += __builtin_popcount(w);");
+}
+
 TEST(PopcountLoop, SilentWhenTheLoopCountsSomethingElse) {
     // Shifted before the count, two bits at a time, a signed value halved (negative
     // remainders), a signed value tested with > 0 (a negative one stops at once), another
@@ -1246,8 +1285,28 @@ int main() {
     EXPECT_EQ(found[0].fix.size(), 2u);  // the condition and the one use in the then-branch
 }
 
+TEST(MapDoubleLookup, AKeyConvertedInPlaceIsStillTheSameKey) {
+    // m[(int)i] binds a temporary int to operator[](key_type&&): the temporary, not i, is what
+    // the call may change, so i stays the key the test found.
+    const std::string program = R"(#include <cstdio>
+#include <map>
+int main() {
+    std::map<int, long> weight = {{1, 10}, {3, 30}};
+    long total = 0;
+    for (long i = 0; i < 5; i++)
+        if (weight.count((int)i)) total += weight[(int)i] * i;
+    std::printf("%ld\n", total);
+}
+)";
+    expect_rewrite("map-double-lookup", program, "if (weight.count((int)i))", {{"", "100\n"}},
+                   replace_first(replace_first(program, "if (weight.count((int)i))",
+                                               "if (auto optiloop_found_7 = weight.find((int)i); optiloop_found_7 != weight.end())"),
+                                 "weight[(int)i]", "optiloop_found_7->second"));
+}
+
 TEST(MapDoubleLookup, SilentWhenTheBranchChangesTheMapOrTheKey) {
-    // erase, a changed key, a different key, or no second lookup at all.
+    // erase, a changed key (also beside a key converted in place), a different key, or no
+    // second lookup at all.
     EXPECT_TRUE(findings_of(R"(#include <iostream>
 #include <map>
 int main() {
@@ -1262,6 +1321,10 @@ int main() {
         total += m[k];
     }
     if (m.count(k)) total += m[k + 1];
+    if (m.count((long)k)) {
+        k = 2;
+        total += m[(long)k];
+    }
     if (m.count(k)) total += 1;
     if (m.count(k)) {
         int k = 3;  // another k: m[k] here may insert

@@ -842,6 +842,32 @@ const Stmt* only_statement(const Stmt* s) {
     return s;
 }
 
+// Whether index is `counter`, or `counter + e` / `e + counter` with e free of the `moving`
+// variables: each value of the counter then names an element of its own.
+bool offset_counter(const Expr* index, const VarDecl* counter, std::initializer_list<const VarDecl*> counters,
+                    const std::vector<const VarDecl*>& temps) {
+    if (is_ref_to(index, counter)) return true;
+    const auto* add = dyn_cast<BinaryOperator>(index->IgnoreParenImpCasts());
+    if (!add || add->getOpcode() != BO_Add) return false;
+    const Expr* other = is_ref_to(add->getLHS(), counter) ? add->getRHS() : is_ref_to(add->getRHS(), counter) ? add->getLHS() : nullptr;
+    if (!other) return false;
+    for (const VarDecl* v : counters)
+        if (references_var(other, v)) return false;
+    for (const VarDecl* v : temps)
+        if (references_var(other, v)) return false;
+    return true;
+}
+
+// Whether e multiplies (or shifts) var by something: a flattened index striding over rows.
+bool scaled(const Expr* e, const VarDecl* var) {
+    e = e->IgnoreParenImpCasts();
+    if (const auto* b = dyn_cast<BinaryOperator>(e); b && (b->getOpcode() == BO_Mul || b->getOpcode() == BO_Shl))
+        if (references_var(b->getLHS(), var) || (b->getOpcode() == BO_Mul && references_var(b->getRHS(), var))) return true;
+    for (const Stmt* child : e->children())
+        if (const auto* sub = dyn_cast_or_null<Expr>(child); sub && scaled(sub, var)) return true;
+    return false;
+}
+
 class LoopInterchange : public Rule {
 public:
     using Rule::Rule;
@@ -920,7 +946,7 @@ private:
             if (x == outer || x == inner || x->getType()->isReferenceType() || x->getType()->isPointerType()) return nullptr;
             bool names_counter = false;
             for (const Expr* index : target->indices) {
-                if (is_ref_to(index, outer) || is_ref_to(index, inner)) {
+                if (offset_counter(index, outer, {outer, inner}, temps) || offset_counter(index, inner, {outer, inner}, temps)) {
                     names_counter = true;
                     continue;
                 }
@@ -951,15 +977,15 @@ private:
             if (!isa<ParmVarDecl>(c.base) || global_written) return nullptr;
         }
         // Worth it: more accesses walk down a column now (a first index moves with the inner
-        // counter) than would after the swap.
+        // counter, or a flattened index multiplies it by a row length) than would after the swap.
         const Expr* column = nullptr;
         int now = 0, after = 0;
         for (const Chain& c : chains) {
-            if (c.indices.size() < 2) continue;
             bool down_now = false, down_after = false;
-            for (std::size_t k = 0; k + 1 < c.indices.size(); ++k) {
-                down_now = down_now || references_var(c.indices[k], inner);
-                down_after = down_after || references_var(c.indices[k], outer);
+            for (std::size_t k = 0; k < c.indices.size(); ++k) {
+                const bool last = k + 1 == c.indices.size();
+                down_now = down_now || (!last && references_var(c.indices[k], inner)) || scaled(c.indices[k], inner);
+                down_after = down_after || (!last && references_var(c.indices[k], outer)) || scaled(c.indices[k], outer);
             }
             if (down_now && !column) column = c.expr;
             now += down_now;
@@ -1023,7 +1049,7 @@ private:
             if (references_var(part, s)) return;
         const auto chain = subscript_chain(target);
         if (!chain || references_var(target, s) || references_var(target, k) ||
-            std::none_of(chain->indices.begin(), chain->indices.end(), [&](const Expr* index) { return is_ref_to(index, j); }))
+            std::none_of(chain->indices.begin(), chain->indices.end(), [&](const Expr* index) { return offset_counter(index, j, {j, k}, {}); }))
             return;
         const Expr* column = interchangeable({outer.getInit(), outer.getCond(), s->getInit(), inner->getInit(), inner->getCond(), e, target},
                                              j, k, {{target, false}}, {});

@@ -696,13 +696,51 @@ TEST(LoopInterchange, MatrixProductInIJKOrderBecomesIKJ) {
                                  "    }\n"));
 }
 
+// The same product over flattened rows: b[k * n + j] strides over rows in the inner loop, and
+// c[i * n + j] names one element per j.
+const char* const k_interchange_flat = R"(#include <cstdio>
+#include <vector>
+int main() {
+    int n;
+    if (std::scanf("%d", &n) != 1) return 0;
+    std::vector<short> a(n * n), b(n * n);
+    for (int t = 0; t < n * n; t++) a[t] = (short)(t % 7 - 3), b[t] = (short)(t % 5 - 2);
+    std::vector<int> c(n * n);
+    for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < n; ++j) {
+            int sum = 0;
+            for (int k = 0; k < n; ++k) sum += a[i * n + k] * b[k * n + j];
+            c[i * n + j] = sum;
+        }
+    }
+    long long check = 0;
+    for (int t = 0; t < n * n; t++) check = check * 31 + c[t];
+    std::printf("%lld\n", check);
+}
+)";
+
+TEST(LoopInterchange, FlattenedRowsToo) {
+    expect_rewrite("loop-interchange", k_interchange_flat, "for (int j = 0; j < n; ++j) {",
+                   {{"4\n", "8126846777621965216\n"}, {"1\n", "6\n"}, {"0\n", "0\n"}},
+                   replace_first(k_interchange_flat,
+                                 "        for (int j = 0; j < n; ++j) {\n"
+                                 "            int sum = 0;\n"
+                                 "            for (int k = 0; k < n; ++k) sum += a[i * n + k] * b[k * n + j];\n"
+                                 "            c[i * n + j] = sum;\n"
+                                 "        }\n",
+                                 "        for (int j = 0; j < n; ++j) c[i * n + j] = 0;\n"
+                                 "        for (int k = 0; k < n; ++k)\n"
+                                 "            for (int j = 0; j < n; ++j) c[i * n + j] += a[i * n + k] * b[k * n + j];\n"));
+}
+
 TEST(LoopInterchange, SilentWhenTheOrderCanChangeAResult) {
     // Each nest walks down a column, but swapping its loops would change what it computes (or
     // gain nothing): an in-place stencil reading its neighbours, a floating-point total, a
     // last-written value, a triangular nest, a write through another name, a call, a break, a
     // transpose (rows on one side, columns on the other), an accumulator read back from the
-    // element, an accumulator of another type than the element, an index that moves without
-    // being a counter, and a global written while a pointer parameter is read.
+    // element, an accumulator of another type than the element, an element shared by
+    // iterations the swap reorders ((i + j) % n), a global written while a pointer parameter is read, and a flattened
+    // element naming both counters (i * n + j names distinct elements only while j < n).
     EXPECT_TRUE(findings_of(R"(#include <cstdio>
 #include <vector>
 int grid[8][8];
@@ -750,10 +788,13 @@ int main() {
             for (int k = 0; k < n; k++) s += d[k][j];
             f[i][j] = s;
         }
-    for (int j = 0; j < n - 1; j++)
-        for (int i = 0; i < n; i++) h[i][j + 1] = g[i][j];
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) h[(i + j) % n][0] = g[i][j];
+    std::vector<int> flat(n * n);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) flat[i * n + j] = g[i][j];
     fill(&g[0][0]);
-    std::printf("%f %d %d %f %f\n", sum, last, h[1][1], c[1][1], f[1][1]);
+    std::printf("%f %d %d %f %f %d\n", sum, last, h[1][1], c[1][1], f[1][1], flat[1]);
 }
 )", "loop-interchange").empty());
 }

@@ -1938,7 +1938,7 @@ private:
             c = incremented(only_statement(branch->getThen()));
         }
         const auto* bit = test ? dyn_cast<BinaryOperator>(test->IgnoreParenImpCasts()) : nullptr;
-        if (!bit || bit->getOpcode() != BO_And || !c || c == b || !c->getType()->isIntegerType() || c->getType()->isBooleanType()) return;
+        if (!bit || bit->getOpcode() != BO_And || bit->isTypeDependent() || !c || c == b || !c->getType()->isIntegerType() || c->getType()->isBooleanType()) return;
         const Expr* x = nullptr;
         for (const auto& [one, other] : {std::pair{bit->getLHS(), bit->getRHS()}, std::pair{bit->getRHS(), bit->getLHS()}}) {
             const auto* shifted = dyn_cast<BinaryOperator>(other->IgnoreParenImpCasts());

@@ -1852,6 +1852,55 @@ inline void report(int n) {
     EXPECT_TRUE(endl_in_main);
 }
 
+TEST(Rules, TemplatesAreAnalysedWithoutKnowingTheirTypes) {
+    // Templates are matched as written, where types are not known yet: every rule must leave
+    // a dependent expression alone rather than ask its size (which crashed popcount-loop).
+    auto analysis = analyzer::analyze(source(R"(#include <cstdio>
+#include <map>
+#include <vector>
+template <class T>
+int bits(T x) {
+    int c = 0;
+    while (x) {
+        c += x & 1;
+        x >>= 1;
+    }
+    for (int b = 0; b < 16; b++)
+        if (x & (1 << b)) c++;
+    for (int b = 0; b < 16; b++) c += (x >> b) & 1;
+    return c;
+}
+template <class T, int N>
+void product(T (&a)[N][N], T (&b)[N][N], T (&c)[N][N]) {
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            T s = 0;
+            for (int k = 0; k < N; k++) s += a[i][k] * b[k][j];
+            c[i][j] = s;
+        }
+    for (int j = 0; j < N; j++)
+        for (int i = 0; i < N; i++) c[i][j] += a[i][j];
+}
+template <class T>
+T front_sum(std::vector<T> q, std::map<T, int> m) {
+    T s{};
+    while (!q.empty()) {
+        if (m.count(q.front())) s += m[q.front()];
+        s += q.front();
+        q.erase(q.begin());
+    }
+    return s;
+}
+int main() {
+    int a[3][3] = {}, b[3][3] = {}, c[3][3];
+    product(a, b, c);
+    std::printf("%d %d %d\n", bits(5u), bits(7ll), front_sum(std::vector<int>{1, 2}, {}));
+}
+)"),
+                                      analyzer::AnalyzeOptions{});
+    ASSERT_TRUE(analysis) << analysis.error().message;
+}
+
 TEST(Rules, CodeThatDoesNotParseIsAnErrorNamingTheFile) {
     auto analysis = analyzer::analyze({{"broken.cpp", "int main() {\n    return undefined_name;\n}\n"}}, {});
     ASSERT_FALSE(analysis);

@@ -254,8 +254,8 @@ bool repeatable(const Expr* e, ASTContext& context) {
     // Arithmetic, comparisons, casts and ?: over such reads, as in a[i][k] * b[k][j].
     const auto* binary = dyn_cast<BinaryOperator>(e);
     const auto* unary = dyn_cast<UnaryOperator>(e);
-    if ((binary && !binary->isAssignmentOp()) || (unary && !unary->isIncrementDecrementOp()) || isa<ConditionalOperator>(e) ||
-        isa<ExplicitCastExpr>(e))
+    if ((binary && !binary->isAssignmentOp()) || (unary && !unary->isIncrementDecrementOp() && unary->getOpcode() != UO_Coawait) ||
+        isa<ConditionalOperator>(e) || isa<ExplicitCastExpr>(e))
         return std::all_of(e->child_begin(), e->child_end(), [&](const Stmt* child) { return repeatable(cast<Expr>(child), context); });
     return false;
 }

@@ -2144,16 +2144,21 @@ private:
 
     // Whether this use of v means the same on a deque; the edits for a front erased or inserted.
     bool deque_use(const DeclRefExpr& ref, const VarDecl* v, std::vector<core::Replacement>& fix) {
+        // An element's address would assume the elements sit side by side, which a deque's do not.
+        auto not_addressed = [&](const Stmt& element) {
+            const auto* u = dyn_cast_or_null<UnaryOperator>(parent(element));
+            return !u || u->getOpcode() != UO_AddrOf;
+        };
         const Stmt* p = parent(ref);
         if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(p))
-            return op->getOperator() == OO_Subscript && op->getArg(0)->IgnoreImplicit() == &ref;
+            return op->getOperator() == OO_Subscript && op->getArg(0)->IgnoreImplicit() == &ref && not_addressed(*op);
         if (!p) return ranged_over(ref);
         const auto* member = dyn_cast_or_null<MemberExpr>(p);
         const auto* call = member ? dyn_cast_or_null<CXXMemberCallExpr>(parent(*member)) : nullptr;
         if (!call || call->getCallee()->IgnoreParens() != member || !member->getMemberDecl()->getIdentifier()) return false;
         const StringRef name = member->getMemberDecl()->getName();
         static const std::set<StringRef> k_same = {"push_back", "emplace_back", "pop_back", "front", "back", "empty", "size", "clear", "at", "resize", "max_size"};
-        if (k_same.contains(name)) return true;
+        if (k_same.contains(name)) return not_addressed(*call);
         if (name == "begin" || name == "end") {
             // Only as the position handed to v's own erase or insert (v.begin() + k included).
             const Stmt* up = parent(*call);
@@ -2165,9 +2170,11 @@ private:
             return user && (own_call(user, v, "erase") || own_call(user, v, "insert"));
         }
         if (name != "erase" && name != "insert") return false;
-        // v.erase(v.begin()) and v.insert(v.begin(), x) as statements (their results unused).
+        // Only as statements: the iterator they return would be the vector's. v.erase(v.begin())
+        // and v.insert(v.begin(), x) become pop_front and push_front.
         const Stmt* use = parent(*call);
-        if (!use || isa<Expr>(use) || call->getNumArgs() == 0 || !own_call(call->getArg(0), v, "begin")) return true;
+        if (!use || isa<Expr>(use)) return false;
+        if (call->getNumArgs() == 0 || !own_call(call->getArg(0), v, "begin")) return true;
         const std::string object = m_e.text(call->getImplicitObjectArgument()->getSourceRange());
         if (name == "erase" && call->getNumArgs() == 1) fix.push_back(m_e.replace(call->getSourceRange(), object + ".pop_front()"));
         if (name == "insert" && call->getNumArgs() == 2 && !call->getArg(1)->getType()->isRecordType())

@@ -1062,7 +1062,8 @@ TEST(VectorAsQueue, InsertingAtTheFrontBecomesPushFront) {
 TEST(VectorAsQueue, SilentWhereADequeWouldNotServe) {
     // Each vector's front is erased, but it is also: handed to a function, copied from another
     // vector, read through data(), reserved, sorted through its iterators, kept in a typed
-    // iterator, assigned, or a vector<bool>; and one never loses its front at all. (Each on a
+    // iterator, assigned, a vector<bool>, an element's address taken (the elements are assumed
+    // side by side), or erase's iterator kept; and one never loses its front at all. (Each on a
     // declaration of its own: one declaring several is left alone anyway.)
     EXPECT_TRUE(findings_of(R"(#include <algorithm>
 #include <cstdio>
@@ -1078,6 +1079,8 @@ int main() {
     std::vector<int> iterated = {1, 2};
     std::vector<int> assigned;
     std::vector<bool> flags(3, true);
+    std::vector<int> addressed = {1, 2, 3};
+    std::vector<int> returned = {1, 2};
     std::vector<int> stack;
     passed.erase(passed.begin());
     copied.erase(copied.begin());
@@ -1092,9 +1095,13 @@ int main() {
     assigned = source;
     assigned.erase(assigned.begin());
     flags.erase(flags.begin());
+    const int* first = &addressed.front();
+    addressed.erase(addressed.begin());
+    std::vector<int>::iterator next = returned.erase(returned.begin());
     stack.push_back(1);
     stack.pop_back();
-    std::printf("%d %d %d %d %d\n", total(passed), *raw.data(), (int)copied.size(), (int)flags.size(), (int)(it == iterated.end()));
+    std::printf("%d %d %d %d %d %d %d\n", total(passed), *raw.data(), (int)copied.size(), (int)flags.size(), (int)(it == iterated.end()),
+                first[1], (int)(next == returned.end()));
 }
 )", "vector-as-queue").empty());
 }

@@ -3,6 +3,7 @@
 
 #include <clang/AST/ParentMapContext.h>
 #include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/AST/StmtOpenMP.h>
 #include <clang/ASTMatchers/ASTMatchFinder.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
 #include <clang/Analysis/Analyses/ExprMutationAnalyzer.h>
@@ -875,6 +876,10 @@ public:
     void run(const MatchFinder::MatchResult& r) override {
         const auto* loop = r.Nodes.getNodeAs<ForStmt>("loop");
         if (!m_e.editable(loop->getSourceRange())) return;
+        // An OpenMP loop shares its iterations among threads: swapped, others would share them.
+        const auto parents = m_e.context().getParents(*loop);
+        if (parents.size() == 1 && (parents[0].get<CapturedDecl>() || parents[0].get<CapturedStmt>() || parents[0].get<OMPExecutableDirective>()))
+            return;
         if (const auto* inner = dyn_cast_or_null<ForStmt>(only_statement(loop->getBody()))) swap_perfect_nest(*loop, *inner);
         else if (const auto* body = dyn_cast_or_null<CompoundStmt>(loop->getBody()); body && body->size() == 3) swap_accumulation(*loop, *body);
     }

@@ -733,6 +733,25 @@ TEST(LoopInterchange, FlattenedRowsToo) {
                                  "            for (int j = 0; j < n; ++j) c[i * n + j] += a[i * n + k] * b[k * n + j];\n"));
 }
 
+TEST(LoopInterchange, SilentOnAnOpenMPLoop) {
+    // Threads share the outer loop's iterations: swapped, they would share the inner one's, and
+    // col[j] would be added to from every thread at once. Without -fopenmp the pragma is inert
+    // and the nest is an ordinary one.
+    const char* const program = R"(int g[64][64], col[64];
+void column_sums() {
+#pragma omp parallel for
+    for (int j = 0; j < 64; j++)
+        for (int i = 0; i < 64; i++) col[j] += g[i][j];
+}
+)";
+    analyzer::AnalyzeOptions options = only("loop-interchange");
+    options.flags = {"-std=c++17", "-fopenmp"};
+    auto with_openmp = analyzer::analyze(source(program), options);
+    ASSERT_TRUE(with_openmp) << with_openmp.error().message;
+    EXPECT_TRUE(with_openmp->findings.empty());
+    EXPECT_EQ(findings_of(program, "loop-interchange").size(), 1u);
+}
+
 TEST(LoopInterchange, SilentWhenTheOrderCanChangeAResult) {
     // Each nest walks down a column, but swapping its loops would change what it computes (or
     // gain nothing): an in-place stencil reading its neighbours, a floating-point total, a

@@ -1849,6 +1849,7 @@ public:
         // The loop's two steps, in the order they run.
         const Expr* cond = nullptr;
         const Stmt *first = nullptr, *second = nullptr;
+        std::string before;  // a for's init expression (c = 0), kept as a statement of its own
         if (const auto* w = dyn_cast<WhileStmt>(loop)) {
             const auto* block = dyn_cast<CompoundStmt>(w->getBody());
             if (w->getConditionVariable() || !block || block->size() != 2) return;
@@ -1857,7 +1858,8 @@ public:
             second = block->body_back();
         } else {
             const auto* f = cast<ForStmt>(loop);
-            if (f->getInit()) return count_each_bit(*f);
+            if (isa_and_nonnull<DeclStmt>(f->getInit())) return count_each_bit(*f);
+            if (f->getInit()) before = m_e.text(f->getInit()->getSourceRange()) + "; ";
             if (f->getConditionVariable() || !f->getInc()) return;
             cond = f->getCond();
             first = only_statement(f->getBody());
@@ -1894,11 +1896,11 @@ public:
         const std::string name = x->getName().str();
         const std::string call = std::string(wide ? "__builtin_popcountll(" : "__builtin_popcount(") +
                                  (is_signed ? (wide ? "(unsigned long long)" : "(unsigned)") : "") + name + ")";
-        std::string text = c->getName().str() + " += " + call + ";";
+        std::string text = before + c->getName().str() + " += " + call + ";";
         const bool reset = read_later(*loop, x);
         if (reset) text += " " + name + " = 0;";
         const auto parents = ctx.getParents(*loop);
-        if (reset && !(parents.size() == 1 && parents[0].get<CompoundStmt>())) text = "{ " + text + " }";
+        if ((reset || !before.empty()) && !(parents.size() == 1 && parents[0].get<CompoundStmt>())) text = "{ " + text + " }";
         emit(*loop, name, call, text, reset ? ", and " + name + " ends at 0 as the loop left it" : "");
     }
 

@@ -960,12 +960,19 @@ int count_param(unsigned w) {
     }
     return c;
 }
+int count_with_init(unsigned long long u, int c) {
+    if (u != 0)
+        for (c = 0; u; u >>= 1) c += u & 1;
+    return c;
+}
 )", "popcount-loop");
-    ASSERT_EQ(found.size(), 3u);
+    ASSERT_EQ(found.size(), 4u);
     for (const auto& f : found) ASSERT_EQ(f.fix.size(), 1u);
     EXPECT_EQ(found[0].fix[0].text, "c += __builtin_popcount(g); g = 0;");
     EXPECT_EQ(found[1].fix[0].text, "c += __builtin_popcount(v); v = 0;");
     EXPECT_EQ(found[2].fix[0].text, "c += __builtin_popcount(w);");
+    // A for's init stays, before the count, in a block where the loop was a lone statement.
+    EXPECT_EQ(found[3].fix[0].text, "{ c = 0; c += __builtin_popcountll(u); }");
 }
 
 TEST(PopcountLoop, SilentWhenTheLoopCountsSomethingElse) {

@@ -681,16 +681,23 @@ int sweep_leftovers() {
     std::vector<fs::path> scratch_bases = {temp_base()};
     for (const fs::path& extra : {fs::path("/tmp"), fs::path("/dev/shm")})
         if (std::find(scratch_bases.begin(), scratch_bases.end(), extra) == scratch_bases.end()) scratch_bases.push_back(extra);
-    for (const fs::path& base : scratch_bases)
-        for (const auto& entry : fs::directory_iterator(base, ec))
-            if (dead_owner(entry.path().filename().string(), true) && entry.is_directory(ec) && !entry.is_symlink(ec) &&
-                fs::remove_all(entry.path(), ec) > 0 && !ec)
+    for (const fs::path& base : scratch_bases) {
+        // Other optiloop processes sweep and make entries here at the same time: the walk uses
+        // the non-throwing increment and ends quietly on an error.
+        ec.clear();
+        for (auto it = fs::directory_iterator(base, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::error_code entry_ec;
+            if (dead_owner(it->path().filename().string(), true) && it->is_directory(entry_ec) && !it->is_symlink(entry_ec) &&
+                fs::remove_all(it->path(), entry_ec) > 0 && !entry_ec)
                 ++removed;
+        }
+    }
     const CgroupSupport& cg = cgroup_support();
     for (const std::string& base : {cg.memory ? cg.memory_base : std::string(), cg.pids ? cg.pids_base : std::string()}) {
         if (base.empty()) continue;
-        for (const auto& entry : fs::directory_iterator(base, ec))
-            if (dead_owner(entry.path().filename().string(), false) && ::rmdir(entry.path().c_str()) == 0) ++removed;
+        ec.clear();
+        for (auto it = fs::directory_iterator(base, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+            if (dead_owner(it->path().filename().string(), false) && ::rmdir(it->path().c_str()) == 0) ++removed;
     }
     return removed;
 }

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -59,6 +60,27 @@ auto heavy_type() {
     return qualType(hasCanonicalType(recordType(hasDeclaration(namedDecl(hasAnyName(
         "::std::vector", "::std::basic_string", "::std::map", "::std::set", "::std::unordered_map",
         "::std::unordered_set", "::std::deque", "::std::list", "::std::multimap", "::std::multiset"))))));
+}
+
+// The locals of fn that another name may reach: whose address is kept (taken other than as a
+// call's argument, as for scanf), to which a non-const reference is bound, or which a lambda
+// captures by reference. A write through such a name does not name the variable, so the
+// mutation analysis of a loop does not see it.
+std::set<const VarDecl*> aliased_locals(const FunctionDecl& fn, ASTContext& ctx) {
+    std::set<const VarDecl*> out;
+    if (!fn.getBody()) return out;
+    const auto ref = declRefExpr(to(varDecl().bind("var")));
+    const auto kept_address = unaryOperator(hasOperatorName("&"), hasUnaryOperand(ignoringParenImpCasts(ref)), unless(hasParent(callExpr())),
+                                            unless(hasParent(implicitCastExpr(hasParent(callExpr())))));
+    const auto bound = varDecl(unless(isImplicit()), hasType(referenceType(pointee(unless(isConstQualified())))),
+                               hasInitializer(ignoringParenImpCasts(ref)));
+    for (const auto& found : match(traverse(TK_AsIs, stmt(forEachDescendant(stmt(anyOf(kept_address, declStmt(has(bound))))))), *fn.getBody(), ctx))
+        out.insert(found.getNodeAs<VarDecl>("var"));
+    for (const auto& found : match(traverse(TK_AsIs, stmt(forEachDescendant(lambdaExpr().bind("lambda")))), *fn.getBody(), ctx))
+        for (const LambdaCapture& capture : found.getNodeAs<LambdaExpr>("lambda")->captures())
+            if (capture.capturesVariable() && capture.getCaptureKind() == LCK_ByRef)
+                if (const auto* var = dyn_cast<VarDecl>(capture.getCapturedVar())) out.insert(var);
+    return out;
 }
 
 // Shared services of the rules: where edits may go and how to make them.
@@ -192,6 +214,15 @@ public:
         m_out.push_back(std::move(f));
     }
 
+    // Whether another name may reach the local var (see aliased_locals), worked out once per function.
+    bool aliased(const VarDecl* var) {
+        const auto* fn = dyn_cast_or_null<FunctionDecl>(var->getParentFunctionOrMethod());
+        if (!fn) return true;
+        auto it = m_aliased.find(fn);
+        if (it == m_aliased.end()) it = m_aliased.emplace(fn, aliased_locals(*fn, m_context)).first;
+        return it->second.contains(var);
+    }
+
     // The statement's parent when it is a compound statement (so a line can go before it).
     const CompoundStmt* compound_parent(const Stmt& s) {
         auto parents = m_context.getParents(s);
@@ -205,6 +236,7 @@ private:
     const SourceMap& m_sources;
     const AnalyzeOptions& m_options;
     std::vector<Finding>& m_out;
+    std::map<const FunctionDecl*, std::set<const VarDecl*>> m_aliased;
 };
 
 const FunctionDecl* enclosing_function(ASTContext& ctx, const Stmt& s) {
@@ -335,25 +367,6 @@ bool only_read(ASTContext& ctx, const VarDecl* var, const Stmt& scope) {
     return true;
 }
 
-// Whether another name may reach the local var: its address kept (taken other than as a call's
-// argument, as for scanf), a non-const reference bound to it, or a lambda capturing it by
-// reference. A write through such a name does not name var, so the mutation analysis of a loop
-// does not see it.
-bool aliased(const VarDecl* var, ASTContext& ctx) {
-    const auto* fn = dyn_cast_or_null<FunctionDecl>(var->getParentFunctionOrMethod());
-    if (!fn || !fn->getBody()) return true;
-    const auto ref = declRefExpr(to(varDecl(equalsNode(var))));
-    const auto kept_address = unaryOperator(hasOperatorName("&"), hasUnaryOperand(ignoringParenImpCasts(ref)), unless(hasParent(callExpr())),
-                                            unless(hasParent(implicitCastExpr(hasParent(callExpr())))));
-    const auto bound = varDecl(unless(isImplicit()), hasType(referenceType(pointee(unless(isConstQualified())))),
-                               hasInitializer(ignoringParenImpCasts(ref)));
-    if (!match(traverse(TK_AsIs, stmt(anyOf(hasDescendant(kept_address), hasDescendant(bound)))), *fn->getBody(), ctx).empty())
-        return true;
-    for (const auto& found : match(traverse(TK_AsIs, stmt(forEachDescendant(lambdaExpr().bind("lambda")))), *fn->getBody(), ctx))
-        for (const LambdaCapture& capture : found.getNodeAs<LambdaExpr>("lambda")->captures())
-            if (capture.capturesVariable() && capture.getCapturedVar() == var && capture.getCaptureKind() == LCK_ByRef) return true;
-    return false;
-}
 
 // Whether `s` may change a char through a pointer, a subscript or a reference. Clang 19's
 // ExprMutationAnalyzer does not analyse pointees (isPointeeMutated is always false), and another
@@ -685,7 +698,7 @@ public:
             if (!part) continue;
             ExprMutationAnalyzer analyzer(*part, m_e.context());
             for (const VarDecl* var : vars) {
-                if (analyzer.isMutated(var) || aliased(var, m_e.context())) return;
+                if (analyzer.isMutated(var) || m_e.aliased(var)) return;
                 if (is_strlen && var->getType()->isPointerType() && analyzer.isPointeeMutated(var)) return;
             }
             if (is_strlen && may_write_chars(m_e.context(), *part)) return;
@@ -732,7 +745,7 @@ public:
             if (var->getType()->isReferenceType()) return;  // what it refers to may change through another name
             // ... and never changed by it (the body, a for's condition and increment), by name
             // or through another.
-            if (analyzer.isMutated(var) || aliased(var, ctx)) return;
+            if (analyzer.isMutated(var) || m_e.aliased(var)) return;
         }
         const std::string call_text = m_e.text(call->getSourceRange());
         const std::string name = "optiloop_invariant_" + std::to_string(m_e.sm().getSpellingLineNumber(call->getBeginLoc())) + "_" +
@@ -1341,7 +1354,7 @@ private:
                 const auto* var = dyn_cast<VarDecl>(ref->getDecl());
                 return var && var->hasLocalStorage() && !var->getType()->isReferenceType() && !var->getType()->isPointerType() &&
                        m_e.sm().isBeforeInTranslationUnit(var->getLocation(), loop.getBeginLoc()) &&
-                       only_read(ctx, var, loop) && !aliased(var, ctx);
+                       only_read(ctx, var, loop) && !m_e.aliased(var);
             }
             if (const auto* call = dyn_cast<CXXMemberCallExpr>(x))
                 return call->getNumArgs() == 0 && call->getMethodDecl() && call->getMethodDecl()->getParent()->isInStdNamespace() &&

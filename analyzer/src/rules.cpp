@@ -1141,7 +1141,9 @@ public:
     void run(const MatchFinder::MatchResult& r) override {
         const auto* loop = r.Nodes.getNodeAs<ForStmt>("loop");
         ASTContext& ctx = m_e.context();
-        if (!m_e.editable(loop->getSourceRange()) || !loop->getBody() || loop->getConditionVariable()) return;
+        if (!m_e.editable(loop->getSourceRange()) || !loop->getBody() || !m_e.editable(loop->getBody()->getSourceRange()) ||
+            loop->getConditionVariable())
+            return;
         // An OpenMP loop's iterations are shared among threads as they are.
         if (under_openmp(ctx, *loop)) return;
         const auto parents = ctx.getParents(*loop);

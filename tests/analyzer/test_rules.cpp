@@ -1976,7 +1976,7 @@ TEST(ModuloInLoop, SilentWhereBlocksWouldChangeWhatTheLoopDoes) {
     // (by name, through a pointer kept before the loop, through a reference, in a lambda called
     // in it), a counter the loop changes or whose address it takes, a break, a global divisor,
     // a division done in a wider type, a bound compared in a wider type, a lambda or a static
-    // local in the body, a start other than 0 and a step other than 1.
+    // local in the body, a start other than 0, a step other than 1, and a body from a macro.
     const char* const program = R"(#include <cstdio>
 #include <vector>
 int g_period = 3;
@@ -2032,6 +2032,8 @@ int main() {
     }
     for (int i = 1; i < n; i++) s += i % k;
     for (int i = 0; i < n; i += 2) s += i % k;
+#define ADD_PERIODIC s += v[i % k]
+    for (int i = 0; i < n; i++) ADD_PERIODIC;
     std::printf("%lld %d %d %d %d\n", s, k, k2, k3, k4);
 }
 )";

@@ -50,6 +50,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"popcount-loop", "low-level", "a loop that counts set bits one at a time runs once per bit; __builtin_popcount counts them at once, in one instruction where the CPU has popcnt"},
         {"vector-as-queue", "data-structures", "v.erase(v.begin()) moves every other element of a vector one place down; a deque removes its front in O(1) and otherwise serves the same calls"},
         {"modulo-in-loop", "low-level", "i % k in a counted loop divides on every iteration (tens of cycles each); walking i in blocks of k makes i % k and i / k counters, and the inner loop over a block can be vectorised"},
+        {"branch-to-select", "low-level", "an if / else-if chain that only chooses a variable's value (and counts how often) is a branch per element; as a conditional expression and a sum of comparisons it has none, and the loop around it can be vectorised"},
     };
     return rules;
 }
@@ -82,6 +83,8 @@ std::set<const VarDecl*> aliased_locals(const FunctionDecl& fn, ASTContext& ctx)
                 if (const auto* var = dyn_cast<VarDecl>(capture.getCapturedVar())) out.insert(var);
     return out;
 }
+
+const Stmt* loop_body(const Stmt* s);
 
 // Shared services of the rules: where edits may go and how to make them.
 class Emitter {
@@ -221,6 +224,23 @@ public:
         auto it = m_aliased.find(fn);
         if (it == m_aliased.end()) it = m_aliased.emplace(fn, aliased_locals(*fn, m_context)).first;
         return it->second.contains(var);
+    }
+
+    // The offset just past statement s: after its ';' when the last statement in it is not a
+    // block (an expression statement, a loop or if whose last branch is one), else after its '}'.
+    std::optional<unsigned> end_offset(const Stmt& s) const {
+        const Stmt* last = &s;
+        for (;;) {
+            if (const auto* branch = dyn_cast<IfStmt>(last)) last = branch->getElse() ? branch->getElse() : branch->getThen();
+            else if (const Stmt* body = loop_body(last)) last = body;
+            else break;
+        }
+        const LangOptions& lang = m_context.getLangOpts();
+        const SourceLocation end = m_sm.getSpellingLoc(s.getEndLoc());
+        SourceLocation after = isa<CompoundStmt>(last) ? SourceLocation() : Lexer::findLocationAfterToken(end, tok::semi, m_sm, lang, false);
+        if (after.isInvalid()) after = Lexer::getLocForEndOfToken(end, 0, m_sm, lang);
+        if (after.isInvalid()) return std::nullopt;
+        return m_sm.getFileOffset(after);
     }
 
     // The statement's parent when it is a compound statement (so a line can go before it).
@@ -1208,7 +1228,7 @@ public:
         // Offsets in the file: the loop (with the ';' of a lone statement body) and its body.
         const SourceManager& sm = m_e.sm();
         const SourceLocation loop_begin = sm.getSpellingLoc(loop->getBeginLoc());
-        const auto loop_end = end_offset(*body);
+        const auto loop_end = m_e.end_offset(*body);
         if (!loop_end || sm.getFileID(loop_begin) != sm.getFileID(sm.getSpellingLoc(body->getBeginLoc()))) return;
         const unsigned lb = sm.getFileOffset(loop_begin), bb = sm.getFileOffset(sm.getSpellingLoc(body->getBeginLoc()));
         const unsigned le = *loop_end;
@@ -1379,17 +1399,6 @@ private:
             isa<ArraySubscriptExpr>(bare))
             return text;
         return "(" + text + ")";
-    }
-
-    // Where the statement ends: after its ';' for an expression statement, else after its last token.
-    std::optional<unsigned> end_offset(const Stmt& s) {
-        const SourceManager& sm = m_e.sm();
-        const LangOptions& lang = m_e.context().getLangOpts();
-        const SourceLocation last = sm.getSpellingLoc(s.getEndLoc());
-        SourceLocation after = isa<CompoundStmt>(s) ? SourceLocation() : Lexer::findLocationAfterToken(last, tok::semi, sm, lang, false);
-        if (after.isInvalid()) after = Lexer::getLocForEndOfToken(last, 0, sm, lang);
-        if (after.isInvalid()) return std::nullopt;
-        return sm.getFileOffset(after);
     }
 
     static bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -2526,6 +2535,159 @@ private:
     }
 };
 
+// ---- branch-to-select: an if / else-if chain that only picks a value ---------------------------
+
+class BranchToSelect : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return ifStmt(unless(hasParent(ifStmt())), hasAncestor(stmt(anyOf(forStmt(), whileStmt(), doStmt(), cxxForRangeStmt())))).bind("if");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* top = r.Nodes.getNodeAs<IfStmt>("if");
+        ASTContext& ctx = m_e.context();
+        if (!m_e.editable(top->getSourceRange()) || !m_e.compound_parent(*top)) return;
+        // The chain: each branch assigns the same scalar x and, in every branch or none, adds
+        // one to the same counter; a final else may assign x only.
+        std::vector<const Expr*> conditions, values;
+        const Expr* otherwise = nullptr;
+        const VarDecl* x = nullptr;
+        const VarDecl* counter = nullptr;
+        bool first = true;
+        for (const IfStmt* branch = top; branch;) {
+            if (branch->getInit() || branch->getConditionVariable() || branch->isConstexpr() || branch->isConsteval()) return;
+            Branch b;
+            if (!read_branch(branch->getThen(), b) || (!first && (b.counter != nullptr) != (counter != nullptr))) return;
+            if (first) counter = b.counter;
+            if ((x && b.x != x) || (counter && b.counter != counter)) return;
+            x = b.x;
+            first = false;
+            conditions.push_back(branch->getCond());
+            values.push_back(b.value);
+            const Stmt* rest = branch->getElse();
+            branch = dyn_cast_or_null<IfStmt>(rest);
+            if (rest && !branch) {
+                Branch e;
+                if (!read_branch(rest, e) || e.counter || e.x != x) return;
+                otherwise = e.value;
+            }
+        }
+        // Worth it: a chain of two or more, or a count the compiler would keep as a branch.
+        if (conditions.size() < 2 && !counter) return;
+        if (!x || x == counter || x->getType().isVolatileQualified() || !x->hasLocalStorage() || x->getType()->isReferenceType() ||
+            !x->getType()->isArithmeticType())
+            return;
+        if (counter && (counter->getType().isVolatileQualified() || !counter->hasLocalStorage() || counter->getType()->isReferenceType() ||
+                        !counter->getType()->isIntegerType()))
+            return;
+        // Every condition is evaluated up front (for the count): only comparisons of plain
+        // values, which cannot fault; the values stay behind ?: and are evaluated as before.
+        for (const Expr* c : conditions)
+            if (!plain_test(c) || (counter && references_var(c, counter))) return;
+        // The values meet in one type before x takes the result: x's own, or integer literals
+        // (which that type holds as assigning them would).
+        const QualType type = x->getType().getCanonicalType().getUnqualifiedType();
+        auto value_ok = [&](const Expr* v) {
+            if (!repeatable(v, ctx) || (counter && references_var(v, counter))) return false;
+            const Expr* bare = v->IgnoreParenImpCasts();
+            if (bare->getType().getCanonicalType().getUnqualifiedType() == type) return true;
+            if (const auto* u = dyn_cast<UnaryOperator>(bare); u && u->getOpcode() == UO_Minus) bare = u->getSubExpr()->IgnoreParenImpCasts();
+            return isa<IntegerLiteral>(bare);
+        };
+        if (!std::all_of(values.begin(), values.end(), value_ok) || (otherwise && !value_ok(otherwise))) return;
+
+        const std::string name = x->getName().str();
+        std::string select;
+        for (std::size_t k = 0; k < conditions.size(); ++k)
+            select += text_of(conditions[k]) + " ? " + operand_text(values[k]) + " : ";
+        select += otherwise ? operand_text(otherwise) : name;
+        std::string text;
+        if (counter) {
+            std::string any;
+            for (const Expr* c : conditions) any += (any.empty() ? "(" : " | (") + text_of(c) + ")";
+            text = counter->getName().str() + " += " + any + ";\n" + m_e.indent_of(top->getBeginLoc());
+        }
+        text += name + " = " + select + ";";
+        core::Replacement rep = m_e.replace(top->getSourceRange(), text);
+        const auto end = m_e.end_offset(*top);
+        if (!end || *end < rep.offset) return;
+        rep.length = *end - rep.offset;
+        m_e.emit("branch-to-select", top->getBeginLoc(),
+                 "this if" + std::string(conditions.size() > 1 ? "/else-if chain" : "") + " only chooses " + name + "'s value" +
+                     (counter ? " and counts how often a branch is taken" : "") +
+                     "; as a conditional expression" + (counter ? " and a sum of comparisons" : "") +
+                     " it has no branch, and the loop around it can be vectorised",
+                 {rep});
+    }
+
+private:
+    struct Branch {
+        const VarDecl* x = nullptr;
+        const Expr* value = nullptr;
+        const VarDecl* counter = nullptr;
+    };
+
+    // `x = value;` and at most one `++c` / `c++` / `c += 1`, alone or in a block, in either order.
+    static bool read_branch(const Stmt* s, Branch& b) {
+        std::vector<const Stmt*> parts;
+        if (const auto* block = dyn_cast_or_null<CompoundStmt>(s)) parts.assign(block->body_begin(), block->body_end());
+        else if (s) parts.push_back(s);
+        if (parts.empty() || parts.size() > 2) return false;
+        for (const Stmt* part : parts) {
+            const auto* e = dyn_cast<Expr>(part);
+            if (!e) return false;
+            e = e->IgnoreParens();
+            if (const auto* assign = dyn_cast<BinaryOperator>(e); assign && assign->getOpcode() == BO_Assign && !b.x) {
+                b.x = var_of(assign->getLHS());
+                b.value = assign->getRHS();
+                if (!b.x || !isa<DeclRefExpr>(assign->getLHS()->IgnoreParens())) return false;
+                continue;
+            }
+            const VarDecl* bumped = nullptr;
+            if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->isIncrementOp()) bumped = var_of(u->getSubExpr());
+            if (const auto* add = dyn_cast<BinaryOperator>(e); add && add->getOpcode() == BO_AddAssign)
+                if (const auto* one = dyn_cast<IntegerLiteral>(add->getRHS()->IgnoreParenImpCasts()); one && one->getValue() == 1)
+                    bumped = var_of(add->getLHS());
+            if (!bumped || b.counter) return false;
+            b.counter = bumped;
+        }
+        return b.x && (!b.counter || b.counter != b.x);
+    }
+
+    // A comparison, or !, && and || over comparisons, of locals, literals and enumerators (and
+    // casts of them): evaluated when the original would not have, it still cannot fault.
+    static bool plain_test(const Expr* e) {
+        e = e->IgnoreParenImpCasts();
+        if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_LNot) return plain_test(u->getSubExpr());
+        const auto* b = dyn_cast<BinaryOperator>(e);
+        if (!b) return false;
+        if (b->getOpcode() == BO_LAnd || b->getOpcode() == BO_LOr) return plain_test(b->getLHS()) && plain_test(b->getRHS());
+        return (b->isRelationalOp() || b->isEqualityOp()) && plain_value(b->getLHS()) && plain_value(b->getRHS());
+    }
+    static bool plain_value(const Expr* e) {
+        e = e->IgnoreParenImpCasts();
+        if (const auto* cast = dyn_cast<ExplicitCastExpr>(e)) return plain_value(cast->getSubExpr());
+        if (const auto* u = dyn_cast<UnaryOperator>(e); u && (u->getOpcode() == UO_Minus || u->getOpcode() == UO_Plus))
+            return isa<IntegerLiteral>(u->getSubExpr()->IgnoreParenImpCasts()) || isa<FloatingLiteral>(u->getSubExpr()->IgnoreParenImpCasts());
+        if (isa<IntegerLiteral>(e) || isa<FloatingLiteral>(e) || isa<CharacterLiteral>(e) || isa<CXXBoolLiteralExpr>(e)) return true;
+        const auto* ref = dyn_cast<DeclRefExpr>(e);
+        if (!ref) return false;
+        if (isa<EnumConstantDecl>(ref->getDecl())) return true;
+        const auto* var = dyn_cast<VarDecl>(ref->getDecl());
+        return var && var->hasLocalStorage() && !var->getType()->isReferenceType() && var->getType()->isScalarType() &&
+               !var->getType().isVolatileQualified();
+    }
+
+    std::string text_of(const Expr* e) { return m_e.text(e->getSourceRange()); }
+    // A value as a ?: operand: in parentheses only where its own operator binds more loosely.
+    std::string operand_text(const Expr* e) {
+        const Expr* bare = e->IgnoreImpCasts();
+        const auto* b = dyn_cast<BinaryOperator>(bare);
+        if ((b && (b->isAssignmentOp() || b->getOpcode() == BO_Comma)) || isa<AbstractConditionalOperator>(bare)) return "(" + text_of(e) + ")";
+        return text_of(e);
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -2623,6 +2785,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     PopcountLoop popcount(emitter, facts);
     VectorAsQueue queue(emitter, facts);
     ModuloInLoop modulo(emitter, facts);
+    BranchToSelect select(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -2650,6 +2813,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("popcount-loop", PopcountLoop::matcher(), &popcount);
     add("vector-as-queue", VectorAsQueue::matcher(), &queue);
     add("modulo-in-loop", ModuloInLoop::matcher(), &modulo);
+    add("branch-to-select", BranchToSelect::matcher(), &select);
     finder.matchAST(context);
 }
 

@@ -2583,7 +2583,10 @@ public:
         // Every condition is evaluated up front (for the count): only comparisons of plain
         // values, which cannot fault; the values stay behind ?: and are evaluated as before.
         for (const Expr* c : conditions)
-            if (!plain_test(c) || (counter && references_var(c, counter))) return;
+            if (!plain_test(c) || (counter && references_var(c, counter)) || !m_e.editable(c->getSourceRange())) return;
+        for (const Expr* v : values)
+            if (!m_e.editable(v->getSourceRange())) return;
+        if (otherwise && !m_e.editable(otherwise->getSourceRange())) return;
         // The values meet in one type before x takes the result: x's own, or integer literals
         // (which that type holds as assigning them would).
         const QualType type = x->getType().getCanonicalType().getUnqualifiedType();

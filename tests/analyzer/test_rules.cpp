@@ -2162,7 +2162,7 @@ TEST(BranchToSelect, SilentWhereEvaluatingEveryTestOrValueCouldDifferOrFault) {
     // count in one branch only, a count the tests read, two variables assigned, a value with a
     // side effect, a value of another type than the variable (unsigned into long), a volatile, a
     // global, a reference, a lone if with no count (the compiler selects already), an if outside
-    // any loop, and a branch doing more than choosing.
+    // any loop, a branch doing more than choosing, and a test from a macro.
     const char* const program = R"(#include <cstdio>
 #include <vector>
 int g_level;
@@ -2212,6 +2212,9 @@ int main() {
             v = 4;
             std::printf("high\n");
         } else if (v < 0) v = 0;
+#define TOO_HIGH(x) x > 8
+        if (TOO_HIGH(v)) v = 8;
+        else if (v < 0) v = 0;
         s += v + w + wide;
     }
     std::printf("%lld %lld\n", c, s);

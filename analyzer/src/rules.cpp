@@ -387,7 +387,6 @@ bool only_read(ASTContext& ctx, const VarDecl* var, const Stmt& scope) {
     return true;
 }
 
-
 // Whether `s` may change a char through a pointer, a subscript or a reference. Clang 19's
 // ExprMutationAnalyzer does not analyse pointees (isPointeeMutated is always false), and another
 // pointer may alias the string anyway, so any such write counts.

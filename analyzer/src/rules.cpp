@@ -35,7 +35,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"map-to-unordered", "data-structures", "a std::map keyed by integers or strings that is never iterated in order pays O(log n) comparisons per access; std::unordered_map hashes in O(1)"},
         {"container-in-loop", "data-structures", "a container created inside a loop allocates and frees its storage every iteration; created once before the loop and cleared, it reuses it"},
         {"vector-reserve", "data-structures", "push_back in a counted loop grows the vector by repeated reallocation and copying; reserve allocates once"},
-        {"invariant-call-in-condition", "low-level", "strlen or sqrt of an unchanged value in a loop condition is recomputed on every iteration; hoisted, it is computed once"},
+        {"invariant-call-in-condition", "low-level", "strlen or sqrt of an unchanged value in a loop condition is recomputed on every iteration; hoisted, it is computed once (for a string the loop writes one char at a time, the length is kept and updated at those writes)"},
         {"pow-square", "low-level", "pow(x, 2) calls the general power function; x * x is one multiplication with the same result"},
         {"substr-compare", "low-level", "comparing s.substr(p, n) builds a temporary string; s.compare(p, n, t) compares in place with the same result"},
         {"unnecessary-copy", "data-structures", "a local copy of a container or string that is only read, of an object that does not change, copies every element for nothing; a const& reads the original"},
@@ -710,17 +710,10 @@ public:
             if (arg->HasSideEffects(m_e.context())) return;
             collect_vars(arg, vars, only_locals);
         }
-        if (!only_locals) return;
         const bool is_strlen = call->getDirectCallee()->getName() == "strlen";
-        for (const Stmt* part : {static_cast<const Stmt*>(loop->getBody()), static_cast<const Stmt*>(loop->getInc()),
-                                 static_cast<const Stmt*>(loop->getCond())}) {
-            if (!part) continue;
-            ExprMutationAnalyzer analyzer(*part, m_e.context());
-            for (const VarDecl* var : vars) {
-                if (analyzer.isMutated(var) || m_e.aliased(var)) return;
-                if (is_strlen && var->getType()->isPointerType() && analyzer.isPointeeMutated(var)) return;
-            }
-            if (is_strlen && may_write_chars(m_e.context(), *part)) return;
+        if (!only_locals || !unchanged(*loop, vars, is_strlen)) {
+            if (is_strlen) track_length(*loop, *call);
+            return;
         }
         const unsigned line = m_e.sm().getSpellingLineNumber(loop->getBeginLoc());
         const std::string name = "optiloop_hoisted_" + std::to_string(line);
@@ -728,6 +721,185 @@ public:
         m_e.emit("invariant-call-in-condition", call->getBeginLoc(),
                  m_e.text(call->getSourceRange()) + " does not change in the loop but is recomputed every iteration; hoist it",
                  {m_e.insert_before(loop->getBeginLoc(), decl), m_e.replace(call->getSourceRange(), name)});
+    }
+
+private:
+    // Whether nothing the loop does (body, increment, condition) changes the call's arguments,
+    // or for strlen, the chars they point to.
+    bool unchanged(const ForStmt& loop, const std::vector<const VarDecl*>& vars, bool is_strlen) {
+        for (const Stmt* part : {loop.getBody(), static_cast<const Stmt*>(loop.getInc()), static_cast<const Stmt*>(loop.getCond())}) {
+            if (!part) continue;
+            ExprMutationAnalyzer analyzer(*part, m_e.context());
+            for (const VarDecl* var : vars) {
+                if (analyzer.isMutated(var) || m_e.aliased(var)) return false;
+                if (is_strlen && var->getType()->isPointerType() && analyzer.isPointeeMutated(var)) return false;
+            }
+            if (is_strlen && may_write_chars(m_e.context(), *part)) return false;
+        }
+        return true;
+    }
+
+    // strlen(s) of a string the loop writes, one char at a time, by statements `s[i] = v;`
+    // (or op=, ++, --) and in no other way: the length is kept in a variable and brought up to
+    // date after each such write, which only changes it when it puts a '\0' before the end
+    // (the length becomes i) or overwrites the '\0' at the end (strlen looks again).
+    // "No other way" is proved by elimination: every call in the loop is to a library function
+    // that writes no memory, and every other write names a variable, or (when s is an array)
+    // an element of another named array. When s is a pointer it may point into any variable
+    // whose address was taken, so those may not be written, nor read by an index.
+    void track_length(const ForStmt& loop, const CallExpr& call) {
+        ASTContext& ctx = m_e.context();
+        const auto* ref = dyn_cast<DeclRefExpr>(call.getArg(0)->IgnoreParenImpCasts());
+        const auto* str = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+        if (!str || str->getType()->isReferenceType() || str->getType().isVolatileQualified()) return;
+        const bool is_array = str->getType()->isArrayType();
+        if (!is_array && !str->getType()->isPointerType()) return;
+        const Type* element = str->getType()->getPointeeOrArrayElementType();
+        if (!element->isSpecificBuiltinType(BuiltinType::Char_S) && !element->isSpecificBuiltinType(BuiltinType::Char_U)) return;
+        const auto* fn = enclosing_function(ctx, loop);
+        if (!fn) return;
+        const std::set<const VarDecl*> pointed_at = is_array ? std::set<const VarDecl*>{} : addressed_vars(*fn);
+        // A variable a write or an index may name: a scalar, not a reference, and not one the
+        // string's pointer may point into.
+        auto plain_var = [&](const Expr* e) -> const VarDecl* {
+            const auto* r = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+            const auto* var = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+            if (!var || !var->getType()->isScalarType() || var->getType().isVolatileQualified()) return nullptr;
+            if (!is_array && (!var->hasLocalStorage() || pointed_at.contains(var) || m_e.aliased(var))) return nullptr;
+            return var;
+        };
+        std::function<bool(const Expr*)> simple_index = [&](const Expr* e) {
+            e = e->IgnoreParens();
+            if (isa<IntegerLiteral>(e) || isa<CharacterLiteral>(e)) return true;
+            if (isa<DeclRefExpr>(e)) return plain_var(e) != nullptr && e->getType()->isIntegralOrEnumerationType();
+            if (const auto* cast_expr = dyn_cast<CastExpr>(e))
+                return (cast_expr->getCastKind() == CK_IntegralCast || cast_expr->getCastKind() == CK_LValueToRValue ||
+                        cast_expr->getCastKind() == CK_NoOp) &&
+                       simple_index(cast_expr->getSubExpr());
+            if (const auto* b = dyn_cast<BinaryOperator>(e))
+                return !b->isAssignmentOp() && !b->isCommaOp() && simple_index(b->getLHS()) && simple_index(b->getRHS());
+            if (const auto* u = dyn_cast<UnaryOperator>(e))
+                return (u->getOpcode() == UO_Minus || u->getOpcode() == UO_Plus || u->getOpcode() == UO_Not) && simple_index(u->getSubExpr());
+            return false;
+        };
+        auto names_str = [&](const Expr* e) {
+            const auto* r = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+            return r && r->getDecl() == str;
+        };
+        // An element of a named array other than the string (itself perhaps an element of one).
+        std::function<bool(const Expr*)> other_array = [&](const Expr* e) {
+            e = e->IgnoreParenImpCasts();
+            if (const auto* sub = dyn_cast<ArraySubscriptExpr>(e)) return other_array(sub->getBase());
+            const auto* r = dyn_cast<DeclRefExpr>(e);
+            const auto* var = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+            return var && var != str && var->getType()->isArrayType();
+        };
+
+        std::vector<const ArraySubscriptExpr*> writes;  // of the string, each a statement of the body
+        std::vector<const Stmt*> write_statements;
+        bool ok = true;
+        std::function<void(const Stmt*, bool, bool)> walk = [&](const Stmt* s, bool in_body, bool in_write) {
+            if (!s || !ok) return;
+            if (isa<AsmStmt>(s) || isa<LabelStmt>(s) || isa<GotoStmt>(s) || isa<IndirectGotoStmt>(s) || isa<LambdaExpr>(s) ||
+                isa<CXXConstructExpr>(s) || isa<CXXNewExpr>(s) || isa<CXXDeleteExpr>(s) || isa<StmtExpr>(s) || isa<BlockExpr>(s)) {
+                ok = false;
+                return;
+            }
+            if (const auto* c = dyn_cast<CallExpr>(s); c && !writes_no_memory(*c)) {
+                ok = false;
+                return;
+            }
+            const Expr* target = nullptr;
+            if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp()) target = b->getLHS();
+            if (const auto* u = dyn_cast<UnaryOperator>(s); u && u->isIncrementDecrementOp()) target = u->getSubExpr();
+            if (target) {
+                target = target->IgnoreParens();
+                const auto* sub = dyn_cast<ArraySubscriptExpr>(target);
+                if (in_write) {
+                    ok = false;  // a write inside the string's write could change what the index reads
+                } else if (sub && names_str(sub->getBase())) {
+                    const auto parents = ctx.getParents(*s);
+                    const Stmt* parent = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+                    const auto* branch = dyn_cast_or_null<IfStmt>(parent);
+                    const bool statement = parent && (isa<CompoundStmt>(parent) || (branch && (branch->getThen() == s || branch->getElse() == s)) ||
+                                                      loop_body(parent) == s);
+                    if (!in_body || !statement || !simple_index(sub->getIdx())) {
+                        ok = false;
+                    } else {
+                        writes.push_back(sub);
+                        write_statements.push_back(s);
+                        in_write = true;
+                    }
+                } else if (const VarDecl* var = plain_var(target); var && var != str) {
+                    // a named variable: not the string's storage
+                } else if (!(is_array && sub && other_array(sub))) {
+                    ok = false;
+                }
+            }
+            for (const Stmt* child : s->children()) walk(child, in_body, in_write);
+        };
+        walk(loop.getBody(), true, false);
+        walk(loop.getInc(), false, false);
+        walk(loop.getCond(), false, false);
+        if (!ok || writes.empty()) return;  // no writes at all: the plain hoist refused for another reason
+
+        const unsigned line = m_e.sm().getSpellingLineNumber(loop.getBeginLoc());
+        const std::string length = "optiloop_length_" + std::to_string(line);
+        if (!name_free(*fn, length)) return;
+        const std::string str_text = m_e.text(call.getArg(0)->getSourceRange());
+        std::vector<core::Replacement> fix = {
+            m_e.insert_before(loop.getBeginLoc(), "auto " + length + " = " + m_e.text(call.getSourceRange()) + ";\n" + m_e.indent_of(loop.getBeginLoc())),
+            m_e.replace(call.getSourceRange(), length)};
+        for (std::size_t k = 0; k < writes.size(); ++k) {
+            const Stmt& statement = *write_statements[k];
+            if (!m_e.editable(statement.getSourceRange())) return;
+            const Expr* index = writes[k]->getIdx();
+            const std::string at = m_e.text(index->getSourceRange());
+            const std::string as_size = index->getType()->isUnsignedIntegerType() ? at : "(size_t)(" + at + ")";
+            const std::string update = "if (" + m_e.text(writes[k]->getBase()->getSourceRange()) + "[" + at + "] == '\\0') { if (" +
+                                       as_size + " < " + length + ") " + length + " = " + at + "; } else if (" + as_size + " == " + length +
+                                       ") " + length + " = " + m_e.text(call.getSourceRange()) + ";";
+            if (m_e.compound_parent(statement)) {
+                fix.push_back(m_e.insert_after_statement(statement, "\n" + m_e.indent_of(statement.getBeginLoc()) + update));
+            } else {
+                fix.push_back(m_e.insert_before(statement.getBeginLoc(), "{ "));
+                fix.push_back(m_e.insert_after_statement(statement, " " + update + " }"));
+            }
+        }
+        m_e.emit("invariant-call-in-condition", call.getBeginLoc(),
+                 m_e.text(call.getSourceRange()) + " is recomputed on every iteration, though the loop changes " + str_text +
+                     " only one char at a time; keep its length in a variable and update it where those writes may change it",
+                 std::move(fix));
+    }
+
+    // Library functions that read their arguments and write no memory the program can see.
+    static bool writes_no_memory(const CallExpr& call) {
+        const FunctionDecl* callee = call.getDirectCallee();
+        if (!callee || isa<CXXMethodDecl>(callee) || !callee->getIdentifier()) return false;
+        const DeclContext* where = callee->getDeclContext()->getRedeclContext();
+        const bool in_std = where->isStdNamespace();
+        if (!where->isTranslationUnit() && !in_std) return false;
+        static const std::set<std::string> readers = {"strlen", "isalpha", "isdigit", "isalnum", "isspace", "isupper", "islower", "ispunct",
+                                                      "isxdigit", "isprint", "iscntrl", "isgraph", "toupper", "tolower", "abs", "labs",
+                                                      "llabs", "strchr", "strcmp", "strncmp", "memcmp", "memchr"};
+        const std::string name = callee->getName().str();
+        return readers.contains(name) || (in_std && (name == "min" || name == "max"));
+    }
+
+    // The variables of fn whose address is taken or to which a reference is bound.
+    std::set<const VarDecl*> addressed_vars(const FunctionDecl& fn) {
+        std::set<const VarDecl*> out;
+        const auto ref = declRefExpr(to(varDecl().bind("var")));
+        const auto taken = unaryOperator(hasOperatorName("&"), hasUnaryOperand(ignoringParenImpCasts(ref)));
+        const auto bound = varDecl(hasType(referenceType()), hasInitializer(ignoringParenImpCasts(ref)));
+        for (const auto& found : match(traverse(TK_AsIs, stmt(forEachDescendant(stmt(anyOf(taken, declStmt(has(bound))))))), *fn.getBody(),
+                                       m_e.context()))
+            out.insert(found.getNodeAs<VarDecl>("var"));
+        return out;
+    }
+
+    bool name_free(const FunctionDecl& fn, const std::string& name) {
+        return m_e.file_text(fn.getBeginLoc()).find(name) == StringRef::npos;
     }
 };
 

@@ -37,6 +37,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"vector-reserve", "data-structures", "push_back in a counted loop grows the vector by repeated reallocation and copying; reserve allocates once"},
         {"invariant-call-in-condition", "low-level", "strlen or sqrt of an unchanged value in a loop condition is recomputed on every iteration; hoisted, it is computed once (for a string the loop writes one char at a time, the length is kept and updated at those writes)"},
         {"pow-square", "low-level", "pow(x, 2) calls the general power function; x * x is one multiplication with the same result"},
+        {"pow-integer-exponent", "low-level", "pow(x, n) of whole numbers goes through the general logarithm-based power function; while the product stays exact (below 2^53) repeated multiplication gives the same double in a few instructions"},
         {"substr-compare", "low-level", "comparing s.substr(p, n) builds a temporary string; s.compare(p, n, t) compares in place with the same result"},
         {"unnecessary-copy", "data-structures", "a local copy of a container or string that is only read, of an object that does not change, copies every element for nothing; a const& reads the original"},
         {"string-find-char", "low-level", "s.find(\"a\") measures a one-character C string and runs the substring search; s.find('a') scans for the char directly"},
@@ -50,6 +51,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"popcount-loop", "low-level", "a loop that counts set bits one at a time runs once per bit; __builtin_popcount counts them at once, in one instruction where the CPU has popcnt"},
         {"vector-as-queue", "data-structures", "v.erase(v.begin()) moves every other element of a vector one place down; a deque removes its front in O(1) and otherwise serves the same calls"},
         {"modulo-in-loop", "low-level", "i % k in a counted loop divides on every iteration (tens of cycles each); walking i in blocks of k makes i % k and i / k counters, and the inner loop over a block can be vectorised"},
+        {"set-linear-search", "data-structures", "std::lower_bound, upper_bound, equal_range, binary_search, find or count over a set's iterators steps through the set node by node (they are not random access), O(n) per call; the set's own member searches its tree in O(log n)"},
         {"branch-to-select", "low-level", "an if / else-if chain that only chooses a variable's value (and counts how often) is a branch per element; as a conditional expression and a sum of comparisons it has none, and the loop around it can be vectorised"},
     };
     return rules;
@@ -656,6 +658,90 @@ public:
         if (type != "double" && type != "float" && type != "long double") return;
         const std::string x = "static_cast<" + type + ">(" + m_e.text(base->getSourceRange()) + ")";
         m_e.emit("pow-square", call->getBeginLoc(), "pow(x, 2) is x * x", {m_e.replace(call->getSourceRange(), "(" + x + " * " + x + ")")});
+    }
+};
+
+// pow(x, n) where x and n hold whole numbers (integers converted to double, or the absolute
+// value of one): optiloop_ipow multiplies while the product stays below 2^53 in magnitude,
+// where every product of whole numbers is exact, and calls pow otherwise. pow returns a result
+// that is representable exactly (glibc's is correctly rounded in that case, and the test
+// PowIntegerExponent.HelperAgreesWithPowOnThisMachine checks it over a sweep), so the two agree.
+class PowIntegerExponent : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return callExpr(callee(functionDecl(hasAnyName("::pow", "::std::pow"))), argumentCountIs(2)).bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
+        if (!m_e.editable(call->getSourceRange()) || !call->getType()->isSpecificBuiltinType(BuiltinType::Double)) return;
+        const Expr* exponent = call->getArg(1)->IgnoreParenImpCasts();
+        if (!exponent->getType()->isIntegerType() || exponent->getType()->isBooleanType()) return;
+        // pow(x, 2) is pow-square's (x * x, one multiplication).
+        if (const auto* literal = dyn_cast<IntegerLiteral>(exponent); literal && literal->getValue() == 2) return;
+        if (!whole(call->getArg(0))) return;
+        const auto where = helper_place(*call);
+        if (!where || m_e.file_text(call->getBeginLoc()).contains("optiloop_ipow")) return;
+        const Expr* callee = call->getCallee()->IgnoreParenImpCasts();
+        if (!m_e.editable(callee->getSourceRange())) return;
+        static const std::string helper =
+            "// pow(x, n) for whole x and n: exact products below 2^53 are what pow returns.\n"
+            "static inline double optiloop_ipow(double x, double n) {\n"
+            "    if (n >= 0 && n <= 64) {\n"
+            "        double r = 1;\n"
+            "        for (int k = 0; k < (int)n; ++k) {\n"
+            "            r *= x;\n"
+            "            if (!(r < 9007199254740992.0 && r > -9007199254740992.0)) return ::pow(x, n);\n"
+            "        }\n"
+            "        return r;\n"
+            "    }\n"
+            "    return ::pow(x, n);\n"
+            "}\n\n";
+        m_e.emit("pow-integer-exponent", call->getBeginLoc(),
+                 m_e.text(call->getSourceRange()) + " raises a whole number to a whole power through the general pow; multiplied out while exact it is the same double",
+                 {m_e.insert_before(*where, helper), m_e.replace(callee->getSourceRange(), "optiloop_ipow")});
+    }
+
+private:
+    // Whether e's value is a whole number: an integer (converted), an integral literal, or the
+    // absolute value of one.
+    static bool whole(const Expr* e) {
+        e = e->IgnoreParens();
+        const Expr* inner = e->IgnoreParenImpCasts();
+        if (inner->getType()->isIntegerType() && !inner->getType()->isBooleanType()) return true;
+        if (const auto* literal = dyn_cast<FloatingLiteral>(inner)) {
+            const llvm::APFloat value = literal->getValue();
+            return value.isInteger() && value.isFinite();
+        }
+        if (const auto* cast_expr = dyn_cast<ExplicitCastExpr>(inner); cast_expr && cast_expr->getType()->isSpecificBuiltinType(BuiltinType::Double))
+            return whole(cast_expr->getSubExpr());
+        if (const auto* c = dyn_cast<CallExpr>(inner); c && c->getNumArgs() == 1 && c->getDirectCallee() && c->getDirectCallee()->getIdentifier()) {
+            const StringRef name = c->getDirectCallee()->getName();
+            const DeclContext* where = c->getDirectCallee()->getDeclContext()->getRedeclContext();
+            if ((where->isTranslationUnit() || where->isStdNamespace()) && (name == "fabs" || name == "abs" || name == "labs" || name == "llabs"))
+                return whole(c->getArg(0));
+        }
+        return false;
+    }
+
+    // One place for the helper, the same for every call in the file (so that the fixes of
+    // several calls insert it once): before the first top-level declaration written after the
+    // file's last #include.
+    std::optional<SourceLocation> helper_place(const CallExpr& call) {
+        const SourceManager& sm = m_e.sm();
+        const SourceLocation at = sm.getSpellingLoc(call.getBeginLoc());
+        const FileID file = sm.getFileID(at);
+        const StringRef text = sm.getBufferData(file);
+        std::size_t last_include = 0;
+        for (std::size_t pos = text.find("#include"); pos != StringRef::npos; pos = text.find("#include", pos + 1)) last_include = pos;
+        for (const Decl* d : m_e.context().getTranslationUnitDecl()->decls()) {
+            const SourceLocation begin = d->getBeginLoc();
+            if (begin.isInvalid() || begin.isMacroID() || sm.getFileID(begin) != file || d->isImplicit()) continue;
+            if (sm.getFileOffset(begin) <= last_include) continue;
+            if (sm.isBeforeInTranslationUnit(at, begin)) return std::nullopt;
+            return begin;
+        }
+        return std::nullopt;
     }
 };
 
@@ -2862,6 +2948,92 @@ private:
     }
 };
 
+// std::lower_bound(s.begin(), s.end(), x) and its kin on a std::set or multiset: the set's
+// member does the same search on the tree. The answers agree when the set orders by std::less
+// (what the algorithms use, operator<), and x compares with the keys as it would converted to
+// the key type (the same type, an integer that converts without loss, a C string for a string
+// key). find and count test ==, which for integers and strings is the set's equivalence.
+class SetLinearSearch : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return callExpr(callee(functionDecl(hasAnyName("::std::lower_bound", "::std::upper_bound", "::std::equal_range", "::std::binary_search",
+                                                       "::std::find", "::std::count"))),
+                        argumentCountIs(3))
+            .bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
+        ASTContext& ctx = m_e.context();
+        if (!m_e.editable(call->getSourceRange())) return;
+        const auto* first = dyn_cast<CXXMemberCallExpr>(call->getArg(0)->IgnoreImplicit()->IgnoreParens());
+        const auto* last = dyn_cast<CXXMemberCallExpr>(call->getArg(1)->IgnoreImplicit()->IgnoreParens());
+        if (!first || !last || first->getNumArgs() != 0 || last->getNumArgs() != 0) return;
+        if (!(method_is(first, "begin") && method_is(last, "end")) && !(method_is(first, "cbegin") && method_is(last, "cend"))) return;
+        const auto* member = dyn_cast<MemberExpr>(first->getCallee()->IgnoreParens());
+        const auto* last_member = dyn_cast<MemberExpr>(last->getCallee()->IgnoreParens());
+        if (!member || !last_member || member->isArrow() != last_member->isArrow() ||
+            !same_expr(member->getBase(), last_member->getBase(), ctx) || !repeatable(member->getBase(), ctx))
+            return;
+        QualType set_type = member->getBase()->getType();
+        if (member->isArrow()) set_type = set_type->getPointeeType();
+        const auto* set = dyn_cast_or_null<ClassTemplateSpecializationDecl>(set_type.getNonReferenceType()->getAsCXXRecordDecl());
+        if (!set || !set->isInStdNamespace() || (set->getName() != "set" && set->getName() != "multiset")) return;
+        const TemplateArgumentList& args = set->getTemplateArgs();
+        if (args.size() < 2 || args[0].getKind() != TemplateArgument::Type || args[1].getKind() != TemplateArgument::Type) return;
+        const QualType key = args[0].getAsType().getCanonicalType().getUnqualifiedType();
+        const auto* compare = dyn_cast_or_null<ClassTemplateSpecializationDecl>(args[1].getAsType()->getAsCXXRecordDecl());
+        if (!compare || !compare->isInStdNamespace() || compare->getName() != "less" || compare->getTemplateArgs().size() != 1) return;
+        const QualType compared = compare->getTemplateArgs()[0].getAsType().getCanonicalType();
+        if (compared != key && !compared->isVoidType()) return;
+
+        const std::string algorithm = call->getDirectCallee()->getName().str();
+        const Expr* value = call->getArg(2)->IgnoreParenImpCasts();
+        const bool equality = algorithm == "find" || algorithm == "count";
+        if (!comparable(key, value->getType().getCanonicalType().getUnqualifiedType(), equality)) return;
+
+        const std::string object = m_e.text(member->getBase()->getSourceRange()) + (member->isArrow() ? "->" : ".");
+        const std::string x = m_e.text(call->getArg(2)->getSourceRange());
+        std::string with;
+        if (algorithm == "binary_search") with = "(" + object + "find(" + x + ") != " + object + "end())";
+        else if (algorithm == "count") with = "static_cast<std::ptrdiff_t>(" + object + "count(" + x + "))";
+        else with = object + algorithm + "(" + x + ")";
+        m_e.emit("set-linear-search", call->getBeginLoc(),
+                 "std::" + algorithm + " over a " + set->getName().str() + "'s iterators walks it one node at a time; " + with +
+                     " searches its tree",
+                 {m_e.replace(call->getSourceRange(), with)});
+    }
+
+private:
+    // Whether comparing a key with a value of type `value` (by <, or by == when `equality`) gives
+    // what comparing it with the value converted to the key type gives.
+    bool comparable(QualType key, QualType value, bool equality) {
+        ASTContext& ctx = m_e.context();
+        const auto* record = key->getAsCXXRecordDecl();
+        const bool string_key = record && record->isInStdNamespace() && record->getName() == "basic_string";
+        if (key->isEnumeralType() || key->isBooleanType()) return value == key;
+        if (string_key) {
+            // std::string itself (char, std::char_traits): compared with a C string it compares as
+            // the string it would convert to.
+            const TemplateArgumentList& parts = cast<ClassTemplateSpecializationDecl>(record)->getTemplateArgs();
+            const auto* traits = parts.size() >= 2 ? parts[1].getAsType()->getAsCXXRecordDecl() : nullptr;
+            if (parts[0].getAsType().getCanonicalType() != ctx.CharTy || !traits || !traits->isInStdNamespace() || traits->getName() != "char_traits")
+                return false;
+            if (value == key) return true;
+            QualType element;
+            if (value->isPointerType()) element = value->getPointeeType();
+            else if (const ArrayType* array = ctx.getAsArrayType(value)) element = array->getElementType();
+            return !element.isNull() && element.getCanonicalType().getUnqualifiedType() == ctx.CharTy;
+        }
+        // Floating-point keys and pointers: < is what std::less uses; == is not equivalence (NaN).
+        if (!key->isIntegerType()) return !equality && value == key && key->isScalarType();
+        if (!value->isIntegerType() || value->isBooleanType() || value->isEnumeralType()) return false;
+        const unsigned key_width = ctx.getIntWidth(key), value_width = ctx.getIntWidth(value);
+        const bool key_signed = key->isSignedIntegerType(), value_signed = value->isSignedIntegerType();
+        return (key_signed == value_signed && value_width <= key_width) || (!value_signed && key_signed && value_width < key_width);
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -2942,6 +3114,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     RangeForCopy range_for(emitter, facts);
     StringConcatAssign concat(emitter, facts);
     PowSquare pow_square(emitter, facts);
+    PowIntegerExponent pow_integer(emitter, facts);
     SubstrCompare substr(emitter, facts);
     InvariantCallInCondition invariant(emitter, facts);
     VectorReserve reserve(emitter, facts);
@@ -2960,6 +3133,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     VectorAsQueue queue(emitter, facts);
     ModuloInLoop modulo(emitter, facts);
     BranchToSelect select(emitter, facts);
+    SetLinearSearch set_search(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -2970,6 +3144,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("range-for-copy", RangeForCopy::matcher(), &range_for);
     add("string-concat-assign", StringConcatAssign::matcher(), &concat);
     add("pow-square", PowSquare::matcher(), &pow_square);
+    add("pow-integer-exponent", PowIntegerExponent::matcher(), &pow_integer);
     add("substr-compare", SubstrCompare::matcher(), &substr);
     add("invariant-call-in-condition", InvariantCallInCondition::matcher(), &invariant);
     add("vector-reserve", VectorReserve::matcher(), &reserve);
@@ -2988,6 +3163,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("vector-as-queue", VectorAsQueue::matcher(), &queue);
     add("modulo-in-loop", ModuloInLoop::matcher(), &modulo);
     add("branch-to-select", BranchToSelect::matcher(), &select);
+    add("set-linear-search", SetLinearSearch::matcher(), &set_search);
     finder.matchAST(context);
 }
 

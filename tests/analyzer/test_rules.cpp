@@ -116,6 +116,22 @@ void expect_rewrite(const std::string& rule, const std::string& original, const 
     expect_accepted(rule + "-rewritten", rewritten, tests);
 }
 
+// Every fix of the rule's findings, applied together the way the rules proposer does (an
+// insertion that several fixes share is made once).
+std::string apply_all(const std::string& original, const std::vector<Finding>& found) {
+    core::Edit edit;
+    edit.proposer = "rules";
+    for (const Finding& f : found)
+        for (const auto& r : f.fix)
+            if (std::find(edit.replacements.begin(), edit.replacements.end(), r) == edit.replacements.end()) edit.replacements.push_back(r);
+    auto applied = llm::apply_edit(source(original), edit);
+    if (!applied) {
+        ADD_FAILURE() << applied.error().message;
+        return "";
+    }
+    return applied->at(0).content;
+}
+
 }  // namespace
 
 // ---- endl-in-loop ------------------------------------------------------------------------------
@@ -1611,6 +1627,191 @@ int main() {
 )", "pow-square").empty());
 }
 
+// ---- pow-integer-exponent ----------------------------------------------------------------------
+
+// Whole bases (an int, the absolute value of one, a literal) to whole powers, small and large
+// (past 2^53, where optiloop_ipow hands over to pow) and negative.
+const char* const k_pow_integer = R"(#include <cmath>
+#include <cstdio>
+using namespace std;
+
+int main() {
+    int n, p;
+    if (scanf("%d %d", &n, &p) != 2) return 1;
+    double total = 0;
+    long long hits = 0;
+    for (int i = -n; i <= n; ++i) {
+        total += pow(fabs(i - 3), p) + std::pow(10, i % 7);
+        if (pow(i, p) > 1e6) hits++;
+    }
+    printf("%.17g %lld\n", total, hits);
+}
+)";
+
+const char* const k_ipow_helper = R"(// pow(x, n) for whole x and n: exact products below 2^53 are what pow returns.
+static inline double optiloop_ipow(double x, double n) {
+    if (n >= 0 && n <= 64) {
+        double r = 1;
+        for (int k = 0; k < (int)n; ++k) {
+            r *= x;
+            if (!(r < 9007199254740992.0 && r > -9007199254740992.0)) return ::pow(x, n);
+        }
+        return r;
+    }
+    return ::pow(x, n);
+}
+
+)";
+
+TEST(PowIntegerExponent, MultipliesWholePowersWithTheSameOutput) {
+    const auto found = findings_of(k_pow_integer, "pow-integer-exponent");
+    ASSERT_EQ(found.size(), 3u);
+    std::string expected = replace_first(k_pow_integer, "using namespace std;", std::string(k_ipow_helper) + "using namespace std;");
+    expected = replace_first(expected, "pow(fabs(i - 3), p)", "optiloop_ipow(fabs(i - 3), p)");
+    expected = replace_first(expected, "std::pow(10, i % 7)", "optiloop_ipow(10, i % 7)");
+    expected = replace_first(expected, "pow(i, p) > 1e6", "optiloop_ipow(i, p) > 1e6");
+    const std::string rewritten = apply_all(k_pow_integer, found);
+    EXPECT_EQ(rewritten, expected);
+    const Cases cases = {{"50 3\n", "11097940.877777001 0\n"}, {"7 40\n", "1.0149144437592483e+40 12\n"}, {"9 -2\n", "inf 1\n"},
+                         {"3 0\n", "1118.1110000000001 0\n"}};
+    expect_accepted("pow-integer-original", k_pow_integer, cases);
+    expect_accepted("pow-integer-rewritten", rewritten, cases);
+}
+
+TEST(PowIntegerExponent, HelperAgreesWithPowOnThisMachine) {
+    // The rule's claim: where every product is exact, pow returns it. Checked here over whole
+    // bases up to 10^5 in magnitude and beyond 2^50, and every exponent up to 64.
+    const auto found = findings_of(k_pow_integer, "pow-integer-exponent");
+    ASSERT_FALSE(found.empty());
+    const std::string program = found[0].fix[0].text + R"(#include <cstdio>
+int main() {
+    long checked = 0, differ = 0;
+    auto sweep = [&](double x) {
+        for (int n = 0; n <= 64; ++n) {
+            volatile double vx = x, vn = n;
+            const double a = optiloop_ipow(vx, vn), b = pow(vx, vn);
+            ++checked;
+            if (a != b || std::signbit(a) != std::signbit(b)) ++differ;
+        }
+    };
+    for (long x = -100000; x <= 100000; ++x) sweep((double)x);
+    unsigned long long s = 1;
+    for (int k = 0; k < 100000; ++k) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        sweep((double)(long long)(s >> 11));
+        sweep(-(double)(long long)(s >> 40));
+    }
+    printf("%ld %ld\n", checked > 0 ? 1L : 0L, differ);
+}
+)";
+    expect_accepted("pow-integer-helper", "#include <cmath>\n" + program, {{"", "1 0\n"}});
+}
+
+TEST(PowIntegerExponent, SilentWhenTheBaseOrExponentMayNotBeWhole) {
+    EXPECT_TRUE(findings_of(R"(#include <cmath>
+#include <iostream>
+int main() {
+    double x;
+    int i, p;
+    long double y = 2;
+    std::cin >> x >> i >> p;
+    std::cout << std::pow(x, p) << ' ' << pow(i, 0.5) << ' ' << pow(i, 2) << ' ' << pow(i, (double)p) << ' ' << pow(y, p) << ' '
+              << pow(i + 0.5, 3) << ' ' << pow(true, p) << '\n';
+}
+)", "pow-integer-exponent").empty());
+    EXPECT_TRUE(findings_of(R"(#include <cmath>
+#include <iostream>
+double optiloop_ipow(double, double);
+int main() {
+    int i, p;
+    std::cin >> i >> p;
+    std::cout << std::pow(i, p) << '\n';
+}
+)", "pow-integer-exponent").empty());
+}
+
+// ---- set-linear-search -------------------------------------------------------------------------
+
+const char* const k_set_search = R"(#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <string>
+using namespace std;
+
+int main() {
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    set<int> s;
+    multiset<long long> m;
+    set<string> words;
+    long long answer = 0;
+    for (int i = 0; i < n; ++i) {
+        int x;
+        if (scanf("%d", &x) != 1) return 1;
+        auto it = lower_bound(s.begin(), s.end(), x);
+        if (it != s.end()) answer += *it;
+        auto hi = std::upper_bound(m.cbegin(), m.cend(), x);
+        if (hi != m.cend()) answer ^= *hi;
+        answer += count(m.begin(), m.end(), (long long)x) * 3 - 1;
+        if (binary_search(s.begin(), s.end(), x + 1)) answer += 7;
+        if (find(words.begin(), words.end(), "seven") != words.end()) answer += 1;
+        s.insert(x);
+        m.insert(x % 10);
+        if (x == 7) words.insert("seven");
+    }
+    printf("%lld\n", answer);
+}
+)";
+
+TEST(SetLinearSearch, SearchesTheTreeWithTheSameOutput) {
+    const auto found = findings_of(k_set_search, "set-linear-search");
+    ASSERT_EQ(found.size(), 5u);
+    std::string expected = replace_first(k_set_search, "lower_bound(s.begin(), s.end(), x)", "s.lower_bound(x)");
+    expected = replace_first(expected, "std::upper_bound(m.cbegin(), m.cend(), x)", "m.upper_bound(x)");
+    expected = replace_first(expected, "count(m.begin(), m.end(), (long long)x)", "static_cast<std::ptrdiff_t>(m.count((long long)x))");
+    expected = replace_first(expected, "binary_search(s.begin(), s.end(), x + 1)", "(s.find(x + 1) != s.end())");
+    expected = replace_first(expected, "find(words.begin(), words.end(), \"seven\")", "words.find(\"seven\")");
+    const std::string rewritten = apply_all(k_set_search, found);
+    EXPECT_EQ(rewritten, expected);
+    const Cases cases = {{"5\n3 1 7 2 7\n", "18\n"}, {"8\n-5 4 4 9 -5 0 6 3\n", "18\n"}, {"6\n9 8 7 1 2 3\n", "35\n"},
+                         {"0\n", "0\n"}};
+    expect_accepted("set-search-original", k_set_search, cases);
+    expect_accepted("set-search-rewritten", rewritten, cases);
+}
+
+TEST(SetLinearSearch, SilentWhenTheMemberMightAnswerDifferently) {
+    // Another order, a value that the key type would narrow or round, == on floating point, a
+    // range that is not the whole set, two sets, a vector, a map, an object with side effects.
+    EXPECT_TRUE(findings_of(R"(#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <vector>
+int main() {
+    std::set<int, std::greater<int>> down = {3, 2, 1};
+    std::set<int> s = {1, 2, 3}, t = {4};
+    std::set<double> d = {0.5};
+    std::vector<int> v = {1, 2};
+    std::map<int, int> m;
+    std::vector<std::set<int>> many(2);
+    int i = 0;
+    long long wide = 2;
+    long r = 0;
+    r += *std::lower_bound(down.begin(), down.end(), 2);
+    r += *std::lower_bound(s.begin(), s.end(), wide);
+    r += *std::lower_bound(s.begin(), s.end(), 1.5);
+    r += *std::lower_bound(s.begin(), s.end(), 2u);
+    r += std::count(d.begin(), d.end(), 0.5);
+    r += *std::lower_bound(std::next(s.begin()), s.end(), 2);
+    r += *std::lower_bound(s.begin(), t.end(), 2);
+    r += *std::lower_bound(v.begin(), v.end(), 2);
+    r += std::count(m.begin(), m.end(), std::pair<const int, int>(1, 1));
+    r += std::count(many[i++].begin(), many[i].end(), 1);
+    return static_cast<int>(r);
+}
+)", "set-linear-search").empty());
+}
+
 // ---- substr-compare ----------------------------------------------------------------------------
 
 const char* const k_substr = R"(#include <iostream>
@@ -2306,9 +2507,9 @@ int main() {
 
 // ---- across rules ------------------------------------------------------------------------------
 
-TEST(Rules, CatalogueListsTwentyFourRulesWithRationale) {
+TEST(Rules, CatalogueListsTwentySixRulesWithRationale) {
     const auto& rules = analyzer::rule_catalogue();
-    EXPECT_EQ(rules.size(), 24u);
+    EXPECT_EQ(rules.size(), 26u);
     for (const auto& rule : rules) {
         EXPECT_NE(std::string(rule.rationale), "") << rule.id;
         EXPECT_NE(std::string(rule.category), "") << rule.id;

@@ -116,20 +116,25 @@ void expect_rewrite(const std::string& rule, const std::string& original, const 
     expect_accepted(rule + "-rewritten", rewritten, tests);
 }
 
-// Every fix of the rule's findings, applied together the way the rules proposer does (an
-// insertion that several fixes share is made once).
-std::string apply_all(const std::string& original, const std::vector<Finding>& found) {
+// The rule fires `count` times; all its fixes applied together, the way the rules proposer
+// makes its edit (an insertion several fixes share is made once), give exactly `expected`,
+// and that program still prints what the original printed on `tests`.
+void expect_rewrites(const std::string& rule, const std::string& original, std::size_t count, const std::string& expected,
+                     const Cases& tests) {
+    SCOPED_TRACE(rule);
+    const auto found = findings_of(original, rule);
+    ASSERT_EQ(found.size(), count) << "findings of " << rule;
     core::Edit edit;
     edit.proposer = "rules";
     for (const Finding& f : found)
         for (const auto& r : f.fix)
             if (std::find(edit.replacements.begin(), edit.replacements.end(), r) == edit.replacements.end()) edit.replacements.push_back(r);
     auto applied = llm::apply_edit(source(original), edit);
-    if (!applied) {
-        ADD_FAILURE() << applied.error().message;
-        return "";
-    }
-    return applied->at(0).content;
+    ASSERT_TRUE(applied) << applied.error().message;
+    const std::string& rewritten = applied->at(0).content;
+    EXPECT_EQ(rewritten, expected);
+    expect_accepted(rule + "-original", original, tests);
+    expect_accepted(rule + "-rewritten", rewritten, tests);
 }
 
 }  // namespace
@@ -1664,18 +1669,13 @@ static inline double optiloop_ipow(double x, double n) {
 )";
 
 TEST(PowIntegerExponent, MultipliesWholePowersWithTheSameOutput) {
-    const auto found = findings_of(k_pow_integer, "pow-integer-exponent");
-    ASSERT_EQ(found.size(), 3u);
     std::string expected = replace_first(k_pow_integer, "using namespace std;", std::string(k_ipow_helper) + "using namespace std;");
     expected = replace_first(expected, "pow(fabs(i - 3), p)", "optiloop_ipow(fabs(i - 3), p)");
     expected = replace_first(expected, "std::pow(10, i % 7)", "optiloop_ipow(10, i % 7)");
     expected = replace_first(expected, "pow(i, p) > 1e6", "optiloop_ipow(i, p) > 1e6");
-    const std::string rewritten = apply_all(k_pow_integer, found);
-    EXPECT_EQ(rewritten, expected);
-    const Cases cases = {{"50 3\n", "11097940.877777001 0\n"}, {"7 40\n", "1.0149144437592483e+40 12\n"}, {"9 -2\n", "inf 1\n"},
-                         {"3 0\n", "1118.1110000000001 0\n"}};
-    expect_accepted("pow-integer-original", k_pow_integer, cases);
-    expect_accepted("pow-integer-rewritten", rewritten, cases);
+    expect_rewrites("pow-integer-exponent", k_pow_integer, 3, expected,
+                    {{"50 3\n", "11097940.877777001 0\n"}, {"7 40\n", "1.0149144437592483e+40 12\n"}, {"9 -2\n", "inf 1\n"},
+                     {"3 0\n", "1118.1110000000001 0\n"}});
 }
 
 TEST(PowIntegerExponent, HelperAgreesWithPowOnThisMachine) {
@@ -1764,19 +1764,13 @@ int main() {
 )";
 
 TEST(SetLinearSearch, SearchesTheTreeWithTheSameOutput) {
-    const auto found = findings_of(k_set_search, "set-linear-search");
-    ASSERT_EQ(found.size(), 5u);
     std::string expected = replace_first(k_set_search, "lower_bound(s.begin(), s.end(), x)", "s.lower_bound(x)");
     expected = replace_first(expected, "std::upper_bound(m.cbegin(), m.cend(), x)", "m.upper_bound(x)");
     expected = replace_first(expected, "count(m.begin(), m.end(), (long long)x)", "static_cast<std::ptrdiff_t>(m.count((long long)x))");
     expected = replace_first(expected, "binary_search(s.begin(), s.end(), x + 1)", "(s.find(x + 1) != s.end())");
     expected = replace_first(expected, "find(words.begin(), words.end(), \"seven\")", "words.find(\"seven\")");
-    const std::string rewritten = apply_all(k_set_search, found);
-    EXPECT_EQ(rewritten, expected);
-    const Cases cases = {{"5\n3 1 7 2 7\n", "18\n"}, {"8\n-5 4 4 9 -5 0 6 3\n", "18\n"}, {"6\n9 8 7 1 2 3\n", "35\n"},
-                         {"0\n", "0\n"}};
-    expect_accepted("set-search-original", k_set_search, cases);
-    expect_accepted("set-search-rewritten", rewritten, cases);
+    expect_rewrites("set-linear-search", k_set_search, 5, expected,
+                    {{"5\n3 1 7 2 7\n", "18\n"}, {"8\n-5 4 4 9 -5 0 6 3\n", "18\n"}, {"6\n9 8 7 1 2 3\n", "35\n"}, {"0\n", "0\n"}});
 }
 
 TEST(SetLinearSearch, SilentWhenTheMemberMightAnswerDifferently) {

@@ -59,6 +59,12 @@ std::string replace_first(std::string text, const std::string& from, const std::
     return text;
 }
 
+// text with each (from, to) pair's first `from` replaced, in order.
+std::string replace_each(std::string text, const std::vector<std::pair<std::string, std::string>>& pairs) {
+    for (const auto& [from, to] : pairs) text = replace_first(text, from, to);
+    return text;
+}
+
 analyzer::AnalyzeOptions only(const std::string& rule) {
     analyzer::AnalyzeOptions options;
     options.rules = {rule};
@@ -1456,6 +1462,36 @@ TEST(InvariantCallInCondition, HoistsStrlenWithTheSameOutput) {
                    expected);
 }
 
+// A while loop and a do loop read the same string: hoisted before each, strlen runs once.
+const char* const k_invariant_while = R"(#include <cstdio>
+#include <cstring>
+int main() {
+    char word[64];
+    while (scanf("%63s", word) == 1) {
+        std::size_t i = 0, vowels = 0;
+        while (i < strlen(word)) {
+            if (strchr("aeiou", word[i])) ++vowels;
+            ++i;
+        }
+        std::size_t j = 0;
+        do {
+            ++j;
+        } while (j < strlen(word));
+        printf("%zu %zu\n", vowels, j);
+    }
+}
+)";
+
+TEST(InvariantCallInCondition, HoistsFromWhileAndDoLoops) {
+    const auto found = findings_of(k_invariant_while, "invariant-call-in-condition");
+    ASSERT_EQ(found.size(), 2u);
+    std::string expected = replace_first(k_invariant_while, "        while (i < strlen(word)) {",
+                                         "        const auto optiloop_hoisted_7 = strlen(word);\n        while (i < optiloop_hoisted_7) {");
+    expected = replace_first(expected, "        do {", "        const auto optiloop_hoisted_12 = strlen(word);\n        do {");
+    expected = replace_first(expected, "} while (j < strlen(word));", "} while (j < optiloop_hoisted_12);");
+    expect_rewrites("invariant-call-in-condition", k_invariant_while, 2, expected, {{"banana sky a\n", "3 6\n0 3\n1 1\n"}});
+}
+
 // The baseline of ll-strlen-loop-condition in small: the loop capitalises words in place, which
 // never changes the length, and cuts the line at a '#', which does.
 const char* const k_tracked = R"(#include <cstdio>
@@ -1553,6 +1589,11 @@ int main() {
              "    for (std::size_t i = 0; i < strlen(r); ++i) {\n        r[i] = 'x';\n        global = 0;\n    }\n",
              "    for (std::size_t i = 0; i < strlen(text); ++i) {\n        text[i] = 'x';\n        char& c = text[i + 1];\n        c = 0;\n    }\n",
              "    for (std::size_t i = 0; i < strlen(text); ++i) {\n        text[i] = 'x';\n        [&] { text[i + 1] = 0; }();\n    }\n",
+             "    for (p = text + 1; at < strlen(p); ++at) {\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(text); ++i) {\n        if (text[i] == ' ') *(int*)(text + i) = 0;\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(p); ++i) {\n        if (p[i] == ' ') reinterpret_cast<int*>(p)[0] = 0;\n    }\n",
+             "    for (std::size_t i = 0; i < strlen(text); ++i) {\n        char (*whole)[128] = &text;\n        (*whole)[i] = 0;\n    }\n",
+             "    for (char* e = text; at < strlen(e); ++at) {\n    }\n",
          }) {
         SCOPED_TRACE(loop);
         EXPECT_TRUE(findings_of(std::string(head) + loop + "    std::cout << text << q << r << at << '\\n';\n}\n", "invariant-call-in-condition").empty());
@@ -1669,10 +1710,10 @@ static inline double optiloop_ipow(double x, double n) {
 )";
 
 TEST(PowIntegerExponent, MultipliesWholePowersWithTheSameOutput) {
-    std::string expected = replace_first(k_pow_integer, "using namespace std;", std::string(k_ipow_helper) + "using namespace std;");
-    expected = replace_first(expected, "pow(fabs(i - 3), p)", "optiloop_ipow(fabs(i - 3), p)");
-    expected = replace_first(expected, "std::pow(10, i % 7)", "optiloop_ipow(10, i % 7)");
-    expected = replace_first(expected, "pow(i, p) > 1e6", "optiloop_ipow(i, p) > 1e6");
+    const std::string expected = replace_each(k_pow_integer, {{"using namespace std;", std::string(k_ipow_helper) + "using namespace std;"},
+                                                              {"pow(fabs(i - 3), p)", "optiloop_ipow(fabs(i - 3), p)"},
+                                                              {"std::pow(10, i % 7)", "optiloop_ipow(10, i % 7)"},
+                                                              {"pow(i, p) > 1e6", "optiloop_ipow(i, p) > 1e6"}});
     expect_rewrites("pow-integer-exponent", k_pow_integer, 3, expected,
                     {{"50 3\n", "11097940.877777001 0\n"}, {"7 40\n", "1.0149144437592483e+40 12\n"}, {"9 -2\n", "inf 1\n"},
                      {"3 0\n", "1118.1110000000001 0\n"}});
@@ -1764,11 +1805,12 @@ int main() {
 )";
 
 TEST(SetLinearSearch, SearchesTheTreeWithTheSameOutput) {
-    std::string expected = replace_first(k_set_search, "lower_bound(s.begin(), s.end(), x)", "s.lower_bound(x)");
-    expected = replace_first(expected, "std::upper_bound(m.cbegin(), m.cend(), x)", "m.upper_bound(x)");
-    expected = replace_first(expected, "count(m.begin(), m.end(), (long long)x)", "static_cast<std::ptrdiff_t>(m.count((long long)x))");
-    expected = replace_first(expected, "binary_search(s.begin(), s.end(), x + 1)", "(s.find(x + 1) != s.end())");
-    expected = replace_first(expected, "find(words.begin(), words.end(), \"seven\")", "words.find(\"seven\")");
+    const std::string expected =
+        replace_each(k_set_search, {{"lower_bound(s.begin(), s.end(), x)", "s.lower_bound(x)"},
+                                    {"std::upper_bound(m.cbegin(), m.cend(), x)", "m.upper_bound(x)"},
+                                    {"count(m.begin(), m.end(), (long long)x)", "static_cast<std::ptrdiff_t>(m.count((long long)x))"},
+                                    {"binary_search(s.begin(), s.end(), x + 1)", "(s.find(x + 1) != s.end())"},
+                                    {"find(words.begin(), words.end(), \"seven\")", "words.find(\"seven\")"}});
     expect_rewrites("set-linear-search", k_set_search, 5, expected,
                     {{"5\n3 1 7 2 7\n", "18\n"}, {"8\n-5 4 4 9 -5 0 6 3\n", "18\n"}, {"6\n9 8 7 1 2 3\n", "35\n"}, {"0\n", "0\n"}});
 }
@@ -1804,6 +1846,111 @@ int main() {
     return static_cast<int>(r);
 }
 )", "set-linear-search").empty());
+}
+
+// ---- at-in-bounds ------------------------------------------------------------------------------
+
+// A row-by-row DP in the style of ll-at-bounds-checked-dp: sizes from the declarations, indices
+// from the loops, j - 1 and j + 1 behind an if or a &&. best.at(0) is left alone (w may be 0).
+const char* const k_at_dp = R"(#include <algorithm>
+#include <cstdio>
+#include <vector>
+using namespace std;
+int main() {
+    int h, w;
+    if (scanf("%d %d", &h, &w) != 2) return 1;
+    vector<vector<int>> grid(h, vector<int>(w));
+    vector<long long> best(w, 0), next(w);
+    for (int i = 0; i < h; i++)
+        for (int j = 0; j < w; j++) scanf("%d", &grid.at(i).at(j));
+    for (int i = 0; i < h; i++) {
+        for (int j = 0; j < w; j++) {
+            long long b = best.at(j);
+            if (j > 0) b = min(b, best.at(j - 1));
+            if (j + 1 < w && best.at(j + 1) < b) b = best.at(j + 1);
+            next.at(j) = b + grid.at(i).at(j);
+        }
+        for (int j = 0; j < w; j++) best.at(j) = next.at(j);
+    }
+    long long total = 0;
+    for (int i = 1; i < h; i++)
+        for (int j = 0; j < w; j++) total += grid.at(i - 1).at(j) * grid[i].at(j);
+    printf("%lld %lld\n", best.at(0), total);
+}
+)";
+
+TEST(AtInBounds, DropsChecksTheLoopsProveWithTheSameOutput) {
+    const std::string expected = replace_each(k_at_dp, {{"&grid.at(i).at(j)", "&grid[i][j]"},
+                                                        {"long long b = best.at(j);", "long long b = best[j];"},
+                                                        {"best.at(j - 1)", "best[j - 1]"},
+                                                        {"best.at(j + 1) < b) b = best.at(j + 1);", "best[j + 1] < b) b = best[j + 1];"},
+                                                        {"next.at(j) = b + grid.at(i).at(j);", "next[j] = b + grid[i][j];"},
+                                                        {"best.at(j) = next.at(j);", "best[j] = next[j];"},
+                                                        {"grid.at(i - 1).at(j) * grid[i].at(j)", "grid[i - 1][j] * grid[i][j]"}});
+    expect_rewrites("at-in-bounds", k_at_dp, 14, expected,
+                    {{"2 3\n1 2 3\n4 5 6\n", "5 32\n"}, {"3 1\n7\n8\n9\n", "24 128\n"}, {"1 4\n5 1 5 1\n", "5 0\n"}});
+}
+
+// A loop up to v.size() of a local vector it does not resize.
+const char* const k_at_size = R"(#include <cstdio>
+#include <vector>
+int main() {
+    std::vector<long> v;
+    long x;
+    while (scanf("%ld", &x) == 1) v.push_back(x);
+    long total = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        total += v.at(i) * 3;
+        if (i + 1 < v.size()) total -= v.at(i + 1);
+        v.at(i) = total;
+    }
+    for (int i = 1; i < v.size(); i++) total ^= v.at(i - 1);
+    printf("%ld %zu\n", total, v.size());
+}
+)";
+
+TEST(AtInBounds, ALoopUpToTheVectorsOwnSize) {
+    const std::string expected = replace_each(k_at_size, {{"total += v.at(i) * 3;", "total += v[i] * 3;"},
+                                                          {"total -= v.at(i + 1);", "total -= v[i + 1];"},
+                                                          {"v.at(i) = total;", "v[i] = total;"},
+                                                          {"total ^= v.at(i - 1);", "total ^= v[i - 1];"}});
+    expect_rewrites("at-in-bounds", k_at_size, 4, expected, {{"1 2 3\n", "8 3\n"}, {"\n", "0 0\n"}, {"5\n", "15 1\n"}});
+}
+
+TEST(AtInBounds, SilentWhenTheIndexOrTheSizeIsNotProved) {
+    const char* const head = R"(#include <cstdio>
+#include <vector>
+void fill(std::vector<int>& v) { v.push_back(1); }
+int run(std::vector<int>& param, int n, int k) {
+    std::vector<int> v(n), u(n);
+    std::vector<std::vector<int>> g(n, std::vector<int>(k));
+    std::size_t wide = n;
+    int s = 0;
+)";
+    for (const char* body : {
+             "    v.push_back(1);\n    for (int i = 0; i < n; i++) s += v.at(i);\n",
+             "    for (int i = 0; i < n; i++) s += v.at(i);\n    n++;\n",
+             "    for (int i = 0; i <= n; i++) s += v.at(i);\n",
+             "    for (int i = 0; i < n; i++) { s += v.at(i); i += s & 1; }\n",
+             "    for (int i = 0; i < n; i++) s += v.at(i + 1);\n",
+             "    for (int i = 0; i < n; i++) s += v.at(i - 1);\n",
+             "    for (int i = 0; i < n; i++) { if (i + 1 < n) {} else s += v.at(i + 1); }\n",
+             "    for (int i = 0; i < n; i++) { if (i + 1 < k) s += v.at(i + 1); }\n",
+             "    fill(u);\n    for (int i = 0; i < n; i++) s += u.at(i);\n",
+             "    for (int i = 0; i < n; i++) s += param.at(i);\n",
+             "    for (std::size_t i = 0; i < wide; i++) s += v.at(i);\n",
+             "    for (int i = 0; i < n; i++) s += v.at(i);\n    v = std::vector<int>(3);\n",
+             "    g[0].push_back(1);\n    for (int i = 0; i < n; i++)\n        for (int j = 0; j < k; j++) s += g[i].at(j);\n",
+             "    for (int i = 0; i < n; i++) [&] { s += v.at(i); }();\n",
+             "    for (std::size_t i = 0; i < u.size(); i++) { s += u.at(i); if (s > 9) u.push_back(s); }\n",
+             "    for (std::size_t i = 0; i < param.size(); i++) s += param.at(i);\n",
+             "    fill(u);\n    for (std::size_t i = 0; i < u.size(); i++) s += u.at(i);\n",
+             "    std::vector<int>* keep = &u;\n    for (std::size_t i = 0; i < u.size(); i++) { s += u.at(i); keep->clear(); }\n",
+             "    for (std::size_t i = 0; i < u.size(); i++) s += v.at(i);\n",
+         }) {
+        SCOPED_TRACE(body);
+        EXPECT_TRUE(findings_of(std::string(head) + body + "    return s + (int)wide;\n}\n", "at-in-bounds").empty());
+    }
 }
 
 // ---- substr-compare ----------------------------------------------------------------------------
@@ -2501,9 +2648,9 @@ int main() {
 
 // ---- across rules ------------------------------------------------------------------------------
 
-TEST(Rules, CatalogueListsTwentySixRulesWithRationale) {
+TEST(Rules, CatalogueListsTwentySevenRulesWithRationale) {
     const auto& rules = analyzer::rule_catalogue();
-    EXPECT_EQ(rules.size(), 26u);
+    EXPECT_EQ(rules.size(), 27u);
     for (const auto& rule : rules) {
         EXPECT_NE(std::string(rule.rationale), "") << rule.id;
         EXPECT_NE(std::string(rule.category), "") << rule.id;

@@ -84,8 +84,11 @@ Action setup_analyze(CLI::App& app) {
     };
     auto a = std::make_shared<Args>();
     app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found), .cu files, or one task folder");
-    app.add_option("--flags", a->flags, "Compile flags (default -std=c++17); for .cu files, -I DIR adds DIR's headers")->delimiter(' ');
-    app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',');
+    // One argument each (split at the delimiter), so that a file after them stays a file.
+    app.add_option("--flags", a->flags, "Compile flags (default -std=c++17); for .cu files, -I DIR adds DIR's headers")
+        ->delimiter(' ')
+        ->allow_extra_args(false);
+    app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',')->allow_extra_args(false);
     app.add_flag("--json", a->json, "Print JSON");
     app.add_flag("--list-rules", a->list_rules, "List the rule catalogue");
     app.add_option("--block-size", a->block_size, "Threads per block for CUDA occupancy when a launch does not say")->check(CLI::Range(1, 1024));

@@ -108,7 +108,7 @@ Action setup_ci(CLI::App& app) {
     app.add_flag("--verify", a->verify, "Propose edits for each changed function and verify them with --build, --test and --bench");
     app.add_option("-k,--samples", a->samples, "With --verify: candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "With --verify: rounds per function")->check(CLI::Range(1, 50));
-    app.add_option("--flags", a->flags, "Extra compiler flags for parsing the sources (e.g. -Ithird_party)")->delimiter(' ');
+    app.add_option("--flags", a->flags, "Extra compiler flags for parsing the sources (e.g. -Ithird_party)")->delimiter(' ')->allow_extra_args(false);
     add_repo_options(app, a->commands, false);
     add_proposer_options(app, a->proposer);
     return [a, &app](Streams& s) {

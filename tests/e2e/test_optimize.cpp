@@ -236,6 +236,15 @@ TEST(Analyze, TaskFolderShowsHotSpotsAndFindings) {
     EXPECT_EQ(j["findings"][0]["rule"], "by-value-param");
 }
 
+TEST(Analyze, RulesAndFlagsBeforeTheFileLeaveTheFileAFile) {
+    const std::string file = (k_builtin / "ll-pow-integer-exponent" / "baseline" / "main.cpp").string();
+    const CliResult r = optiloop("analyze --rules pow-integer-exponent,pow-square --flags -std=c++17 " + file + " --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["findings"].size(), 2u) << r.out;
+    for (const auto& f : j["findings"]) EXPECT_EQ(f["rule"], "pow-integer-exponent");
+}
+
 TEST(KernelTasks, AreValidAndOnAGpuTheReferenceIsCorrectAndFaster) {
     const fs::path kernels = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels";
     const CliResult v = optiloop("eval " + kernels.string() + " --validate");

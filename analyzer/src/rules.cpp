@@ -53,6 +53,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"modulo-in-loop", "low-level", "i % k in a counted loop divides on every iteration (tens of cycles each); walking i in blocks of k makes i % k and i / k counters, and the inner loop over a block can be vectorised"},
         {"set-linear-search", "data-structures", "std::lower_bound, upper_bound, equal_range, binary_search, find or count over a set's iterators steps through the set node by node (they are not random access), O(n) per call; the set's own member searches its tree in O(log n)"},
         {"at-in-bounds", "low-level", "v.at(i) checks i against the size on every access and keeps the loop from being vectorised; where the loop's bounds (and any if around the access) prove i is in range, v[i] reads the same element"},
+        {"to-string-digits", "low-level", "a std::string made by std::to_string and then only read char by char allocates on the heap for a number longer than its inline buffer (15 chars in libstdc++); std::to_chars into a stack buffer, seen through a string_view, gives the same chars without allocating"},
         {"branch-to-select", "low-level", "an if / else-if chain that only chooses a variable's value (and counts how often) is a branch per element; as a conditional expression and a sum of comparisons it has none, and the loop around it can be vectorised"},
     };
     return rules;
@@ -3384,6 +3385,86 @@ private:
     std::map<const VarDecl*, std::optional<Sizes>> m_sizes;
 };
 
+// std::string t = std::to_string(n) (n an integer) that is only read: iterated by a range-for,
+// indexed, or asked its size. std::to_chars writes the same chars as to_string (which is
+// specified as sprintf's %d family: a '-' and the decimal digits) into a stack buffer, and a
+// string_view over them answers every such read the same.
+class ToStringDigits : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return varDecl(hasLocalStorage(), hasInitializer(ignoringImplicit(
+                                              callExpr(callee(functionDecl(hasName("::std::to_string"))), argumentCountIs(1)).bind("call"))))
+            .bind("var");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
+        const auto* call = r.Nodes.getNodeAs<CallExpr>("call");
+        ASTContext& ctx = m_e.context();
+        if (!ctx.getLangOpts().CPlusPlus17 || isa<ParmVarDecl>(var) || var->getType()->isReferenceType()) return;
+        const auto* record = var->getType()->getAsCXXRecordDecl();
+        if (!record || !record->isInStdNamespace() || record->getName() != "basic_string" ||
+            !ctx.hasSameType(var->getType().getUnqualifiedType(), call->getType()))
+            return;
+        const FunctionDecl* callee = call->getDirectCallee();
+        if (!callee || callee->getNumParams() != 1 || !callee->getParamDecl(0)->getType()->isIntegerType()) return;
+        const auto parents = ctx.getParents(*var);
+        const auto* decl = parents.size() == 1 ? parents[0].get<DeclStmt>() : nullptr;
+        if (!decl || !decl->isSingleDecl() || !m_e.compound_parent(*decl) || !m_e.editable(decl->getSourceRange())) return;
+        const auto* fn = enclosing_function(ctx, *decl);
+        if (!fn || !fn->getBody() || !only_read_as_chars(*var, *fn)) return;
+        const std::string name = var->getName().str();
+        const std::string chars = name + "_chars";
+        if (m_e.file_text(decl->getBeginLoc()).contains(chars)) return;
+        const auto end = m_e.end_offset(*decl);
+        if (!end) return;
+        const unsigned begin = m_e.sm().getFileOffset(m_e.sm().getSpellingLoc(decl->getBeginLoc()));
+        const std::string type = callee->getParamDecl(0)->getType().getAsString();
+        const std::string with = "char " + chars + "[24];\n" + m_e.indent_of(decl->getBeginLoc()) + "const std::string_view " + name + "(" +
+                                 chars + ", std::to_chars(" + chars + ", " + chars + " + sizeof " + chars + ", static_cast<" + type + ">(" +
+                                 m_e.text(call->getArg(0)->getSourceRange()) + ")).ptr - " + chars + ");";
+        std::vector<core::Replacement> fix = {
+            core::Replacement{m_e.sources().relative(m_e.sm(), m_e.sm().getSpellingLoc(decl->getBeginLoc())), begin, *end - begin, with}};
+        std::string headers;
+        for (const char* header : {"charconv", "string_view"})
+            if (m_e.include(decl->getBeginLoc(), header)) headers += std::string("#include <") + header + ">\n";
+        if (!headers.empty()) fix.push_back(core::Replacement{fix[0].path, 0, 0, headers});
+        m_e.emit("to-string-digits", var->getLocation(),
+                 name + " is a string built by to_string only to be read char by char; to_chars into a stack buffer gives the same chars without a heap allocation",
+                 std::move(fix));
+    }
+
+private:
+    // Whether every use of var in fn reads its chars: the range of a range-for whose variable is
+    // not a non-const reference, an index or front/back whose result is not written, or size,
+    // length or empty.
+    bool only_read_as_chars(const VarDecl& var, const FunctionDecl& fn) {
+        ASTContext& ctx = m_e.context();
+        std::set<const Expr*> ranges;
+        for (const auto& found : match(findAll(cxxForRangeStmt().bind("loop")), *fn.getBody(), ctx)) {
+            const auto* loop = found.getNodeAs<CXXForRangeStmt>("loop");
+            const QualType element = loop->getLoopVariable()->getType();
+            if (element->isReferenceType() && !element.getNonReferenceType().isConstQualified()) continue;
+            ranges.insert(loop->getRangeInit()->IgnoreParenImpCasts());
+        }
+        ExprMutationAnalyzer analyzer(*fn.getBody(), ctx);
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(&var)))).bind("ref")), *fn.getBody(), ctx)) {
+            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+            if (ranges.contains(ref)) continue;
+            const Stmt* parent = parent_through_wrappers(ctx, *ref);
+            if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(parent);
+                op && op->getOperator() == OO_Subscript && op->getArg(0)->IgnoreParenImpCasts() == ref && !analyzer.isMutated(op))
+                continue;
+            const auto* member = dyn_cast_or_null<MemberExpr>(parent);
+            const auto* call = member ? dyn_cast_or_null<CXXMemberCallExpr>(parent_through_wrappers(ctx, *member)) : nullptr;
+            if (call && (method_is(call, "size") || method_is(call, "length") || method_is(call, "empty"))) continue;
+            if (call && (method_is(call, "front") || method_is(call, "back")) && !analyzer.isMutated(call)) continue;
+            return false;
+        }
+        return true;
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -3485,6 +3566,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     BranchToSelect select(emitter, facts);
     SetLinearSearch set_search(emitter, facts);
     AtInBounds at_in_bounds(emitter, facts);
+    ToStringDigits to_string_digits(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -3516,6 +3598,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("branch-to-select", BranchToSelect::matcher(), &select);
     add("set-linear-search", SetLinearSearch::matcher(), &set_search);
     add("at-in-bounds", AtInBounds::matcher(), &at_in_bounds);
+    add("to-string-digits", ToStringDigits::matcher(), &to_string_digits);
     finder.matchAST(context);
 }
 

@@ -54,6 +54,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"set-linear-search", "data-structures", "std::lower_bound, upper_bound, equal_range, binary_search, find or count over a set's iterators steps through the set node by node (they are not random access), O(n) per call; the set's own member searches its tree in O(log n)"},
         {"at-in-bounds", "low-level", "v.at(i) checks i against the size on every access and keeps the loop from being vectorised; where the loop's bounds (and any if around the access) prove i is in range, v[i] reads the same element"},
         {"to-string-digits", "low-level", "a std::string made by std::to_string and then only read char by char allocates on the heap for a number longer than its inline buffer (15 chars in libstdc++); std::to_chars into a stack buffer, seen through a string_view, gives the same chars without allocating"},
+        {"find-char-table", "data-structures", "s.find(c) for a char in a loop that never changes s scans s on every call; a 256-entry table of each char's first position, made once before the loop, answers the same in one load"},
         {"branch-to-select", "low-level", "an if / else-if chain that only chooses a variable's value (and counts how often) is a branch per element; as a conditional expression and a sum of comparisons it has none, and the loop around it can be vectorised"},
     };
     return rules;
@@ -3078,6 +3079,18 @@ private:
     }
 };
 
+// The statement s belongs to: its parent, or for a variable's initialiser its declaration.
+const Stmt* statement_parent(ASTContext& ctx, const Stmt& s) {
+    const auto parents = ctx.getParents(s);
+    if (parents.size() != 1) return nullptr;
+    if (const auto* st = parents[0].get<Stmt>()) return st;
+    if (const auto* var = parents[0].get<VarDecl>()) {
+        const auto above = ctx.getParents(*var);
+        return above.size() == 1 ? above[0].get<DeclStmt>() : nullptr;
+    }
+    return nullptr;
+}
+
 // v.at(e) -> v[e] where e is proved to lie in [0, v.size()). The size is known from v's
 // declaration, `std::vector<T> v(n)` (or `w(n, std::vector<T>(m))`, whose every element then has
 // size m), when nothing in the function after it can change a size: every use of v is an element
@@ -3358,18 +3371,7 @@ private:
         }
     }
 
-    // The statement s belongs to: its parent, or for a variable's initialiser the declaration.
-    const Stmt* up(const Stmt& s) {
-        ASTContext& ctx = m_e.context();
-        const auto parents = ctx.getParents(s);
-        if (parents.size() != 1) return nullptr;
-        if (const auto* st = parents[0].get<Stmt>()) return st;
-        if (const auto* var = parents[0].get<VarDecl>()) {
-            const auto above = ctx.getParents(*var);
-            return above.size() == 1 ? above[0].get<DeclStmt>() : nullptr;
-        }
-        return nullptr;
-    }
+    const Stmt* up(const Stmt& s) { return statement_parent(m_e.context(), s); }
 
     static std::vector<const Expr*> conjuncts(const Expr* e) {
         e = e->IgnoreParenImpCasts();
@@ -3462,6 +3464,56 @@ private:
             return false;
         }
         return true;
+    }
+};
+
+// key.find(c), c a char, inside loops that leave the std::string key alone: before the
+// outermost such loop, a table of the first position of every char value (npos where absent),
+// built from the back so the first occurrence wins; then key.find(c) is first[(unsigned char)c].
+class FindCharTable : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() {
+        return cxxMemberCallExpr(callee(cxxMethodDecl(hasName("find"), ofClass(hasName("::std::basic_string"))))).bind("call");
+    }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* call = r.Nodes.getNodeAs<CXXMemberCallExpr>("call");
+        ASTContext& ctx = m_e.context();
+        const CXXMethodDecl* method = call->getMethodDecl();
+        if (!method || method->getNumParams() != 2 || !isa<CXXDefaultArgExpr>(call->getArg(1))) return;
+        if (!method->getParamDecl(0)->getType()->isCharType() || !call->getArg(0)->IgnoreParenImpCasts()->getType()->isCharType()) return;
+        if (!m_e.editable(call->getSourceRange())) return;
+        const VarDecl* key = var_of(call->getImplicitObjectArgument());
+        if (!key || !key->hasLocalStorage() || key->getType()->isReferenceType() || m_e.aliased(key)) return;
+        // std::string itself: char with std::char_traits (other traits may compare chars otherwise).
+        const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(key->getType()->getAsCXXRecordDecl());
+        if (!spec || !spec->isInStdNamespace() || spec->getName() != "basic_string" || spec->getTemplateArgs().size() < 2) return;
+        const auto* traits = spec->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl();
+        if (!traits || !traits->isInStdNamespace() || traits->getName() != "char_traits" ||
+            !ctx.hasSameType(spec->getTemplateArgs()[0].getAsType(), ctx.CharTy))
+            return;
+        // The outermost loop around the call, in the same function, that leaves key alone and
+        // has a block around it for the table.
+        const Stmt* outermost = nullptr;
+        for (const Stmt* parent = statement_parent(ctx, *call); parent && !isa<LambdaExpr>(parent); parent = statement_parent(ctx, *parent)) {
+            if (!loop_body(parent)) continue;
+            if (!m_e.sm().isBeforeInTranslationUnit(key->getLocation(), parent->getBeginLoc()) || !only_read(ctx, key, *parent)) break;
+            if (m_e.compound_parent(*parent) && m_e.editable(parent->getSourceRange())) outermost = parent;
+        }
+        if (!outermost) return;
+        const std::string name = key->getName().str();
+        // Named for the loop: calls in two loops get two tables, calls in one loop share one.
+        const std::string first = name + "_first_" + std::to_string(m_e.sm().getSpellingLineNumber(outermost->getBeginLoc())), at = "optiloop_at";
+        const StringRef file = m_e.file_text(call->getBeginLoc());
+        if (file.contains(first) || file.contains(at)) return;
+        const std::string indent = m_e.indent_of(outermost->getBeginLoc());
+        const std::string table = "std::size_t " + first + "[256];\n" + indent + "for (std::size_t& " + at + " : " + first + ") " + at +
+                                  " = std::string::npos;\n" + indent + "for (std::size_t " + at + " = " + name + ".size(); " + at + "-- > 0;) " +
+                                  first + "[(unsigned char)" + name + "[" + at + "]] = " + at + ";\n" + indent;
+        m_e.emit("find-char-table", call->getBeginLoc(),
+                 m_e.text(call->getSourceRange()) + " scans " + name + " on every call though the loop never changes it; a table of first positions made before the loop answers in one load",
+                 {m_e.insert_before(outermost->getBeginLoc(), table),
+                  m_e.replace(call->getSourceRange(), first + "[(unsigned char)(" + m_e.text(call->getArg(0)->getSourceRange()) + ")]")});
     }
 };
 
@@ -3567,6 +3619,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     SetLinearSearch set_search(emitter, facts);
     AtInBounds at_in_bounds(emitter, facts);
     ToStringDigits to_string_digits(emitter, facts);
+    FindCharTable find_table(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -3599,6 +3652,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("set-linear-search", SetLinearSearch::matcher(), &set_search);
     add("at-in-bounds", AtInBounds::matcher(), &at_in_bounds);
     add("to-string-digits", ToStringDigits::matcher(), &to_string_digits);
+    add("find-char-table", FindCharTable::matcher(), &find_table);
     finder.matchAST(context);
 }
 

@@ -779,6 +779,20 @@ public:
     }
 };
 
+// Library functions that read their arguments and write no memory the program can see.
+bool writes_no_memory(const CallExpr& call) {
+    const FunctionDecl* callee = call.getDirectCallee();
+    if (!callee || isa<CXXMethodDecl>(callee) || !callee->getIdentifier()) return false;
+    const DeclContext* where = callee->getDeclContext()->getRedeclContext();
+    const bool in_std = where->isStdNamespace();
+    if (!where->isTranslationUnit() && !in_std) return false;
+    static const std::set<std::string> readers = {"strlen", "isalpha", "isdigit", "isalnum", "isspace", "isupper", "islower", "ispunct",
+                                                  "isxdigit", "isprint", "iscntrl", "isgraph", "toupper", "tolower", "abs", "labs",
+                                                  "llabs", "strchr", "strcmp", "strncmp", "memcmp", "memchr"};
+    const std::string name = callee->getName().str();
+    return readers.contains(name) || (in_std && (name == "min" || name == "max"));
+}
+
 class InvariantCallInCondition : public Rule {
 public:
     using Rule::Rule;
@@ -1003,19 +1017,6 @@ private:
                  std::move(fix));
     }
 
-    // Library functions that read their arguments and write no memory the program can see.
-    static bool writes_no_memory(const CallExpr& call) {
-        const FunctionDecl* callee = call.getDirectCallee();
-        if (!callee || isa<CXXMethodDecl>(callee) || !callee->getIdentifier()) return false;
-        const DeclContext* where = callee->getDeclContext()->getRedeclContext();
-        const bool in_std = where->isStdNamespace();
-        if (!where->isTranslationUnit() && !in_std) return false;
-        static const std::set<std::string> readers = {"strlen", "isalpha", "isdigit", "isalnum", "isspace", "isupper", "islower", "ispunct",
-                                                      "isxdigit", "isprint", "iscntrl", "isgraph", "toupper", "tolower", "abs", "labs",
-                                                      "llabs", "strchr", "strcmp", "strncmp", "memcmp", "memchr"};
-        const std::string name = callee->getName().str();
-        return readers.contains(name) || (in_std && (name == "min" || name == "max"));
-    }
 
     // The variables of fn whose address is taken or to which a reference is bound.
     std::set<const VarDecl*> addressed_vars(const FunctionDecl& fn) {
@@ -3101,7 +3102,9 @@ class AtInBounds : public Rule {
 public:
     using Rule::Rule;
     static auto matcher() {
-        return cxxMemberCallExpr(callee(cxxMethodDecl(hasName("at"), ofClass(hasName("::std::vector")))), argumentCountIs(1)).bind("call");
+        return cxxMemberCallExpr(callee(cxxMethodDecl(hasName("at"), ofClass(hasAnyName("::std::vector", "::std::basic_string", "::std::deque")))),
+                                 argumentCountIs(1))
+            .bind("call");
     }
     void run(const MatchFinder::MatchResult& r) override {
         const auto* call = r.Nodes.getNodeAs<CXXMemberCallExpr>("call");
@@ -3247,7 +3250,9 @@ private:
         const auto* m = dyn_cast_or_null<MemberExpr>(parent_through_wrappers(m_e.context(), e));
         const auto* call = m ? dyn_cast_or_null<CXXMemberCallExpr>(parent_through_wrappers(m_e.context(), *m)) : nullptr;
         if (!call) return false;
-        static const std::set<std::string> keeping = {"size", "empty", "front", "back", "data", "begin", "end", "cbegin", "cend", "rbegin", "rend"};
+        static const std::set<std::string> keeping = {"size",   "length", "empty",  "front",   "back",         "data",         "begin",
+                                                      "end",    "cbegin", "cend",   "rbegin",  "rend",         "c_str",        "find",
+                                                      "rfind",  "substr", "compare", "find_first_of", "find_last_of", "starts_with", "ends_with"};
         const CXXMethodDecl* method = call->getMethodDecl();
         return method && method->getIdentifier() && keeping.contains(method->getName().str());
     }
@@ -3314,23 +3319,51 @@ private:
         return !n || !ExprMutationAnalyzer(*loop.getBody(), ctx).isMutated(n);
     }
 
-    // The bound is object.size(), object a local vector (not a reference, reached by no other
-    // name) that the loop uses only in ways that keep its size.
+    // The bound is object.size() (or length()), object a variable the loop uses only in ways that
+    // keep its size. A reference may name what another name changes, so the loop may then call
+    // nothing but library functions that write no memory and size-keeping members; a local
+    // (not a reference) must be reached by no other name.
     bool own_size_bound(const ForStmt& loop, const Expr* bound, const Expr* object) {
         ASTContext& ctx = m_e.context();
         const auto* call = dyn_cast<CXXMemberCallExpr>(bound);
         const VarDecl* var = var_of(object);
-        if (!call || !method_is(call, "size") || call->getNumArgs() != 0 || !var || var_of(call->getImplicitObjectArgument()) != var) return false;
-        if (!var->hasLocalStorage() || var->getType()->isReferenceType() || m_e.aliased(var)) return false;
+        if (!call || !(method_is(call, "size") || method_is(call, "length")) || call->getNumArgs() != 0 || !var ||
+            var_of(call->getImplicitObjectArgument()) != var)
+            return false;
         for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), const_cast<ForStmt&>(loop), ctx))
             if (!size_keeping_use(*found.getNodeAs<DeclRefExpr>("ref"))) return false;
+        if (var->getType()->isReferenceType() || !var->hasLocalStorage()) {
+            for (const auto& found : match(findAll(callExpr().bind("call")), const_cast<ForStmt&>(loop), ctx)) {
+                const auto* c = found.getNodeAs<CallExpr>("call");
+                if (writes_no_memory(*c)) continue;
+                const auto* member = dyn_cast<CXXMemberCallExpr>(c);
+                const auto* op = dyn_cast<CXXOperatorCallExpr>(c);
+                if (member && member->getMethodDecl() && member->getMethodDecl()->getParent()->isInStdNamespace() &&
+                    size_keeping_use(*member->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+                    continue;
+                if (op && op->getOperator() == OO_Subscript && op->getArg(0)->getType()->getAsCXXRecordDecl() &&
+                    op->getArg(0)->getType()->getAsCXXRecordDecl()->isInStdNamespace())
+                    continue;
+                return false;
+            }
+            // Nor user code run by a constructor (or the destructor that follows it), new or delete.
+            const auto user_code = stmt(anyOf(cxxConstructExpr(unless(hasDeclaration(cxxConstructorDecl(ofClass(isInStdNamespace()))))),
+                                              cxxNewExpr(), cxxDeleteExpr()));
+            return match(traverse(TK_AsIs, stmt(forEachDescendant(user_code.bind("user")))), loop, ctx).empty();
+        }
+        if (m_e.aliased(var)) return false;
         // Nor may a call in the loop resize it through an address handed out before: no &var, no
-        // non-const reference parameter bound to it, anywhere in the function.
+        // non-const reference parameter bound to it, anywhere in the function, but those of
+        // standard functions that do not keep what they are given (std::getline does not;
+        // std::ref, std::tie and the inserters do).
         const auto* fn = enclosing_function(ctx, loop);
         if (!fn || !fn->getBody()) return false;
         const auto ref = ignoringParenImpCasts(declRefExpr(to(varDecl(equalsNode(var)))));
         const auto writable = parmVarDecl(hasType(referenceType(pointee(unless(isConstQualified())))));
-        const auto handed_out = stmt(anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(ref)), callExpr(forEachArgumentWithParam(ref, writable)),
+        const auto forgetful = functionDecl(isInStdNamespace(), unless(hasAnyName("ref", "cref", "tie", "forward_as_tuple", "back_inserter",
+                                                                                 "front_inserter", "inserter")));
+        const auto handed_out = stmt(anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(ref)),
+                                           callExpr(forEachArgumentWithParam(ref, writable), unless(callee(forgetful))),
                                            cxxConstructExpr(forEachArgumentWithParam(ref, writable))));
         return match(traverse(TK_AsIs, stmt(forEachDescendant(handed_out.bind("leak")))), *fn->getBody(), ctx).empty();
     }

@@ -1917,17 +1917,51 @@ TEST(AtInBounds, ALoopUpToTheVectorsOwnSize) {
     expect_rewrites("at-in-bounds", k_at_size, 4, expected, {{"1 2 3\n", "8 3\n"}, {"\n", "0 0\n"}, {"5\n", "15 1\n"}});
 }
 
+// Strings too, a local and a const& parameter, whose loop calls only what cannot resize it.
+const char* const k_at_string = R"(#include <cctype>
+#include <iostream>
+#include <string>
+int score(const std::string& word) {
+    int s = 0;
+    for (std::size_t i = 0; i < word.size(); ++i) s += std::isupper(word.at(i)) ? 2 : word.at(i) == 'a';
+    return s;
+}
+int main() {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        int pairs = 0;
+        for (std::size_t i = 0; i < line.length(); ++i)
+            if (i + 1 < line.length() && line.at(i) == line.at(i + 1)) ++pairs;
+        std::cout << score(line) << ' ' << pairs << '\n';
+    }
+}
+)";
+
+TEST(AtInBounds, StringsToTheirOwnLength) {
+    const std::string expected = replace_each(k_at_string, {{"std::isupper(word.at(i)) ? 2 : word.at(i) == 'a'", "std::isupper(word[i]) ? 2 : word[i] == 'a'"},
+                                                            {"line.at(i) == line.at(i + 1)", "line[i] == line[i + 1]"}});
+    expect_rewrites("at-in-bounds", k_at_string, 4, expected, {{"Aardvark\nbookkeeper\n\n", "4 0\n0 3\n0 0\n"}});
+}
+
 TEST(AtInBounds, SilentWhenTheIndexOrTheSizeIsNotProved) {
     const char* const head = R"(#include <cstdio>
 #include <vector>
+#include <functional>
+#include <string>
 void fill(std::vector<int>& v) { v.push_back(1); }
-int run(std::vector<int>& param, int n, int k) {
+std::string shared = "abc";
+void touch() { shared.clear(); }
+struct Noisy { Noisy() { shared += 'x'; } };
+int run(std::vector<int>& param, int n, int k, const std::string& text, std::vector<int>& other) {
     std::vector<int> v(n), u(n);
     std::vector<std::vector<int>> g(n, std::vector<int>(k));
     std::size_t wide = n;
     int s = 0;
 )";
     for (const char* body : {
+             "    for (std::size_t i = 0; i < text.size(); i++) { s += text.at(i); touch(); }\n",
+             "    for (std::size_t i = 0; i < text.size(); i++) { s += text.at(i); Noisy noisy; }\n",
+             "    for (std::size_t i = 0; i < param.size(); i++) { s += param.at(i); other.push_back(1); }\n",
              "    v.push_back(1);\n    for (int i = 0; i < n; i++) s += v.at(i);\n",
              "    for (int i = 0; i < n; i++) s += v.at(i);\n    n++;\n",
              "    for (int i = 0; i <= n; i++) s += v.at(i);\n",
@@ -1943,7 +1977,7 @@ int run(std::vector<int>& param, int n, int k) {
              "    g[0].push_back(1);\n    for (int i = 0; i < n; i++)\n        for (int j = 0; j < k; j++) s += g[i].at(j);\n",
              "    for (int i = 0; i < n; i++) [&] { s += v.at(i); }();\n",
              "    for (std::size_t i = 0; i < u.size(); i++) { s += u.at(i); if (s > 9) u.push_back(s); }\n",
-             "    for (std::size_t i = 0; i < param.size(); i++) s += param.at(i);\n",
+             "    auto keep = std::ref(u);\n    for (std::size_t i = 0; i < u.size(); i++) { s += u.at(i); keep.get().clear(); }\n",
              "    fill(u);\n    for (std::size_t i = 0; i < u.size(); i++) s += u.at(i);\n",
              "    std::vector<int>* keep = &u;\n    for (std::size_t i = 0; i < u.size(); i++) { s += u.at(i); keep->clear(); }\n",
              "    for (std::size_t i = 0; i < u.size(); i++) s += v.at(i);\n",

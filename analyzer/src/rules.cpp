@@ -55,6 +55,7 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"at-in-bounds", "low-level", "v.at(i) checks i against the size on every access and keeps the loop from being vectorised; where the loop's bounds (and any if around the access) prove i is in range, v[i] reads the same element"},
         {"to-string-digits", "low-level", "a std::string made by std::to_string and then only read char by char allocates on the heap for a number longer than its inline buffer (15 chars in libstdc++); std::to_chars into a stack buffer, seen through a string_view, gives the same chars without allocating"},
         {"find-char-table", "data-structures", "s.find(c) for a char in a loop that never changes s scans s on every call; a 256-entry table of each char's first position, made once before the loop, answers the same in one load"},
+        {"list-to-vector", "data-structures", "a std::list only appended to and walked forward pays a heap node per element and a pointer chase per step (std::next is O(k)); a vector stores them side by side, when no iterator or reference to an element is alive while it grows"},
         {"branch-to-select", "low-level", "an if / else-if chain that only chooses a variable's value (and counts how often) is a branch per element; as a conditional expression and a sum of comparisons it has none, and the loop around it can be vectorised"},
     };
     return rules;
@@ -2720,16 +2721,51 @@ private:
     }
 };
 
+// A local (not a parameter) of the standard container `qualified`.
+auto local_container(const char* qualified) {
+    return varDecl(hasLocalStorage(), unless(parmVarDecl()),
+                   hasType(hasCanonicalType(recordType(hasDeclaration(classTemplateSpecializationDecl(hasName(qualified)))))));
+}
+
+// For a rule that gives a container variable another container type: the location of its
+// template name when it is written `written<...>` (not auto or a typedef) and editable, the
+// element type is not bool (whose proxies differ), and it is built from sizes, values or a
+// brace list, which the other container takes alike (not from another container).
+std::optional<SourceLocation> retypable(Emitter& e, const VarDecl& var, StringRef written) {
+    const auto name = template_name_as_written(var);
+    if (!name || !e.editable(*name) || e.text(*name) != written) return std::nullopt;
+    const auto* record = dyn_cast<ClassTemplateSpecializationDecl>(var.getType()->getAsCXXRecordDecl());
+    if (!record || record->getTemplateArgs()[0].getAsType()->isBooleanType()) return std::nullopt;
+    if (const auto* init = var.getInit() ? dyn_cast<CXXConstructExpr>(var.getInit()->IgnoreImplicit()) : nullptr) {
+        for (const Expr* arg : init->arguments())
+            if (arg->getType()->isRecordType() && !isa<CXXStdInitializerListExpr>(arg->IgnoreImplicit()) && !isa<CXXDefaultArgExpr>(arg))
+                return std::nullopt;
+    } else if (var.getInit()) {
+        return std::nullopt;
+    }
+    return name;
+}
+
+// s's parent, through parentheses, temporaries, implicit casts (but a read of a value) and the
+// copies that pass an object on.
+const Stmt* parent_through_temporaries(ASTContext& ctx, const Stmt& s) {
+    auto parents = ctx.getParents(s);
+    const Stmt* p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+    while (p && (isa<ParenExpr>(p) || isa<MaterializeTemporaryExpr>(p) || isa<CXXBindTemporaryExpr>(p) || isa<ExprWithCleanups>(p) ||
+                 (isa<ImplicitCastExpr>(p) && cast<ImplicitCastExpr>(p)->getCastKind() != CK_LValueToRValue) ||
+                 (isa<CXXConstructExpr>(p) && !isa<CXXTemporaryObjectExpr>(p)))) {
+        parents = ctx.getParents(*p);
+        p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+    }
+    return p;
+}
+
 // ---- vector-as-queue: a vector whose front is erased --------------------------------------------
 
 class VectorAsQueue : public Rule {
 public:
     using Rule::Rule;
-    static auto matcher() {
-        return varDecl(hasLocalStorage(), unless(parmVarDecl()),
-                       hasType(hasCanonicalType(recordType(hasDeclaration(classTemplateSpecializationDecl(hasName("::std::vector")))))))
-            .bind("var");
-    }
+    static auto matcher() { return local_container("::std::vector").bind("var"); }
     void run(const MatchFinder::MatchResult& r) override {
         const auto* v = r.Nodes.getNodeAs<VarDecl>("var");
         ASTContext& ctx = m_e.context();
@@ -2737,19 +2773,8 @@ public:
         const auto parents = ctx.getParents(*v);
         const auto* decl = parents.size() == 1 ? parents[0].get<DeclStmt>() : nullptr;
         if (!fn || !fn->getBody() || !decl || !decl->isSingleDecl() || !m_e.editable(v->getLocation())) return;
-        // The type as written is vector<T> (not auto or a typedef), T not bool (its proxies).
-        const auto name = template_name_as_written(*v);
-        if (!name || !m_e.editable(*name) || m_e.text(*name) != "vector") return;
-        const auto* record = dyn_cast<ClassTemplateSpecializationDecl>(v->getType()->getAsCXXRecordDecl());
-        if (!record || record->getTemplateArgs()[0].getAsType()->isBooleanType()) return;
-        // Built from sizes, values or a brace list, which a deque takes alike (not from another vector).
-        if (const auto* init = v->getInit() ? dyn_cast<CXXConstructExpr>(v->getInit()->IgnoreImplicit()) : nullptr) {
-            for (const Expr* arg : init->arguments())
-                if (arg->getType()->isRecordType() && !isa<CXXStdInitializerListExpr>(arg->IgnoreImplicit()) && !isa<CXXDefaultArgExpr>(arg))
-                    return;
-        } else if (v->getInit()) {
-            return;
-        }
+        const auto name = retypable(m_e, *v, "vector");
+        if (!name) return;
         // Every use is one a deque serves with the same meaning; at least one erases the front.
         std::vector<core::Replacement> fix;
         for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(v)))).bind("ref")), *fn->getBody(), ctx)) {
@@ -3550,6 +3575,154 @@ public:
     }
 };
 
+// std::list<T> l whose every use a vector serves the same: push_back / emplace_back as
+// statements (the only growth), size and empty, begin / end / front / back and range-fors that
+// read. A vector's growth invalidates its iterators and references, so none may be alive when it
+// grows: begin() and the like are used up in their own expression (a value read, a comparison)
+// or kept in an `auto` iterator variable in whose scope nothing grows l, and a range-for's body
+// does not grow it. No use sits in a lambda (it could grow l from anywhere).
+class ListToVector : public Rule {
+public:
+    using Rule::Rule;
+    static auto matcher() { return local_container("::std::list").bind("var"); }
+    void run(const MatchFinder::MatchResult& r) override {
+        const auto* l = r.Nodes.getNodeAs<VarDecl>("var");
+        ASTContext& ctx = m_e.context();
+        const auto* fn = dyn_cast_or_null<FunctionDecl>(l->getParentFunctionOrMethod());
+        if (!fn || !fn->getBody() || !m_e.editable(l->getLocation())) return;
+        const auto name = retypable(m_e, *l, "list");
+        if (!name) return;
+        std::vector<const Stmt*> growth;
+        std::vector<const VarDecl*> iterators;
+        std::vector<const CXXForRangeStmt*> walks;
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(l)))).bind("ref")), *fn->getBody(), ctx))
+            if (!classify(*found.getNodeAs<DeclRefExpr>("ref"), growth, iterators, walks)) return;
+        if (growth.empty()) return;
+        for (const CXXForRangeStmt* walk : walks)
+            for (const Stmt* g : growth)
+                if (inside(*g, *walk->getBody())) return;
+        for (const VarDecl* it : iterators)
+            if (!iterator_kept_safely(*it, growth)) return;
+        std::vector<core::Replacement> fix = {m_e.replace(*name, "vector")};
+        if (auto include = m_e.include(l->getLocation(), "vector")) fix.push_back(*include);
+        m_e.emit("list-to-vector", l->getLocation(),
+                 "'" + l->getName().str() + "' is a list only appended to and walked forward; a vector keeps the elements side by side (no node per element, O(1) std::next)",
+                 std::move(fix));
+    }
+
+private:
+    const Stmt* parent(const Stmt& s) { return parent_through_temporaries(m_e.context(), s); }
+    // The variable whose initialiser e is (through the wrappers parent() passes), if any.
+    const VarDecl* initialised(const Stmt& e) {
+        const Stmt* at = &e;
+        for (;;) {
+            const auto parents = m_e.context().getParents(*at);
+            if (parents.size() != 1) return nullptr;
+            if (const auto* var = parents[0].get<VarDecl>()) return var;
+            const auto* p = parents[0].get<Stmt>();
+            if (!p || parent_through_temporaries(m_e.context(), *at) == p) return nullptr;  // not a wrapper
+            at = p;
+        }
+    }
+    bool inside(const Stmt& s, const Stmt& scope) {
+        for (const Stmt* at = &s; at; at = statement_parent(m_e.context(), *at))
+            if (at == &scope) return true;
+        return false;
+    }
+    bool in_lambda(const Stmt& s) {
+        for (const Stmt* at = statement_parent(m_e.context(), s); at; at = statement_parent(m_e.context(), *at))
+            if (isa<LambdaExpr>(at)) return true;
+        return false;
+    }
+    // A value read: an element (or an iterator dereferenced) turned into an rvalue, or the target
+    // of an assignment.
+    bool used_up(const Stmt& e) {
+        const auto parents = m_e.context().getParents(e);
+        const Stmt* p = parents.size() == 1 ? parents[0].get<Stmt>() : nullptr;
+        if (const auto* c = dyn_cast_or_null<ImplicitCastExpr>(p); c && c->getCastKind() == CK_LValueToRValue) return true;
+        const Stmt* q = parent(e);
+        if (const auto* b = dyn_cast_or_null<BinaryOperator>(q); b && b->isAssignmentOp() && b->getLHS()->IgnoreParens() == &e) return true;
+        return false;
+    }
+    static bool is_iterator_operator(const CXXOperatorCallExpr& op) {
+        const OverloadedOperatorKind k = op.getOperator();
+        return k == OO_PlusPlus || k == OO_MinusMinus || k == OO_EqualEqual || k == OO_ExclaimEqual;
+    }
+
+    bool classify(const DeclRefExpr& ref, std::vector<const Stmt*>& growth, std::vector<const VarDecl*>& iterators,
+                  std::vector<const CXXForRangeStmt*>& walks) {
+        ASTContext& ctx = m_e.context();
+        if (in_lambda(ref)) return false;
+        // A range-for over l.
+        if (const VarDecl* range = initialised(ref); range && range->isImplicit()) {
+            const auto up = ctx.getParents(*range);
+            const auto* decl = up.size() == 1 ? up[0].get<DeclStmt>() : nullptr;
+            const auto above = decl ? ctx.getParents(*decl) : DynTypedNodeList(DynTypedNode());
+            const auto* loop = decl && above.size() == 1 ? above[0].get<CXXForRangeStmt>() : nullptr;
+            if (!loop || loop->getRangeInit()->IgnoreParenImpCasts() != &ref) return false;
+            walks.push_back(loop);
+            return true;
+        }
+        const auto* member = dyn_cast_or_null<MemberExpr>(parent(ref));
+        const auto* call = member ? dyn_cast_or_null<CXXMemberCallExpr>(parent(*member)) : nullptr;
+        if (!call || call->getCallee()->IgnoreParens() != member || !member->getMemberDecl()->getIdentifier()) return false;
+        const StringRef name = member->getMemberDecl()->getName();
+        if (name == "size" || name == "empty") return true;
+        if (name == "push_back" || name == "emplace_back") {
+            const Stmt* use = parent(*call);
+            if (use && isa<Expr>(use)) return false;  // only as a statement
+            growth.push_back(call);
+            return true;
+        }
+        if (name == "front" || name == "back") return used_up(*call);
+        if (name != "begin" && name != "end" && name != "cbegin" && name != "cend") return false;
+        // An iterator: compared, or (through std::next / std::prev) kept in an auto variable.
+        const Stmt* at = call;
+        for (;;) {
+            const Stmt* p = parent(*at);
+            const auto* step = dyn_cast_or_null<CallExpr>(p);
+            const FunctionDecl* callee = step ? step->getDirectCallee() : nullptr;
+            if (!callee || !callee->isInStdNamespace() || !callee->getIdentifier() || (callee->getName() != "next" && callee->getName() != "prev") ||
+                step->getNumArgs() < 1 || step->getArg(0)->IgnoreImplicit() != at)
+                break;
+            at = step;
+        }
+        if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(parent(*at)); op && (op->getOperator() == OO_EqualEqual || op->getOperator() == OO_ExclaimEqual))
+            return true;
+        const VarDecl* kept = initialised(*at);
+        if (!kept || kept->isImplicit() || kept->getType()->isReferenceType() || !kept->getType()->getContainedAutoType()) return false;
+        iterators.push_back(kept);
+        return true;
+    }
+
+    // it lives from its declaration to the end of the statement around it (the rest of a block, or
+    // a for statement whose init declares it): nothing there grows l. It is only stepped, compared
+    // and dereferenced for a value.
+    bool iterator_kept_safely(const VarDecl& it, const std::vector<const Stmt*>& growth) {
+        ASTContext& ctx = m_e.context();
+        const auto up = ctx.getParents(it);
+        const auto* decl = up.size() == 1 ? up[0].get<DeclStmt>() : nullptr;
+        const auto above = decl ? ctx.getParents(*decl) : DynTypedNodeList(DynTypedNode());
+        const Stmt* scope = decl && above.size() == 1 ? above[0].get<Stmt>() : nullptr;
+        if (!scope) return false;
+        for (const Stmt* g : growth)
+            if (inside(*g, *scope) && (!isa<CompoundStmt>(scope) || m_e.sm().isBeforeInTranslationUnit(decl->getBeginLoc(), g->getBeginLoc())))
+                return false;
+        const auto* fn = dyn_cast_or_null<FunctionDecl>(it.getParentFunctionOrMethod());
+        if (!fn || !fn->getBody()) return false;
+        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(&it)))).bind("ref")), *fn->getBody(), ctx)) {
+            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+            if (in_lambda(*ref)) return false;
+            const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(parent(*ref));
+            if (!op) return false;
+            if (is_iterator_operator(*op)) continue;
+            if (op->getOperator() == OO_Star && used_up(*op)) continue;
+            return false;
+        }
+        return true;
+    }
+};
+
 class PostIncrementIterator : public Rule {
 public:
     using Rule::Rule;
@@ -3653,6 +3826,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     AtInBounds at_in_bounds(emitter, facts);
     ToStringDigits to_string_digits(emitter, facts);
     FindCharTable find_table(emitter, facts);
+    ListToVector list_to_vector(emitter, facts);
 
     MatchFinder finder;
     auto add = [&](const char* id, const auto& matcher, MatchFinder::MatchCallback* rule) {
@@ -3686,6 +3860,7 @@ void run_rules(ASTContext& context, const SourceMap& sources, const AnalyzeOptio
     add("at-in-bounds", AtInBounds::matcher(), &at_in_bounds);
     add("to-string-digits", ToStringDigits::matcher(), &to_string_digits);
     add("find-char-table", FindCharTable::matcher(), &find_table);
+    add("list-to-vector", ListToVector::matcher(), &list_to_vector);
     finder.matchAST(context);
 }
 

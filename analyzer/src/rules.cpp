@@ -2304,6 +2304,16 @@ bool is_std_container(const VarDecl* var, std::initializer_list<StringRef> names
 
 // A condition that asks whether key is in a container (a local or parameter): c.count(k) [!= 0,
 // > 0, == 0], !c.count(k), c.find(k) != c.end(), c.find(k) == c.end().
+// Whether t is std::string itself: basic_string of char with std::char_traits (other traits
+// may compare chars otherwise).
+bool is_std_string(QualType t, ASTContext& ctx) {
+    const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(t->getAsCXXRecordDecl());
+    if (!spec || !spec->isInStdNamespace() || spec->getName() != "basic_string" || spec->getTemplateArgs().size() < 2) return false;
+    const auto* traits = spec->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl();
+    return traits && traits->isInStdNamespace() && traits->getName() == "char_traits" &&
+           ctx.hasSameType(spec->getTemplateArgs()[0].getAsType(), ctx.CharTy);
+}
+
 struct Membership {
     const VarDecl* container = nullptr;
     const Expr* key = nullptr;
@@ -3084,12 +3094,9 @@ private:
         const bool string_key = record && record->isInStdNamespace() && record->getName() == "basic_string";
         if (key->isEnumeralType() || key->isBooleanType()) return value == key;
         if (string_key) {
-            // std::string itself (char, std::char_traits): compared with a C string it compares as
-            // the string it would convert to.
-            const TemplateArgumentList& parts = cast<ClassTemplateSpecializationDecl>(record)->getTemplateArgs();
-            const auto* traits = parts.size() >= 2 ? parts[1].getAsType()->getAsCXXRecordDecl() : nullptr;
-            if (parts[0].getAsType().getCanonicalType() != ctx.CharTy || !traits || !traits->isInStdNamespace() || traits->getName() != "char_traits")
-                return false;
+            // std::string itself: compared with a C string it compares as the string it would
+            // convert to.
+            if (!is_std_string(key, ctx)) return false;
             if (value == key) return true;
             QualType element;
             if (value->isPointerType()) element = value->getPointeeType();
@@ -3303,8 +3310,10 @@ private:
         for (const Stmt *child = &use, *parent = up(use); !loop; child = parent, parent = up(*parent)) {
             if (!parent || isa<LambdaExpr>(parent)) return false;
             const auto* f = dyn_cast<ForStmt>(parent);
-            if (!f || f->getBody() != child || !(bound = counted_to(*f, counter, start))) continue;
-            if ((size && declared_bound(*f, counter, bound, size)) || own_size_bound(*f, bound, object)) loop = f;
+            if (!f || f->getBody() != child) continue;
+            ExprMutationAnalyzer body(*f->getBody(), m_e.context());
+            if (!(bound = counted_to(*f, counter, start, body))) continue;
+            if ((size && declared_bound(counter, bound, size, body)) || own_size_bound(*f, bound, object)) loop = f;
         }
         if (offset <= 0 && start + offset >= 0) return true;
         return guarded(use, *loop, counter, offset, bound);
@@ -3312,7 +3321,7 @@ private:
 
     // `for (T i = start; i < bound; ++i)` (or i++, i += 1), start a literal, whose body leaves i
     // alone: the bound; else null.
-    const Expr* counted_to(const ForStmt& loop, const VarDecl* counter, long long& start) {
+    const Expr* counted_to(const ForStmt& loop, const VarDecl* counter, long long& start, ExprMutationAnalyzer& body) {
         const auto* init = dyn_cast_or_null<DeclStmt>(loop.getInit());
         if (!init || !init->isSingleDecl() || init->getSingleDecl() != counter || !counter->getType()->isIntegerType() || !counter->getInit())
             return nullptr;
@@ -3327,13 +3336,13 @@ private:
         const bool step = (u && u->isIncrementOp() && var_of(u->getSubExpr()) == counter) ||
                           (b && b->getOpcode() == BO_AddAssign && var_of(b->getLHS()) == counter && isa<IntegerLiteral>(b->getRHS()->IgnoreParenImpCasts()) &&
                            cast<IntegerLiteral>(b->getRHS()->IgnoreParenImpCasts())->getValue() == 1);
-        if (!step || m_e.aliased(counter) || ExprMutationAnalyzer(*loop.getBody(), m_e.context()).isMutated(counter)) return nullptr;
+        if (!step || m_e.aliased(counter) || body.isMutated(counter)) return nullptr;
         return cond->getRHS()->IgnoreParenImpCasts();
     }
 
     // The bound is the declared size n, compared in the counter's type or a wider one of the same
     // signedness, and the body leaves n alone.
-    bool declared_bound(const ForStmt& loop, const VarDecl* counter, const Expr* bound, const Expr* size) {
+    bool declared_bound(const VarDecl* counter, const Expr* bound, const Expr* size, ExprMutationAnalyzer& body) {
         ASTContext& ctx = m_e.context();
         if (!same_expr(bound, size, ctx)) return false;
         const QualType type = bound->getType();
@@ -3341,7 +3350,7 @@ private:
             (type->isSignedIntegerType() != counter->getType()->isSignedIntegerType() || ctx.getIntWidth(type) > ctx.getIntWidth(counter->getType())))
             return false;
         const VarDecl* n = var_of(size);
-        return !n || !ExprMutationAnalyzer(*loop.getBody(), ctx).isMutated(n);
+        return !n || !body.isMutated(n);
     }
 
     // The bound is object.size() (or length()), object a variable the loop uses only in ways that
@@ -3543,13 +3552,7 @@ public:
         if (!m_e.editable(call->getSourceRange())) return;
         const VarDecl* key = var_of(call->getImplicitObjectArgument());
         if (!key || !key->hasLocalStorage() || key->getType()->isReferenceType() || m_e.aliased(key)) return;
-        // std::string itself: char with std::char_traits (other traits may compare chars otherwise).
-        const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(key->getType()->getAsCXXRecordDecl());
-        if (!spec || !spec->isInStdNamespace() || spec->getName() != "basic_string" || spec->getTemplateArgs().size() < 2) return;
-        const auto* traits = spec->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl();
-        if (!traits || !traits->isInStdNamespace() || traits->getName() != "char_traits" ||
-            !ctx.hasSameType(spec->getTemplateArgs()[0].getAsType(), ctx.CharTy))
-            return;
+        if (!is_std_string(key->getType(), ctx)) return;
         // The outermost loop around the call, in the same function, that leaves key alone and
         // has a block around it for the table.
         const Stmt* outermost = nullptr;

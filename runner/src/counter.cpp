@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <limits>
+#include <optional>
 #include <cstring>
-#include <sstream>
 
 #include <perfmon/pfmlib_perf_event.h>
 
@@ -115,23 +117,60 @@ core::Result<core::CounterKind> choose_counter(std::optional<core::CounterKind> 
     return *forced;
 }
 
+core::Result<std::uint64_t> parse_valgrind_count(std::string_view record, std::string_view program) {
+    auto bad = [](const std::string& why) { return core::fail(core::Error::input("count record " + why)); };
+    if (record.empty()) return bad("is missing: valgrind did not write it (the program ended abnormally or kept valgrind from writing)");
+    if (record.back() != '\n') return bad("does not end with a newline (cut short)");
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.remove_suffix(1);
+        return v;
+    };
+    std::optional<std::uint64_t> summary, totals;
+    int commands = 0, events = 0;
+    bool total_last = false;
+    std::size_t at = 0;
+    while (at < record.size()) {
+        const std::size_t end = record.find('\n', at);
+        const std::string_view line = record.substr(at, end - at);
+        at = end + 1;
+        total_last = false;
+        auto field = [&](std::string_view key) { return line.substr(0, key.size()) == key; };
+        if (field("cmd:")) {
+            ++commands;
+            if (!program.empty() && trim(line.substr(4)) != program) return bad("names another command (" + std::string(trim(line.substr(4)).substr(0, 80)) + "), not " + std::string(program));
+        } else if (field("events:")) {
+            ++events;
+            if (trim(line.substr(7)) != "Ir") return bad("counts events other than Ir alone");
+        } else if (field("summary:") || field("totals:")) {
+            std::optional<std::uint64_t>& slot = field("summary:") ? summary : totals;
+            if (slot) return bad("has more than one " + std::string(field("summary:") ? "summary" : "totals") + " line");
+            const std::string_view digits = trim(line.substr(field("summary:") ? 8 : 7));
+            std::uint64_t value = 0;
+            const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+            if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size())
+                return bad("has a total that is not a whole number of instructions: '" + std::string(digits.substr(0, 40)) + "'");
+            slot = value;
+            total_last = true;
+        }
+    }
+    if (events != 1) return bad("does not name its event exactly once");
+    if (!program.empty() && commands != 1) return bad("does not name its command exactly once");
+    if (!summary && !totals) return bad("has no total");
+    if (summary && totals && *summary != *totals) return bad("has a summary and a totals line that differ");
+    if (!total_last) return bad("does not end with its total (cut short or appended to)");
+    return summary ? *summary : *totals;
+}
+
 core::Result<std::uint64_t> sum_valgrind_totals(const std::vector<std::pair<std::string, std::string>>& files) {
     std::uint64_t total = 0;
-    bool any = false;
     for (const auto& [name, text] : files) {
-        std::istringstream in(text);
-        std::string line;
-        std::optional<std::uint64_t> summary, totals;
-        while (std::getline(in, line)) {
-            auto number = [&](std::size_t from) { return std::stoull(line.substr(from)); };
-            if (line.rfind("summary:", 0) == 0) summary = number(8);
-            else if (line.rfind("totals:", 0) == 0) totals = number(7);
-        }
-        if (!summary && !totals) return core::fail(core::Error::infrastructure("valgrind output " + name + " has no summary line"));
-        total += summary ? *summary : *totals;
-        any = true;
+        auto count = parse_valgrind_count(text);
+        if (!count) return core::fail(core::Error::input(name + ": " + count.error().message));
+        if (total > std::numeric_limits<std::uint64_t>::max() - *count) return core::fail(core::Error::input(name + ": the counts add up past 2^64"));
+        total += *count;
     }
-    if (!any) return core::fail(core::Error::infrastructure("valgrind wrote no output file"));
+    if (files.empty()) return core::fail(core::Error::input("valgrind wrote no count record"));
     return total;
 }
 

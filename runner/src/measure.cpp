@@ -109,62 +109,79 @@ WallStats wall_stats(std::vector<double> samples) {
     return s;
 }
 
+// A counted run's instructions, or why the run gets no count: a program that fails, answers
+// differently, or leaves no well-formed record of its one process while counted is the
+// candidate's failure (its verdict in `failure`), never an error of optiloop's.
 core::Result<std::uint64_t> count_with_valgrind(const core::Task& task, const fs::path& binary, const core::TestCase& test,
-                                                core::CounterKind kind, const fs::path& checker_binary, std::string& detail) {
+                                                core::CounterKind kind, const fs::path& checker_binary, std::optional<CountFailure>& failure) {
     const std::string tool = kind == core::CounterKind::callgrind ? "callgrind" : "cachegrind";
-    std::vector<std::string> args = {"--tool=" + tool, "--" + tool + "-out-file=/work/count.out.%p"};
+    std::vector<std::string> args;
     if (kind == core::CounterKind::cachegrind) args.push_back("--cache-sim=no");
-    auto run = sandbox::run(valgrind_spec(task, binary, test, args, "count.out"));
+    auto spec = valgrind_spec(task, binary, test, tool, args);
+    if (!spec) return core::fail(spec.error());
+    auto run = sandbox::run(*spec);
     if (!run) return core::fail(run.error());
     if (run->verdict != Verdict::ok) {
-        detail = "under " + tool + ": " + std::string(core::to_string(run->verdict)) + " " + run->detail;
-        return core::fail(core::Error::input(detail));
+        failure = counted_run_failure(*run, tool);
+        return core::fail(core::Error::input(failure->detail));
     }
     // The output must still be right while counted: a program that behaves differently under
     // the counter gets no cost.
     auto checked = check(task.checker, checker_binary, test.input, run->stdout_data, test.expected);
     if (!checked) return core::fail(checked.error());
     if (!checked->accepted) {
-        detail = "wrong answer while counted by " + tool + ": " + checked->detail;
-        return core::fail(core::Error::input(detail));
+        failure = CountFailure{Verdict::wrong_answer, "wrong answer while counted by " + tool + ": " + checked->detail};
+        return core::fail(core::Error::input(failure->detail));
     }
-    return sum_valgrind_totals(run->scratch_files);
+    std::optional<std::string> record;
+    for (const auto& [name, text] : run->private_files)
+        if (name == k_count_record) record = text;
+    auto count = record ? parse_valgrind_count(*record, "/box/prog")
+                        : core::Result<std::uint64_t>(core::fail(core::Error::input("count record could not be read back: " + run->output_problem)));
+    if (!count) {
+        failure = CountFailure{Verdict::security, "not countable under " + tool + ": " + count.error().message};
+        return core::fail(count.error());
+    }
+    return *count;
 }
 
-// The cost the program reports itself: the last JSON line of task.cost_file.
+// The cost the program reports itself: the one JSON line the harness writes to task.cost_file.
+// The harness writes exactly one line and then ends the process (kernel tasks' candidates are
+// checked to hold no I/O, harness_check.hpp), so a second line is somebody else's: refused.
 core::Result<std::pair<double, std::string>> harness_cost(const core::Task& task, const fs::path& binary, const core::TestCase& test,
-                                                          const fs::path& checker_binary, std::string& detail) {
+                                                          const fs::path& checker_binary, std::optional<CountFailure>& failure) {
+    auto refuse = [&](Verdict verdict, std::string detail) {
+        failure = CountFailure{verdict, detail};
+        return core::fail(core::Error::input(std::move(detail)));
+    };
     sandbox::Spec spec = program_spec(task, binary, test);
     spec.scratch_outputs = {task.cost_file};
     spec.limits.address_space_fallback = false;  // CUDA reserves huge virtual ranges
     auto run = sandbox::run(spec);
     if (!run) return core::fail(run.error());
-    if (run->verdict != Verdict::ok) {
-        detail = "while reporting its cost: " + std::string(core::to_string(run->verdict)) + " " + run->detail;
-        return core::fail(core::Error::input(detail));
-    }
+    if (run->verdict != Verdict::ok)
+        return refuse(run->verdict, "while reporting its cost: " + std::string(core::to_string(run->verdict)) + " " + run->detail);
     auto checked = check(task.checker, checker_binary, test.input, run->stdout_data, test.expected);
     if (!checked) return core::fail(checked.error());
-    if (!checked->accepted) {
-        detail = "wrong answer while reporting its cost: " + checked->detail;
-        return core::fail(core::Error::input(detail));
-    }
-    std::string text;
+    if (!checked->accepted) return refuse(Verdict::wrong_answer, "wrong answer while reporting its cost: " + checked->detail);
+    std::optional<std::string> text;
     for (const auto& [name, content] : run->scratch_files)
         if (name == task.cost_file) text = content;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    const std::string last = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-    auto json = core::parse_json(last, task.cost_file);
-    if (!json || !json->is_object() || !json->contains("cost") || !(*json)["cost"].is_number() || (*json)["cost"].get<double>() < 0) {
-        detail = "the program did not write a cost line {\"cost\": N, \"unit\": \"...\"} to " + task.cost_file;
-        return core::fail(core::Error::input(detail));
-    }
+    const std::string expected_line = " {\"cost\": N, \"unit\": \"...\"} to " + task.cost_file;
+    if (!text) return refuse(Verdict::runtime_error, "the program did not write a cost line" + expected_line + (run->output_problem.empty() ? "" : " (" + run->output_problem + ")"));
+    while (!text->empty() && (text->back() == '\n' || text->back() == ' ')) text->pop_back();
+    if (text->find('\n') != std::string::npos)
+        return refuse(Verdict::security, task.cost_file + " holds more than the one line the harness writes: something else wrote to it");
+    auto json = core::parse_json(*text, task.cost_file);
+    if (!json || !json->is_object() || !json->contains("cost") || !(*json)["cost"].is_number() || !std::isfinite((*json)["cost"].get<double>()) ||
+        (*json)["cost"].get<double>() <= 0)
+        return refuse(Verdict::runtime_error, "the program did not write a cost line with a positive cost" + expected_line);
     const std::string unit = json->contains("unit") && (*json)["unit"].is_string() ? (*json)["unit"].get<std::string>() : "units";
     return std::make_pair((*json)["cost"].get<double>(), unit);
 }
 
 core::Result<std::uint64_t> count_with_perf(const core::Task& task, const fs::path& binary, const core::TestCase& test,
-                                            std::string& detail) {
+                                            std::optional<CountFailure>& failure) {
     sandbox::Spec spec = program_spec(task, binary, test);
     int fd = -1;
     spec.on_started = [&fd](int pid) { fd = open_perf_counter(pid); };
@@ -176,8 +193,8 @@ core::Result<std::uint64_t> count_with_perf(const core::Task& task, const fs::pa
         ::close(fd);
     }
     if (run->verdict != Verdict::ok) {
-        detail = "while counted: " + std::string(core::to_string(run->verdict)) + " " + run->detail;
-        return core::fail(core::Error::input(detail));
+        failure = CountFailure{run->verdict, "while counted: " + std::string(core::to_string(run->verdict)) + " " + run->detail};
+        return core::fail(core::Error::input(failure->detail));
     }
     if (!count || *count == 0) return core::fail(core::Error::infrastructure("perf counter could not be read"));
     return *count;
@@ -267,18 +284,18 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     if (m.counter == core::CounterKind::harness && task.cost_file.empty())
         return core::fail(core::Error::input("--counter=harness: this task's harness does not report its own cost (no cost_file in task.json)"));
     // A cost test that failed while its cost was taken makes the whole measurement fail.
-    auto first_failure = [&](const std::vector<std::string>& failures) {
+    auto first_failure = [&](const std::vector<std::optional<CountFailure>>& failures) {
         for (std::size_t i : cost_tests) {
-            if (failures[i].empty()) continue;
-            m.tests[i].verdict = failures[i].rfind("wrong answer", 0) == 0 ? Verdict::wrong_answer : Verdict::runtime_error;
-            m.tests[i].detail = failures[i];
+            if (!failures[i]) continue;
+            m.tests[i].verdict = failures[i]->verdict;
+            m.tests[i].detail = failures[i]->detail;
             m.verdict = m.tests[i].verdict;
             return true;
         }
         return false;
     };
     if (m.counter == core::CounterKind::harness) {
-        std::vector<std::string> failures(all.size());
+        std::vector<std::optional<CountFailure>> failures(all.size());
         std::vector<std::string> units(all.size());
         // One at a time: a self-timed harness must not share the machine with its siblings.
         auto reported = parallel_for(cost_tests.size(), 1, [&](std::size_t k) -> core::Result<void> {
@@ -289,7 +306,7 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
                 units[i] = cost->second;
                 return {};
             }
-            return failures[i].empty() ? core::fail(cost.error()) : core::Result<void>{};
+            return failures[i] ? core::Result<void>{} : core::fail(cost.error());
         });
         if (!reported) return core::fail(reported.error());
         if (first_failure(failures)) return m;
@@ -301,20 +318,17 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
         m.cost_unit = units[cost_tests.front()];
     }
     if (m.counter != core::CounterKind::none && m.counter != core::CounterKind::harness) {
-        std::vector<std::string> failures(all.size());
+        std::vector<std::optional<CountFailure>> failures(all.size());
         auto counted = parallel_for(cost_tests.size(), jobs, [&](std::size_t k) -> core::Result<void> {
             const std::size_t i = cost_tests[k];
-            std::string detail;
             auto count = m.counter == core::CounterKind::perf
-                             ? count_with_perf(task, built->binary, *all[i].first, detail)
-                             : count_with_valgrind(task, built->binary, *all[i].first, m.counter, checker_binary, detail);
+                             ? count_with_perf(task, built->binary, *all[i].first, failures[i])
+                             : count_with_valgrind(task, built->binary, *all[i].first, m.counter, checker_binary, failures[i]);
             if (count) {
                 m.tests[i].cost = static_cast<double>(*count);
                 return {};
             }
-            if (detail.empty()) return core::fail(count.error());
-            failures[i] = detail;
-            return {};
+            return failures[i] ? core::Result<void>{} : core::fail(count.error());
         });
         if (!counted) return core::fail(counted.error());
         if (first_failure(failures)) return m;

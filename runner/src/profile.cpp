@@ -103,15 +103,16 @@ core::Result<core::LineProfile> profile(const core::Task& task, const std::vecto
     auto built = build(request);
     if (!built) return core::fail(built.error());
     if (!built->ok) return core::fail(core::Error::input("the program does not build: " + built->diagnostics));
-    auto run = sandbox::run(valgrind_spec(task, built->binary, test,
-                                          {"--tool=callgrind", "--dump-line=yes", "--callgrind-out-file=/work/profile.out.%p"}, "profile.out"));
+    auto spec = valgrind_spec(task, built->binary, test, "callgrind", {"--dump-line=yes"});
+    if (!spec) return core::fail(spec.error());
+    auto run = sandbox::run(*spec);
     if (!run) return core::fail(run.error());
     if (run->verdict != core::Verdict::ok)
-        return core::fail(core::Error::input("the program fails under callgrind on test " + test.name + ": " + run->detail));
+        return core::fail(core::Error::input("the program fails under callgrind on test " + test.name + ": " + counted_run_failure(*run, "callgrind").detail));
     std::set<std::string> names;
     for (const auto& f : request.sources) names.insert(f.path);
     std::vector<std::string> outputs;
-    for (const auto& [name, text] : run->scratch_files) outputs.push_back(text);
+    for (const auto& [name, text] : run->private_files) outputs.push_back(text);
     return parse_callgrind(outputs, names);
 }
 

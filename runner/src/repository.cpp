@@ -285,12 +285,20 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     spec.argv = {"/usr/bin/valgrind", "-q", "--vgdb=no", "--trace-children=yes", "--tool=cachegrind", "--cache-sim=no",
                  "--cachegrind-out-file=/work/cost.out.%p", "/bin/sh", "-c", spec.argv[2]};
     spec.scratch_outputs = {"cost.out.*"};
+    // A build and test command starts many processes, each with its own record; a record that
+    // could not be read back would make the sum smaller, so it fails the run.
+    spec.max_output_files = 4096;
     (void)options;
     auto counted = sandbox::run(spec);
     if (!counted) return core::fail(counted.error());
     if (cost_run_failed(m, *counted, "cost command", "under cachegrind: ")) return m;
-    auto total = sum_valgrind_totals(counted->scratch_files);
-    if (!total) return core::fail(total.error());
+    auto total = counted->output_problem.empty() ? sum_valgrind_totals(counted->scratch_files)
+                                                 : core::Result<std::uint64_t>(core::fail(core::Error::input("a count record could not be read back: " + counted->output_problem)));
+    if (!total) {
+        m.verdict = Verdict::security;
+        m.tests.push_back({"cost command", true, Verdict::security, "not countable under cachegrind: " + total.error().message, std::nullopt, 0, 0, 0, counted->peak_rss_bytes});
+        return m;
+    }
     m.counter = core::CounterKind::cachegrind;
     m.cost_unit = "instructions";
     m.total_cost = static_cast<double>(*total);

@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -120,7 +121,6 @@ struct ChildFailure {
 
 enum Stage : int {
     stage_sync = 1,
-    stage_netns,
     stage_mount,
     stage_pivot,
     stage_fork,
@@ -137,7 +137,6 @@ enum Stage : int {
 const char* stage_name(int stage) {
     switch (stage) {
         case stage_sync: return "sync";
-        case stage_netns: return "entering the network namespace";
         case stage_mount: return "building the mount namespace";
         case stage_pivot: return "pivot_root";
         case stage_fork: return "fork";
@@ -164,7 +163,6 @@ struct Prepared {
     bool use_namespaces = false;
     bool user_namespace = false;
     bool drop_uid = false;
-    int netns_fd = -1;
     int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
     int sync_fd = -1, error_fd = -1, status_fd = -1;
     std::string scratch;  // host path of /work when there is no mount namespace
@@ -328,7 +326,6 @@ long pivot(const Prepared& p) {
     char go = 0;
     if (p.user_namespace && (r = sys(SYS_read, p.sync_fd, &go, 1)) != 1) child_fail(p.error_fd, stage_sync, r);
     if (p.use_namespaces) {
-        if (p.netns_fd >= 0 && (r = sys(SYS_setns, p.netns_fd, CLONE_NEWNET)) < 0) child_fail(p.error_fd, stage_netns, r);
         if ((r = build_root(p)) < 0) child_fail(p.error_fd, stage_mount, r);
         if ((r = pivot(p)) < 0) child_fail(p.error_fd, stage_pivot, r);
         sys(SYS_sethostname, "sandbox", 7);
@@ -370,35 +367,6 @@ long pivot(const Prepared& p) {
 
 // ---- machine facts ------------------------------------------------------------------------------
 
-// An empty network namespace made once and entered with setns by every run: creating a network
-// namespace per run costs milliseconds, entering one costs microseconds.
-int shared_netns_fd() {
-    static int fd = [] {
-        Pipe ready;
-        if (auto p = make_pipe()) ready = std::move(*p);
-        else return -1;
-        const pid_t helper = ::fork();
-        if (helper == 0) {
-            char byte = ::unshare(CLONE_NEWNET) == 0 ? 1 : 0;
-            [[maybe_unused]] auto n = ::write(ready.write.get(), &byte, 1);
-            ::pause();
-            ::_exit(0);
-        }
-        if (helper < 0) return -1;
-        ready.write.reset();
-        char byte = 0;
-        int result = -1;
-        if (::read(ready.read.get(), &byte, 1) == 1 && byte == 1) {
-            const std::string path = "/proc/" + std::to_string(helper) + "/ns/net";
-            result = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        }
-        ::kill(helper, SIGKILL);
-        ::waitpid(helper, nullptr, 0);
-        return result;
-    }();
-    return fd;
-}
-
 bool namespaces_work(bool as_user, std::string& reason) {
     int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD;
     if (as_user) flags |= CLONE_NEWUSER;
@@ -438,7 +406,7 @@ void add_bind(std::vector<MountOp>& ops, const std::string& root, const fs::path
     ops.push_back({MountKind::bind, host.string(), target, writable, !(device && writable)});
 }
 
-std::vector<MountOp> plan_mounts(const std::string& root, const Spec& spec, const std::string& scratch) {
+std::vector<MountOp> plan_mounts(const std::string& root, const Spec& spec, const std::string& scratch, const std::string& private_dir) {
     std::vector<MountOp> ops;
     ops.push_back({MountKind::mkdir, "", root + "/.old"});
     // The system: /usr read-only, and /bin, /lib, ... as on the host (merged-/usr symlinks or binds).
@@ -472,16 +440,70 @@ std::vector<MountOp> plan_mounts(const std::string& root, const Spec& spec, cons
     ops.push_back({MountKind::bind, scratch, root + "/work", true});
     for (const Bind& bind : spec.binds)
         add_bind(ops, root, bind.host, bind.inside.empty() ? bind.host : bind.inside, bind.writable);
+    // Each private output is a mount point (which cannot be renamed, removed or replaced) in a
+    // directory of the root, which becomes read-only: nothing new can be made beside it.
+    for (const std::string& name : spec.private_outputs)
+        add_bind(ops, root, fs::path(private_dir) / name, fs::path(k_private_dir) / name, true);
     return ops;
 }
 
-std::string read_file(const fs::path& path, std::size_t cap) {
-    std::ifstream in(path, std::ios::binary);
-    std::string data;
-    data.resize(cap);
-    in.read(data.data(), static_cast<std::streamsize>(cap));
-    data.resize(static_cast<std::size_t>(in.gcount()));
+// Reads what a program left at `path`, never following a link, never opening anything but a
+// regular file (a FIFO would block), never more than `cap` bytes: its size comes from fstat of
+// the opened file, so a file that grows meanwhile is read only up to that size. The program made
+// the file, so every failure is its problem, given as a line; never an exception.
+core::Result<std::string> read_output(const fs::path& path, std::int64_t cap) {
+    const std::string name = path.filename().string();
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (fd.get() < 0)
+        return core::fail(core::Error::input(name + ": " + (errno == ELOOP ? std::string("a symbolic link, not a file") : std::strerror(errno))));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return core::fail(core::Error::input(name + ": not a regular file"));
+    if (st.st_size > cap)
+        return core::fail(core::Error::input(name + ": " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(cap) + " read back"));
+    std::string data(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::read(fd.get(), data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    data.resize(done);
     return data;
+}
+
+// The program's stdin: a sealed anonymous copy of `file` (or of `data`), so the program holds
+// no descriptor of a host file and cannot change what the next run reads.
+core::Result<Fd> private_stdin(const Spec& spec) {
+    Fd copy(static_cast<int>(::syscall(SYS_memfd_create, "stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING)));
+    if (copy.get() < 0) return core::fail(core::Error::infrastructure(std::string("sandbox: memfd_create failed: ") + std::strerror(errno)));
+    if (spec.stdin_file) {
+        const std::string& path = spec.stdin_file->string();
+        Fd in(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+        if (in.get() < 0) return core::fail(core::Error::input("sandbox: cannot open stdin file " + path + ": " + std::strerror(errno)));
+        struct stat st {};
+        if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode))
+            return core::fail(core::Error::input(path + ": not a regular file (test input must be a regular file)"));
+        if (st.st_size > k_max_stdin_bytes)
+            return core::fail(core::Error::input(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
+                                                 std::to_string(k_max_stdin_bytes) + " a test input may have"));
+        off_t offset = 0;
+        while (offset < st.st_size) {
+            const ssize_t n = ::sendfile(copy.get(), in.get(), &offset, static_cast<std::size_t>(st.st_size - offset));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return core::fail(core::Error::infrastructure("sandbox: cannot copy " + path + ": " + std::strerror(errno)));
+        }
+    } else {
+        std::size_t done = 0;
+        while (done < spec.stdin_data.size()) {
+            const ssize_t n = ::write(copy.get(), spec.stdin_data.data() + done, spec.stdin_data.size() - done);
+            if (n <= 0) return core::fail(core::Error::infrastructure("sandbox: cannot write stdin data"));
+            done += static_cast<std::size_t>(n);
+        }
+    }
+    ::lseek(copy.get(), 0, SEEK_SET);
+    ::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    return copy;
 }
 
 std::atomic<unsigned> g_run_counter{0};
@@ -601,8 +623,8 @@ const std::vector<LayerStatus>& probe_layers() {
                     s.reason = ns_reason;
                     break;
                 case Layer::net_namespace:
-                    s.active = ns && (!root || shared_netns_fd() >= 0);
-                    if (!s.active) s.reason = ns ? "could not create the shared empty network namespace" : ns_reason;
+                    s.active = ns;
+                    s.reason = ns_reason;
                     break;
                 case Layer::user_namespace:
                     s.active = !root && ns;
@@ -660,7 +682,7 @@ core::Result<void> hand_over(const fs::path& dir) {
 }
 
 int sweep_leftovers() {
-    // "optiloop-<pid>-<n>-work" and "-root" (scratch), "optiloop-<pid>-<n>" (cgroups).
+    // "optiloop-<pid>-<n>-work", "-root" and "-private" (scratch), "optiloop-<pid>-<n>" (cgroups).
     auto dead_owner = [](const std::string& name, bool scratch) {
         constexpr std::string_view prefix = "optiloop-";
         if (!name.starts_with(prefix)) return false;
@@ -672,7 +694,7 @@ int sweep_leftovers() {
         const std::size_t counter_end = name.find_first_not_of("0123456789", rest);
         if (counter_end == rest) return false;
         const std::string tail = counter_end == std::string::npos ? "" : name.substr(counter_end);
-        if (scratch ? (tail != "-work" && tail != "-root") : !tail.empty()) return false;
+        if (scratch ? (tail != "-work" && tail != "-root" && tail != "-private") : !tail.empty()) return false;
         const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
         return pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
     };
@@ -728,12 +750,27 @@ core::Result<Result> run(const Spec& spec) {
     const std::string tag = "optiloop-" + std::to_string(::getpid()) + "-" + std::to_string(run_id);
     Scratch scratch(temp_base() / (tag + "-work"));
     Scratch root_dir(temp_base() / (tag + "-root"));
+    Scratch private_dir(temp_base() / (tag + "-private"));
     std::error_code ec;
     fs::create_directories(scratch.path(), ec);
     if (ec) return core::fail(core::Error::infrastructure("sandbox: cannot create " + scratch.path().string() + ": " + ec.message()));
     const bool use_ns = layer_on(Layer::mount_namespace);
     const bool root = ::geteuid() == 0;
     if (use_ns) fs::create_directories(root_dir.path(), ec);
+    if (!spec.private_outputs.empty()) {
+        // Without a mount namespace the program could reach and replace anything it can write.
+        if (!use_ns) return core::fail(core::Error::infrastructure("sandbox: private outputs need the mount-namespace layer, unavailable here"));
+        if (!fs::create_directory(private_dir.path(), ec) || ::chmod(private_dir.path().c_str(), 0700) != 0)
+            return core::fail(core::Error::infrastructure("sandbox: cannot create " + private_dir.path().string()));
+        for (const std::string& name : spec.private_outputs) {
+            if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+                return core::fail(core::Error::internal("sandbox: private output names are plain file names, not '" + name + "'"));
+            // Owned by optiloop; the program (nobody when optiloop is root) may write, not chmod.
+            Fd made(::open((private_dir.path() / name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+            if (made.get() < 0 || ::fchmod(made.get(), 0666) != 0)
+                return core::fail(core::Error::infrastructure("sandbox: cannot create private output " + name + ": " + std::strerror(errno)));
+        }
+    }
     for (const auto& [host, name] : spec.scratch_inputs) {
         fs::copy_file(host, scratch.path() / name, fs::copy_options::overwrite_existing, ec);
         if (ec) return core::fail(core::Error::infrastructure("sandbox: cannot copy " + host.string() + " into the scratch directory: " + ec.message()));
@@ -765,8 +802,7 @@ core::Result<Result> run(const Spec& spec) {
     p.root = root_dir.path().string();
     p.old_root = p.root + "/.old";
     p.scratch = scratch.path().string();
-    if (use_ns) p.mounts = plan_mounts(p.root, spec, p.scratch);
-    if (use_ns && !spec.network && root) p.netns_fd = shared_netns_fd();
+    if (use_ns) p.mounts = plan_mounts(p.root, spec, p.scratch, private_dir.path().string());
 
     const bool cg_memory = layer_on(Layer::cgroup_memory);
     const bool cg_pids = layer_on(Layer::cgroup_pids);
@@ -787,25 +823,13 @@ core::Result<Result> run(const Spec& spec) {
     if (!cg_pids) add_rlimit(RLIMIT_NPROC, static_cast<rlim_t>(lim.processes), static_cast<rlim_t>(lim.processes));
 
     std::string seccomp_reason;
-    if (spec.seccomp) p.seccomp = seccomp_program(seccomp_reason);
+    if (spec.seccomp) p.seccomp = seccomp_program(seccomp_reason, spec.single_process);
+    if (spec.single_process && !p.seccomp)
+        return core::fail(core::Error::infrastructure("sandbox: a single-process run needs the seccomp layer: " + seccomp_reason));
 
-    // stdin: a file, or the bytes in an anonymous memory file.
-    Fd stdin_fd;
-    if (spec.stdin_file) {
-        stdin_fd.reset(::open(spec.stdin_file->c_str(), O_RDONLY | O_CLOEXEC));
-        if (stdin_fd.get() < 0)
-            return core::fail(core::Error::input("sandbox: cannot open stdin file " + spec.stdin_file->string() + ": " + std::strerror(errno)));
-    } else {
-        stdin_fd.reset(static_cast<int>(::syscall(SYS_memfd_create, "stdin", MFD_CLOEXEC)));
-        if (stdin_fd.get() < 0) return core::fail(core::Error::infrastructure("sandbox: memfd_create failed"));
-        std::size_t done = 0;
-        while (done < spec.stdin_data.size()) {
-            const ssize_t n = ::write(stdin_fd.get(), spec.stdin_data.data() + done, spec.stdin_data.size() - done);
-            if (n <= 0) return core::fail(core::Error::infrastructure("sandbox: cannot write stdin data"));
-            done += static_cast<std::size_t>(n);
-        }
-        ::lseek(stdin_fd.get(), 0, SEEK_SET);
-    }
+    auto stdin_copy = private_stdin(spec);
+    if (!stdin_copy) return core::fail(stdin_copy.error());
+    Fd stdin_fd = std::move(*stdin_copy);
 
     auto out = make_pipe(), err = make_pipe(), sync = make_pipe(), error = make_pipe(), status = make_pipe();
     for (auto* pipe : {&out, &err, &sync, &error, &status})
@@ -823,7 +847,9 @@ core::Result<Result> run(const Spec& spec) {
     int flags = SIGCHLD;
     if (use_ns) {
         flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
-        if (!spec.network && p.netns_fd < 0) flags |= CLONE_NEWNET;
+        // A network namespace of its own for every run: runs that shared one could reach each
+        // other through abstract AF_UNIX sockets, which belong to the network namespace.
+        if (!spec.network) flags |= CLONE_NEWNET;
         if (p.user_namespace) flags |= CLONE_NEWUSER;
     }
     // Init shares the caller's memory (CLONE_VM) where it can: cloning a process copies the page
@@ -995,21 +1021,36 @@ core::Result<Result> run(const Spec& spec) {
                                                       " failed: " + std::strerror(failure.error)));
     }
 
+    // What the program left: bounded in size and number, links and special files refused.
+    std::int64_t read_back = 0;
+    auto take = [&](const fs::path& path, std::vector<std::pair<std::string, std::string>>& into) {
+        if (result.scratch_files.size() + result.private_files.size() >= spec.max_output_files || read_back >= k_max_output_total_bytes) {
+            if (result.output_problem.empty()) result.output_problem = "more outputs than the " + std::to_string(spec.max_output_files) + " files or " +
+                                                                       std::to_string(k_max_output_total_bytes) + " bytes read back";
+            return;
+        }
+        auto text = read_output(path, std::min(k_max_output_file_bytes, k_max_output_total_bytes - read_back));
+        if (!text) {
+            if (result.output_problem.empty()) result.output_problem = text.error().message;
+            return;
+        }
+        read_back += static_cast<std::int64_t>(text->size());
+        into.emplace_back(path.filename().string(), std::move(*text));
+    };
     for (const std::string& name : spec.scratch_outputs) {
         if (!name.empty() && name.back() == '*') {
             const std::string prefix = name.substr(0, name.size() - 1);
             std::vector<fs::path> matches;
-            for (const auto& entry : fs::directory_iterator(scratch.path(), ec))
-                if (entry.path().filename().string().rfind(prefix, 0) == 0 && entry.is_regular_file(ec))
-                    matches.push_back(entry.path());
+            for (auto it = fs::directory_iterator(scratch.path(), ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+                if (it->path().filename().string().rfind(prefix, 0) == 0) matches.push_back(it->path());
             std::sort(matches.begin(), matches.end());
-            for (const auto& path : matches)
-                result.scratch_files.emplace_back(path.filename().string(), read_file(path, std::size_t{256} << 20));
+            for (const auto& path : matches) take(path, result.scratch_files);
             continue;
         }
         const fs::path path = scratch.path() / name;
-        if (fs::is_regular_file(path, ec)) result.scratch_files.emplace_back(name, read_file(path, std::size_t{256} << 20));
+        if (fs::symlink_status(path, ec).type() != fs::file_type::not_found) take(path, result.scratch_files);
     }
+    for (const std::string& name : spec.private_outputs) take(private_dir.path() / name, result.private_files);
 
     // The verdict, most specific cause first.
     const double cpu_total = result.cpu_user_seconds + result.cpu_sys_seconds;

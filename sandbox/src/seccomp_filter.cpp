@@ -38,7 +38,7 @@ constexpr const char* k_forbidden[] = {
     "vhangup", "pidfd_getfd",
 };
 
-Compiled compile() {
+Compiled compile(bool single_process) {
     Compiled c;
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) {
@@ -61,6 +61,12 @@ Compiled compile() {
                                CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWTIME})
         rc = rc ? rc : seccomp_rule_add(ctx, kill, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
     rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+    if (single_process) {
+        // Threads stay allowed (valgrind runs them one at a time in the same process).
+        rc = rc ? rc : seccomp_rule_add(ctx, kill, SCMP_SYS(fork), 0);
+        rc = rc ? rc : seccomp_rule_add(ctx, kill, SCMP_SYS(vfork), 0);
+        rc = rc ? rc : seccomp_rule_add(ctx, kill, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+    }
     // No faking terminal input.
     rc = rc ? rc : seccomp_rule_add(ctx, kill, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_EQ, TIOCSTI));
     rc = rc ? rc : seccomp_rule_add(ctx, kill, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_EQ, TIOCLINUX));
@@ -98,10 +104,12 @@ Compiled compile() {
 
 }  // namespace
 
-const sock_fprog* seccomp_program(std::string& reason) {
-    static const Compiled compiled = compile();
-    reason = compiled.reason;
-    return compiled.ok ? &compiled.program : nullptr;
+const sock_fprog* seccomp_program(std::string& reason, bool single_process) {
+    static const Compiled compiled = compile(false);
+    static const Compiled single = compile(true);
+    const Compiled& c = single_process ? single : compiled;
+    reason = c.reason;
+    return c.ok ? &c.program : nullptr;
 }
 
 }  // namespace optiloop::sandbox

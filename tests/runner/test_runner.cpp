@@ -15,59 +15,20 @@
 #include <optiloop/runner/measure.hpp>
 #include <optiloop/runner/profile.hpp>
 
-#include "support/process_dir.hpp"
+#include "runner/measure_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace optiloop;
 using core::Verdict;
 
+using test_support::make_task;
+using test_support::quick;
+using test_support::source;
+using test_support::have_valgrind;
+
 namespace {
 
-fs::path scratch_root() { return test_support::process_dir("optiloop-runner-test-"); }
-
-// A stdio task whose tests are given as (input, expected) pairs.
-core::Task make_task(const std::string& name, const std::vector<std::pair<std::string, std::string>>& tests,
-                     const std::vector<std::pair<std::string, std::string>>& stress = {}) {
-    core::Task task;
-    task.id = name;
-    task.limits.time_seconds = 5;
-    task.limits.memory_bytes = 256 << 20;
-    const fs::path dir = scratch_root() / name;
-    fs::create_directories(dir);
-    auto add = [&](auto& list, const auto& cases, const std::string& prefix) {
-        int i = 0;
-        for (const auto& [in, out] : cases) {
-            const std::string n = prefix + std::to_string(++i);
-            std::ofstream(dir / (n + ".in")) << in;
-            std::ofstream(dir / (n + ".out")) << out;
-            list.push_back({n, dir / (n + ".in"), dir / (n + ".out")});
-        }
-    };
-    add(task.tests, tests, "t");
-    add(task.stress, stress, "s");
-    return task;
-}
-
-// Every test process gets its own compile cache, so "cached" means cached by this test.
-const fs::path k_root = scratch_root();
-
-std::vector<core::SourceFile> source(const std::string& text) { return {{"main.cpp", text}}; }
-
-const char* k_loop = R"(#include <cstdio>
-int main(){ long n; if (scanf("%ld", &n) != 1) return 1; unsigned long x = 1;
-  for (long i = 0; i < n; ++i) { x = x * 6364136223846793005UL + 1442695040888963407UL; asm volatile("" : "+r"(x)); }
-  printf("%lu\n", x % 7 < 7 ? 1UL : 0UL); })";
-
-runner::MeasureOptions quick(core::CounterKind counter = core::CounterKind::cachegrind) {
-    runner::MeasureOptions o;
-    o.counter = counter;
-    o.repeats = 1;
-    o.warmups = 0;
-    o.jobs = 2;
-    return o;
-}
-
-bool have_valgrind() { return runner::probe_counters().valgrind; }
+const char* k_loop = test_support::k_loop;
 
 }  // namespace
 
@@ -220,11 +181,11 @@ TEST(Measure, ValgrindCountsAreExactAndScaleWithWork) {
     EXPECT_LT(ratio, 2.1);
 }
 
-TEST(Measure, WorkInAChildProcessIsStillCounted) {
+TEST(Measure, WorkInAChildProcessIsRefusedNotUncounted) {
     if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
     auto task = make_task("forker", {{"10\n", "1\n"}}, {{"3000000\n", "1\n"}});
-    auto direct = runner::measure(task, source(k_loop), quick());
-    // The same loop, done by a forked child while the parent only waits.
+    // The loop done by a forked child while the parent only waits: correct, so it passes the
+    // native tests, but a counted run is one process.
     const std::string forked = R"(#include <cstdio>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -237,15 +198,16 @@ int main(){
   }
   int st; wait(&st); return WEXITSTATUS(st); })";
     auto sneaky = runner::measure(task, source(forked), quick());
-    ASSERT_TRUE(direct && sneaky) << (direct ? sneaky.error().message : direct.error().message);
-    ASSERT_EQ(sneaky->verdict, Verdict::ok) << sneaky->tests.back().detail;
-    ASSERT_TRUE(direct->total_cost && sneaky->total_cost);
-    EXPECT_GT(*sneaky->total_cost, 0.9 * *direct->total_cost);
+    ASSERT_TRUE(sneaky) << sneaky.error().message;
+    EXPECT_EQ(sneaky->verdict, Verdict::security);
+    EXPECT_FALSE(sneaky->total_cost);
+    EXPECT_NE(sneaky->tests.back().detail.find("one process"), std::string::npos) << sneaky->tests.back().detail;
 }
 
-TEST(Measure, WorkInAnExecdHelperIsStillCounted) {
+TEST(Measure, AnExecdHelperIsRefusedNotUncounted) {
     if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
-    // A program that hands its work to /bin/sh: the shell's loop must show in the count.
+    // A program that hands its work to /bin/sh: correct natively; under the counter the exec
+    // would lose every instruction before it, so it is refused.
     const std::string shell = R"(#include <cstdio>
 #include <string>
 #include <unistd.h>
@@ -253,14 +215,12 @@ int main(){
   long n; if (scanf("%ld", &n) != 1) return 1;
   std::string script = "i=0; while [ $i -lt " + std::to_string(n) + " ]; do i=$((i+1)); done; echo 1";
   execl("/bin/sh", "sh", "-c", script.c_str(), (char*)nullptr); return 9; })";
-    auto small = make_task("exec-small", {{"1\n", "1\n"}}, {{"10\n", "1\n"}});
-    auto large = make_task("exec-large", {{"1\n", "1\n"}}, {{"20000\n", "1\n"}});
-    auto a = runner::measure(small, source(shell), quick());
-    auto b = runner::measure(large, source(shell), quick());
-    ASSERT_TRUE(a && b);
-    ASSERT_EQ(b->verdict, Verdict::ok) << b->tests.back().detail;
-    ASSERT_TRUE(a->total_cost && b->total_cost);
-    EXPECT_GT(*b->total_cost, 5 * *a->total_cost);
+    auto task = make_task("exec-helper", {{"1\n", "1\n"}}, {{"2000\n", "1\n"}});
+    auto m = runner::measure(task, source(shell), quick());
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->verdict, Verdict::security);
+    EXPECT_FALSE(m->total_cost);
+    EXPECT_NE(m->tests.back().detail.find("called exec"), std::string::npos) << m->tests.back().detail;
 }
 
 TEST(Measure, HarnessReportedCost) {
@@ -268,7 +228,7 @@ TEST(Measure, HarnessReportedCost) {
     task.cost_file = "cost.json";
     const std::string reporter = R"(#include <cstdio>
 int main(){ double t; if (scanf("%lf", &t) != 1) return 1; FILE* f = fopen("cost.json", "w");
-  fprintf(f, "{\"note\": 1}\n{\"cost\": %.1f, \"unit\": \"ns\"}\n", t); fclose(f); puts("ok"); })";
+  fprintf(f, "{\"cost\": %.1f, \"unit\": \"ns\"}\n", t); fclose(f); puts("ok"); })";
     auto m = runner::measure(task, source(reporter), quick());
     ASSERT_TRUE(m) << m.error().message;
     ASSERT_EQ(m->verdict, Verdict::ok);
@@ -287,11 +247,12 @@ int main(){ double t; if (scanf("%lf", &t) != 1) return 1; FILE* f = fopen("cost
 }
 
 TEST(Counter, SumsEveryProcessFile) {
-    auto total = runner::sum_valgrind_totals({{"a", "desc: x\nsummary: 100\n"}, {"b", "events: Ir\nsummary: 23\n"}});
-    ASSERT_TRUE(total);
+    auto total = runner::sum_valgrind_totals({{"a", "desc: x\nevents: Ir\nsummary: 100\n"}, {"b", "events: Ir\nfn=main\n3 7\nsummary: 23\n"}});
+    ASSERT_TRUE(total) << total.error().message;
     EXPECT_EQ(*total, 123u);
     EXPECT_FALSE(runner::sum_valgrind_totals({{"a", "garbage"}}));
     EXPECT_FALSE(runner::sum_valgrind_totals({}));
+    EXPECT_FALSE(runner::sum_valgrind_totals({{"a", "events: Ir\nsummary: 18446744073709551615\n"}, {"b", "events: Ir\nsummary: 1\n"}}));
 }
 
 TEST(Counter, ProbeExplainsWhatIsMissing) {

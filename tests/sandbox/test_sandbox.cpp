@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <linux/magic.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -535,4 +536,142 @@ int main(){ DIR* d = opendir("/dev"); struct dirent* e; while ((e = readdir(d)))
     for (const auto& dev : optiloop::sandbox::gpu_devices()) EXPECT_NE(with_gpu.stdout_data.find(fs::path(dev).filename().string()), std::string::npos) << dev;
     EXPECT_EQ(with_gpu.stdout_data.find("sda"), std::string::npos);
     EXPECT_EQ(with_gpu.stdout_data.find("mem\n"), std::string::npos);
+}
+
+// ---- measurement integrity (issue 21): what one run can do to the host, the next run or the
+// numbers read back from it -------------------------------------------------------------------------
+
+TEST_F(SandboxTest, StdinIsAPrivateCopyTheProgramCannotChange) {
+    const fs::path input = s_dir / "stdin-private.in";
+    std::ofstream(input) << "5\n";
+    // Reopens its stdin for writing through /proc (the host file's descriptor, once) and appends.
+    Spec spec = spec_for(build("stdin-writer", program(
+        "int main(){ int fd=open(\"/proc/self/fd/0\",O_WRONLY|O_APPEND); int a = fd>=0 && write(fd,\"99\\n\",3)==3;"
+        " int b = write(0,\"77\\n\",3)==3; char buf[16]={0}; int n=read(0,buf,15); printf(\"%d%d %s\", a, b, n>0?buf:\"\"); }")));
+    spec.stdin_file = input;
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    EXPECT_EQ(r.stdout_data, "00 5\n");
+    std::ifstream in(input);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "5\n") << "the program changed the host's test input";
+}
+
+TEST_F(SandboxTest, StdinMustBeARegularFileAndNeverBlocks) {
+    const fs::path fifo = s_dir / "stdin.fifo";
+    fs::remove(fifo);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    Spec spec = spec_for(build("hello", program("int main(){ char b[64]; int n = fread(b,1,64,stdin); printf(\"hi %d\\n\", n); }")));
+    spec.stdin_file = fifo;
+    auto r = run(spec);  // would block forever in open() without O_NONBLOCK
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("not a regular file"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(fifo.string()), std::string::npos) << r.error().message;
+}
+
+TEST_F(SandboxTest, ConcurrentRunsCannotConnectThroughAbstractSockets) {
+    // Abstract AF_UNIX names belong to the network namespace: runs that shared one could talk.
+    const std::string name = "optiloop-test-" + std::to_string(::getpid());
+    const std::string server = build("abstract-server", program(R"(
+#include <sys/un.h>
+#include <poll.h>
+int main(int, char** argv){ int s=socket(AF_UNIX,SOCK_STREAM,0); sockaddr_un a{}; a.sun_family=AF_UNIX;
+  std::strcpy(a.sun_path+1, argv[1]); socklen_t len = offsetof(sockaddr_un, sun_path) + 1 + std::strlen(argv[1]);
+  if (bind(s,(sockaddr*)&a,len)!=0 || listen(s,1)!=0) { puts("unbound"); return 0; }
+  pollfd p{s,POLLIN,0}; puts(poll(&p,1,2500)>0 ? "accepted" : "alone"); })"));
+    const std::string client = build("abstract-client", program(R"(
+#include <sys/un.h>
+int main(int, char** argv){ for (int i=0;i<40;++i){ int s=socket(AF_UNIX,SOCK_STREAM,0); sockaddr_un a{}; a.sun_family=AF_UNIX;
+  std::strcpy(a.sun_path+1, argv[1]); socklen_t len = offsetof(sockaddr_un, sun_path) + 1 + std::strlen(argv[1]);
+  if (connect(s,(sockaddr*)&a,len)==0) { puts("connected"); return 0; } close(s); usleep(50000); } puts("refused"); })"));
+    Result server_result, client_result;
+    std::thread serving([&] {
+        Spec spec = spec_for(server);
+        spec.argv.push_back(name);
+        server_result = run_ok(spec);
+    });
+    ::usleep(200000);
+    Spec spec = spec_for(client);
+    spec.argv.push_back(name);
+    client_result = run_ok(spec);
+    serving.join();
+    EXPECT_EQ(server_result.stdout_data, "alone\n") << server_result.detail;
+    EXPECT_EQ(client_result.stdout_data, "refused\n") << client_result.detail;
+}
+
+TEST_F(SandboxTest, PrivateOutputsCanBeWrittenButNotReplaced) {
+    Spec spec = spec_for(build("private-output", program(R"(
+#include <sys/stat.h>
+int main(){
+  int unlinked = unlink("/optiloop/record") == 0;
+  int renamed = rename("/optiloop/record", "/optiloop/other") == 0 || rename("/optiloop/record", "/work/record") == 0;
+  int made = mkdir("/optiloop/record.d", 0777) == 0 || open("/optiloop/new", O_CREAT|O_WRONLY, 0666) >= 0;
+  int linked = symlink("/etc/passwd", "/optiloop/link") == 0 || link("/optiloop/record", "/work/hard") == 0;
+  int chmodded = chmod("/optiloop/record", 0444) == 0;
+  FILE* f = fopen("/optiloop/record", "w"); int wrote = f && fputs("forged\n", f) >= 0; if (f) fclose(f);
+  printf("%d%d%d%d%d%d\n", unlinked, renamed, made, linked, chmodded, wrote); })")));
+    spec.private_outputs = {"record"};
+    auto r = run_ok(spec);
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    // Writable (valgrind, the program's own process, writes its record there at exit); nothing else.
+    ASSERT_EQ(r.stdout_data.size(), 7u) << r.stdout_data;
+    EXPECT_EQ(r.stdout_data.substr(0, 4), "0000") << "unlink, rename, create or link: " << r.stdout_data;
+    if (::geteuid() == 0) {
+        EXPECT_EQ(r.stdout_data[4], '0') << "nobody changed the mode of optiloop's file";
+    }
+    EXPECT_EQ(r.stdout_data[5], '1') << r.stdout_data;
+    ASSERT_EQ(r.private_files.size(), 1u);
+    EXPECT_EQ(r.private_files[0].first, "record");
+    EXPECT_EQ(r.private_files[0].second, "forged\n");
+}
+
+TEST_F(SandboxTest, OutputsReadBackAreBoundedAndNeverFollowed) {
+    const std::string maker = build("output-maker", program(R"(
+#include <sys/stat.h>
+int main(int, char** argv){
+  std::string what = argv[1];
+  if (what == "many") for (int i = 0; i < 100; ++i) { std::string n = "out" + std::to_string(i); FILE* f = fopen(n.c_str(), "w"); fputs("x", f); fclose(f); }
+  if (what == "fifo") mkfifo("result.txt", 0666);
+  if (what == "link") symlink("/etc/passwd", "result.txt");
+  if (what == "dir") mkdir("result.txt", 0777);
+  puts("done"); })"));
+    auto with = [&](const std::string& what, std::vector<std::string> outputs) {
+        Spec spec = spec_for(maker);
+        spec.argv.push_back(what);
+        spec.scratch_outputs = std::move(outputs);
+        return run_ok(spec);
+    };
+    auto many = with("many", {"out*"});
+    EXPECT_EQ(many.scratch_files.size(), Spec{}.max_output_files);
+    EXPECT_NE(many.output_problem.find("more outputs than"), std::string::npos) << many.output_problem;
+    for (const auto& [what, words] : std::map<std::string, std::string>{{"fifo", "not a regular file"}, {"link", "symbolic link"}, {"dir", "not a regular file"}}) {
+        auto r = with(what, {"result.txt"});
+        EXPECT_EQ(r.verdict, Verdict::ok) << what << ": " << r.detail;
+        EXPECT_TRUE(r.scratch_files.empty()) << what;
+        EXPECT_NE(r.output_problem.find(words), std::string::npos) << what << ": " << r.output_problem;
+    }
+}
+
+TEST_F(SandboxTest, SingleProcessRunsMayStartThreadsButNoProcess) {
+    const std::string forker = build("single-forker", program(R"P(
+#include <spawn.h>
+int main(int, char** argv){
+  std::string how = argv[1];
+  if (how == "thread") { int x = 0; std::thread t([&]{ x = 7; }); t.join(); printf("%d\n", x); return 0; }
+  if (how == "fork") { pid_t p = fork(); if (p == 0) _exit(0); waitpid(p, nullptr, 0); }
+  if (how == "vfork") { pid_t p = vfork(); if (p == 0) _exit(0); waitpid(p, nullptr, 0); }
+  if (how == "spawn") { pid_t p; char* args[] = {(char*)"true", nullptr}; posix_spawn(&p, "/bin/true", nullptr, nullptr, args, nullptr); waitpid(p, nullptr, 0); }
+  puts("escaped"); })P"));
+    for (const std::string how : {"thread", "fork", "vfork", "spawn"}) {
+        Spec spec = spec_for(forker);
+        spec.argv.push_back(how);
+        spec.single_process = true;
+        auto r = run_ok(spec);
+        if (how == "thread") {
+            EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+            EXPECT_EQ(r.stdout_data, "7\n");
+        } else {
+            EXPECT_EQ(r.verdict, Verdict::security) << how << ": " << r.detail;
+            EXPECT_EQ(r.stdout_data, "") << how;
+        }
+    }
 }

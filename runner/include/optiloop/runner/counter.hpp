@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <optiloop/core/error.hpp>
 #include <optiloop/core/model.hpp>
@@ -27,7 +30,14 @@ const CounterProbe& probe_counters();
 // Resolves "auto" (nullopt) to the best counter; an error when a forced one is unavailable.
 core::Result<core::CounterKind> choose_counter(std::optional<core::CounterKind> forced);
 
-// Sums the "summary:" totals of cachegrind/callgrind output files (one per process).
+// The instruction count of one cachegrind or callgrind record, read strictly: it must end with a
+// newline, name the event Ir once, give its total once ("summary:" or "totals:", equal when both)
+// on its last line as plain digits, and, when `program` is given, name that command once. Anything
+// else is an error whose message says what is wrong (the program may have written the record).
+core::Result<std::uint64_t> parse_valgrind_count(std::string_view record, std::string_view program = {});
+
+// Sums the records of several processes (repository commands), each read as above; an overflow of
+// the sum is an error too.
 core::Result<std::uint64_t> sum_valgrind_totals(const std::vector<std::pair<std::string, std::string>>& files);
 
 // Opens a user-space instruction counter on `pid` (inherited by its children, enabled when one

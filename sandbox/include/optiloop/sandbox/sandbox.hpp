@@ -64,8 +64,13 @@ struct Bind {
     bool writable = false;
 };
 
+// Where private outputs appear inside the sandbox: /optiloop/<name>.
+inline constexpr const char* k_private_dir = "/optiloop";
+
 struct Spec {
     std::vector<std::string> argv;  // argv[0] is an absolute path as seen inside the sandbox
+    // The program reads a private, sealed copy of this file (never a descriptor of the host file,
+    // which it could reopen for writing through /proc/self/fd/0); a regular file only.
     std::optional<std::filesystem::path> stdin_file;
     std::string stdin_data;          // used when stdin_file is empty
     Limits limits;
@@ -76,6 +81,15 @@ struct Spec {
     std::vector<std::pair<std::filesystem::path, std::string>> scratch_inputs;  // host file, name in /work
     std::vector<std::pair<std::string, std::string>> scratch_data;              // name in /work, content
     std::vector<std::string> scratch_outputs;  // names in /work; "prefix*" reads every match
+    std::size_t max_output_files = 64;          // files read back at most (a cap, see output_problem)
+    // Files the program may write but never create, remove, rename, replace or link: each starts
+    // empty, is a mount point of its own at /optiloop/<name> in a read-only directory, and is read
+    // back (bounded, no links followed) into Result::private_files. For a counter's record, which
+    // valgrind writes at the program's exit, after the program's last instruction.
+    std::vector<std::string> private_outputs;
+    // No process but the first: fork, vfork and clone without CLONE_THREAD end the run by seccomp
+    // (SIGSYS, verdict SECURITY). Counted runs use it: a count covers one process.
+    bool single_process = false;
     // Called with the host pid of the sandbox's init once it is in its cgroups and before the
     // program starts (the runner opens its instruction counter there).
     std::function<void(int)> on_started;
@@ -104,7 +118,17 @@ struct Result {
     std::string detail;  // one line on why the verdict is not OK
     std::vector<Layer> active_layers;
     std::vector<std::pair<std::string, std::string>> scratch_files;  // scratch_outputs read back
+    std::vector<std::pair<std::string, std::string>> private_files;  // private_outputs read back
+    // Why an output was not read back (not a regular file, a link, too large, too many files),
+    // one line; the output is then missing from scratch_files/private_files.
+    std::string output_problem;
 };
+
+// Caps on what is read back from a run: per file and in all (files: Spec::max_output_files).
+inline constexpr std::int64_t k_max_output_file_bytes = std::int64_t{64} << 20;
+inline constexpr std::int64_t k_max_output_total_bytes = std::int64_t{256} << 20;
+// The largest stdin file a run accepts (it is copied into memory).
+inline constexpr std::int64_t k_max_stdin_bytes = std::int64_t{1} << 30;
 
 // The NVIDIA device nodes of this machine (/dev/nvidia*), empty without a GPU driver.
 std::vector<std::string> gpu_devices();

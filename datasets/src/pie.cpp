@@ -10,6 +10,7 @@
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/pie.hpp>
+#include <optiloop/datasets/task_folder.hpp>
 
 namespace optiloop::datasets {
 
@@ -100,20 +101,33 @@ struct ProblemTests {
     bool exists = false;
     std::set<std::uint64_t> inputs;
     std::set<std::uint64_t> outputs;
+    // File name -> why it may not be handed to a program (not a regular file inside the tests
+    // root, or too large), as the problem's line ends.
+    std::map<std::string, std::string> refused;
 };
 
-const ProblemTests& scan_problem(std::map<std::string, ProblemTests>& cache, const fs::path& dir,
-                                 const std::string& problem_id) {
+const ProblemTests& scan_problem(std::map<std::string, ProblemTests>& cache, const fs::path& tests_root,
+                                 const fs::path& dir, const std::string& problem_id) {
     auto [it, inserted] = cache.try_emplace(problem_id);
     if (!inserted) return it->second;
     ProblemTests& found = it->second;
     std::error_code ec;
     found.exists = fs::is_directory(dir, ec);
     if (!found.exists) return found;
+    // Checked with no program running yet: a FIFO is refused here, never opened by a run.
+    const auto check = [&](const fs::path& path, std::string_view rule) {
+        if (auto file = core::open_file_within(path, tests_root, k_max_test_file_bytes); !file)
+            found.refused[path.filename().string()] = file.error().message + "; " + std::string(rule);
+    };
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (auto n = test_index(name, "input")) found.inputs.insert(*n);
-        else if (auto m = test_index(name, "output")) found.outputs.insert(*m);
+        if (auto n = test_index(name, "input")) {
+            found.inputs.insert(*n);
+            check(entry.path(), "test inputs must be regular files inside the test folder");
+        } else if (auto m = test_index(name, "output")) {
+            found.outputs.insert(*m);
+            check(entry.path(), "expected outputs must be regular files inside the test folder");
+        }
     }
     return found;
 }
@@ -164,9 +178,17 @@ private:
 void read_tests(RecordReader& reader, const json& object, const fs::path& tests_root, bool check_tests,
                 const std::string& problem_id, std::map<std::string, ProblemTests>& cache, core::Task& task) {
     const fs::path dir = tests_root / problem_id;
-    const auto add = [&](std::uint64_t n) {
-        task.tests.push_back({std::to_string(n), fs::absolute(dir / file_name("input", n)),
-                              fs::absolute(dir / file_name("output", n))});
+    // `field` names the record's field that led to test n, for a refused file's problem.
+    const auto add = [&](const ProblemTests& found, std::uint64_t n, const std::string& field) {
+        bool usable = true;
+        for (const std::string& name : {file_name("input", n), file_name("output", n)})
+            if (auto refused = found.refused.find(name); refused != found.refused.end()) {
+                reader.problem(field, refused->second);
+                usable = false;
+            }
+        if (usable)
+            task.tests.push_back({std::to_string(n), fs::absolute(dir / file_name("input", n)),
+                                  fs::absolute(dir / file_name("output", n))});
     };
 
     auto field = object.find("tests");
@@ -202,26 +224,26 @@ void read_tests(RecordReader& reader, const json& object, const fs::path& tests_
     }
     if (!check_tests) return;
 
-    const ProblemTests& found = scan_problem(cache, dir, problem_id);
+    const ProblemTests& found = scan_problem(cache, tests_root, dir, problem_id);
     if (!found.exists) {
         reader.problem("problem_id", "no test folder " + dir.string() + " (expected " + std::string(k_test_layout) + " there)");
         return;
     }
     if (selected) {
         // Problems in the order of `tests`, the tests themselves in numeric order.
-        std::vector<std::uint64_t> usable;
+        std::vector<std::pair<std::uint64_t, std::size_t>> usable;
         for (const auto& [n, i] : wanted) {
             const std::string at = "tests[" + std::to_string(i) + "]";
             if (!found.inputs.count(n)) reader.problem(at, "no " + file_name("input", n) + " for problem " + problem_id);
             else if (!found.outputs.count(n)) reader.problem(at, "no " + file_name("output", n) + " for problem " + problem_id);
-            else usable.push_back(n);
+            else usable.emplace_back(n, i);
         }
         std::sort(usable.begin(), usable.end());
-        for (std::uint64_t n : usable) add(n);
+        for (const auto& [n, i] : usable) add(found, n, "tests[" + std::to_string(i) + "]");
         return;
     }
     for (std::uint64_t n : found.inputs) {
-        if (found.outputs.count(n)) add(n);
+        if (found.outputs.count(n)) add(found, n, "problem_id");
         else reader.problem("problem_id", (dir / file_name("input", n)).string() + ": test input without its expected output " + file_name("output", n));
     }
     for (std::uint64_t n : found.outputs)
@@ -306,9 +328,16 @@ PieFile read_pie(const fs::path& jsonl, const fs::path& tests_root_arg) {
         file.problems.push_back(origin + (fs::exists(jsonl, ec) ? ": not a file (expected a PIE .jsonl file)" : ": no such file"));
         return file;
     }
-    auto text = core::read_file(jsonl);
+    // The user named this file, so its symlinks are followed; still it is never blocked on (a
+    // FIFO swapped in after the check above) nor read past its size.
+    auto opened = core::open_regular_file(jsonl, k_max_pie_file_bytes);
+    if (!opened) {
+        file.problems.push_back(opened.error().message);
+        return file;
+    }
+    auto text = opened->read();
     if (!text) {
-        file.problems.push_back(origin + ": cannot be read");
+        file.problems.push_back(text.error().message);
         return file;
     }
     const fs::path tests_root = tests_root_arg.empty() ? default_pie_tests_root(jsonl) : tests_root_arg;

@@ -2,12 +2,16 @@
 // of malformed record gives its one-line `FILE:LINE: field: what was expected`.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include <optiloop/datasets/pie.hpp>
+#include <optiloop/datasets/task_folder.hpp>
+
+#include "support/deadline.hpp"
 
 namespace fs = std::filesystem;
 using namespace optiloop;
@@ -235,6 +239,78 @@ TEST(Pie, ProblemsOfTheFileAsAWhole) {
                                              ": no test folder (expected PROBLEM_ID/input.N.txt with output.N.txt, PIE's test cases, for " +
                                              f.path().string() + ")");
     }
+}
+
+// A hostile test folder: every test file is a regular file inside the tests root, checked
+// without opening a FIFO; each refused file is a problem of every record that would use it.
+TEST(Pie, RefusesTestFilesThatAreNoRegularFilesInsideTheTestsRoot) {
+    JsonlFile f(R"({"problem_id": "p1", "src_id": "a", "src_code": "int main() {}"})" "\n"
+                R"({"problem_id": "p1", "src_id": "b", "src_code": "int main() {}", "tests": [2, 0]})" "\n"
+                R"({"problem_id": "p2", "src_id": "a", "src_code": "int main() {}"})" "\n");
+    const fs::path root = f.dir() / "tests", p1 = root / "p1";
+    fs::create_directories(p1);
+    const fs::path outside = f.dir() / "tests-outside";  // a string prefix of it is the root
+    fs::create_directories(outside);
+    std::ofstream(outside / "secret") << "secret\n";
+    std::ofstream(p1 / "input.0.txt") << "1\n";
+    std::ofstream(p1 / "output.0.txt") << "1\n";
+    ASSERT_EQ(::mkfifo((p1 / "input.1.txt").c_str(), 0600), 0);
+    std::ofstream(p1 / "output.1.txt") << "1\n";
+    fs::create_symlink(outside / "secret", p1 / "input.2.txt");
+    fs::create_directories(p1 / "output.2.txt");
+    // A problem folder that is a symlink to another problem's stays inside the root.
+    fs::create_directory_symlink("p1", root / "p2");
+
+    const std::string file = f.path().string();
+    const std::string fifo = (p1 / "input.1.txt").string() + ": not a regular file (a FIFO); test inputs must be regular files inside the test folder";
+    const std::string link = (p1 / "input.2.txt").string() + ": a symlink to " + fs::canonical(outside / "secret").string() +
+                             ", outside " + fs::canonical(root).string() + "; test inputs must be regular files inside the test folder";
+    const std::string folder = (p1 / "output.2.txt").string() +
+                               ": not a regular file (a directory); expected outputs must be regular files inside the test folder";
+    const std::vector<std::string> expected = {
+        file + ":1: problem_id: " + fifo,
+        file + ":1: problem_id: " + link,
+        file + ":1: problem_id: " + folder,
+        file + ":2: tests[0]: " + link,
+        file + ":2: tests[0]: " + folder,
+        file + ":3: problem_id: " + (root / "p2" / "input.1.txt").string() + ": not a regular file (a FIFO); test inputs must be regular files inside the test folder",
+        file + ":3: problem_id: " + (root / "p2" / "input.2.txt").string() + ": a symlink to " + fs::canonical(outside / "secret").string() +
+            ", outside " + fs::canonical(root).string() + "; test inputs must be regular files inside the test folder",
+        file + ":3: problem_id: " + (root / "p2" / "output.2.txt").string() +
+            ": not a regular file (a directory); expected outputs must be regular files inside the test folder",
+    };
+    EXPECT_EQ(test_support::within_seconds(20, [&] { return datasets::validate_pie(f.path(), root); }), expected);
+    auto tasks = test_support::within_seconds(20, [&] { return datasets::load_pie(f.path(), root); });
+    ASSERT_FALSE(tasks);
+    EXPECT_EQ(tasks.error().message, expected[0]);
+    EXPECT_EQ(tasks.error().kind, core::ErrorKind::input);
+
+    // Without the bad files, the same records load, p2 through its link.
+    fs::remove(p1 / "input.1.txt");
+    fs::remove(p1 / "input.2.txt");
+    fs::remove(p1 / "output.1.txt");
+    fs::remove(p1 / "output.2.txt");
+    JsonlFile g(R"({"problem_id": "p1", "src_code": "int main() {}"})" "\n" R"({"problem_id": "p2", "src_code": "int main() {}"})" "\n");
+    auto good = datasets::load_pie(g.path(), root);
+    ASSERT_TRUE(good) << good.error().message;
+    ASSERT_EQ(good->size(), 2u);
+    EXPECT_EQ(names((*good)[1]), (std::vector<std::string>{"0"}));
+}
+
+TEST(Pie, RefusesAJsonlFileThatIsNoRegularFileOrTooLarge) {
+    JsonlFile f("");
+    fs::remove(f.path());
+    ASSERT_EQ(::mkfifo(f.path().c_str(), 0600), 0);
+    auto fifo = test_support::within_seconds(20, [&] { return datasets::validate_pie(f.path(), k_tests); });
+    ASSERT_EQ(fifo.size(), 1u);
+    EXPECT_EQ(fifo[0], f.path().string() + ": not a file (expected a PIE .jsonl file)");
+    fs::remove(f.path());
+    std::ofstream(f.path()).close();
+    fs::resize_file(f.path(), datasets::k_max_pie_file_bytes + 1);  // sparse
+    auto large = datasets::validate_pie(f.path(), k_tests);
+    ASSERT_EQ(large.size(), 1u);
+    EXPECT_EQ(large[0], f.path().string() + ": too large (" + std::to_string(datasets::k_max_pie_file_bytes + 1) +
+                            " bytes; the limit is 2 GiB)");
 }
 
 TEST(Pie, AcceptsCrlfABomAndUnicodeCode) {

@@ -3,6 +3,7 @@
 // becomes one stdio task; every problem is one line naming FILE:LINE and the field.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include <optiloop/core/model.hpp>
 
 namespace optiloop::datasets {
+
+// The largest jsonl file read (into memory, whole): room for PIE's splits, not for a runaway
+// file. Its test files are held to the task folder's k_max_test_file_bytes.
+inline constexpr std::uintmax_t k_max_pie_file_bytes = std::uintmax_t{2} << 30;  // 2 GiB
 
 // Where the test cases of a PIE file are when the caller names no folder: `tests/` beside the
 // jsonl, else `merged_test_cases/` (PIE's own name for it) beside it; `tests/` when neither exists.

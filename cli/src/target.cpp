@@ -47,8 +47,12 @@ core::Result<core::Task> load_target(const TargetArgs& a) {
     if (!core::is_translation_unit(a.target))
         return core::fail(core::Error::input(a.target + ": expected a task folder or a source file (.cpp .cc .cxx .c .cu)"));
     if (a.tests.empty()) return core::fail(core::Error::input("--tests DIR is required when measuring a source file"));
-    const auto text = core::read_file(target);
-    if (!text) return core::fail(core::Error::input(a.target + ": cannot be read"));
+    // A source the user named: its links are theirs to follow, but a FIFO must not block and a
+    // huge file must not be read whole.
+    auto opened = core::open_regular_file(target, datasets::k_max_source_file_bytes);
+    if (!opened) return core::fail(core::Error::input(opened.error().message + "; expected a C++ or CUDA source file"));
+    auto text = opened->read();
+    if (!text) return core::fail(text.error());
     if (!datasets::is_utf8(*text)) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
     core::Task task;
     task.id = target.stem().string();
@@ -60,19 +64,12 @@ core::Result<core::Task> load_target(const TargetArgs& a) {
     auto parsed = core::task_from_json({{"id", "x"}, {"language", "cpp"}, {"kind", "stdio"}, {"checker", checker}});
     if (!parsed) return core::fail(core::Error::input("--checker: " + parsed.error().message));
     task.checker = parsed->checker;
-    // Tests: NAME.in with NAME.out in DIR.
-    std::vector<fs::path> inputs;
-    std::error_code ec;
+    // Tests: NAME.in with NAME.out in DIR, held to a task folder's rules (regular files inside
+    // DIR, bounded), since a tests folder can come from anywhere.
     if (!fs::is_directory(a.tests)) return core::fail(core::Error::input("--tests " + a.tests + ": not a directory"));
-    for (const auto& e : fs::directory_iterator(a.tests, ec))
-        if (e.path().extension() == ".in") inputs.push_back(e.path());
-    std::sort(inputs.begin(), inputs.end());
-    for (const auto& in_path : inputs) {
-        fs::path out = in_path;
-        out.replace_extension(".out");
-        if (!fs::exists(out)) return core::fail(core::Error::input(in_path.string() + ": test input without its expected output " + out.filename().string()));
-        task.tests.push_back({in_path.stem().string(), fs::absolute(in_path), fs::absolute(out)});
-    }
+    auto tests = datasets::load_test_folder(a.tests);
+    if (!tests) return core::fail(core::Error::input("--tests: " + tests.error().message));
+    task.tests = std::move(*tests);
     if (task.tests.empty()) return core::fail(core::Error::input("--tests " + a.tests + ": no NAME.in / NAME.out pairs"));
     return task;
 }

@@ -223,8 +223,12 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     fs::path checker_binary;
     if (task.checker.type == core::CheckerType::program) {
         const fs::path source = task.root / task.checker.program;
-        auto text = core::read_file(source);
-        if (!text) return core::fail(core::Error::input(source.string() + ": checker.program not found"));
+        constexpr std::uintmax_t k_max_checker_bytes = std::uintmax_t{4} << 20;
+        auto opened = task.root.empty() ? core::open_regular_file(source, k_max_checker_bytes)
+                                        : core::open_file_within(source, task.root, k_max_checker_bytes);
+        if (!opened) return core::fail(core::Error::input(opened.error().message + "; checker.program must be a regular file inside the task folder"));
+        auto text = opened->read();
+        if (!text) return core::fail(text.error());
         BuildRequest checker_request;
         checker_request.sources = {{source.filename().string(), *text}};
         checker_request.spec.flags = {"-std=c++17", "-O2"};

@@ -79,3 +79,19 @@ TEST(HostileTask, ATestInputLinkedOutsideTheFolderIsNeverRun) {
                              ", outside " + fs::canonical(dir).string() + "; test inputs must be regular files inside the task folder";
     for (const std::string command : {"optimize", "measure"}) expect_refused(command + " " + dir.string(), command, line);
 }
+
+TEST(HostileTask, ASourceFileWithAHostileTestsFolderIsRefusedToo) {
+    // The other way in: a source file with --tests DIR, held to the same rules with DIR as the root.
+    const fs::path dir = task_folder("source-with-tests");
+    ASSERT_EQ(::mkfifo((dir / "tests" / "01.in").c_str(), 0600), 0);
+    const std::string args = (dir / "baseline" / "main.cpp").string() + " --tests " + (dir / "tests").string();
+    const std::string line = "--tests: " + (dir / "tests" / "01.in").string() +
+                             ": not a regular file (a FIFO); test inputs must be regular files inside the test folder";
+    for (const std::string command : {"optimize", "measure"}) expect_refused(command + " " + args, command, line);
+    // And a source that is a FIFO itself.
+    const fs::path fifo_source = dir / "fifo.cpp";
+    ASSERT_EQ(::mkfifo(fifo_source.c_str(), 0600), 0);
+    const CliResult r = optiloop("measure " + fifo_source.string() + " --tests " + (dir / "tests").string());
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("not a regular file (a FIFO); expected a C++ or CUDA source file"), std::string::npos) << r.err;
+}

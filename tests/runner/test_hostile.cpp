@@ -111,6 +111,16 @@ TEST(Hostile, ExecAfterTheWorkIsRefused) {
     expect_honest_or_refused("exec-echo", m);
 }
 
+TEST(Hostile, ExecveatOfAnOpenDescriptorIsRefusedToo) {
+    if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
+    auto m = measure_hostile("execveat", R"P(#include <sys/syscall.h>
+int main(){ long n = input(); std::string answer = std::to_string(work(n));
+  char* args[] = {(char*)"echo", (char*)answer.c_str(), nullptr}; char* env[] = {nullptr};
+  int fd = open("/bin/echo", O_RDONLY); syscall(SYS_execveat, fd, "", args, env, AT_EMPTY_PATH); fexecve(fd, args, env); return 9; })P");
+    EXPECT_EQ(m.verdict, Verdict::security) << last_detail(m);
+    expect_honest_or_refused("execveat", m);
+}
+
 TEST(Hostile, ReconfiguringValgrindBeforeAnExecIsRefused) {
     if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
     // VALGRIND_OPTS and a .valgrindrc would make the exec'd process run natively, uncounted.

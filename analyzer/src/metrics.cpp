@@ -8,10 +8,20 @@ namespace optiloop::analyzer {
 
 namespace {
 
+// The cost a sample is credited with. A gain that wall time contradicts is not an improvement in
+// any metric (%OPT, speedups, efficient@k, fast_p): such a sample counts as correct at the
+// baseline's cost, or at its own when that is higher.
+std::optional<double> credited_cost(const Sample& s, double baseline_cost) {
+    if (!s.cost || !s.contradicted) return s.cost;
+    return std::max(*s.cost, baseline_cost);
+}
+
 std::optional<double> best_correct_cost(const ProgramResult& p) {
     std::optional<double> best;
-    for (const auto& s : p.samples)
-        if (s.correct && s.cost && *s.cost > 0 && (!best || *s.cost < *best)) best = *s.cost;
+    for (const auto& s : p.samples) {
+        const auto cost = credited_cost(s, p.baseline_cost);
+        if (s.correct && cost && *cost > 0 && (!best || *cost < *best)) best = *cost;
+    }
     return best;
 }
 
@@ -62,8 +72,10 @@ CoffeMetrics coffe_metrics(const std::vector<ProgramResult>& programs) {
         // Efficient: correct and cheaper than the best known reference (the baseline when none).
         const double bar = p.reference_cost ? std::min(*p.reference_cost, p.baseline_cost) : p.baseline_cost;
         std::size_t efficient = 0;
-        for (const auto& s : p.samples)
-            if (s.correct && s.cost && *s.cost < bar) ++efficient;
+        for (const auto& s : p.samples) {
+            const auto cost = credited_cost(s, p.baseline_cost);
+            if (s.correct && cost && *cost < bar) ++efficient;
+        }
         at_1.push_back(pass_at_k(p.samples.size(), efficient, 1));
         at_k.push_back(pass_at_k(p.samples.size(), efficient, p.samples.size()));
         const auto best = best_correct_cost(p);
@@ -94,11 +106,13 @@ KernelBenchMetrics kernelbench_metrics(const std::vector<ProgramResult>& program
             if (s > 1.5) ++f15;
             if (s > 2.0) ++f2;
         }
-        for (const auto& s : p.samples)
-            if (s.correct && s.cost && *s.cost > 0 && p.baseline_cost > 0) {
-                log_sum += std::log(p.baseline_cost / *s.cost);
+        for (const auto& s : p.samples) {
+            const auto cost = credited_cost(s, p.baseline_cost);
+            if (s.correct && cost && *cost > 0 && p.baseline_cost > 0) {
+                log_sum += std::log(p.baseline_cost / *cost);
                 ++correct_samples;
             }
+        }
     }
     const auto n = static_cast<double>(programs.size());
     m.fast_0 = static_cast<double>(f0) / n;
@@ -114,6 +128,8 @@ std::vector<std::size_t> rank(const std::vector<Sample>& samples, double baselin
     for (std::size_t i = 0; i < samples.size(); ++i)
         if (samples[i].correct && samples[i].cost && *samples[i].cost > 0) order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        // A contradicted gain is not a gain: below every honest candidate, however small its gain.
+        if (samples[a].contradicted != samples[b].contradicted) return samples[b].contradicted;
         const double sa = baseline_cost / *samples[a].cost, sb = baseline_cost / *samples[b].cost;
         if (std::fabs(sa - sb) > noise * std::max(sa, sb)) return sa > sb;
         return samples[a].change_size < samples[b].change_size;

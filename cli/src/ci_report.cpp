@@ -32,10 +32,16 @@ bool is_sarif_level(std::string_view level) {
     return level == "none" || level == "note" || level == "warning" || level == "error";
 }
 
-// The proposer may leave the level empty; a verified speedup is worth a reviewer's attention.
+// Verified means built, tested, measured faster, and not contradicted by wall time: a claimed gain
+// that wall time contradicts is never posted as a verified suggestion, however it was filled in.
+bool is_verified(const CiFinding& finding) { return finding.verified && finding.contradiction.empty(); }
+
+// The proposer may leave the level empty; a verified speedup is worth a reviewer's attention, a
+// contradicted one is only a note.
 std::string level_of(const CiFinding& finding) {
+    if (!finding.contradiction.empty()) return "note";
     if (is_sarif_level(finding.level)) return finding.level;
-    return finding.verified ? "warning" : "note";
+    return is_verified(finding) ? "warning" : "note";
 }
 
 std::string camel_case(std::string_view id) {
@@ -69,7 +75,11 @@ std::string rule_description(const CiFinding& finding) {
 }
 
 std::string rule_help(const CiFinding& finding) {
-    if (finding.verified)
+    if (!finding.contradiction.empty())
+        return rule_description(finding) +
+               " The edit built and passed the tests, but wall time contradicts its measured gain, so it is not "
+               "offered as a fix.";
+    if (is_verified(finding))
         return rule_description(finding) +
                " The attached fix was built, tested and measured by optiloop; review it like any other change.";
     return rule_description(finding) +
@@ -165,7 +175,11 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
     const std::string fingerprint =
         core::Hasher().add(finding.rule).add(finding.file).add(finding.function).add(finding.message).hex();
 
-    Sarif properties = {{"function", finding.function}, {"verified", finding.verified}};
+    Sarif properties = {{"function", finding.function}, {"verified", is_verified(finding)}};
+    if (!finding.contradiction.empty()) {
+        properties["contradicted"] = true;
+        properties["contradiction"] = finding.contradiction;
+    }
     if (finding.speedup) properties["speedup"] = *finding.speedup;
     if (finding.wall_speedup) properties["wall_speedup"] = *finding.wall_speedup;
     if (!finding.metric.empty()) properties["metric"] = finding.metric;
@@ -179,7 +193,7 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
         {"partialFingerprints", {{"optiloopFindingHash/v1", fingerprint}}},
         {"properties", properties},
     };
-    if (finding.verified && !finding.fix.empty()) {
+    if (is_verified(finding) && !finding.fix.empty()) {
         if (auto replacements = sarif_replacements(finding)) {
             result["fixes"] = Sarif::array({{
                 {"description", {{"text", finding.message.empty() ? rule_description(finding) : finding.message}}},
@@ -284,10 +298,11 @@ std::string metric_in_words(std::string_view metric) {
 
 std::string table_row(const CiFinding& finding) {
     std::string speedup = "–";
-    if (finding.verified && finding.speedup) speedup = "**" + ratio(*finding.speedup) + "**";
+    if (is_verified(finding) && finding.speedup) speedup = "**" + ratio(*finding.speedup) + "**";
+    else if (!finding.contradiction.empty()) speedup = (finding.speedup ? ratio(*finding.speedup) + " claimed, " : "") + "contradicted by wall time";
     return "| " + code_span(table_cell(finding.function)) + " | " + code_span(table_cell(location_text(finding))) +
            " | " + code_span(table_cell(finding.rule)) + ": " + table_cell(shortened(finding.message, k_max_table_message)) +
-           " | " + speedup + " | " + (finding.verified ? "yes" : "no") + " |\n";
+           " | " + speedup + " | " + (is_verified(finding) ? "yes" : "no") + " |\n";
 }
 
 // The diff cut at a line boundary to fit `budget` bytes, with what was left out said after it.
@@ -323,7 +338,7 @@ constexpr std::string_view k_details_tail = "\n</details>\n\n";
 std::string markdown_footer(const CiReport& report) {
     std::vector<std::string> metrics;
     for (const CiFinding& finding : report.findings)
-        if (finding.verified && !finding.metric.empty() &&
+        if (is_verified(finding) && !finding.metric.empty() &&
             std::find(metrics.begin(), metrics.end(), finding.metric) == metrics.end())
             metrics.push_back(finding.metric);
 
@@ -397,8 +412,10 @@ std::string to_sarif(const CiReport& report) {
 }
 
 std::string to_markdown(const CiReport& report) {
-    std::vector<const CiFinding*> verified, unverified;
-    for (const CiFinding& finding : report.findings) (finding.verified ? verified : unverified).push_back(&finding);
+    // Contradicted suggestions were measured, so they are listed apart from the rule findings.
+    std::vector<const CiFinding*> verified, contradicted, unverified;
+    for (const CiFinding& finding : report.findings)
+        (is_verified(finding) ? verified : !finding.contradiction.empty() ? contradicted : unverified).push_back(&finding);
 
     std::string text = "### optiloop: ";
     const std::string in_functions = " in " + plural(report.changed_functions.size(), "changed function", "changed functions");
@@ -406,7 +423,7 @@ std::string to_markdown(const CiReport& report) {
         text += report.changed_functions.empty() ? "no findings (no changed functions)" : "no findings" + in_functions;
     else
         text += plural(verified.size(), "verified speedup", "verified speedups") + ", " +
-                plural(unverified.size(), "finding", "findings") + in_functions;
+                plural(unverified.size() + contradicted.size(), "finding", "findings") + in_functions;
     text += "\n\n";
 
     const std::string footer = markdown_footer(report);
@@ -433,7 +450,7 @@ std::string to_markdown(const CiReport& report) {
     if (!verified.empty()) {
         text += "#### Verified suggestions\n\n";
         // Leave a share for the unverified list so long diffs cannot crowd it out.
-        const std::size_t list_reserve = unverified.empty() ? 0 : (budget - std::min(budget, text.size())) / 4;
+        const std::size_t list_reserve = unverified.empty() && contradicted.empty() ? 0 : (budget - std::min(budget, text.size())) / 4;
         for (std::size_t i = 0; i < verified.size(); ++i) {
             const std::size_t left = budget - std::min(budget, text.size() + list_reserve);
             const std::size_t share = left / (verified.size() - i);
@@ -450,20 +467,27 @@ std::string to_markdown(const CiReport& report) {
         }
     }
 
-    if (!unverified.empty()) {
-        text += "#### Rule findings (not measured)\n\n";
-        for (std::size_t i = 0; i < unverified.size(); ++i) {
-            const CiFinding& finding = *unverified[i];
+    auto list = [&](const std::string& heading, const std::vector<const CiFinding*>& findings) {
+        if (findings.empty()) return;
+        text += heading;
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            const CiFinding& finding = *findings[i];
             const std::string item = "- " + code_span(finding.rule) + " at " + code_span(location_text(finding)) +
-                                     " in " + code_span(finding.function) + ": " + table_cell(finding.message) + "\n";
+                                     " in " + code_span(finding.function) + ": " + table_cell(finding.message) +
+                                     (finding.contradiction.empty() ? "" : " Not verified: " + table_cell(finding.contradiction) + ".") + "\n";
             if (text.size() + item.size() > budget) {
-                text += "- *" + plural(unverified.size() - i, "more finding", "more findings") +
+                text += "- *" + plural(findings.size() - i, "more finding", "more findings") +
                         " not shown (comment size limit)*\n";
                 break;
             }
             text += item;
         }
-    }
+        text += "\n";
+    };
+    list("#### Measured but not verified (wall time contradicts the gain)\n\n", contradicted);
+    list("#### Rule findings (not measured)\n\n", unverified);
+    // The footer begins with its own blank line.
+    if (!contradicted.empty() || !unverified.empty()) text.pop_back();
     return text + footer;
 }
 
@@ -471,7 +495,7 @@ nlohmann::json to_json(const CiReport& report) {
     std::size_t verified_count = 0;
     nlohmann::json findings = nlohmann::json::array();
     for (const CiFinding& finding : report.findings) {
-        verified_count += finding.verified ? 1 : 0;
+        verified_count += is_verified(finding) ? 1 : 0;
         nlohmann::json fix = nlohmann::json::array();
         for (const core::Replacement& replacement : finding.fix)
             fix.push_back({{"path", replacement.path},
@@ -488,7 +512,9 @@ nlohmann::json to_json(const CiReport& report) {
             {"end_line", finding.end_line},
             {"function", finding.function},
             {"message", finding.message},
-            {"verified", finding.verified},
+            {"verified", is_verified(finding)},
+            {"contradicted", !finding.contradiction.empty()},
+            {"contradiction", finding.contradiction},
             {"speedup", optional_number(finding.speedup)},
             {"wall_speedup", optional_number(finding.wall_speedup)},
             {"metric", finding.metric},

@@ -13,7 +13,8 @@
 namespace optiloop::cli {
 
 struct CiFinding {
-    std::string rule;              // a rule id ("endl-in-loop") or "verified-speedup" for a proposer's verified edit
+    std::string rule;              // a rule id ("endl-in-loop"), "verified-speedup" for a proposer's verified edit,
+                                   // or "contradicted-speedup" for one whose gain wall time contradicts
     std::string rule_description;  // one sentence: what the rule looks for and why it is slow
     std::string level;             // SARIF level: "note" (unverified rule finding), "warning" (verified speedup)
     std::string file;              // relative to the repository root, forward slashes
@@ -29,6 +30,10 @@ struct CiFinding {
     std::vector<core::Replacement> fix;  // byte offsets into `original` (the file at HEAD)
     std::string original;                // the file's content at HEAD
     std::string diff;                    // unified diff of the suggestion
+    // Why wall time contradicts the measured gain (runner::time_contradiction); empty when it does
+    // not. A contradicted finding is never rendered as verified, whatever `verified` says: it is a
+    // note without a fix.
+    std::string contradiction;
 };
 
 struct CiReport {

@@ -215,7 +215,31 @@ Action setup_ci(CLI::App& app) {
                     continue;
                 }
                 baseline = result->baseline;
-                if (!result->best) continue;
+                if (!result->best) {
+                    // A gain that wall time contradicts is not posted as a verified suggestion; the
+                    // largest such claim is still said, as a note without a fix, so a reviewer sees
+                    // why nothing was suggested.
+                    const optimizer::CandidateResult* claimed = nullptr;
+                    for (const auto& candidate : result->candidates)
+                        if (candidate.contradicted && (!claimed || candidate.speedup.value_or(0) > claimed->speedup.value_or(0))) claimed = &candidate;
+                    if (!claimed) continue;
+                    CiFinding finding;
+                    finding.rule = "contradicted-speedup";
+                    finding.rule_description = "An edit that optiloop proposed, built and tested, whose measured instruction gain wall time contradicts.";
+                    finding.level = "note";
+                    finding.file = c.file;
+                    finding.function = c.function;
+                    finding.speedup = claimed->speedup;
+                    finding.wall_speedup = claimed->wall_speedup;
+                    finding.metric = "instructions (" + std::string(core::to_string(result->baseline.counter)) + ")";
+                    finding.contradiction = claimed->contradiction;
+                    const std::string& before = task->baseline[0].content;
+                    const auto fix = minimal_replacement(c.file, before, claimed->candidate.sources[0].content);
+                    finding.line = 1 + static_cast<unsigned>(std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(fix.offset), '\n'));
+                    finding.message = c.function + ": a suggested edit counted fewer instructions, but its wall time does not confirm the gain, so it is not suggested.";
+                    report.findings.push_back(finding);
+                    continue;
+                }
                 const auto& best = result->candidates[*result->best];
                 const std::string& before = task->baseline[0].content;
                 const std::string& after = best.candidate.sources[0].content;
@@ -252,12 +276,18 @@ Action setup_ci(CLI::App& app) {
         if (a->json) {
             s.out << to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
-            std::size_t verified = 0;
-            for (const auto& f : report.findings) verified += f.verified;
+            std::size_t verified = 0, contradicted = 0;
+            for (const auto& f : report.findings) {
+                verified += f.verified && f.contradiction.empty();
+                contradicted += !f.contradiction.empty();
+            }
             s.out << "ci: " << report.changed_functions.size() << " changed functions between " << report.base_commit.substr(0, 12) << " and "
-                  << report.head_commit.substr(0, 12) << ", " << report.findings.size() - verified << " rule findings, " << verified << " verified speedups\n";
-            for (const auto& f : report.findings)
+                  << report.head_commit.substr(0, 12) << ", " << report.findings.size() - verified - contradicted << " rule findings, " << verified
+                  << " verified speedups" << (contradicted ? ", " + std::to_string(contradicted) + " contradicted by wall time" : "") << "\n";
+            for (const auto& f : report.findings) {
                 s.out << "  " << f.file << ":" << f.line << " " << f.function << ": [" << f.rule << "] " << f.message.substr(0, 160) << "\n";
+                if (!f.contradiction.empty()) s.out << "    not verified: " << f.contradiction << "\n";
+            }
         }
         const int threshold = level_rank(a->fail_on);
         if (threshold > 0)

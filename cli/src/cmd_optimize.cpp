@@ -65,6 +65,9 @@ nlohmann::json candidate_json(const optimizer::CandidateResult& c) {
     if (!c.note.empty()) j["note"] = c.note;
     j["speedup"] = c.speedup ? nlohmann::json(*c.speedup) : nlohmann::json();
     j["wall_speedup"] = c.wall_speedup ? nlohmann::json(*c.wall_speedup) : nlohmann::json();
+    // A speedup that wall time contradicts is reported, but never as verified.
+    j["contradicted"] = c.contradicted;
+    j["contradiction"] = c.contradiction;
     return j;
 }
 
@@ -181,6 +184,10 @@ Action setup_optimize(CLI::App& app) {
                                 {"prompt_tokens", usage.prompt_tokens}, {"completion_tokens", usage.completion_tokens}};
         nlohmann::json candidates = nlohmann::json::array();
         for (const auto& c : r.candidates) candidates.push_back(candidate_json(c));
+        nlohmann::json contradicted = nlohmann::json::array();
+        for (const auto& c : r.candidates)
+            if (c.contradicted) contradicted.push_back(c.candidate.id);
+        summary["contradicted"] = contradicted;
 
         if (!a->out.empty()) {
             std::error_code ec;
@@ -219,8 +226,16 @@ Action setup_optimize(CLI::App& app) {
                                          : c.measurement && c.measurement->verdict == core::Verdict::ok ? format_seconds(c.measurement->wall_seconds) : "-";
                 s.out << std::left << std::setw(6) << c.candidate.id << std::setw(7) << c.round << std::setw(10) << verdict << std::right << std::setw(16) << cost
                       << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-") << std::setw(12) << (c.wall_speedup ? format_ratio(*c.wall_speedup) : "-") << "  "
-                      << what_changed(c.candidate.edit) << (c.note.empty() ? "" : " (" + c.note + ")") << (r.best && &c == &r.candidates[*r.best] ? "  <- best" : "") << "\n";
+                      << what_changed(c.candidate.edit) << (c.note.empty() ? "" : " (" + c.note + ")") << (r.best && &c == &r.candidates[*r.best] ? "  <- best" : "")
+                      << (c.contradicted ? "  <- not verified" : "") << "\n";
             }
+            // Beyond the mild "ratios disagree" note: these gains are contradicted, so never verified.
+            bool first_contradicted = true;
+            for (const auto& c : r.candidates)
+                if (c.contradicted) {
+                    s.out << (first_contradicted ? "\n" : "") << "not verified: " << c.candidate.id << ": wall time contradicts its instruction gain: " << c.contradiction << "\n";
+                    first_contradicted = false;
+                }
             if (r.best) {
                 const auto& b = r.candidates[*r.best];
                 const std::string measure = r.baseline.total_cost ? " fewer instructions than the baseline" : " faster than the baseline (" + r.baseline.cost_unit + ", medians)";

@@ -32,6 +32,8 @@ struct RunData {
     analyzer::CoffeMetrics coffe;
     analyzer::KernelBenchMetrics kb;
     std::map<std::string, int> verdicts;
+    // Correct candidates whose claimed gain wall time contradicts (copies: RunData is returned by value).
+    std::vector<optimizer::CandidateRow> contradicted;
 };
 
 core::Result<RunData> load(const std::string& path) {
@@ -55,11 +57,15 @@ core::Result<RunData> load(const std::string& path) {
         for (const auto& c : d.candidates)
             if (c.task_id == t.task_id) {
                 if (c.verdict == "skipped") continue;
-                p.samples.push_back({c.verdict == "OK", c.cost, static_cast<std::size_t>(c.change_size)});
+                // A contradicted gain is not an improvement: the metrics credit it with no gain.
+                p.samples.push_back({c.verdict == "OK", c.cost, static_cast<std::size_t>(c.change_size), c.contradicted});
             }
         d.programs.push_back(std::move(p));
     }
-    for (const auto& c : d.candidates) ++d.verdicts[c.verdict];
+    for (const auto& c : d.candidates) {
+        ++d.verdicts[c.verdict];
+        if (c.contradicted) d.contradicted.push_back(c);
+    }
     d.pie = analyzer::pie_metrics(d.programs);
     d.coffe = analyzer::coffe_metrics(d.programs);
     d.kb = analyzer::kernelbench_metrics(d.programs);
@@ -92,6 +98,11 @@ nlohmann::json metrics_json(const RunData& d) {
     j["kernelbench"] = {{"fast_0", d.kb.fast_0}, {"fast_1", d.kb.fast_1}, {"fast_1.5", d.kb.fast_1_5}, {"fast_2", d.kb.fast_2},
                         {"geomean_speedup", d.kb.geomean_speedup ? nlohmann::json(*d.kb.geomean_speedup) : nlohmann::json()}};
     j["verdicts"] = d.verdicts;
+    nlohmann::json contradicted = nlohmann::json::array();
+    for (const auto& c : d.contradicted)
+        contradicted.push_back({{"task", c.task_id}, {"candidate", c.candidate_id}, {"speedup", c.speedup ? nlohmann::json(*c.speedup) : nlohmann::json()},
+                                {"wall_speedup", c.wall_speedup ? nlohmann::json(*c.wall_speedup) : nlohmann::json()}, {"contradiction", c.contradiction}});
+    j["contradicted"] = contradicted;
     core::ProposerUsage total;
     for (const auto& t : d.tasks) total += t.usage;
     j["usage"] = {{"requests", total.requests}, {"retries", total.retries}, {"cached", total.cached},
@@ -102,7 +113,8 @@ nlohmann::json metrics_json(const RunData& d) {
                         {"baseline_cost", t.baseline_cost ? nlohmann::json(*t.baseline_cost) : nlohmann::json()},
                         {"reference_cost", t.reference_cost ? nlohmann::json(*t.reference_cost) : nlohmann::json()},
                         {"best", t.best_candidate}, {"best_speedup", t.best_speedup ? nlohmann::json(*t.best_speedup) : nlohmann::json()},
-                        {"prompt_tokens", t.usage.prompt_tokens}, {"completion_tokens", t.usage.completion_tokens}, {"requests", t.usage.requests}});
+                        {"prompt_tokens", t.usage.prompt_tokens}, {"completion_tokens", t.usage.completion_tokens}, {"requests", t.usage.requests},
+                        {"contradicted", std::count_if(d.contradicted.begin(), d.contradicted.end(), [&](const auto& c) { return c.task_id == t.task_id; })}});
     }
     j["per_task"] = rows;
     return j;
@@ -125,6 +137,10 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
             out << "| " << t.task_id << " | " << t.status << " | " << (t.baseline_cost ? format_count(*t.baseline_cost) : "-") << " | "
                 << (t.reference_cost ? format_count(*t.reference_cost) : "-") << " | " << (t.best_candidate.empty() ? "-" : t.best_candidate) << " | "
                 << opt(t.best_speedup) << " |\n";
+        if (!d.contradicted.empty()) {
+            out << "\nNot counted as speedups (wall time contradicts the instruction gain):\n\n";
+            for (const auto& c : d.contradicted) out << "- " << c.task_id << " " << c.candidate_id << ": " << c.contradiction << "\n";
+        }
         return;
     }
     out << "PIE          mean speedup " << opt(d.pie.mean_speedup) << "   %OPT " << pct(d.pie.percent_opt) << "   %correct " << pct(d.pie.percent_correct)
@@ -135,6 +151,9 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
         << "   fast_2 " << pct(100 * d.kb.fast_2) << "   geomean " << opt(d.kb.geomean_speedup) << "\n";
     out << "verdicts    ";
     for (const auto& [v, n] : d.verdicts) out << " " << v << " " << n;
+    if (!d.contradicted.empty())
+        out << "\ncontradicted " << d.contradicted.size() << (d.contradicted.size() == 1 ? " candidate" : " candidates")
+            << " whose instruction gain wall time contradicts: correct, not counted as speedups";
     core::ProposerUsage total;
     for (const auto& t : d.tasks) total += t.usage;
     if (total.requests || total.cached) out << "\nLLM usage    " << usage_line(total);
@@ -145,6 +164,8 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
             << (t.baseline_cost ? format_count(*t.baseline_cost) : "-") << std::setw(14) << (t.reference_cost ? format_count(*t.reference_cost) : "-")
             << std::setw(8) << (t.best_candidate.empty() ? "-" : t.best_candidate) << std::setw(10) << opt(t.best_speedup) << "\n";
         if (t.status == "failed") out << "    " << t.error << "\n";
+        for (const auto& c : d.contradicted)
+            if (c.task_id == t.task_id) out << "    not verified: " << c.candidate_id << ": " << c.contradiction << "\n";
     }
 }
 
@@ -222,6 +243,11 @@ std::string html_page(const RunData& d) {
             before_after.emplace_back(t.task_id + " after", *t.baseline_cost / *t.best_speedup / 1e6);
         }
     page << bar_chart("Cost before and after (million instructions)", before_after, false, "M");
+    if (!d.contradicted.empty()) {
+        page << "<h2>Not counted as speedups</h2>\n<p>Correct candidates whose instruction gain wall time contradicts:</p>\n<ul>\n";
+        for (const auto& c : d.contradicted) page << "<li>" << escape(c.task_id + " " + c.candidate_id + ": " + c.contradiction) << "</li>\n";
+        page << "</ul>\n";
+    }
     page << "</body></html>\n";
     return page.str();
 }

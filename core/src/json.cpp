@@ -244,6 +244,7 @@ nlohmann::json to_json(const Measurement& m) {
                    {"wall_median_s", t.wall_median_seconds},
                    {"wall_min_s", t.wall_min_seconds},
                    {"wall_cv", t.wall_cv},
+                   {"wall_repeats", t.wall_repeats},
                    {"peak_rss_bytes", t.peak_rss_bytes}};
         if (t.cost) tj["cost"] = *t.cost;
         tests.push_back(std::move(tj));
@@ -347,6 +348,7 @@ Result<Measurement> measurement_from_json(const nlohmann::json& j) {
             tm.wall_median_seconds = get_number(t, p, "wall_median_s", false);
             tm.wall_min_seconds = get_number(t, p, "wall_min_s", false);
             tm.wall_cv = get_number(t, p, "wall_cv", false);
+            tm.wall_repeats = static_cast<int>(get_integer(t, p, "wall_repeats", false));
             tm.peak_rss_bytes = get_integer(t, p, "peak_rss_bytes", false);
             return tm;
         });

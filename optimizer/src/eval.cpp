@@ -62,6 +62,8 @@ core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::
         if (!reference) return core::fail(reference.error());
         if (reference->verdict == core::Verdict::ok) row.reference_cost = reference->total_cost;
     }
+    // The optimizer never makes a contradicted candidate the best, so best_speedup (and the %OPT
+    // counted from it below) holds only gains that wall time does not contradict.
     if (result->best) {
         row.best_candidate = result->candidates[*result->best].candidate.id;
         row.best_speedup = result->candidates[*result->best].speedup;
@@ -81,6 +83,9 @@ core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::
         r.change_size = static_cast<std::int64_t>(c.change_size);
         r.proposer = c.candidate.edit.proposer;
         r.explanation = c.note.empty() ? c.candidate.edit.explanation : c.note;
+        // Kept, so that report leaves the claimed gain out of its metrics and says why.
+        r.contradicted = c.contradicted;
+        r.contradiction = c.contradiction;
         rows.push_back(std::move(r));
     }
     return std::make_pair(row, rows);

@@ -7,6 +7,7 @@
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/metrics.hpp>
 #include <optiloop/runner/profile.hpp>
+#include <optiloop/runner/verify.hpp>
 #include <optiloop/llm/edit.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 
@@ -21,6 +22,9 @@ std::string sources_hash(const std::vector<core::SourceFile>& sources) {
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// What a measurement is ranked by: its counted cost, or wall time where nothing was counted.
+double cost_of(const core::Measurement& m) { return m.total_cost ? *m.total_cost : m.wall_seconds; }
 
 // The first line, and how many more follow: an edit that combines several findings says so.
 std::string headline(const std::string& text) {
@@ -46,6 +50,8 @@ std::string feedback_of(const std::vector<CandidateResult>& round) {
                 break;
             }
         if (c.speedup) out << ", " << *c.speedup << "x fewer " << m.cost_unit << " than the baseline";
+        // Said plainly, so a model learns that gaming the counter does not pay.
+        if (c.contradicted) out << "; not counted as a speedup, because wall time contradicts it: " << c.contradiction;
         out << "\n";
     }
     return out.str();
@@ -124,6 +130,15 @@ bool within_scope(const Scope& scope, const std::vector<core::SourceFile>& sourc
 
 }  // namespace
 
+std::vector<std::size_t> rank_candidates(const std::vector<CandidateResult>& candidates, const core::Measurement& baseline) {
+    std::vector<analyzer::Sample> samples;
+    for (const auto& c : candidates) {
+        const bool correct = c.measurement && c.measurement->verdict == core::Verdict::ok;
+        samples.push_back({correct, correct ? std::optional<double>(cost_of(*c.measurement)) : std::nullopt, c.change_size, c.contradicted});
+    }
+    return analyzer::rank(samples, cost_of(baseline));
+}
+
 core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, const Options& options, const Log& log) {
     auto say = [&](const std::string& line) {
         if (log) log(line);
@@ -150,8 +165,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                                              "): " + first_line(why)));
     }
     result.baseline = *baseline;
-    const double base_cost = baseline->total_cost ? *baseline->total_cost : baseline->wall_seconds;
-    auto cost_of = [](const core::Measurement& m) { return m.total_cost ? *m.total_cost : m.wall_seconds; };
+    const double base_cost = cost_of(*baseline);
     // Wall time is noisy: without a counter, a gain must clear twice the spread seen.
     double min_gain = options.min_gain;
     if (!baseline->total_cost)
@@ -159,6 +173,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
 
     std::vector<core::SourceFile> current = task.baseline;
     double current_cost = base_cost;
+    core::Measurement current_measurement = *baseline;
     std::string current_id = "baseline";
     std::string feedback;
     std::string hints, hints_of;
@@ -222,16 +237,26 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             c.speedup = runner::speedup(*baseline, *m);
             if (!baseline->total_cost && m->verdict == core::Verdict::ok) c.speedup = runner::wall_speedup(*baseline, *m);
             c.wall_speedup = runner::wall_speedup(*baseline, *m);
+            // Against the baseline, and against the version it improves on: a gain claimed over an
+            // earlier best must stand up in wall time too.
+            auto why = runner::time_contradiction(*baseline, *m);
+            if (!why && current_id != "baseline")
+                if (auto over_current = runner::time_contradiction(current_measurement, *m)) why = "over " + current_id + ": " + *over_current;
+            if (why) {
+                c.contradicted = true;
+                c.contradiction = *why;
+                say("round " + std::to_string(round) + ": " + c.candidate.id + " is not verified: " + *why);
+            }
             this_round.push_back(std::move(c));
         }
         // The best correct candidate of the round, ranked as the analyzer ranks: by speedup, then
-        // by the smaller change.
-        std::vector<analyzer::Sample> samples;
-        for (const auto& c : this_round) {
-            const bool correct = c.measurement && c.measurement->verdict == core::Verdict::ok;
-            samples.push_back({correct, correct ? std::optional<double>(cost_of(*c.measurement)) : std::nullopt, c.change_size});
-        }
-        const auto ranked = analyzer::rank(samples, base_cost);
+        // by the smaller change. A contradicted candidate ranks last and can never win: its gain is
+        // exactly what is in doubt.
+        auto ranked = rank_candidates(this_round, *baseline);
+        std::string contradicted;
+        for (const auto& c : this_round)
+            if (c.contradicted) contradicted += (contradicted.empty() ? "" : ", ") + c.candidate.id;
+        std::erase_if(ranked, [&](std::size_t i) { return this_round[i].contradicted; });
         feedback = feedback_of(this_round);
         const std::size_t offset = result.candidates.size();
         for (auto& c : this_round) result.candidates.push_back(std::move(c));
@@ -240,6 +265,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             const auto& winner = result.candidates[offset + ranked.front()];
             current = winner.candidate.sources;
             current_cost = cost_of(*winner.measurement);
+            current_measurement = *winner.measurement;
             current_id = winner.candidate.id;
             result.best = offset + ranked.front();
             say("round " + std::to_string(round) + ": " + current_id + " is the new best");
@@ -248,6 +274,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         }
         result.stop_reason = "no candidate of round " + std::to_string(round) + " beat the current best by more than " +
                              std::to_string(static_cast<int>(min_gain * 1000) / 10.0).substr(0, 4) + "%";
+        if (!contradicted.empty()) result.stop_reason += " (not counting " + contradicted + ", whose instruction gain wall time contradicts)";
         break;
     }
     return result;

@@ -1,5 +1,7 @@
 #include <sqlite3.h>
 
+#include <utility>
+
 #include <optiloop/optimizer/results_db.hpp>
 
 namespace optiloop::optimizer {
@@ -14,10 +16,21 @@ CREATE TABLE IF NOT EXISTS tasks(
 CREATE TABLE IF NOT EXISTS candidates(
   task_id TEXT NOT NULL, candidate_id TEXT NOT NULL, round INTEGER, verdict TEXT, cost REAL, speedup REAL,
   wall_speedup REAL, change_size INTEGER, proposer TEXT, explanation TEXT, measurement TEXT,
+  contradicted INTEGER NOT NULL DEFAULT 0, contradiction TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(task_id, candidate_id));
 CREATE TABLE IF NOT EXISTS usage(
   task_id TEXT PRIMARY KEY, requests INTEGER, retries INTEGER, cached INTEGER, prompt_tokens INTEGER, completion_tokens INTEGER);
 )";
+
+// Columns of the candidates table that later versions added, as ALTER TABLE adds them to an older
+// database (existing rows take the default: not contradicted).
+constexpr std::pair<const char*, const char*> k_added_candidate_columns[] = {
+    {"contradicted", "INTEGER NOT NULL DEFAULT 0"},
+    {"contradiction", "TEXT NOT NULL DEFAULT ''"},
+};
+
+constexpr const char* k_candidate_columns =
+    "task_id, candidate_id, round, verdict, cost, speedup, wall_speedup, change_size, proposer, explanation, measurement";
 
 // A prepared statement that finalizes itself.
 class Statement {
@@ -68,6 +81,7 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path
     if (auto r = results->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r) return core::fail(r.error());
     if (auto r = results->exec(k_schema); !r)
         return core::fail(core::Error::input("--db " + path + ": not an optiloop results database (" + r.error().message + ")"));
+    if (auto r = results->migrate(); !r) return core::fail(r.error());
     return results;
 }
 
@@ -79,7 +93,31 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open_existing(const std::str
     Statement s(*db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'tasks', 'candidates', 'usage')");
     if (!s.ok() || sqlite3_step(s.get()) != SQLITE_ROW || s.integer(0) != 4)
         return core::fail(core::Error::input(path + ": not an optiloop results database"));
+    // Read-only, so an older database cannot be migrated: it is read as it is.
+    results->m_has_contradiction = results->has_column("candidates", "contradicted") && results->has_column("candidates", "contradiction");
     return results;
+}
+
+bool ResultsDb::has_column(const std::string& table, const std::string& column) {
+    Statement s(m_db, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
+    if (!s.ok()) return false;
+    s.bind(1, table);
+    s.bind(2, column);
+    return sqlite3_step(s.get()) == SQLITE_ROW && s.integer(0) == 1;
+}
+
+core::Result<void> ResultsDb::migrate() {
+    // In one write transaction, so two runs opening the same old database never both add a column.
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+    for (const auto& [column, definition] : k_added_candidate_columns)
+        if (!has_column("candidates", column))
+            if (auto r = exec(std::string("ALTER TABLE candidates ADD COLUMN ") + column + " " + definition); !r) {
+                exec("ROLLBACK");
+                return r;
+            }
+    if (auto r = exec("COMMIT"); !r) return r;
+    m_has_contradiction = true;
+    return {};
 }
 
 ResultsDb::~ResultsDb() { sqlite3_close(m_db); }
@@ -133,7 +171,7 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         if (sqlite3_step(d.get()) != SQLITE_DONE) return rollback("delete candidates");
     }
     for (const auto& c : candidates) {
-        Statement s(m_db, "INSERT INTO candidates VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+        Statement s(m_db, (std::string("INSERT INTO candidates(") + k_candidate_columns + ", contradicted, contradiction) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
         if (!s.ok()) return rollback("prepare");
         s.bind(1, c.task_id);
         s.bind(2, c.candidate_id);
@@ -146,6 +184,8 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         s.bind(9, c.proposer);
         s.bind(10, c.explanation);
         s.bind(11, c.measurement_json);
+        s.bind(12, static_cast<std::int64_t>(c.contradicted));
+        s.bind(13, c.contradiction);
         if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert candidate");
     }
     return exec("COMMIT");
@@ -166,14 +206,16 @@ core::Result<std::vector<TaskRow>> ResultsDb::tasks() {
 
 core::Result<std::vector<CandidateRow>> ResultsDb::candidates(const std::string& task_id) {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, task_id.empty() ? "SELECT * FROM candidates ORDER BY task_id, candidate_id"
-                                      : "SELECT * FROM candidates WHERE task_id = ? ORDER BY candidate_id");
+    // An older database opened read-only has no contradicted columns: its candidates read as not contradicted.
+    const std::string sql = std::string("SELECT ") + k_candidate_columns + (m_has_contradiction ? ", contradicted, contradiction" : ", 0, ''") +
+                            " FROM candidates" + (task_id.empty() ? " ORDER BY task_id, candidate_id" : " WHERE task_id = ? ORDER BY candidate_id");
+    Statement s(m_db, sql.c_str());
     if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
     if (!task_id.empty()) s.bind(1, task_id);
     std::vector<CandidateRow> rows;
     while (sqlite3_step(s.get()) == SQLITE_ROW)
         rows.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3), s.real(4), s.real(5), s.real(6), s.integer(7),
-                        s.text(8), s.text(9), s.text(10)});
+                        s.text(8), s.text(9), s.text(10), s.integer(11) != 0, s.text(12)});
     return rows;
 }
 

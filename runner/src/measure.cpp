@@ -359,6 +359,7 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
         tm.wall_median_seconds = stats.median;
         tm.wall_min_seconds = stats.min;
         tm.wall_cv = stats.cv;
+        tm.wall_repeats = static_cast<int>(samples.size());
         m.wall_seconds += stats.median;
         if (tm.cost) total_cost += *tm.cost;
     }

@@ -12,6 +12,8 @@ namespace {
 
 Sample correct(double cost, std::size_t change = 0) { return {true, cost, change}; }
 Sample wrong(double cost) { return {false, cost, 0}; }
+// Correct, but its gain is one that wall time contradicts.
+Sample contradicted(double cost, std::size_t change = 0) { return {true, cost, change, true}; }
 
 ProgramResult program(double baseline, std::vector<Sample> samples, std::optional<double> reference = std::nullopt) {
     ProgramResult p;
@@ -166,4 +168,41 @@ TEST(Rank, EqualSpeedupsBreakTiesBySmallerChange) {
     const std::vector<Sample> samples = {correct(50, 30), correct(50, 5), correct(50, 12)};
     EXPECT_EQ(rank(samples, 100), (std::vector<std::size_t>{1, 2, 0}));
     EXPECT_TRUE(rank({wrong(1), wrong(2)}, 100).empty());
+}
+
+// A contradicted sample is correct, but its claimed gain is not an improvement in any metric.
+TEST(Metrics, AContradictedGainIsNotAnImprovement) {
+    // The only gain is contradicted: as if no sample improved (a wrong 5 never counts anyway).
+    const std::vector<ProgramResult> only = {program(100, {contradicted(10), wrong(5)}, 50.0)};
+    const PieMetrics pie = pie_metrics(only);
+    EXPECT_EQ(pie.mean_speedup, 1.0);
+    EXPECT_EQ(pie.percent_opt, 0.0);
+    EXPECT_EQ(pie.percent_correct, 100.0);
+    const CoffeMetrics coffe = coffe_metrics(only);
+    EXPECT_EQ(coffe.efficient_at_1, 0.0);
+    EXPECT_EQ(coffe.efficient_at_k, 0.0);
+    ASSERT_TRUE(coffe.speedup_ratio_of_sums);
+    EXPECT_NEAR(*coffe.speedup_ratio_of_sums, 1.0, 1e-12);
+    const KernelBenchMetrics kb = kernelbench_metrics(only);
+    EXPECT_EQ(kb.fast_0, 1.0);
+    EXPECT_EQ(kb.fast_1, 0.0);
+    ASSERT_TRUE(kb.geomean_speedup);
+    EXPECT_NEAR(*kb.geomean_speedup, 1.0, 1e-12);
+    // Beside an honest smaller gain, the honest one is what counts: 100 / 80 = 1.25.
+    const std::vector<ProgramResult> both = {program(100, {contradicted(10), correct(80)})};
+    EXPECT_NEAR(pie_metrics(both).mean_speedup, 1.25, 1e-12);
+    EXPECT_EQ(pie_metrics(both).percent_opt, 100.0);
+    EXPECT_NEAR(*kernelbench_metrics(both).geomean_speedup, std::sqrt(1.25), 1e-12);
+}
+
+TEST(Rank, ContradictedSamplesRankBelowEveryHonestOne) {
+    const std::vector<Sample> samples = {
+        contradicted(10, 1),  // 0: claims 10x
+        correct(80, 50),      // 1: 1.25x
+        wrong(5),             // 2: left out
+        correct(120, 5),      // 3: slower than the baseline, still above a contradicted claim
+        contradicted(20, 1),  // 4: claims 5x
+    };
+    EXPECT_EQ(rank(samples, 100), (std::vector<std::size_t>{1, 3, 0, 4}));
+    EXPECT_EQ(rank(samples, 100, 0.5), (std::vector<std::size_t>{3, 1, 0, 4}));  // within the noise, smaller change first
 }

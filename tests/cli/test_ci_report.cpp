@@ -556,3 +556,70 @@ TEST(CiJson, AllFieldsWithExactNumbers) {
     EXPECT_NE(text.find("\"wall_speedup\":1.25"), std::string::npos) << text;
     EXPECT_EQ(nlohmann::json::parse(text), json);
 }
+
+// --- Contradicted suggestions ------------------------------------------------------------------
+
+namespace {
+
+// A suggestion whose instruction gain wall time contradicts, with `verified` left set as a careless
+// caller might: the renderings must not post it as verified all the same.
+CiFinding contradicted_finding() {
+    CiFinding f = verified_finding();
+    f.rule = "contradicted-speedup";
+    f.rule_description = "An edit whose measured instruction gain wall time contradicts.";
+    f.contradiction = "2.50x fewer instructions, but only 1.01x in wall time (0.200 s before, 0.198 s after; noise band 10%)";
+    return f;
+}
+
+CiReport contradicted_report() {
+    CiReport report = sample_report();
+    report.findings = {contradicted_finding(), report.findings[1]};
+    return report;
+}
+
+}  // namespace
+
+TEST(CiContradicted, SarifNoteWithoutFixMarkedNotVerified) {
+    const nlohmann::json sarif = sarif_of(contradicted_report());
+    EXPECT_EQ(joined(sarif_problems(sarif)), "");
+    const nlohmann::json& result = sarif["runs"][0]["results"][0];
+    EXPECT_EQ(result["level"], "note");
+    EXPECT_FALSE(result.contains("fixes"));
+    EXPECT_EQ(result["properties"]["verified"], false);
+    EXPECT_EQ(result["properties"]["contradicted"], true);
+    EXPECT_EQ(result["properties"]["contradiction"], contradicted_finding().contradiction);
+    EXPECT_EQ(sarif["runs"][0]["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"], "note");
+    // An honest verified finding carries no contradiction properties.
+    const nlohmann::json honest = sarif_of(sample_report())["runs"][0]["results"][0];
+    EXPECT_FALSE(honest["properties"].contains("contradicted"));
+}
+
+TEST(CiContradicted, MarkdownNeverListsItAsAVerifiedSuggestion) {
+    const std::string md = optiloop::cli::to_markdown(contradicted_report());
+    EXPECT_EQ(md.rfind("### optiloop: 0 verified speedups, 2 findings in 3 changed functions\n", 0), 0u) << md;
+    EXPECT_EQ(md.find("#### Verified suggestions"), std::string::npos) << md;
+    EXPECT_EQ(md.find("```diff"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 2.50x claimed, contradicted by wall time | no |\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("#### Measured but not verified (wall time contradicts the gain)\n\n- `contradicted-speedup` at `src/lib.cpp:2`"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("Not verified: 2.50x fewer instructions, but only 1.01x in wall time"), std::string::npos) << md;
+    EXPECT_NE(md.find("#### Rule findings (not measured)\n\n- `endl-in-loop`"), std::string::npos) << md;
+    // Nothing verified, so the footer does not describe verified suggestions.
+    EXPECT_NE(md.find("No suggestion both passed the tests and measured faster."), std::string::npos) << md;
+    // One blank line between the last list and the footer, as without contradicted findings.
+    EXPECT_NE(md.find("flushes each line.\n\n---\n"), std::string::npos) << md;
+}
+
+TEST(CiContradicted, JsonCountsItAsUnverified) {
+    const nlohmann::json json = optiloop::cli::to_json(contradicted_report());
+    EXPECT_EQ(json["counts"]["verified"], 0);
+    EXPECT_EQ(json["counts"]["unverified"], 2);
+    const nlohmann::json& f = json["findings"][0];
+    EXPECT_EQ(f["verified"], false);
+    EXPECT_EQ(f["contradicted"], true);
+    EXPECT_EQ(f["contradiction"], contradicted_finding().contradiction);
+    EXPECT_EQ(f["level"], "note");
+    EXPECT_EQ(json["findings"][1]["contradicted"], false);
+    EXPECT_EQ(json["findings"][1]["contradiction"], "");
+}

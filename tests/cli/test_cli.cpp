@@ -7,7 +7,12 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include <optiloop/cli/cli.hpp>
+#include <optiloop/optimizer/results_db.hpp>
+
+#include "support/process_dir.hpp"
 
 namespace {
 
@@ -104,4 +109,68 @@ TEST(Cli, ConfigShowsTheSettingsWithOrWithoutShow) {
     const CliRun wrong = cli({"config", "edit"});
     EXPECT_EQ(wrong.code, 2);
     EXPECT_NE(wrong.err.find("edit"), std::string::npos) << wrong.err;
+}
+
+namespace {
+
+optiloop::optimizer::CandidateRow candidate(const std::string& task, const std::string& id, double cost, bool contradicted) {
+    optiloop::optimizer::CandidateRow c;
+    c.task_id = task;
+    c.candidate_id = id;
+    c.round = 1;
+    c.verdict = "OK";
+    c.cost = cost;
+    c.speedup = 1000 / cost;
+    c.wall_speedup = contradicted ? 1.0 : 1000 / cost;
+    c.contradicted = contradicted;
+    if (contradicted) c.contradiction = "10.00x fewer instructions, but only 1.00x in wall time (0.200 s before, 0.200 s after; noise band 10%)";
+    return c;
+}
+
+optiloop::optimizer::TaskRow task(const std::string& id, const std::string& best, std::optional<double> best_speedup) {
+    optiloop::optimizer::TaskRow t;
+    t.task_id = id;
+    t.status = "done";
+    t.counter = "cachegrind";
+    t.cost_unit = "instructions";
+    t.baseline_cost = 1000;
+    t.best_candidate = best;
+    t.best_speedup = best_speedup;
+    return t;
+}
+
+}  // namespace
+
+// report leaves a gain that wall time contradicts out of every metric and says so: in "only"
+// the contradicted 10x is the only gain, in "both" an honest 1.25x stands beside it.
+TEST(Report, AContradictedGainIsMarkedAndNotCounted) {
+    const std::string path = (test_support::process_dir("optiloop-cli-test-") / "contradicted.db").string();
+    {
+        auto db = optiloop::optimizer::ResultsDb::open(path);
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE((*db)->save(task("only", "", std::nullopt), {candidate("only", "c1", 100, true)}));
+        ASSERT_TRUE((*db)->save(task("both", "c2", 1.25), {candidate("both", "c1", 100, true), candidate("both", "c2", 800, false)}));
+    }
+    const CliRun json = cli({"report", path, "--json"});
+    ASSERT_EQ(json.code, 0) << json.err;
+    const auto j = nlohmann::json::parse(json.out);
+    EXPECT_NEAR(j["pie"]["mean_speedup"].get<double>(), (1.25 + 1.0) / 2, 1e-12);
+    EXPECT_EQ(j["pie"]["percent_opt"], 50.0);
+    EXPECT_EQ(j["pie"]["percent_correct"], 100.0);
+    EXPECT_EQ(j["kernelbench"]["fast_1"], 0.5);
+    ASSERT_EQ(j["contradicted"].size(), 2u) << json.out;
+    EXPECT_EQ(j["contradicted"][0]["task"], "both");
+    EXPECT_EQ(j["contradicted"][0]["candidate"], "c1");
+    EXPECT_EQ(j["contradicted"][0]["speedup"], 10.0);
+    EXPECT_NE(j["contradicted"][0]["contradiction"].get<std::string>().find("only 1.00x in wall time"), std::string::npos);
+    for (const auto& row : j["per_task"]) EXPECT_EQ(row["contradicted"], 1) << row.dump();
+
+    const CliRun text = cli({"report", path});
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_NE(text.out.find("contradicted 2 candidates whose instruction gain wall time contradicts"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("    not verified: c1: 10.00x fewer instructions"), std::string::npos) << text.out;
+    const CliRun markdown = cli({"report", path, "--markdown"});
+    ASSERT_EQ(markdown.code, 0) << markdown.err;
+    EXPECT_NE(markdown.out.find("Not counted as speedups (wall time contradicts the instruction gain):\n\n- both c1: "), std::string::npos)
+        << markdown.out;
 }

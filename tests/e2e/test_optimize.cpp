@@ -60,6 +60,16 @@ TEST(Optimize, RulesFindAVerifiedSpeedupOnABuiltinTask) {
     EXPECT_GT(j["speedup"].get<double>(), 1.5);
     EXPECT_NE(j["patch"].get<std::string>().find("+="), std::string::npos);
     EXPECT_NE(r.err.find("using the offline rules proposer"), std::string::npos);
+    // Every candidate says whether wall time contradicts its gain; the best never is.
+    ASSERT_TRUE(j["contradicted"].is_array()) << r.out;
+    for (const auto& c : j["candidates"]) {
+        ASSERT_TRUE(c["contradicted"].is_boolean()) << c.dump();
+        ASSERT_TRUE(c["contradiction"].is_string()) << c.dump();
+        if (c["id"] == j["best"]) {
+            EXPECT_FALSE(c["contradicted"].get<bool>()) << c.dump();
+            EXPECT_EQ(c["contradiction"], "");
+        }
+    }
 }
 
 TEST(Optimize, ReplayReturnsTheReferencesSpeedup) {
@@ -102,6 +112,73 @@ TEST(Optimize, SourceFileWithTestsOutAndApply) {
     EXPECT_EQ(slurp(dir / "out" / "best.cpp"), slurp(dir / "slow.cpp"));
     const auto result = nlohmann::json::parse(slurp(dir / "out" / "result.json"));
     EXPECT_GT(result["candidates"].size(), 0u);
+    EXPECT_TRUE(result["contradicted"].is_array());
+    for (const auto& c : result["candidates"]) EXPECT_TRUE(c["contradicted"].is_boolean()) << c.dump();
+}
+
+namespace {
+
+// A task whose reference does almost no counted work and sleeps as long as the baseline runs:
+// far fewer instructions, the same clearly measurable wall time.
+fs::path gamed_task() {
+    const fs::path dir = temp_dir() / "gamed-task";
+    if (fs::exists(dir / "task.json")) return dir;
+    for (const char* sub : {"baseline", "reference", "tests"}) fs::create_directories(dir / sub);
+    std::ofstream(dir / "task.json") << R"({"id":"gamed-counter","language":"cpp","kind":"stdio","limits":{"time_s":5,"memory_mb":256}})";
+    std::ofstream(dir / "baseline" / "main.cpp")
+        << "#include <cstdio>\n#include <ctime>\nint main() {\n  unsigned long x = 1;\n"
+           "  for (long i = 0; i < 5000000; ++i) { x = x * 6364136223846793005UL + 1442695040888963407UL; asm volatile(\"\" : \"+r\"(x)); }\n"
+           "  timespec t{0, 120000000}; nanosleep(&t, nullptr);\n  std::printf(\"%d\\n\", x != 0 || x == 0);\n}\n";
+    std::ofstream(dir / "reference" / "main.cpp")
+        << "#include <cstdio>\n#include <ctime>\nint main() {\n  timespec t{0, 125000000}; nanosleep(&t, nullptr);\n  std::puts(\"1\");\n}\n";
+    std::ofstream(dir / "tests" / "a.in") << "\n";
+    std::ofstream(dir / "tests" / "a.out") << "1\n";
+    return dir;
+}
+
+// Whether both sides' wall time was steady enough (cv <= 10%) for a contradiction to be trusted.
+bool steady(const nlohmann::json& result) {
+    for (const auto* m : {&result["baseline"], &result["candidates"][0]["measurement"]})
+        for (const auto& t : (*m)["tests"])
+            if (t["wall_cv"].get<double>() > 0.10) return false;
+    return true;
+}
+
+}  // namespace
+
+// An instruction gain that clearly measurable wall time contradicts is never reported as verified:
+// no best, the candidate marked in --json, in result.json and in the text output.
+TEST(Optimize, AGainThatWallTimeContradictsIsNeverVerified) {
+    const fs::path task = gamed_task(), out = temp_dir() / "gamed-out";
+    const CliResult r = optiloop("optimize " + task.string() + " --provider replay --json --repeat 3 --counter cachegrind --out " + out.string());
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["candidates"].size(), 1u) << r.out;
+    const auto& c = j["candidates"][0];
+    ASSERT_EQ(c["measurement"]["verdict"], "OK") << r.out;
+    ASSERT_GT(c["speedup"].get<double>(), 1.25) << r.out;
+    if (!c["contradicted"].get<bool>() && !steady(j)) GTEST_SKIP() << "wall time too noisy here to trust: " << r.out;
+    EXPECT_TRUE(c["contradicted"].get<bool>()) << r.out;
+    EXPECT_NE(c["contradiction"].get<std::string>().find("fewer instructions, but only"), std::string::npos) << r.out;
+    EXPECT_EQ(j["contradicted"], nlohmann::json::array({"c1"}));
+    EXPECT_TRUE(j["best"].is_null()) << r.out;
+    EXPECT_TRUE(j["speedup"].is_null()) << r.out;
+    EXPECT_EQ(j["patch"], "");
+    EXPECT_NE(j["stop_reason"].get<std::string>().find("not counting c1, whose instruction gain wall time contradicts"), std::string::npos) << r.out;
+    const auto result = nlohmann::json::parse(slurp(out / "result.json"));
+    EXPECT_EQ(result["contradicted"], nlohmann::json::array({"c1"}));
+    EXPECT_TRUE(result["candidates"][0]["contradicted"].get<bool>());
+    EXPECT_TRUE(result["best"].is_null());
+
+    const fs::path text_out = temp_dir() / "gamed-text-out";
+    const CliResult text = optiloop("optimize " + task.string() + " --provider replay --repeat 3 --counter cachegrind --out " + text_out.string());
+    ASSERT_EQ(text.code, 0) << text.err;
+    const auto text_result = nlohmann::json::parse(slurp(text_out / "result.json"));
+    if (!text_result["candidates"][0]["contradicted"].get<bool>() && !steady(text_result))
+        GTEST_SKIP() << "wall time too noisy here on the second run: " << text.out;
+    EXPECT_NE(text.out.find("not verified: c1: wall time contradicts its instruction gain: "), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("no verified speedup found among 1 candidates"), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find("<- best"), std::string::npos) << text.out;
 }
 
 TEST(Optimize, NothingToFindIsReportedNotFaked) {

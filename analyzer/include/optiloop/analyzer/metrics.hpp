@@ -14,6 +14,10 @@ struct Sample {
     bool correct = false;
     std::optional<double> cost;  // on the same counter as the program's costs
     std::size_t change_size = 0; // characters changed, to break ties
+    // Its instruction gain is contradicted by clearly measurable wall time (runner::time_contradiction):
+    // still correct, but its gain is not credited (its cost counts as the baseline's) and it ranks
+    // below every honest sample.
+    bool contradicted = false;
 };
 
 struct ProgramResult {
@@ -47,7 +51,8 @@ struct KernelBenchMetrics {
 };
 KernelBenchMetrics kernelbench_metrics(const std::vector<ProgramResult>& programs);
 
-// Indices of the correct samples, best first: by speedup, then (within `noise`) by smaller change.
+// Indices of the correct samples, best first: by speedup, then (within `noise`) by smaller change;
+// contradicted samples after every other correct one, in the same order among themselves.
 std::vector<std::size_t> rank(const std::vector<Sample>& samples, double baseline_cost, double noise = 0.0);
 
 }  // namespace optiloop::analyzer

@@ -145,6 +145,7 @@ struct TestMeasurement {
     double wall_min_seconds = 0.0;
     double wall_cv = 0.0;               // coefficient of variation of the wall-time repeats
     std::int64_t peak_rss_bytes = 0;
+    int wall_repeats = 0;               // how many timed repeats the median and cv come from
     bool operator==(const TestMeasurement&) const = default;
 };
 

@@ -36,15 +36,23 @@ struct CandidateResult {
     std::optional<double> speedup;                 // over the baseline, same counter
     std::optional<double> wall_speedup;
     std::size_t change_size = 0;
+    // Its instruction gain is contradicted by clearly measurable wall time
+    // (runner::time_contradiction): never verified, never the best, ranked below every honest one.
+    bool contradicted = false;
+    std::string contradiction;  // why, in one line; empty when not contradicted
 };
 
 struct Result {
     core::Measurement baseline;
     std::vector<CandidateResult> candidates;
-    std::optional<std::size_t> best;  // index into candidates
+    std::optional<std::size_t> best;  // index into candidates; never a contradicted one
     int rounds_run = 0;
     std::string stop_reason;
 };
+
+// Indices of the correct candidates, best first as the analyzer ranks them (by speedup over the
+// baseline, then by the smaller change), every contradicted candidate below every honest one.
+std::vector<std::size_t> rank_candidates(const std::vector<CandidateResult>& candidates, const core::Measurement& baseline);
 
 using Log = std::function<void(const std::string&)>;
 

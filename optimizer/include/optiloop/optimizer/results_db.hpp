@@ -43,6 +43,10 @@ struct CandidateRow {
     std::string proposer;
     std::string explanation;
     std::string measurement_json;
+    // Wall time contradicts its instruction gain (runner::time_contradiction), and why. Databases
+    // written before these columns existed read as not contradicted.
+    bool contradicted = false;
+    std::string contradiction;
 };
 
 class ResultsDb {
@@ -67,8 +71,12 @@ public:
 private:
     explicit ResultsDb(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
     core::Result<void> exec(const std::string& sql);
+    // Adds the columns later versions added to an older database's tables (writable opens only).
+    core::Result<void> migrate();
+    bool has_column(const std::string& table, const std::string& column);
     sqlite3* m_db;
     std::string m_path;
+    bool m_has_contradiction = false;  // the candidates table has the contradicted columns
     std::mutex m_mutex;
 };
 

@@ -51,7 +51,11 @@ core::Result<core::Task> repository_task(const RepoArgs& a, const runner::Worksp
     const fs::path path = ws.path / relative;
     if (!fs::is_regular_file(path))
         return core::fail(core::Error::input("--file " + file + ": no such file" + (ws.head.empty() ? "" : " at HEAD (" + ws.head.substr(0, 12) + "); commit it first")));
-    auto text = core::read_file(path);
+    // The file is sent to the proposer (an LLM over HTTP): a symlink in the repository (a pull
+    // request can add one) must not lead out of it, to /etc/shadow or a key file, say.
+    auto opened = core::open_file_within(path, ws.path, datasets::k_max_source_file_bytes);
+    if (!opened) return core::fail(core::Error::input("--file " + file + ": " + opened.error().message + "; expected a source file inside the repository"));
+    auto text = opened->read();
     if (!text || !datasets::is_utf8(*text)) return core::fail(core::Error::input("--file " + file + ": not a readable UTF-8 source file"));
 
     core::Task task;

@@ -172,4 +172,19 @@ TEST_F(Repository, BadInputIsOneLineAndExitTwo) {
     EXPECT_EQ(shell("git worktree list | wc -l", s_dir / "repo").out, "1\n");
 }
 
+TEST_F(Repository, AFileThatLinksOutOfTheRepositoryIsNeverRead) {
+    // A pull request can commit a symlink: its target must never be read (and sent to an LLM).
+    const fs::path secret = s_dir / "outside-secret.cpp";
+    std::ofstream(secret) << "// sk-do-not-send\nint f() { return 1; }\n";
+    const fs::path repo = s_dir / "linked";
+    ASSERT_EQ(shell("git clone -q " + quote((s_dir / "repo").string()) + " " + quote(repo.string()), s_dir).code, 0);
+    fs::create_symlink(secret, repo / "src" / "leak.cpp");
+    ASSERT_EQ(shell("git add src/leak.cpp && git -c user.name=t -c user.email=t@t commit -qm leak", repo).code, 0);
+    const CommandRun r = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file src/leak.cpp " + commands(false), repo);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("--file src/leak.cpp"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("outside"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("sk-do-not-send"), std::string::npos);
+}
+
 }  // namespace

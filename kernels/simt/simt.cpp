@@ -872,6 +872,18 @@ cudaError_t cudaMemsetAsync(void* destination, int value, std::size_t bytes, cud
     return cudaMemset(destination, value, bytes);
 }
 
+cudaError_t cudaMallocAsync(void** pointer, std::size_t bytes, cudaStream_t) { return cudaMalloc(pointer, bytes); }
+
+cudaError_t cudaFreeAsync(void* pointer, cudaStream_t) { return cudaFree(pointer); }
+
+cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device) {
+    if (device != 0) return cudaErrorInvalidValue;
+    *pool = nullptr;  // the one pool, which is not modelled
+    return cudaSuccess;
+}
+
+cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t, cudaMemPoolAttr, void* value) { return value ? cudaSuccess : cudaErrorInvalidValue; }
+
 cudaError_t cudaDeviceSynchronize() {
     return std::exchange(runtime().execution_error, cudaSuccess);
 }

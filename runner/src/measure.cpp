@@ -205,6 +205,16 @@ core::Result<std::uint64_t> count_with_perf(const core::Task& task, const fs::pa
 core::Result<Measurement> measure(const core::Task& task, const std::vector<core::SourceFile>& sources,
                                   const MeasureOptions& options) {
     if (task.kind == core::TaskKind::repository) return measure_repository(task, sources, options);
+    // A kernel candidate runs inside the process that reports its cost: one holding what could
+    // write or distort that cost is refused before it is ever built (harness_check.hpp).
+    if (!task.cost_file.empty() && task.kind == core::TaskKind::cuda_kernel) {
+        if (auto checked = check_kernel_sources(sources, task.harness); !checked) {
+            Measurement refused;
+            refused.verdict = Verdict::security;
+            refused.compile_output = checked.error().message;
+            return refused;
+        }
+    }
     Measurement m;
     const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 

@@ -10,8 +10,10 @@
 #include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/checker.hpp>
@@ -87,6 +89,73 @@ TEST(KernelTasksEmulatedList, HoldsEveryTaskWithItsSolutions) {
     }
     EXPECT_GE(expected, 14u);  // eight tasks, six of them with a reference
     EXPECT_EQ(std::size(k_emulated_tasks), expected);
+}
+
+// The harness's own defences (issue 21), with kernels the static check would refuse before any
+// build: a run that skips its work leaves the poison behind and gets no cost, and nothing of the
+// candidate's runs after the cost is written.
+struct HostileRun {
+    int status = 0;
+    std::string errors;
+    std::string cost;
+    bool has_cost = false;
+};
+
+HostileRun run_hostile(const char* binary, const std::string& name) {
+    const fs::path folder = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels" / "sgemm-f32";
+    auto task = optiloop::datasets::load_task(folder);
+    EXPECT_TRUE(task.has_value() && !task->tests.empty());
+    const fs::path work = test_support::process_dir("optiloop-emulated-task-") / ("hostile-" + name);
+    fs::create_directories(work);
+    fs::remove(work / "cost.json");
+    const std::string command = "cd " + quoted(work) + " && " + quoted(binary) + " < " + quoted(task->tests.front().input) +
+                                " > /dev/null 2> " + quoted(work / "errors");
+    HostileRun run;
+    run.status = std::system(command.c_str());
+    run.errors = read_file(work / "errors");
+    run.has_cost = fs::exists(work / "cost.json");
+    if (run.has_cost) run.cost = read_file(work / "cost.json");
+    return run;
+}
+
+TEST(KernelTasksEmulatedHarness, ATimedRunThatSkipsItsWorkGetsNoCost) {
+    const HostileRun run = run_hostile(OPTILOOP_HOSTILE_SGEMM_MEMO, "memo");
+    EXPECT_NE(run.status, 0);
+    EXPECT_NE(run.errors.find("the timed runs did not reproduce the checked output"), std::string::npos) << run.errors;
+    EXPECT_FALSE(run.has_cost) << run.cost;
+}
+
+TEST(KernelTasksEmulatedHarness, NothingRunsAfterTheCostIsWritten) {
+    const HostileRun run = run_hostile(OPTILOOP_HOSTILE_SGEMM_FORGE, "forge");
+    ASSERT_EQ(run.status, 0) << run.errors;
+    ASSERT_TRUE(run.has_cost);
+    // The harness's one line, and not the destructor's.
+    EXPECT_EQ(std::count(run.cost.begin(), run.cost.end(), '\n'), 1) << run.cost;
+    EXPECT_EQ(run.cost.find("0.001"), std::string::npos) << run.cost;
+}
+
+// Each harness compares the last timed run with the checked one under its task's checker
+// tolerance, spelled as two constants in its main.cu: one changed without the other would refuse
+// honest kernels (tighter) or let the timed runs drift from what was checked (looser).
+TEST(KernelTasksEmulatedHarness, ComparesTimedRunsUnderTheCheckersTolerance) {
+    const fs::path kernels = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels";
+    std::size_t harnesses = 0;
+    for (const auto& entry : fs::directory_iterator(kernels)) {
+        if (!fs::exists(entry.path() / "task.json")) continue;
+        const std::string id = entry.path().filename().string();
+        auto task = optiloop::datasets::load_task(entry.path());
+        ASSERT_TRUE(task.has_value()) << id << ": " << task.error().message;
+        const std::string harness = read_file(entry.path() / "harness" / "main.cu");
+        for (const auto& [name, tolerance] : {std::pair{"k_checker_abs", task->checker.abs_tolerance},
+                                              std::pair{"k_checker_rel", task->checker.rel_tolerance}}) {
+            const std::regex declaration("constexpr double " + std::string(name) + " = ([^;]+);");
+            std::smatch match;
+            ASSERT_TRUE(std::regex_search(harness, match, declaration)) << id << ": harness/main.cu declares no " << name;
+            EXPECT_EQ(std::stod(match[1].str()), tolerance) << id << ": " << name << " differs from task.json's checker";
+        }
+        ++harnesses;
+    }
+    EXPECT_GE(harnesses, 8u);
 }
 
 std::string entry_name(const ::testing::TestParamInfo<EmulatedTask>& info) {

@@ -7,6 +7,10 @@
 #include <cstdio>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 struct DecodeShape {
     int batch = 0, heads = 0, kv_heads = 0, kv_len = 0, head_dim = 0;
     unsigned long long seed = 0;
@@ -41,3 +45,5 @@ inline void print_output(const std::vector<double>& out) {
     std::printf("%zu values\n", out.size());
     for (std::size_t i = 0; i < out.size(); i += step) std::printf("%.8e\n", out[i]);
 }
+
+}  // namespace

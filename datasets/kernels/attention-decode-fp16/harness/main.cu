@@ -2,13 +2,41 @@
 // test's inputs, prints the output (checked against the float64 CPU result of gen/expected.cpp),
 // then times it with CUDA events (3 warm-ups, median of 20 runs) and writes the median in
 // microseconds to cost.json, the task's cost.
+// Every timed run starts from the poisoned output the checked run started from, and the last
+// must reproduce the printed output, every element within the tolerance of the task's checker;
+// the cost is written last, right before the process ends (README.md, "Harness-reported
+// costs").
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "attention_cuda.hpp"
 #include "inputs.hpp"
+
+namespace {
+
+// The tolerance of task.json's checker, which these must equal ("abs" and "rel"; a test of
+// tests/kernels/test_kernel_tasks_emulated.cpp compares them): the last timed run must reproduce
+// the checked output within it, so that a kernel whose float sums differ from run to run in their
+// last bits (atomicAdd, split-K) still gets a cost.
+constexpr double k_checker_abs = 2e-4;
+constexpr double k_checker_rel = 2e-3;
+
+// Whether a timed value reproduces the checked one, compared as task.json's checker compares an
+// output with the expected one (runner/src/checker.cpp): NaN only against NaN, so the poison a
+// skipped write leaves fails against a written value; an infinity only against itself; any other
+// value within abs, or within rel of the checked value.
+bool reproduces(double timed, double checked) {
+    if (std::isnan(timed) || std::isnan(checked)) return std::isnan(timed) && std::isnan(checked);
+    if (std::isinf(timed) || std::isinf(checked)) return timed == checked;
+    const double difference = std::abs(timed - checked);
+    return difference <= k_checker_abs || difference <= k_checker_rel * std::abs(checked);
+}
+
+}  // namespace
 
 #define CHECK(call)                                                                          \
     do {                                                                                     \
@@ -69,6 +97,8 @@ int main() {
     CHECK(cudaMemcpy(dk, k.data(), k.size() * half_bytes, cudaMemcpyHostToDevice));
     CHECK(cudaMemcpy(dv, v.data(), v.size() * half_bytes, cudaMemcpyHostToDevice));
     CHECK(cudaMemset(dout, 0xFF, q.size() * half_bytes));  // fp16 NaN: an output never written shows
+    // The workspace too, as before every timed run: nothing may be read from it before it is written.
+    CHECK(cudaMemset(workspace, 0xFF, std::max<std::size_t>(workspace_bytes, 16)));
 
     auto run = [&] {
         return kernels::attention_decode(shape, kernels::DType::f16, dq, dk, dv, dout, nullptr, 0.f, workspace, workspace_bytes, nullptr);
@@ -85,7 +115,11 @@ int main() {
     CHECK(cudaEventCreate(&end));
     for (int i = 0; i < 3; ++i) CHECK_KERNEL(run());
     std::vector<float> times;
+    // Each timed run starts from the poison the checked run started from, so a run that skips its
+    // work leaves it behind; the poisoning happens before the begin event and is not timed.
     for (int i = 0; i < 20; ++i) {
+        CHECK(cudaMemset(dout, 0xFF, out.size() * half_bytes));
+        CHECK(cudaMemset(workspace, 0xFF, std::max<std::size_t>(workspace_bytes, 16)));
         CHECK(cudaEventRecord(begin));
         CHECK_KERNEL(run());
         CHECK(cudaEventRecord(end));
@@ -95,10 +129,24 @@ int main() {
         times.push_back(ms);
     }
     CHECK(cudaGetLastError());
-    std::sort(times.begin(), times.end());
-    if (FILE* f = std::fopen("cost.json", "w")) {
-        std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
-        std::fclose(f);
+    // The last timed run must have written what was printed: every element, not just the printed
+    // sample, within the checker's tolerance.
+    std::vector<std::uint16_t> timed(out.size());
+    CHECK(cudaMemcpy(timed.data(), dout, out.size() * half_bytes, cudaMemcpyDeviceToHost));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const double timed_value = half_value(timed[i]), checked_value = half_value(out[i]);
+        if (reproduces(timed_value, checked_value)) continue;
+        std::fprintf(stderr,
+                     "the timed runs did not reproduce the checked output (element %zu: %.8e, checked %.8e)\n",
+                     i, timed_value, checked_value);
+        return 1;
     }
-    return 0;
+    // The cost is written last, and the process ends right after it (std::_Exit runs no destructor
+    // or exit handler): nothing of the candidate's runs once the cost is on disk.
+    std::sort(times.begin(), times.end());
+    std::fflush(stdout);
+    FILE* f = std::fopen("cost.json", "w");
+    if (!f) return 1;
+    std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
+    std::_Exit(std::fclose(f) == 0 ? 0 : 1);
 }

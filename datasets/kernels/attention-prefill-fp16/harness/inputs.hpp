@@ -11,6 +11,10 @@
 #include <cstdio>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 struct PrefillShape {
     int batch = 0, heads = 0, kv_heads = 0, q_len = 0, kv_len = 0, head_dim = 0, causal = 0;
     unsigned long long seed = 0;
@@ -102,3 +106,5 @@ void print_output(std::size_t n, Value&& value) {
     std::printf("%zu values\n", n);
     for (std::size_t i = 0; i < plan.count; ++i) std::printf("%.8e\n", static_cast<double>(value(plan.first + i * plan.stride)));
 }
+
+}  // namespace

@@ -16,6 +16,10 @@
 #include <cstring>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 constexpr int k_max_bins = 4096;                        // the most bins a candidate must handle (api.cuh)
 constexpr std::size_t k_max_n = std::size_t{1} << 28;  // the longest input, so no count overflows
 
@@ -65,3 +69,5 @@ inline void print_output(const std::vector<unsigned>& counts) {
     std::printf("%zu bins\n", counts.size());
     for (unsigned c : counts) std::printf("%u\n", c);
 }
+
+}  // namespace

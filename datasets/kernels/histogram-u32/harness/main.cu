@@ -2,12 +2,29 @@
 // then times it with CUDA events (3 warm-ups, median of 20 runs) and writes the median in
 // microseconds to cost.json, the task's cost. Every timed run includes the clearing of counts,
 // which is part of the function's job.
+// Every timed run starts from the poisoned output the checked run started from, and the last
+// must reproduce the printed output exactly, as the task's checker (abs 0, rel 0) demands; the
+// cost is written last, right before the process ends (README.md, "Harness-reported costs").
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "api.cuh"
 #include "inputs.hpp"
+
+namespace {
+
+// The tolerance of task.json's checker, which these must equal ("abs" and "rel"; a test of
+// tests/kernels/test_kernel_tasks_emulated.cpp compares them). The counts are integers and only
+// the exact count is right (abs 0, rel 0), so the last timed run must reproduce the checked
+// output bit for bit.
+constexpr double k_checker_abs = 0;
+constexpr double k_checker_rel = 0;
+static_assert(k_checker_abs == 0 && k_checker_rel == 0, "a tolerance needs an element-wise comparison");
+
+}  // namespace
 
 #define CHECK(call)                                                                          \
     do {                                                                                     \
@@ -48,7 +65,10 @@ int main() {
     CHECK(cudaEventCreate(&end));
     for (int i = 0; i < 3; ++i) histogram(dvalues, s.n, dcounts, s.bins, nullptr);
     std::vector<float> times;
+    // Each timed run starts from the poison the checked run started from, so a run that skips its
+    // work leaves it behind; the poisoning happens before the begin event and is not timed.
     for (int i = 0; i < 20; ++i) {
+        CHECK(cudaMemset(dcounts, 0xFF, bins * sizeof(unsigned)));
         CHECK(cudaEventRecord(begin));
         histogram(dvalues, s.n, dcounts, s.bins, nullptr);
         CHECK(cudaEventRecord(end));
@@ -58,10 +78,19 @@ int main() {
         times.push_back(ms);
     }
     CHECK(cudaGetLastError());
-    std::sort(times.begin(), times.end());
-    if (FILE* f = std::fopen("cost.json", "w")) {
-        std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
-        std::fclose(f);
+    // The last timed run must have written what was printed, every count exactly.
+    std::vector<unsigned> timed(counts.size());
+    CHECK(cudaMemcpy(timed.data(), dcounts, bins * sizeof(unsigned), cudaMemcpyDeviceToHost));
+    if (std::memcmp(timed.data(), counts.data(), bins * sizeof(unsigned)) != 0) {
+        std::fprintf(stderr, "the timed runs did not reproduce the checked output\n");
+        return 1;
     }
-    return 0;
+    // The cost is written last, and the process ends right after it (std::_Exit runs no destructor
+    // or exit handler): nothing of the candidate's runs once the cost is on disk.
+    std::sort(times.begin(), times.end());
+    std::fflush(stdout);
+    FILE* f = std::fopen("cost.json", "w");
+    if (!f) return 1;
+    std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
+    std::_Exit(std::fclose(f) == 0 ? 0 : 1);
 }

@@ -5,6 +5,11 @@
 // The harness passes eps = 1e-5. A candidate may assume 1 <= cols <= 16384 and rows >= 1 (any
 // count, not only multiples of a block's rows), and that every pointer comes from cudaMalloc; it
 // must write every y value, run on `stream`, and may allocate its own workspace.
+// The last timed run must reproduce the checked output within the checker's tolerance, element
+// by element (float sums may differ from call to call in their last bits). A workspace is
+// allocated on every call (cudaMallocAsync and cudaFreeAsync on `stream`): before it is built, a
+// candidate is checked to keep nothing between calls (no static or global variable that is not
+// constant), to do no I/O and to make no streams or events of its own.
 #pragma once
 
 #include <cuda_runtime.h>

@@ -9,6 +9,10 @@
 #include <cstdio>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 constexpr float k_eps = 1e-5f;       // what the harness passes as eps
 constexpr int k_max_cols = 16384;    // the widest row a candidate must handle (api.cuh)
 
@@ -51,3 +55,5 @@ inline void print_output(const std::vector<double>& out) {
     std::printf("%zu values\n", out.size());
     for (std::size_t i = 0; i < out.size(); i += step) std::printf("%.8e\n", out[i]);
 }
+
+}  // namespace

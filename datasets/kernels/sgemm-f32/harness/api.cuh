@@ -6,6 +6,11 @@
 // float4 loads without a check); c aliases neither a nor b, and every element of c must be
 // written (it starts as NaN). Accumulate in fp32 or better: the tolerance rejects TF32 and fp16.
 // The kernel runs on the given stream and may allocate its own workspace.
+// The last timed run must reproduce the checked output within the checker's tolerance, element
+// by element (float sums may differ from call to call in their last bits). A workspace is
+// allocated on every call (cudaMallocAsync and cudaFreeAsync on `stream`): before it is built, a
+// candidate is checked to keep nothing between calls (no static or global variable that is not
+// constant), to do no I/O and to make no streams or events of its own.
 #pragma once
 
 #include <cuda_runtime.h>

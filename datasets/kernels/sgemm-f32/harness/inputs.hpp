@@ -8,6 +8,10 @@
 #include <cstdio>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 struct GemmShape {
     int m = 0, n = 0, k = 0;
     unsigned long long seed = 0;
@@ -61,3 +65,5 @@ void print_output(std::size_t n, Value&& value) {
     std::printf("%zu values\n", n);
     for (std::size_t i = 0; i < plan.count; ++i) std::printf("%.8e\n", static_cast<double>(value(plan.first + i * plan.stride)));
 }
+
+}  // namespace

@@ -8,6 +8,11 @@
 // above all the others, so a max that misses any column can overflow. It must write every y, be
 // accurate to 1e-4 relative (outputs below 1e-30 may be 0), run on `stream`, and may allocate its
 // own workspace.
+// The last timed run must reproduce the checked output within the checker's tolerance, element
+// by element (float sums may differ from call to call in their last bits). A workspace is
+// allocated on every call (cudaMallocAsync and cudaFreeAsync on `stream`): before it is built, a
+// candidate is checked to keep nothing between calls (no static or global variable that is not
+// constant), to do no I/O and to make no streams or events of its own.
 #pragma once
 
 #include <cuda_runtime.h>

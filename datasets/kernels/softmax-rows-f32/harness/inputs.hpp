@@ -14,6 +14,10 @@
 #include <cstdio>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 struct SoftmaxShape {
     int rows = 0, cols = 0;
     unsigned long long seed = 0;
@@ -60,3 +64,5 @@ inline void print_output(const std::vector<double>& out) {
     std::printf("%zu values\n", out.size());
     for (std::size_t i = 0; i < out.size(); i += step) std::printf("%.8e\n", out[i]);
 }
+
+}  // namespace

@@ -1,12 +1,40 @@
 // Runs softmax_rows on the test's inputs, prints the output (checked against the float64 CPU
 // result), then times it with CUDA events (3 warm-ups, median of 20 runs) and writes the median
 // in microseconds to cost.json, the task's cost.
+// Every timed run starts from the poisoned output the checked run started from, and the last
+// must reproduce the printed output, every element within the tolerance of the task's checker;
+// the cost is written last, right before the process ends (README.md, "Harness-reported
+// costs").
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "api.cuh"
 #include "inputs.hpp"
+
+namespace {
+
+// The tolerance of task.json's checker, which these must equal ("abs" and "rel"; a test of
+// tests/kernels/test_kernel_tasks_emulated.cpp compares them): the last timed run must reproduce
+// the checked output within it, so that a kernel whose float sums differ from run to run in their
+// last bits (atomicAdd, split-K) still gets a cost.
+constexpr double k_checker_abs = 1e-30;
+constexpr double k_checker_rel = 1e-4;
+
+// Whether a timed value reproduces the checked one, compared as task.json's checker compares an
+// output with the expected one (runner/src/checker.cpp): NaN only against NaN, so the poison a
+// skipped write leaves fails against a written value; an infinity only against itself; any other
+// value within abs, or within rel of the checked value.
+bool reproduces(double timed, double checked) {
+    if (std::isnan(timed) || std::isnan(checked)) return std::isnan(timed) && std::isnan(checked);
+    if (std::isinf(timed) || std::isinf(checked)) return timed == checked;
+    const double difference = std::abs(timed - checked);
+    return difference <= k_checker_abs || difference <= k_checker_rel * std::abs(checked);
+}
+
+}  // namespace
 
 #define CHECK(call)                                                                          \
     do {                                                                                     \
@@ -44,7 +72,10 @@ int main() {
     CHECK(cudaEventCreate(&end));
     for (int i = 0; i < 3; ++i) softmax_rows(dx, dy, s.rows, s.cols, nullptr);
     std::vector<float> times;
+    // Each timed run starts from the poison the checked run started from, so a run that skips its
+    // work leaves it behind; the poisoning happens before the begin event and is not timed.
     for (int i = 0; i < 20; ++i) {
+        CHECK(cudaMemset(dy, 0xFF, bytes));
         CHECK(cudaEventRecord(begin));
         softmax_rows(dx, dy, s.rows, s.cols, nullptr);
         CHECK(cudaEventRecord(end));
@@ -54,10 +85,24 @@ int main() {
         times.push_back(ms);
     }
     CHECK(cudaGetLastError());
-    std::sort(times.begin(), times.end());
-    if (FILE* f = std::fopen("cost.json", "w")) {
-        std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
-        std::fclose(f);
+    // The last timed run must have written what was printed: every element, not just the printed
+    // sample, within the checker's tolerance.
+    std::vector<float> timed(y.size());
+    CHECK(cudaMemcpy(timed.data(), dy, bytes, cudaMemcpyDeviceToHost));
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const double timed_value = timed[i], checked_value = y[i];
+        if (reproduces(timed_value, checked_value)) continue;
+        std::fprintf(stderr,
+                     "the timed runs did not reproduce the checked output (element %zu: %.8e, checked %.8e)\n",
+                     i, timed_value, checked_value);
+        return 1;
     }
-    return 0;
+    // The cost is written last, and the process ends right after it (std::_Exit runs no destructor
+    // or exit handler): nothing of the candidate's runs once the cost is on disk.
+    std::sort(times.begin(), times.end());
+    std::fflush(stdout);
+    FILE* f = std::fopen("cost.json", "w");
+    if (!f) return 1;
+    std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
+    std::_Exit(std::fclose(f) == 0 ? 0 : 1);
 }

@@ -8,6 +8,11 @@
 // multiple of anything. It must write every element of out (it starts as NaN) with exactly the
 // value read (the checker allows no difference), run on `stream`, and may allocate its own
 // workspace.
+// The last timed run must reproduce the checked output within the checker's tolerance, which is
+// none here (abs 0, rel 0): every element exactly. A workspace is allocated on every call
+// (cudaMallocAsync and cudaFreeAsync on `stream`): before it is built, a candidate is checked to
+// keep nothing between calls (no static or global variable that is not constant), to do no I/O
+// and to make no streams or events of its own.
 #pragma once
 
 #include <cuda_runtime.h>

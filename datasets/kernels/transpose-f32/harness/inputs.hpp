@@ -13,6 +13,10 @@
 #include <cstring>
 #include <vector>
 
+// Internal linkage: the candidate is linked into the same program, and a function of the harness
+// with external linkage could be replaced by a candidate's definition of the same name.
+namespace {
+
 constexpr int k_index_bits = 26;
 constexpr std::size_t k_max_elements = std::size_t{1} << k_index_bits;  // rows * cols (api.cuh)
 
@@ -99,3 +103,5 @@ inline void print_output(const TransposeShape& s, const std::vector<float>& out)
         std::printf("rows %d-%d x%016llx\n", begin, end - 1, static_cast<unsigned long long>(sum));
     }
 }
+
+}  // namespace

@@ -1,13 +1,29 @@
 // Runs transpose on the test's inputs, prints the output (a sample and checksums of every value,
 // checked exactly against the CPU's transpose), then times it with CUDA events (3 warm-ups, median
 // of 20 runs) and writes the median in microseconds to cost.json, the task's cost.
+// Every timed run starts from the poisoned output the checked run started from, and the last
+// must reproduce the printed output exactly, as the task's checker (abs 0, rel 0) demands; the
+// cost is written last, right before the process ends (README.md, "Harness-reported costs").
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "api.cuh"
 #include "inputs.hpp"
+
+namespace {
+
+// The tolerance of task.json's checker, which these must equal ("abs" and "rel"; a test of
+// tests/kernels/test_kernel_tasks_emulated.cpp compares them). A transpose only moves values and
+// the checker allows no difference (abs 0, rel 0), so the last timed run must reproduce the
+// checked output bit for bit.
+constexpr double k_checker_abs = 0;
+constexpr double k_checker_rel = 0;
+static_assert(k_checker_abs == 0 && k_checker_rel == 0, "a tolerance needs an element-wise comparison");
+
+}  // namespace
 
 #define CHECK(call)                                                                          \
     do {                                                                                     \
@@ -41,15 +57,20 @@ int main() {
     transpose(din, dout, s.rows, s.cols, nullptr);
     CHECK(cudaGetLastError());
     CHECK(cudaDeviceSynchronize());
+    // The first element past out whose canary bytes changed, or 0 when none did.
+    auto canary_broken = [&](const std::vector<float>& copy) -> std::size_t {
+        for (std::size_t i = in.size(); i < copy.size(); ++i) {
+            unsigned bits = 0;
+            std::memcpy(&bits, &copy[i], sizeof bits);
+            if (bits != 0x5A5A5A5Au) return i;
+        }
+        return 0;
+    };
     std::vector<float> out(in.size() + k_canary);
     CHECK(cudaMemcpy(out.data(), dout, out.size() * sizeof(float), cudaMemcpyDeviceToHost));
-    for (std::size_t i = in.size(); i < out.size(); ++i) {
-        unsigned bits = 0;
-        std::memcpy(&bits, &out[i], sizeof bits);
-        if (bits != 0x5A5A5A5Au) {
-            std::fprintf(stderr, "transpose wrote past the end of out (element %zu of %zu)\n", i, in.size());
-            return 1;
-        }
+    if (const std::size_t i = canary_broken(out)) {
+        std::fprintf(stderr, "transpose wrote past the end of out (element %zu of %zu)\n", i, in.size());
+        return 1;
     }
     out.resize(in.size());
     print_output(s, out);
@@ -59,7 +80,10 @@ int main() {
     CHECK(cudaEventCreate(&end));
     for (int i = 0; i < 3; ++i) transpose(din, dout, s.rows, s.cols, nullptr);
     std::vector<float> times;
+    // Each timed run starts from the poison the checked run started from, so a run that skips its
+    // work leaves it behind; the poisoning happens before the begin event and is not timed.
     for (int i = 0; i < 20; ++i) {
+        CHECK(cudaMemset(dout, 0xFF, in.size() * sizeof(float)));
         CHECK(cudaEventRecord(begin));
         transpose(din, dout, s.rows, s.cols, nullptr);
         CHECK(cudaEventRecord(end));
@@ -69,10 +93,20 @@ int main() {
         times.push_back(ms);
     }
     CHECK(cudaGetLastError());
-    std::sort(times.begin(), times.end());
-    if (FILE* f = std::fopen("cost.json", "w")) {
-        std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
-        std::fclose(f);
+    // The last timed run must have written what was printed, every element bit for bit, and left
+    // the canary alone.
+    std::vector<float> timed(in.size() + k_canary);
+    CHECK(cudaMemcpy(timed.data(), dout, timed.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    if (std::memcmp(timed.data(), out.data(), in.size() * sizeof(float)) != 0 || canary_broken(timed) != 0) {
+        std::fprintf(stderr, "the timed runs did not reproduce the checked output\n");
+        return 1;
     }
-    return 0;
+    // The cost is written last, and the process ends right after it (std::_Exit runs no destructor
+    // or exit handler): nothing of the candidate's runs once the cost is on disk.
+    std::sort(times.begin(), times.end());
+    std::fflush(stdout);
+    FILE* f = std::fopen("cost.json", "w");
+    if (!f) return 1;
+    std::fprintf(f, "{\"cost\": %.3f, \"unit\": \"us\"}\n", times[times.size() / 2] * 1000.0);
+    std::_Exit(std::fclose(f) == 0 ? 0 : 1);
 }

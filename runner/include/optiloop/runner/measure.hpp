@@ -10,6 +10,7 @@
 
 #include <optiloop/core/error.hpp>
 #include <optiloop/core/model.hpp>
+#include <optiloop/runner/harness_check.hpp>
 
 namespace optiloop::runner {
 
@@ -22,7 +23,9 @@ struct MeasureOptions {
 
 // Measures the task's program given by `sources` (the baseline, the reference or a candidate).
 // An error is returned only for infrastructure failures; a wrong or crashing program is a
-// Measurement with its verdict.
+// Measurement with its verdict. A CUDA kernel candidate whose harness reports the cost must pass
+// check_kernel_sources first: otherwise it is a SECURITY verdict with the reason in
+// compile_output, and nothing is built.
 core::Result<core::Measurement> measure(const core::Task& task, const std::vector<core::SourceFile>& sources,
                                         const MeasureOptions& options);
 

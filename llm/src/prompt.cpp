@@ -165,6 +165,9 @@ std::vector<Message> build_messages(const PromptTemplates& templates, const Prom
         {"flags", join(task.build.flags, " ")},
         {"description", task.description},
         {"function", task.function_name},
+        // A kernel whose harness reports the cost is checked before it is built (the runner's
+        // harness_check): the model is told the rules it will be held to.
+        {"kernel_rules", task.kind == core::TaskKind::cuda_kernel && !task.cost_file.empty() ? templates.at("kernel-rules") : ""},
         {"examples", join(examples, "\n")},
         {"sources", fenced_sources(inputs.sources)},
         {"hints", inputs.hints},

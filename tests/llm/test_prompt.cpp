@@ -85,6 +85,24 @@ TEST(Messages, CarryTheSourceHintsFeedbackExamplesAndFormat) {
     auto full = llm::build_messages(*templates, inputs);
     for (const char* part : {"97% of the instructions", "expected 5, got 4", "SLOW_EXAMPLE", "FAST_EXAMPLE", "<<<<<<< SEARCH"})
         EXPECT_NE(full[1].content.find(part), std::string::npos) << part;
+    EXPECT_EQ(full[1].content.find("What a kernel task's file may hold"), std::string::npos) << "a C++ task gets no kernel rules";
+}
+
+TEST(Messages, AKernelTaskIsToldWhatItsCandidateMayHold) {
+    auto templates = llm::load_templates({});
+    ASSERT_TRUE(templates);
+    core::Task task;
+    task.id = "k";
+    task.language = core::Language::cuda;
+    task.kind = core::TaskKind::cuda_kernel;
+    task.cost_file = "cost.json";
+    llm::PromptInputs inputs;
+    inputs.task = &task;
+    inputs.sources = {{"kernel.cu", "__global__ void k() {}\n"}};
+    auto messages = llm::build_messages(*templates, inputs);
+    ASSERT_EQ(messages.size(), 2u);
+    for (const char* part : {"What a kernel task's file may hold", "error-check macro that calls fprintf or exit is refused", "cudaMallocAsync"})
+        EXPECT_NE(messages[1].content.find(part), std::string::npos) << part;
 }
 
 TEST(Format, AutomaticPicksByProgramSize) {

@@ -11,6 +11,7 @@
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/measure.hpp>
+#include <optiloop/runner/verify.hpp>
 
 #include "commands.hpp"
 #include "config.hpp"
@@ -112,6 +113,9 @@ Action setup_measure(CLI::App& app) {
                 j["speedup"] = by_count ? nlohmann::json(*by_count) : nlohmann::json();
                 j["wall_speedup"] = by_time ? nlohmann::json(*by_time) : nlohmann::json();
                 j["ratios_disagree"] = runner::ratios_disagree(*base, *ref);
+                const auto contradiction = runner::time_contradiction(*base, *ref);
+                j["contradicted"] = contradiction.has_value();
+                j["contradiction"] = contradiction.value_or("");
             }
             s.out << j.dump(2) << "\n";
         } else {
@@ -130,7 +134,9 @@ Action setup_measure(CLI::App& app) {
             if (worst_cv > 0.05)
                 s.out << "warning: wall time is noisy here (CV up to " << format_percent(worst_cv)
                       << "); the instruction count is the number to trust\n";
-            if (ref && runner::ratios_disagree(*base, *ref))
+            if (const auto contradiction = ref ? runner::time_contradiction(*base, *ref) : std::nullopt)
+                s.out << "not verified: wall time contradicts the reference's instruction gain: " << *contradiction << "\n";
+            else if (ref && runner::ratios_disagree(*base, *ref))
                 s.out << "note: the instruction ratio and the wall-time ratio disagree by more than their noise "
                          "(cache misses or system calls the count does not see)\n";
         }

@@ -58,13 +58,15 @@ std::string what_changed(const core::Edit& edit) {
     return summary;
 }
 
-nlohmann::json candidate_json(const optimizer::CandidateResult& c) {
+nlohmann::json candidate_json(const optimizer::CandidateResult& c, const core::Measurement& baseline) {
     nlohmann::json j = {{"id", c.candidate.id}, {"parent", c.candidate.parent}, {"round", c.round},
                         {"edit", core::to_json(c.candidate.edit)}, {"change_size", c.change_size}};
     if (c.measurement) j["measurement"] = core::to_json(*c.measurement);
     if (!c.note.empty()) j["note"] = c.note;
     j["speedup"] = c.speedup ? nlohmann::json(*c.speedup) : nlohmann::json();
     j["wall_speedup"] = c.wall_speedup ? nlohmann::json(*c.wall_speedup) : nlohmann::json();
+    // The mild note of the text output: the two ratios differ by more than their noise.
+    j["ratios_disagree"] = c.measurement && runner::ratios_disagree(baseline, *c.measurement);
     // A speedup that wall time contradicts is reported, but never as verified.
     j["contradicted"] = c.contradicted;
     j["contradiction"] = c.contradiction;
@@ -183,7 +185,7 @@ Action setup_optimize(CLI::App& app) {
             summary["usage"] = {{"requests", usage.requests}, {"retries", usage.retries}, {"cached", usage.cached},
                                 {"prompt_tokens", usage.prompt_tokens}, {"completion_tokens", usage.completion_tokens}};
         nlohmann::json candidates = nlohmann::json::array();
-        for (const auto& c : r.candidates) candidates.push_back(candidate_json(c));
+        for (const auto& c : r.candidates) candidates.push_back(candidate_json(c, r.baseline));
         nlohmann::json contradicted = nlohmann::json::array();
         for (const auto& c : r.candidates)
             if (c.contradicted) contradicted.push_back(c.candidate.id);

@@ -65,6 +65,7 @@ TEST(Optimize, RulesFindAVerifiedSpeedupOnABuiltinTask) {
     for (const auto& c : j["candidates"]) {
         ASSERT_TRUE(c["contradicted"].is_boolean()) << c.dump();
         ASSERT_TRUE(c["contradiction"].is_string()) << c.dump();
+        ASSERT_TRUE(c["ratios_disagree"].is_boolean()) << c.dump();
         if (c["id"] == j["best"]) {
             EXPECT_FALSE(c["contradicted"].get<bool>()) << c.dump();
             EXPECT_EQ(c["contradiction"], "");
@@ -76,7 +77,12 @@ TEST(Optimize, ReplayReturnsTheReferencesSpeedup) {
     const fs::path task = k_builtin / "alg-inversion-count";
     const CliResult m = optiloop("measure " + task.string() + " --json --repeat 1");
     ASSERT_EQ(m.code, 0) << m.err;
-    const double reference_speedup = nlohmann::json::parse(m.out)["speedup"].get<double>();
+    const auto measured = nlohmann::json::parse(m.out);
+    const double reference_speedup = measured["speedup"].get<double>();
+    // One timed repeat says nothing about the noise: never a contradiction.
+    EXPECT_EQ(measured["contradicted"], false);
+    EXPECT_EQ(measured["contradiction"], "");
+    EXPECT_TRUE(measured["ratios_disagree"].is_boolean());
     const CliResult r = optiloop("optimize " + task.string() + " --provider replay --json --repeat 1");
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);

@@ -350,6 +350,9 @@ std::string markdown_footer(const CiReport& report) {
         text += "Speedup is the cost of the pull request's code over the cost of the suggestion, measured as " +
                 html_escape(words) +
                 "; each verified suggestion was built and passed the tests before it was measured.";
+    } else if (report.verify && std::any_of(report.findings.begin(), report.findings.end(), [](const CiFinding& f) { return !f.contradiction.empty(); })) {
+        text += "No suggestion was verified: the ones that counted fewer instructions did not run faster by the wall clock "
+                "(see \"Measured but not verified\").";
     } else if (report.verify) {
         text += "No suggestion both passed the tests and measured faster.";
     } else {

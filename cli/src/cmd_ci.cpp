@@ -93,6 +93,24 @@ std::string rule_description(const std::string& rule) {
     return "";
 }
 
+// What a verified and a contradicted suggestion share: where it is, what was measured, and the
+// smallest replacement that turns the function's code into the candidate's (its first line is
+// the finding's line).
+CiFinding measured_finding(const std::string& file, const std::string& function, const optimizer::CandidateResult& candidate,
+                           const core::Task& task, const core::Measurement& baseline) {
+    CiFinding finding;
+    finding.file = file;
+    finding.function = function;
+    finding.speedup = candidate.speedup;
+    finding.wall_speedup = candidate.wall_speedup;
+    finding.metric = baseline.total_cost ? "instructions (" + std::string(core::to_string(baseline.counter)) + ")"
+                                         : baseline.cost_unit + " (Google Benchmark medians)";
+    const std::string& before = task.baseline[0].content;
+    finding.fix = {minimal_replacement(file, before, candidate.candidate.sources[0].content)};
+    finding.line = 1 + static_cast<unsigned>(std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(finding.fix[0].offset), '\n'));
+    return finding;
+}
+
 }  // namespace
 
 Action setup_ci(CLI::App& app) {
@@ -223,19 +241,12 @@ Action setup_ci(CLI::App& app) {
                     for (const auto& candidate : result->candidates)
                         if (candidate.contradicted && (!claimed || candidate.speedup.value_or(0) > claimed->speedup.value_or(0))) claimed = &candidate;
                     if (!claimed) continue;
-                    CiFinding finding;
+                    CiFinding finding = measured_finding(c.file, c.function, *claimed, *task, result->baseline);
                     finding.rule = "contradicted-speedup";
                     finding.rule_description = "An edit that optiloop proposed, built and tested, whose measured instruction gain wall time contradicts.";
                     finding.level = "note";
-                    finding.file = c.file;
-                    finding.function = c.function;
-                    finding.speedup = claimed->speedup;
-                    finding.wall_speedup = claimed->wall_speedup;
-                    finding.metric = "instructions (" + std::string(core::to_string(result->baseline.counter)) + ")";
                     finding.contradiction = claimed->contradiction;
-                    const std::string& before = task->baseline[0].content;
-                    const auto fix = minimal_replacement(c.file, before, claimed->candidate.sources[0].content);
-                    finding.line = 1 + static_cast<unsigned>(std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(fix.offset), '\n'));
+                    finding.fix.clear();
                     finding.message = c.function + ": a suggested edit counted fewer instructions, but its wall time does not confirm the gain, so it is not suggested.";
                     report.findings.push_back(finding);
                     continue;
@@ -243,20 +254,12 @@ Action setup_ci(CLI::App& app) {
                 const auto& best = result->candidates[*result->best];
                 const std::string& before = task->baseline[0].content;
                 const std::string& after = best.candidate.sources[0].content;
-                CiFinding finding;
+                CiFinding finding = measured_finding(c.file, c.function, best, *task, result->baseline);
                 finding.rule = "verified-speedup";
                 finding.rule_description = "An edit that optiloop proposed, built and tested with the project's own commands, and measured faster.";
                 finding.level = "warning";
-                finding.file = c.file;
-                finding.function = c.function;
                 finding.verified = true;
-                finding.speedup = best.speedup;
-                finding.wall_speedup = best.wall_speedup;
-                finding.metric = result->baseline.total_cost ? "instructions (" + std::string(core::to_string(result->baseline.counter)) + ")"
-                                                             : result->baseline.cost_unit + " (Google Benchmark medians)";
-                finding.fix = {minimal_replacement(c.file, before, after)};
                 finding.original = before;
-                finding.line = 1 + static_cast<unsigned>(std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(finding.fix[0].offset), '\n'));
                 finding.diff = unified_diff(c.file, before, after);
                 std::ostringstream message;
                 message << c.function << " runs " << (best.speedup ? std::to_string(*best.speedup).substr(0, 4) : "?") << "x faster by " << finding.metric

@@ -15,6 +15,8 @@
 #include <string>
 #include <utility>
 
+#include <sys/wait.h>
+
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/checker.hpp>
 
@@ -97,21 +99,29 @@ TEST(KernelTasksEmulatedList, HoldsEveryTaskWithItsSolutions) {
 struct HostileRun {
     int status = 0;
     std::string errors;
+    std::string output;
     std::string cost;
     bool has_cost = false;
 };
 
-HostileRun run_hostile(const char* binary, const std::string& name) {
+// On sgemm's first test, or on the test named test_name.
+HostileRun run_hostile(const std::string& binary, const std::string& name, const std::string& test_name = "") {
     const fs::path folder = fs::path(OPTILOOP_SOURCE_DIR) / "datasets" / "kernels" / "sgemm-f32";
     auto task = optiloop::datasets::load_task(folder);
     EXPECT_TRUE(task.has_value() && !task->tests.empty());
+    auto test = task->tests.begin();
+    if (!test_name.empty())
+        test = std::find_if(task->tests.begin(), task->tests.end(), [&](const auto& t) { return t.name == test_name; });
+    EXPECT_NE(test, task->tests.end()) << test_name;
+    if (test == task->tests.end()) return {};
     const fs::path work = test_support::process_dir("optiloop-emulated-task-") / ("hostile-" + name);
     fs::create_directories(work);
     fs::remove(work / "cost.json");
-    const std::string command = "cd " + quoted(work) + " && " + quoted(binary) + " < " + quoted(task->tests.front().input) +
-                                " > /dev/null 2> " + quoted(work / "errors");
+    const std::string command = "cd " + quoted(work) + " && " + quoted(fs::path(binary)) + " < " + quoted(test->input) +
+                                " > " + quoted(work / "output") + " 2> " + quoted(work / "errors");
     HostileRun run;
     run.status = std::system(command.c_str());
+    run.output = read_file(work / "output");
     run.errors = read_file(work / "errors");
     run.has_cost = fs::exists(work / "cost.json");
     if (run.has_cost) run.cost = read_file(work / "cost.json");
@@ -122,6 +132,25 @@ TEST(KernelTasksEmulatedHarness, ATimedRunThatSkipsItsWorkGetsNoCost) {
     const HostileRun run = run_hostile(OPTILOOP_HOSTILE_SGEMM_MEMO, "memo");
     EXPECT_NE(run.status, 0);
     EXPECT_NE(run.errors.find("the timed runs did not reproduce the checked output"), std::string::npos) << run.errors;
+    EXPECT_FALSE(run.has_cost) << run.cost;
+}
+
+// A kernel that writes only the elements the harness prints (04-k-one: C is 100 x 70, 7000 values,
+// of which about 3500 are printed) passes the printed check and reproduces its output in every
+// timed run (the poison it leaves is NaN in both), so the harness scans the whole output for
+// poison before it prints anything.
+TEST(KernelTasksEmulatedHarness, AnOutputElementLeftUnwrittenGetsNoCost) {
+    // tests/CMakeLists.txt builds emulated_hostile_sgemm_sampled next to emulated_hostile_sgemm_memo.
+    std::string binary = OPTILOOP_HOSTILE_SGEMM_MEMO;
+    const std::string memo = "emulated_hostile_sgemm_memo";
+    const std::size_t at = binary.rfind(memo);
+    ASSERT_NE(at, std::string::npos) << binary;
+    binary.replace(at, memo.size(), "emulated_hostile_sgemm_sampled");
+    const HostileRun run = run_hostile(binary, "sampled", "04-k-one");
+    EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 1) << run.status << ": " << run.errors;
+    EXPECT_NE(run.errors.find("unwritten (still the 0xFF poison the harness filled it with)"), std::string::npos)
+        << run.errors;
+    EXPECT_TRUE(run.output.empty()) << run.output.substr(0, 200);
     EXPECT_FALSE(run.has_cost) << run.cost;
 }
 

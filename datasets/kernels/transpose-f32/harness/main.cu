@@ -5,6 +5,7 @@
 // must reproduce the printed output exactly, as the task's checker (abs 0, rel 0) demands; the
 // cost is written last, right before the process ends (README.md, "Harness-reported costs").
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,22 @@ namespace {
 constexpr double k_checker_abs = 0;
 constexpr double k_checker_rel = 0;
 static_assert(k_checker_abs == 0 && k_checker_rel == 0, "a tolerance needs an element-wise comparison");
+
+// The first element of the checked run's output whose bits are still all ones, the 0xFF poison the
+// harness filled it with, or out.size() when the kernel wrote every element: only a sample of the
+// output may be printed and checked, and a kernel that wrote only that sample would otherwise pass
+// (its unwritten elements are the same poison in the timed run). Compared as bits, never as values:
+// no written output has this pattern, as a transpose only moves input values, and inputs.hpp makes
+// every input a normal float in [1/16, 16), while 0xFFFFFFFF is a NaN, and a NaN the GPU computes
+// is the canonical 0x7FFFFFFF anyway.
+std::size_t first_unwritten(const std::vector<float>& out) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &out[i], sizeof bits);
+        if (bits == 0xFFFFFFFFu) return i;
+    }
+    return out.size();
+}
 
 }  // namespace
 
@@ -73,6 +90,10 @@ int main() {
         return 1;
     }
     out.resize(in.size());
+    if (const std::size_t i = first_unwritten(out); i != out.size()) {
+        std::fprintf(stderr, "the kernel left output element %zu unwritten (still the 0xFF poison the harness filled it with)\n", i);
+        return 1;
+    }
     print_output(s, out);
 
     cudaEvent_t begin, end;

@@ -165,14 +165,12 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                                              "): " + first_line(why)));
     }
     result.baseline = *baseline;
-    const double base_cost = cost_of(*baseline);
     // Wall time is noisy: without a counter, a gain must clear twice the spread seen.
     double min_gain = options.min_gain;
     if (!baseline->total_cost)
         for (const auto& t : baseline->tests) min_gain = std::max(min_gain, 2 * t.wall_cv);
 
     std::vector<core::SourceFile> current = task.baseline;
-    double current_cost = base_cost;
     core::Measurement current_measurement = *baseline;
     std::string current_id = "baseline";
     std::string feedback;
@@ -261,10 +259,9 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         const std::size_t offset = result.candidates.size();
         for (auto& c : this_round) result.candidates.push_back(std::move(c));
         // A new best must be faster than the current one by more than the gain the noise allows.
-        if (!ranked.empty() && cost_of(*result.candidates[offset + ranked.front()].measurement) * (1 + min_gain) < current_cost) {
+        if (!ranked.empty() && cost_of(*result.candidates[offset + ranked.front()].measurement) * (1 + min_gain) < cost_of(current_measurement)) {
             const auto& winner = result.candidates[offset + ranked.front()];
             current = winner.candidate.sources;
-            current_cost = cost_of(*winner.measurement);
             current_measurement = *winner.measurement;
             current_id = winner.candidate.id;
             result.best = offset + ranked.front();

@@ -40,6 +40,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
 #include "cgroup.hpp"
@@ -535,20 +536,15 @@ core::Result<Fd> private_stdin(const Spec& spec) {
     Fd copy(static_cast<int>(::syscall(SYS_memfd_create, "stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING)));
     if (copy.get() < 0) return core::fail(core::Error::infrastructure(std::string("sandbox: memfd_create failed: ") + std::strerror(errno)));
     if (spec.stdin_file) {
-        const std::string& path = spec.stdin_file->string();
-        Fd in(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-        if (in.get() < 0) return core::fail(core::Error::input("sandbox: cannot open stdin file " + path + ": " + std::strerror(errno)));
-        struct stat st {};
-        if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode))
-            return core::fail(core::Error::input(path + ": not a regular file (test input must be a regular file)"));
-        if (st.st_size > k_max_stdin_bytes)
-            return core::fail(core::Error::input(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
-                                                 std::to_string(k_max_stdin_bytes) + " a test input may have"));
+        // A regular file (a FIFO would block), opened without blocking, within the cap.
+        auto in = core::open_regular_file(*spec.stdin_file, static_cast<std::uintmax_t>(k_max_stdin_bytes));
+        if (!in) return core::fail(core::Error::input(in.error().message + "; test inputs must be regular files"));
+        const auto size = static_cast<off_t>(in->size());
         off_t offset = 0;
-        while (offset < st.st_size) {
-            const ssize_t n = ::sendfile(copy.get(), in.get(), &offset, static_cast<std::size_t>(st.st_size - offset));
+        while (offset < size) {
+            const ssize_t n = ::sendfile(copy.get(), in->descriptor(), &offset, static_cast<std::size_t>(size - offset));
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return core::fail(core::Error::infrastructure("sandbox: cannot copy " + path + ": " + std::strerror(errno)));
+            if (n <= 0) return core::fail(core::Error::infrastructure("sandbox: cannot copy " + spec.stdin_file->string() + ": " + std::strerror(errno)));
         }
     } else {
         std::size_t done = 0;

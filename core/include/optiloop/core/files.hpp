@@ -31,6 +31,8 @@ public:
     ~RegularFile();
 
     [[nodiscard]] std::uintmax_t size() const { return m_size; }
+    // The open descriptor, still owned by this object (to copy the file without reading it here).
+    [[nodiscard]] int descriptor() const { return m_fd; }
     // As the caller named it, for messages.
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
     // The content: never more than size() bytes, even if the file grew after it was opened.

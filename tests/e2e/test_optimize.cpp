@@ -124,8 +124,10 @@ TEST(Optimize, SourceFileWithTestsOutAndApply) {
 
 namespace {
 
-// A task whose reference does almost no counted work and sleeps as long as the baseline runs:
-// far fewer instructions, the same clearly measurable wall time.
+// A task whose reference does almost no counted work and sleeps at least as long as the baseline
+// runs: far fewer instructions, no gain in clearly measurable wall time. Its sleep (160 ms) is
+// longer than the baseline's (a 5M-step loop, a few ms, then 120 ms), so that a loop slowed by a
+// busy machine cannot make the reference look faster by more than the 10% band.
 fs::path gamed_task() {
     const fs::path dir = temp_dir() / "gamed-task";
     if (fs::exists(dir / "task.json")) return dir;
@@ -136,7 +138,7 @@ fs::path gamed_task() {
            "  for (long i = 0; i < 5000000; ++i) { x = x * 6364136223846793005UL + 1442695040888963407UL; asm volatile(\"\" : \"+r\"(x)); }\n"
            "  timespec t{0, 120000000}; nanosleep(&t, nullptr);\n  std::printf(\"%d\\n\", x != 0 || x == 0);\n}\n";
     std::ofstream(dir / "reference" / "main.cpp")
-        << "#include <cstdio>\n#include <ctime>\nint main() {\n  timespec t{0, 125000000}; nanosleep(&t, nullptr);\n  std::puts(\"1\");\n}\n";
+        << "#include <cstdio>\n#include <ctime>\nint main() {\n  timespec t{0, 160000000}; nanosleep(&t, nullptr);\n  std::puts(\"1\");\n}\n";
     std::ofstream(dir / "tests" / "a.in") << "\n";
     std::ofstream(dir / "tests" / "a.out") << "1\n";
     return dir;

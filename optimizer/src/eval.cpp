@@ -7,6 +7,7 @@
 
 #include <optiloop/core/json.hpp>
 #include <optiloop/optimizer/eval.hpp>
+#include <optiloop/runner/verify.hpp>
 
 namespace optiloop::optimizer {
 
@@ -54,6 +55,12 @@ core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::
         return std::make_pair(row, rows);
     }
     row.status = "done";
+    row.search = to_string(options.optimize.search);
+    row.rounds = result->rounds_run;
+    row.stop = to_string(result->stop);
+    row.stop_reason = result->stop_reason;
+    for (const auto& id : result->population) row.population += (row.population.empty() ? "" : ",") + id;
+    row.answers = result->answers;
     row.counter = core::to_string(result->baseline.counter);
     row.cost_unit = result->baseline.cost_unit;
     row.baseline_cost = result->baseline.total_cost;
@@ -86,6 +93,9 @@ core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::
         // Kept, so that report leaves the claimed gain out of its metrics and says why.
         r.contradicted = c.contradicted;
         r.contradiction = c.contradiction;
+        r.parent = c.candidate.parent;
+        r.polish = c.polish;
+        r.ratios_disagree = c.measurement && runner::ratios_disagree(result->baseline, *c.measurement);
         rows.push_back(std::move(r));
     }
     return std::make_pair(row, rows);

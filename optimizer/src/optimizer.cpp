@@ -1,17 +1,46 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
-#include <optiloop/core/hash.hpp>
 #include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/analyzer/metrics.hpp>
-#include <optiloop/runner/profile.hpp>
-#include <optiloop/runner/verify.hpp>
+#include <optiloop/analyzer/rules_proposer.hpp>
+#include <optiloop/core/diff.hpp>
+#include <optiloop/core/files.hpp>
+#include <optiloop/core/hash.hpp>
 #include <optiloop/llm/edit.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
+#include <optiloop/runner/profile.hpp>
+#include <optiloop/runner/verify.hpp>
 
 namespace optiloop::optimizer {
+
+namespace fs = std::filesystem;
+
+const char* to_string(Search search) { return search == Search::greedy ? "greedy" : "population"; }
+
+const char* to_string(Stop stop) {
+    switch (stop) {
+    case Stop::rounds: return "rounds";
+    case Stop::no_progress: return "no_progress";
+    case Stop::proposer_empty: return "proposer_empty";
+    case Stop::proposer_failed: return "proposer_failed";
+    case Stop::time_budget: return "time_budget";
+    case Stop::token_budget: return "token_budget";
+    }
+    return "rounds";
+}
 
 namespace {
 
@@ -32,8 +61,83 @@ std::string headline(const std::string& text) {
     return first_line(text) + (more > 0 ? "; and " + std::to_string(more) + " more" : "");
 }
 
-// What the proposer hears about a round: each candidate's fate, precisely enough to act on.
-std::string feedback_of(const std::vector<CandidateResult>& round) {
+std::string count_text(double n) {
+    std::ostringstream out;
+    if (n >= 1e9) out << std::lround(n / 1e8) / 10.0 << " billion";
+    else if (n >= 1e6) out << std::lround(n / 1e5) / 10.0 << " million";
+    else if (n >= 1e4) out << std::lround(n / 1e2) / 10.0 << " thousand";
+    else out << std::llround(n);
+    return out.str();
+}
+
+std::string bytes_text(std::uintmax_t n) {
+    if (n >= (1u << 20)) return std::to_string((n * 10 >> 20) / 10.0).substr(0, std::to_string(n >> 20).size() + 2) + " MiB";
+    if (n >= (1u << 10)) return std::to_string((n * 10 >> 10) / 10.0).substr(0, std::to_string(n >> 10).size() + 2) + " KiB";
+    return std::to_string(n) + " bytes";
+}
+
+std::string ratio_text(double r) {
+    std::ostringstream out;
+    out.precision(r >= 100 ? 0 : r >= 10 ? 1 : 2);
+    out << std::fixed << r << "x";
+    return out.str();
+}
+
+std::uintmax_t input_size(const core::TestCase& t) {
+    std::error_code ec;
+    const auto n = fs::file_size(t.input, ec);
+    return ec ? 0 : n;
+}
+
+// The first `limit` bytes of a test's input (a task's inputs are checked regular files; read
+// bounded all the same, a stress input can be large).
+std::string input_head(const core::TestCase& t, std::size_t limit) {
+    auto opened = core::open_regular_file(t.input, std::uintmax_t{1} << 30);
+    if (!opened) return "";
+    std::string head(limit, '\0');
+    const ssize_t n = ::pread(opened->descriptor(), head.data(), limit, 0);
+    head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return head;
+}
+
+// The first lines of a compiler's output that matter: its errors with the lines that follow them.
+std::string first_errors(const std::string& output, std::size_t max_lines = 20) {
+    std::istringstream in(output);
+    std::string line, out;
+    std::size_t kept = 0;
+    bool seen_error = false;
+    while (std::getline(in, line) && kept < max_lines) {
+        if (!seen_error && line.find("error") == std::string::npos) continue;
+        seen_error = true;
+        out += line.substr(0, 300) + "\n";
+        ++kept;
+    }
+    if (out.empty()) {  // no line says "error": the first lines then
+        std::istringstream again(output);
+        while (std::getline(again, line) && kept++ < max_lines) out += line.substr(0, 300) + "\n";
+    }
+    return out;
+}
+
+const core::TestCase* find_test(const core::Task& task, const std::string& name) {
+    for (const auto* list : {&task.tests, &task.stress})
+        for (const auto& t : *list)
+            if (t.name == name) return &t;
+    return nullptr;
+}
+
+std::string fenced(const std::string& text, const std::string& info = "") {
+    std::size_t longest = 0, run = 0;
+    for (char c : text) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+    return fence + info + "\n" + text + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
+}
+
+// The greedy loop's feedback: each candidate of the last round by its id.
+std::string round_feedback(const std::vector<CandidateResult>& round) {
     std::ostringstream out;
     for (const auto& c : round) {
         out << c.candidate.id << ": ";
@@ -50,40 +154,203 @@ std::string feedback_of(const std::vector<CandidateResult>& round) {
                 break;
             }
         if (c.speedup) out << ", " << *c.speedup << "x fewer " << m.cost_unit << " than the baseline";
-        // Said plainly, so a model learns that gaming the counter does not pay.
         if (c.contradicted) out << "; not counted as a speedup, because wall time contradicts it: " << c.contradiction;
         out << "\n";
     }
     return out.str();
 }
 
-// What a model is told about the current version: where its instructions go (a callgrind profile
-// of one stress test mapped onto the functions and loops) and which anti-patterns the rules see.
+bool repairable(const CandidateResult& c) {
+    if (!c.measurement) return !c.note.starts_with("identical to");  // an answer that did not apply can be answered again
+    using core::Verdict;
+    const auto v = c.measurement->verdict;
+    return v == Verdict::compile_error || v == Verdict::wrong_answer || v == Verdict::runtime_error || v == Verdict::time_limit ||
+           v == Verdict::memory_limit;
+}
+
+}  // namespace
+
+std::string attempt_feedback(const core::Task& task, const std::vector<core::SourceFile>& parent, const std::vector<const CandidateResult*>& attempts) {
+    std::ostringstream out;
+    for (const auto* a : attempts) {
+        const auto& c = *a;
+        out << "### Attempt " << c.candidate.id << " (round " << c.round << ")";
+        if (!c.measurement) {
+            out << ": not built\n" << c.note << "\n";
+            if (!c.candidate.edit.explanation.empty()) out << "Its answer began: " << first_line(c.candidate.edit.explanation).substr(0, 160) << "\n";
+            out << "\n";
+            continue;
+        }
+        const auto& m = *c.measurement;
+        const bool ok = m.verdict == core::Verdict::ok;
+        out << ": " << (ok ? (c.contradicted ? "correct, but not verified" : "correct") : std::string(core::to_string(m.verdict))) << "\n";
+        std::string diff;
+        for (const auto& f : c.candidate.sources) {
+            std::string before;
+            for (const auto& p : parent)
+                if (p.path == f.path) before = p.content;
+            diff += core::unified_diff(f.path, before, f.content, 2, 60);
+        }
+        if (!diff.empty()) out << "Its change to the program above:\n" << fenced(diff, "diff");
+        if (m.verdict == core::Verdict::compile_error) out << "The compiler said:\n" << fenced(first_errors(m.compile_output));
+        for (const auto& t : m.tests) {
+            if (t.verdict == core::Verdict::ok) continue;
+            out << "Test " << t.name << ": " << core::to_string(t.verdict) << (t.detail.empty() ? "" : ": " + t.detail) << "\n";
+            if (const auto* test = find_test(task, t.name)) {
+                const auto size = input_size(*test);
+                const std::string head = input_head(*test, 300);
+                out << "Its input (" << bytes_text(size) << (size > head.size() ? ", the first " + std::to_string(head.size()) + " bytes" : "") << "):\n" << fenced(head);
+            }
+            break;  // the first failing test says enough
+        }
+        if (ok && c.speedup)
+            out << ratio_text(*c.speedup) << " fewer " << (m.total_cost ? m.cost_unit : "seconds") << " than the baseline"
+                << (c.speedup && *c.speedup <= 1.0 ? " (no faster)" : "") << "\n";
+        if (c.contradicted) out << "Not counted as a speedup: wall time contradicts it (" << c.contradiction << ")\n";
+        out << "\n";
+    }
+    return out.str();
+}
+
+namespace {
+
+// The test a profile says most about: the largest input among the stress tests when there are
+// any, else among all tests (a tiny first test says where start-up goes, not the work).
+const core::TestCase* largest_test(const core::Task& task) {
+    const auto& pool = !task.stress.empty() ? task.stress : task.tests;
+    const core::TestCase* best = nullptr;
+    std::uintmax_t best_size = 0;
+    for (const auto& t : pool)
+        if (!best || input_size(t) > best_size) {
+            best = &t;
+            best_size = input_size(t);
+        }
+    return best;
+}
+
+std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + "%"; }
+
+std::string line_text(const std::vector<core::SourceFile>& sources, const std::string& file, unsigned line) {
+    for (const auto& f : sources) {
+        if (f.path != file) continue;
+        std::size_t start = 0;
+        for (unsigned l = 1; l < line && start != std::string::npos; ++l) {
+            start = f.content.find('\n', start);
+            if (start != std::string::npos) ++start;
+        }
+        if (start == std::string::npos || start >= f.content.size()) return "";
+        std::string text = f.content.substr(start, f.content.find('\n', start) - start);
+        text.erase(0, text.find_first_not_of(" \t"));
+        return text.substr(0, 120);
+    }
+    return "";
+}
+
+}  // namespace
+
+// What a model is told about one version of the program: the facts that bound the headroom (its
+// cost and the baseline's, each test's input size and cost), where its instructions go on the
+// largest test (functions and loops, inclusive of what they call; the hottest lines, a library
+// call counted on the line that makes it), and the rules' findings, the ones on hot lines first.
 // Best effort: a version that cannot be profiled or parsed simply gets fewer hints.
-std::string hints_for(const core::Task& task, const std::vector<core::SourceFile>& sources) {
+static std::string hints_for(const core::Task& task, const std::vector<core::SourceFile>& sources, const core::Measurement& measured,
+                      const core::Measurement& baseline) {
+    std::ostringstream out;
+    const bool counted = measured.total_cost.has_value();
+    const std::string unit = counted ? measured.cost_unit : "seconds";
+    if (counted && baseline.total_cost) {
+        out << "This version costs " << count_text(*measured.total_cost) << " " << unit << " over all tests";
+        if (&measured != &baseline && *measured.total_cost != *baseline.total_cost) out << " (the original program: " << count_text(*baseline.total_cost) << ")";
+        out << ". By test:\n";
+        std::size_t shown = 0;
+        for (const auto& t : measured.tests) {
+            if (++shown > 8) {
+                out << "- and " << measured.tests.size() - 8 << " more tests\n";
+                break;
+            }
+            const auto* test = find_test(task, t.name);
+            out << "- " << t.name << (t.stress ? " (stress)" : "") << ": input " << (test ? bytes_text(input_size(*test)) : "?") << ", "
+                << (t.cost ? count_text(*t.cost) + " " + unit : "not counted") << "\n";
+        }
+        out << "\n";
+    }
+    if (task.language == core::Language::cuda) {
+        // What a kernel engineer looks at first: the cost is GPU time from the harness's CUDA
+        // events, the tolerance results are held to, and each kernel's resources and occupancy.
+        out << "The cost is GPU time of the timed launches, measured by the task's harness with CUDA events";
+        if (task.checker.type == core::CheckerType::floating)
+            out << "; results must match within abs " << task.checker.abs_tolerance << " / rel " << task.checker.rel_tolerance
+                << (task.checker.abs_tolerance == 0 && task.checker.rel_tolerance == 0 ? " (exactly)" : "");
+        out << ".\n";
+        for (const auto& f : sources) {
+            if (!f.path.ends_with(".cu")) continue;
+            auto kernels = analyzer::cuda_report(f.path, f.content, 256, task.harness);
+            if (!kernels) {
+                out << f.path << ": no resource report (" << first_line(kernels.error().message) << ")\n";
+                continue;
+            }
+            for (const auto& k : *kernels) {
+                out << "- kernel " << k.name << ": " << k.registers << " registers, " << k.shared_bytes << " B static shared memory, spills "
+                    << k.spill_store_bytes << "/" << k.spill_load_bytes << " B (store/load); occupancy on sm_90 at " << k.block_size << " threads"
+                    << (k.block_size_from_launch ? " (its launch)" : " (assumed)") << ": " << percent(k.occupancy) << ", limited by " << k.limited_by << "\n";
+                for (const auto& h : k.hints) out << "  hint: " << h << "\n";
+            }
+        }
+        return out.str();
+    }
     std::vector<core::SourceFile> all = sources;
     all.insert(all.end(), task.harness.begin(), task.harness.end());
     analyzer::AnalyzeOptions options;
     options.flags = task.build.flags;
     for (const auto& h : task.harness) options.fixed_files.push_back(h.path);
     auto analysis = analyzer::analyze(all, options);
-    std::ostringstream out;
-    const core::TestCase* test = !task.stress.empty() ? &task.stress.front() : !task.tests.empty() ? &task.tests.front() : nullptr;
-    if (analysis && test && task.language == core::Language::cpp)
-        if (auto profile = runner::profile(task, sources, *test)) {
+    std::optional<core::LineProfile> profile;
+    const core::TestCase* test = largest_test(task);
+    if (test && task.language == core::Language::cpp)
+        if (auto p = runner::profile(task, sources, *test)) profile = std::move(*p);
+    if (profile && profile->total > 0) {
+        if (analysis) {
             const auto spots = analyzer::hot_spots(*analysis, *profile);
-            if (!spots.empty()) out << "Instructions by function and loop on test " << test->name << ":\n" << analyzer::describe(spots) << "\n";
+            if (!spots.empty())
+                out << "Instructions by function and loop on test " << test->name << " (" << bytes_text(input_size(*test))
+                    << " of input; a function's figure includes the functions and library calls it makes, so figures overlap):\n"
+                    << analyzer::describe(spots) << "\n";
         }
-    if (analysis && !analysis->findings.empty()) {
-        out << "Patterns that are often slow, found by optiloop's rules:\n";
+        auto lines = profile->lines;
+        std::sort(lines.begin(), lines.end(), [](const core::LineCost& a, const core::LineCost& b) { return a.cost > b.cost; });
+        std::ostringstream hot;
         std::size_t shown = 0;
-        for (const auto& f : analysis->findings) {
+        for (const auto& l : lines) {
+            if (shown >= 6 || l.cost / profile->total < 0.02) break;
+            ++shown;
+            hot << "- " << l.file << ":" << l.line << ": " << percent(l.cost / profile->total) << "  `" << line_text(sources, l.file, l.line) << "`\n";
+        }
+        if (shown) out << "The hottest lines (each counts the library and function calls made from it):\n" << hot.str() << "\n";
+    }
+    if (analysis && !analysis->findings.empty()) {
+        // Weighed by what their line costs, so that a finding on a cold line does not cost a round.
+        auto line_cost = [&](const analyzer::Finding& f) {
+            double cost = 0;
+            if (profile)
+                for (const auto& l : profile->lines)
+                    if (l.file == f.file && l.line == f.line) cost += l.cost;
+            return cost;
+        };
+        auto findings = analysis->findings;
+        std::stable_sort(findings.begin(), findings.end(), [&](const auto& a, const auto& b) { return line_cost(a) > line_cost(b); });
+        out << "Patterns that are often slow, found by optiloop's rules" << (profile ? " (hottest first)" : "") << ":\n";
+        std::size_t shown = 0;
+        for (const auto& f : findings) {
             if (++shown > 8) break;
-            out << "- " << f.file << ":" << f.line << ": " << f.message << " [" << f.rule << "]\n";
+            out << "- " << f.file << ":" << f.line << ": " << f.message << " [" << f.rule << "]";
+            if (profile && profile->total > 0) out << " (line cost " << percent(line_cost(f) / profile->total) << ")";
+            out << "\n";
         }
     }
     return out.str();
 }
+
+namespace {
 
 // The lines of the baseline outside `function`: a repository candidate may change only the
 // function the user named, so its text before and after the function must stay as it was.
@@ -128,6 +395,34 @@ bool within_scope(const Scope& scope, const std::vector<core::SourceFile>& sourc
     return false;
 }
 
+// Runs fn(i) for i in [0, n) on up to `threads` threads; the first error wins.
+core::Result<void> parallel_for(std::size_t n, int threads, const std::function<core::Result<void>(std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<core::Error> error;
+    auto worker = [&] {
+        for (;;) {
+            const std::size_t i = next++;
+            if (i >= n) return;
+            {
+                std::lock_guard lock(mutex);
+                if (error) return;
+            }
+            if (auto r = fn(i); !r) {
+                std::lock_guard lock(mutex);
+                if (!error) error = r.error();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && static_cast<std::size_t>(t) < n; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) return core::fail(*error);
+    return {};
+}
+
 }  // namespace
 
 std::vector<std::size_t> rank_candidates(const std::vector<CandidateResult>& candidates, const core::Measurement& baseline) {
@@ -140,14 +435,21 @@ std::vector<std::size_t> rank_candidates(const std::vector<CandidateResult>& can
 }
 
 core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, const Options& options, const Log& log) {
+    std::mutex log_mutex;
     auto say = [&](const std::string& line) {
+        std::lock_guard lock(log_mutex);
         if (log) log(line);
     };
+    const bool greedy = options.search == Search::greedy;
     Result result;
     const auto started = std::chrono::steady_clock::now();
     auto over_budget = [&] {
         return options.time_budget_seconds > 0 &&
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() > options.time_budget_seconds;
+    };
+    auto tokens_spent = [&] {
+        const auto u = proposer.usage();
+        return u.prompt_tokens + u.completion_tokens;
     };
     auto scope = scope_of(task);
     if (!scope) return core::fail(scope.error());
@@ -170,66 +472,81 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     if (!baseline->total_cost)
         for (const auto& t : baseline->tests) min_gain = std::max(min_gain, 2 * t.wall_cv);
 
-    std::vector<core::SourceFile> current = task.baseline;
-    core::Measurement current_measurement = *baseline;
-    std::string current_id = "baseline";
-    std::string feedback;
-    std::string hints, hints_of;
-    std::set<std::string> seen = {sources_hash(current)};
-    int counter = 0;
+    // Candidates measured at once. Instruction counts do not change with load, so a round runs
+    // side by side within --jobs; wall time and GPU time do, so those are measured one by one.
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs = options.measure.jobs > 0 ? options.measure.jobs : cores;
+    const bool load_sensitive = !baseline->total_cost || task.language == core::Language::cuda;
+    const int parallel = load_sensitive ? 1 : std::max(1, options.parallel > 0 ? std::min(options.parallel, jobs) : jobs);
 
-    for (int round = 1; round <= options.rounds; ++round) {
-        if (over_budget()) {
-            result.stop_reason = "the time budget of " + std::to_string(static_cast<int>(options.time_budget_seconds)) + " s is spent";
-            break;
-        }
-        result.rounds_run = round;
-        if (proposer.wants_hints() && hints_of != current_id) {
-            say("profiling " + current_id + " for hints");
-            hints = hints_for(task, current);
-            hints_of = current_id;
-        }
-        core::ProposalContext context{current, feedback, hints, round, options.samples, options.seed + static_cast<unsigned>(round)};
-        auto edits = proposer.propose(task, context);
-        if (!edits) {
-            // What was verified in earlier rounds stays; a failure in the first round is the run's.
-            if (round == 1 || edits.error().kind == core::ErrorKind::internal) return core::fail(edits.error());
-            result.rounds_run = round - 1;
-            result.stop_reason = "the " + proposer.name() + " proposer failed in round " + std::to_string(round) + ": " + edits.error().message;
-            break;
-        }
-        if (edits->empty()) {
-            result.stop_reason = "the " + proposer.name() + " proposer has nothing more to suggest";
-            break;
-        }
-        std::vector<CandidateResult> this_round;
-        for (const auto& edit : *edits) {
-            if (over_budget()) break;  // what was measured so far still counts
+    struct Member {
+        std::string id;
+        std::vector<core::SourceFile> sources;
+        core::Measurement measurement;
+    };
+    // Best first; the baseline stays a member until better programs push it out.
+    std::vector<Member> population = {{"baseline", task.baseline, *baseline}};
+    const std::size_t population_size = greedy ? 1 : static_cast<std::size_t>(std::max(1, options.population));
+    std::map<std::string, std::vector<std::size_t>> attempts_from;  // member id -> candidates made from it
+    std::map<std::string, std::string> hints;                       // member id -> its hints
+    std::string last_round_feedback;                                 // the greedy loop's
+    std::set<std::string> seen = {sources_hash(task.baseline)};
+    int counter = 0;
+    auto best_cost = [&] { return cost_of(population.front().measurement); };
+
+    // Applies, checks and measures a batch of edits made from `parents[i]`; appends them to the
+    // result. Returns the indices of the new candidates.
+    auto evaluate = [&](int round, const std::vector<std::pair<const Member*, core::Edit>>& batch, bool polish) -> core::Result<std::vector<std::size_t>> {
+        std::vector<CandidateResult> made;
+        std::vector<const Member*> parent_of;
+        for (const auto& [parent, edit] : batch) {
             CandidateResult c;
             c.round = round;
+            c.polish = polish;
             c.candidate.id = "c" + std::to_string(++counter);
-            c.candidate.parent = current_id;
+            c.candidate.parent = parent->id;
             c.candidate.edit = edit;
-            auto applied = llm::apply_edit(current, edit);
+            parent_of.push_back(parent);
+            if (!edit.problem.empty()) {
+                c.note = edit.problem;
+                made.push_back(std::move(c));
+                continue;
+            }
+            auto applied = llm::apply_edit(parent->sources, edit);
             if (!applied) {
-                c.note = applied.error().message;
-                this_round.push_back(std::move(c));
+                // The same program again is no failure to repair; anything else that did not apply is.
+                const bool same = !edit.files.empty() && edit.replacements.empty() && std::all_of(edit.files.begin(), edit.files.end(), [&](const core::SourceFile& f) {
+                    return std::any_of(parent->sources.begin(), parent->sources.end(), [&](const core::SourceFile& p) { return p == f; });
+                });
+                c.note = same ? "identical to the program it was made from" : applied.error().message;
+                made.push_back(std::move(c));
                 continue;
             }
             c.candidate.sources = *applied;
             c.change_size = llm::change_size(task.baseline, *applied);
             if (*scope && !within_scope(**scope, *applied)) {
                 c.note = "it changes code outside the function " + task.function_name + ", which is the only part that may change";
-                this_round.push_back(std::move(c));
+                made.push_back(std::move(c));
                 continue;
             }
             if (!seen.insert(sources_hash(*applied)).second) {
                 c.note = "identical to an earlier candidate";
-                this_round.push_back(std::move(c));
+                made.push_back(std::move(c));
                 continue;
             }
-            say("round " + std::to_string(round) + ": evaluating " + c.candidate.id + " (" + headline(edit.explanation) + ")");
-            auto m = runner::measure(task, *applied, options.measure);
+            made.push_back(std::move(c));
+        }
+        std::vector<std::size_t> to_measure;
+        for (std::size_t i = 0; i < made.size(); ++i)
+            if (made[i].note.empty()) to_measure.push_back(i);
+        runner::MeasureOptions measure = options.measure;
+        measure.jobs = std::max(1, jobs / std::max(1, std::min(parallel, static_cast<int>(to_measure.size()))));
+        auto measured = parallel_for(to_measure.size(), parallel, [&](std::size_t n) -> core::Result<void> {
+            if (over_budget()) return {};  // what was measured so far still counts
+            auto& c = made[to_measure[n]];
+            say("round " + std::to_string(round) + ": evaluating " + c.candidate.id + (polish ? " (rules polishing " + c.candidate.parent + ": " : " (") +
+                headline(c.candidate.edit.explanation) + ")");
+            auto m = runner::measure(task, c.candidate.sources, measure);
             if (!m) return core::fail(m.error());
             c.measurement = *m;
             c.speedup = runner::speedup(*baseline, *m);
@@ -237,43 +554,162 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             c.wall_speedup = runner::wall_speedup(*baseline, *m);
             // Against the baseline, and against the version it improves on: a gain claimed over an
             // earlier best must stand up in wall time too.
+            const Member& parent = *parent_of[to_measure[n]];
             auto why = runner::time_contradiction(*baseline, *m);
-            if (!why && current_id != "baseline")
-                if (auto over_current = runner::time_contradiction(current_measurement, *m)) why = "over " + current_id + ": " + *over_current;
+            if (!why && parent.id != "baseline")
+                if (auto over_parent = runner::time_contradiction(parent.measurement, *m)) why = "over " + parent.id + ": " + *over_parent;
             if (why) {
                 c.contradicted = true;
                 c.contradiction = *why;
                 say("round " + std::to_string(round) + ": " + c.candidate.id + " is not verified: " + *why);
             }
-            this_round.push_back(std::move(c));
+            return {};
+        });
+        if (!measured) return core::fail(measured.error());
+        std::vector<std::size_t> indices;
+        for (auto& c : made) {
+            if (c.note.empty() && !c.measurement) c.note = "not measured: the time budget was spent";
+            attempts_from[c.candidate.parent].push_back(result.candidates.size());
+            indices.push_back(result.candidates.size());
+            result.candidates.push_back(std::move(c));
         }
-        // The best correct candidate of the round, ranked as the analyzer ranks: by speedup, then
-        // by the smaller change. A contradicted candidate ranks last and can never win: its gain is
-        // exactly what is in doubt.
-        auto ranked = rank_candidates(this_round, *baseline);
+        return indices;
+    };
+
+    // Takes the correct, uncontradicted candidates among `indices` into the population; true when
+    // one of them is the new best (cheaper than the best by more than the noise allows).
+    auto admit = [&](int round, const std::vector<std::size_t>& indices) {
+        std::vector<CandidateResult> view;
+        for (auto i : indices) view.push_back(result.candidates[i]);
+        auto ranked = rank_candidates(view, *baseline);
+        std::erase_if(ranked, [&](std::size_t i) { return view[i].contradicted; });
+        bool new_best = false;
+        for (auto r : ranked) {
+            const std::size_t i = indices[r];
+            const auto& c = result.candidates[i];
+            const double cost = cost_of(*c.measurement);
+            if (cost * (1 + min_gain) < best_cost()) {
+                new_best = true;
+                result.best = i;
+                say("round " + std::to_string(round) + ": " + c.candidate.id + " is the new best");
+            } else if (greedy || cost * (1 + min_gain) >= cost_of(*baseline)) {
+                continue;  // a member must beat the baseline; the greedy loop keeps the best only
+            }
+            population.push_back({c.candidate.id, c.candidate.sources, *c.measurement});
+            std::stable_sort(population.begin(), population.end(), [](const Member& a, const Member& b) { return cost_of(a.measurement) < cost_of(b.measurement); });
+            if (population.size() > population_size) population.resize(population_size);
+        }
+        return new_best;
+    };
+
+    for (int round = 1; round <= options.rounds; ++round) {
+        if (over_budget()) {
+            result.stop = Stop::time_budget;
+            result.stop_reason = "the time budget of " + std::to_string(static_cast<int>(options.time_budget_seconds)) + " s is spent";
+            break;
+        }
+        if (options.token_budget > 0 && tokens_spent() >= options.token_budget) {
+            result.stop = Stop::token_budget;
+            result.stop_reason = "the token budget of " + std::to_string(options.token_budget) + " is spent (" + std::to_string(tokens_spent()) + " tokens)";
+            break;
+        }
+        result.rounds_run = round;
+        // The k samples dealt out over the members, best first.
+        std::vector<int> share(population.size(), 0);
+        for (int i = 0; i < options.samples; ++i) ++share[static_cast<std::size_t>(i) % population.size()];
+        const std::vector<Member> parents = population;  // this round's, unchanged while it runs
+        std::vector<std::pair<const Member*, core::Edit>> batch;
+        std::optional<core::Error> failed;
+        for (std::size_t p = 0; p < parents.size(); ++p) {
+            if (share[p] == 0) continue;
+            const Member& parent = parents[p];
+            if (proposer.wants_hints() && !hints.contains(parent.id)) {
+                say("profiling " + parent.id + " for hints");
+                hints[parent.id] = hints_for(task, parent.sources, parent.measurement, *baseline);
+            }
+            std::string feedback;
+            if (greedy) {
+                feedback = last_round_feedback;
+            } else {
+                // The latest attempts made from this program, whichever round they came from.
+                std::vector<const CandidateResult*> attempts;
+                const auto& from = attempts_from[parent.id];
+                for (std::size_t i = from.size() > 6 ? from.size() - 6 : 0; i < from.size(); ++i) attempts.push_back(&result.candidates[from[i]]);
+                feedback = attempt_feedback(task, parent.sources, attempts);
+                // Where this program came from: the attempt that made it, and what it gained.
+                for (const auto& c : result.candidates)
+                    if (c.candidate.id == parent.id && c.speedup)
+                        feedback = "The program above is attempt " + c.candidate.id + " (round " + std::to_string(c.round) + "), correct on every test: " +
+                                   ratio_text(*c.speedup) + " fewer " + (c.measurement->total_cost ? c.measurement->cost_unit : "seconds") +
+                                   " than the original program.\n\n" + feedback;
+            }
+            core::ProposalContext context{parent.sources, feedback, hints[parent.id], round, share[p],
+                                          options.seed + static_cast<unsigned>(round) * 101u + static_cast<unsigned>(p)};
+            auto edits = proposer.propose(task, context);
+            if (!edits) {
+                failed = edits.error();
+                break;
+            }
+            result.answers += static_cast<std::int64_t>(edits->size());
+            for (auto& e : *edits) batch.emplace_back(&parents[p], std::move(e));
+        }
+        if (failed) {
+            // What was verified in earlier rounds stays; a failure in the first round is the run's.
+            if (round == 1 || failed->kind == core::ErrorKind::internal) return core::fail(*failed);
+            if (batch.empty()) {
+                result.rounds_run = round - 1;
+                result.stop = Stop::proposer_failed;
+                result.stop_reason = "the " + proposer.name() + " proposer failed in round " + std::to_string(round) + ": " + failed->message;
+                break;
+            }
+        }
+        if (batch.empty()) {
+            result.stop = Stop::proposer_empty;
+            result.stop_reason = "the " + proposer.name() + " proposer has nothing more to suggest";
+            break;
+        }
+        auto indices = evaluate(round, batch, false);
+        if (!indices) return core::fail(indices.error());
+        if (greedy) {
+            std::vector<CandidateResult> view;
+            for (auto i : *indices) view.push_back(result.candidates[i]);
+            last_round_feedback = round_feedback(view);
+        }
+        bool progress = admit(round, *indices);
+        // A model's new best, polished by the rules (cheap, and verified like any candidate).
+        if (progress && options.polish && !greedy && proposer.name() != "rules" && !over_budget()) {
+            const Member winner = population.front();
+            analyzer::RulesProposer rules;
+            core::ProposalContext context{winner.sources, "", "", round, 8, options.seed};
+            if (auto polish = rules.propose(task, context); polish && !polish->empty()) {
+                std::vector<std::pair<const Member*, core::Edit>> polish_batch;
+                for (auto& e : *polish) polish_batch.emplace_back(&winner, std::move(e));
+                auto polished = evaluate(round, polish_batch, true);
+                if (!polished) return core::fail(polished.error());
+                admit(round, *polished);
+            }
+        }
+        bool worth_repairing = false;
         std::string contradicted;
-        for (const auto& c : this_round)
-            if (c.contradicted) contradicted += (contradicted.empty() ? "" : ", ") + c.candidate.id;
-        std::erase_if(ranked, [&](std::size_t i) { return this_round[i].contradicted; });
-        feedback = feedback_of(this_round);
-        const std::size_t offset = result.candidates.size();
-        for (auto& c : this_round) result.candidates.push_back(std::move(c));
-        // A new best must be faster than the current one by more than the gain the noise allows.
-        if (!ranked.empty() && cost_of(*result.candidates[offset + ranked.front()].measurement) * (1 + min_gain) < cost_of(current_measurement)) {
-            const auto& winner = result.candidates[offset + ranked.front()];
-            current = winner.candidate.sources;
-            current_measurement = *winner.measurement;
-            current_id = winner.candidate.id;
-            result.best = offset + ranked.front();
-            say("round " + std::to_string(round) + ": " + current_id + " is the new best");
-            if (round == options.rounds) result.stop_reason = "reached --rounds " + std::to_string(options.rounds);
-            continue;
+        for (auto i : *indices) {
+            worth_repairing = worth_repairing || repairable(result.candidates[i]);
+            if (result.candidates[i].contradicted) contradicted += (contradicted.empty() ? "" : ", ") + result.candidates[i].candidate.id;
         }
+        if (progress || (!greedy && worth_repairing)) {
+            if (round < options.rounds) continue;
+            result.stop = Stop::rounds;
+            result.stop_reason = "reached --rounds " + std::to_string(options.rounds);
+            break;
+        }
+        result.stop = Stop::no_progress;
         result.stop_reason = "no candidate of round " + std::to_string(round) + " beat the current best by more than " +
-                             std::to_string(static_cast<int>(min_gain * 1000) / 10.0).substr(0, 4) + "%";
+                             std::to_string(static_cast<int>(min_gain * 1000) / 10.0).substr(0, 4) + "%" +
+                             (greedy ? "" : ", and none failed in a way worth repairing");
         if (!contradicted.empty()) result.stop_reason += " (not counting " + contradicted + ", whose instruction gain wall time contradicts)";
         break;
     }
+    if (result.stop_reason.empty()) result.stop_reason = "reached --rounds " + std::to_string(options.rounds);
+    for (const auto& m : population) result.population.push_back(m.id);
     return result;
 }
 

@@ -27,6 +27,19 @@ CREATE TABLE IF NOT EXISTS usage(
 constexpr std::pair<const char*, const char*> k_added_candidate_columns[] = {
     {"contradicted", "INTEGER NOT NULL DEFAULT 0"},
     {"contradiction", "TEXT NOT NULL DEFAULT ''"},
+    {"parent", "TEXT NOT NULL DEFAULT ''"},
+    {"polish", "INTEGER NOT NULL DEFAULT 0"},
+    {"ratios_disagree", "INTEGER NOT NULL DEFAULT 0"},
+};
+
+// The same for the tasks table: how the search went.
+constexpr std::pair<const char*, const char*> k_added_task_columns[] = {
+    {"search", "TEXT NOT NULL DEFAULT ''"},
+    {"rounds", "INTEGER NOT NULL DEFAULT 0"},
+    {"stop", "TEXT NOT NULL DEFAULT ''"},
+    {"stop_reason", "TEXT NOT NULL DEFAULT ''"},
+    {"population", "TEXT NOT NULL DEFAULT ''"},
+    {"answers", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 constexpr const char* k_candidate_columns =
@@ -95,6 +108,7 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open_existing(const std::str
         return core::fail(core::Error::input(path + ": not an optiloop results database"));
     // Read-only, so an older database cannot be migrated: it is read as it is.
     results->m_has_contradiction = results->has_column("candidates", "contradicted") && results->has_column("candidates", "contradiction");
+    results->m_has_search = results->has_column("candidates", "ratios_disagree") && results->has_column("tasks", "answers");
     return results;
 }
 
@@ -115,8 +129,15 @@ core::Result<void> ResultsDb::migrate() {
                 exec("ROLLBACK");
                 return r;
             }
+    for (const auto& [column, definition] : k_added_task_columns)
+        if (!has_column("tasks", column))
+            if (auto r = exec(std::string("ALTER TABLE tasks ADD COLUMN ") + column + " " + definition); !r) {
+                exec("ROLLBACK");
+                return r;
+            }
     if (auto r = exec("COMMIT"); !r) return r;
     m_has_contradiction = true;
+    m_has_search = true;
     return {};
 }
 
@@ -140,7 +161,9 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         return core::fail(core::Error::infrastructure(m_path + ": " + what + ": " + sqlite3_errmsg(m_db)));
     };
     {
-        Statement s(m_db, "INSERT OR REPLACE INTO tasks VALUES(?,?,?,?,?,?,?,?,?,?)");
+        Statement s(m_db,
+                    "INSERT OR REPLACE INTO tasks(task_id, status, error, tags, counter, cost_unit, baseline_cost, reference_cost, best_candidate, best_speedup,"
+                    " search, rounds, stop, stop_reason, population, answers) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         if (!s.ok()) return rollback("prepare");
         s.bind(1, t.task_id);
         s.bind(2, t.status);
@@ -152,6 +175,12 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         s.bind(8, t.reference_cost);
         s.bind(9, t.best_candidate);
         s.bind(10, t.best_speedup);
+        s.bind(11, t.search);
+        s.bind(12, static_cast<std::int64_t>(t.rounds));
+        s.bind(13, t.stop);
+        s.bind(14, t.stop_reason);
+        s.bind(15, t.population);
+        s.bind(16, t.answers);
         if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert task");
     }
     {
@@ -171,7 +200,7 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         if (sqlite3_step(d.get()) != SQLITE_DONE) return rollback("delete candidates");
     }
     for (const auto& c : candidates) {
-        Statement s(m_db, (std::string("INSERT INTO candidates(") + k_candidate_columns + ", contradicted, contradiction) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
+        Statement s(m_db, (std::string("INSERT INTO candidates(") + k_candidate_columns + ", contradicted, contradiction, parent, polish, ratios_disagree) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
         if (!s.ok()) return rollback("prepare");
         s.bind(1, c.task_id);
         s.bind(2, c.candidate_id);
@@ -186,6 +215,9 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         s.bind(11, c.measurement_json);
         s.bind(12, static_cast<std::int64_t>(c.contradicted));
         s.bind(13, c.contradiction);
+        s.bind(14, c.parent);
+        s.bind(15, static_cast<std::int64_t>(c.polish));
+        s.bind(16, static_cast<std::int64_t>(c.ratios_disagree));
         if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert candidate");
     }
     return exec("COMMIT");
@@ -194,13 +226,17 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
 core::Result<std::vector<TaskRow>> ResultsDb::tasks() {
     std::lock_guard lock(m_mutex);
     Statement s(m_db,
-                "SELECT t.task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup,"
-                "u.requests,u.retries,u.cached,u.prompt_tokens,u.completion_tokens FROM tasks t LEFT JOIN usage u ON u.task_id = t.task_id ORDER BY t.task_id");
+                (std::string("SELECT t.task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup,"
+                             "u.requests,u.retries,u.cached,u.prompt_tokens,u.completion_tokens,") +
+                 (m_has_search ? "search,rounds,stop,stop_reason,population,answers" : "'',0,'','','',0") +
+                 " FROM tasks t LEFT JOIN usage u ON u.task_id = t.task_id ORDER BY t.task_id")
+                    .c_str());
     if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
     std::vector<TaskRow> rows;
     while (sqlite3_step(s.get()) == SQLITE_ROW)
         rows.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7), s.text(8), s.real(9),
-                        {s.integer(10), s.integer(11), s.integer(12), s.integer(13), s.integer(14)}});
+                        {s.integer(10), s.integer(11), s.integer(12), s.integer(13), s.integer(14)},
+                        s.text(15), static_cast<int>(s.integer(16)), s.text(17), s.text(18), s.text(19), s.integer(20)});
     return rows;
 }
 
@@ -208,6 +244,7 @@ core::Result<std::vector<CandidateRow>> ResultsDb::candidates(const std::string&
     std::lock_guard lock(m_mutex);
     // An older database opened read-only has no contradicted columns: its candidates read as not contradicted.
     const std::string sql = std::string("SELECT ") + k_candidate_columns + (m_has_contradiction ? ", contradicted, contradiction" : ", 0, ''") +
+                            (m_has_search ? ", parent, polish, ratios_disagree" : ", '', 0, 0") +
                             " FROM candidates" + (task_id.empty() ? " ORDER BY task_id, candidate_id" : " WHERE task_id = ? ORDER BY candidate_id");
     Statement s(m_db, sql.c_str());
     if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
@@ -215,7 +252,7 @@ core::Result<std::vector<CandidateRow>> ResultsDb::candidates(const std::string&
     std::vector<CandidateRow> rows;
     while (sqlite3_step(s.get()) == SQLITE_ROW)
         rows.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3), s.real(4), s.real(5), s.real(6), s.integer(7),
-                        s.text(8), s.text(9), s.text(10), s.integer(11) != 0, s.text(12)});
+                        s.text(8), s.text(9), s.text(10), s.integer(11) != 0, s.text(12), s.text(13), s.integer(14) != 0, s.integer(15) != 0});
     return rows;
 }
 

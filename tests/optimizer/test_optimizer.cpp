@@ -108,6 +108,7 @@ optimizer::Options loop_options() {
     options.measure.warmups = 1;
     options.measure.jobs = 2;
     options.baseline = measured(1e12, 0.12);
+    options.polish = false;  // these tests are about the candidates given, not the rules' additions
     return options;
 }
 
@@ -321,4 +322,50 @@ TEST(ResultsDb, AnOlderDatabaseIsReadAsItIsAndMigratedWhenOpenedForWriting) {
     ASSERT_EQ(rows->size(), 1u);
     EXPECT_TRUE((*rows)[0].contradicted);
     EXPECT_EQ((*rows)[0].contradiction, contradicted_row("new").contradiction);
+}
+
+TEST(ResultsDb, KeepsHowTheSearchWentAndReadsOlderDatabasesWithoutIt) {
+    const fs::path path = scratch_root() / "search.db";
+    {
+        auto db = optimizer::ResultsDb::open(path.string());
+        ASSERT_TRUE(db) << db.error().message;
+        optimizer::TaskRow t;
+        t.task_id = "t";
+        t.status = "done";
+        t.search = "population";
+        t.rounds = 3;
+        t.stop = "no_progress";
+        t.stop_reason = "no candidate of round 3 beat the current best";
+        t.population = "c4,c2,baseline";
+        t.answers = 6;
+        optimizer::CandidateRow c = contradicted_row("t");
+        c.parent = "c2";
+        c.polish = true;
+        c.ratios_disagree = true;
+        ASSERT_TRUE((*db)->save(t, {c}));
+    }
+    auto reader = optimizer::ResultsDb::open_existing(path.string());
+    ASSERT_TRUE(reader) << reader.error().message;
+    auto tasks = (*reader)->tasks();
+    ASSERT_TRUE(tasks && tasks->size() == 1u);
+    EXPECT_EQ((*tasks)[0].search, "population");
+    EXPECT_EQ((*tasks)[0].rounds, 3);
+    EXPECT_EQ((*tasks)[0].stop, "no_progress");
+    EXPECT_EQ((*tasks)[0].population, "c4,c2,baseline");
+    EXPECT_EQ((*tasks)[0].answers, 6);
+    auto rows = (*reader)->candidates("t");
+    ASSERT_TRUE(rows && rows->size() == 1u);
+    EXPECT_EQ((*rows)[0].parent, "c2");
+    EXPECT_TRUE((*rows)[0].polish);
+    EXPECT_TRUE((*rows)[0].ratios_disagree);
+
+    auto old = optimizer::ResultsDb::open_existing(old_database("old-search.db").string());
+    ASSERT_TRUE(old) << old.error().message;
+    auto old_tasks = (*old)->tasks();
+    ASSERT_TRUE(old_tasks && old_tasks->size() == 1u) << (old_tasks ? "" : old_tasks.error().message);
+    EXPECT_EQ((*old_tasks)[0].search, "");
+    EXPECT_EQ((*old_tasks)[0].rounds, 0);
+    auto old_rows = (*old)->candidates("old");
+    ASSERT_TRUE(old_rows && old_rows->size() == 1u);
+    EXPECT_EQ((*old_rows)[0].parent, "");
 }

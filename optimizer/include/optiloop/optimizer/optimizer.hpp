@@ -1,8 +1,19 @@
-// The loop: propose -> apply -> evaluate -> rank -> feed back. Each round asks the proposer for
-// k candidates, builds and verifies them with the runner, and makes the best correct one the
-// base of the next round when it beats the current best by more than the noise band.
+// The loop: propose -> apply -> evaluate -> rank -> feed back.
+//
+// The default search keeps a small population (the best few distinct correct programs, the
+// baseline among them until better ones push it out) and draws each round's prompts from it:
+// the k samples of a round are dealt out best-first, and each member's prompt carries the history
+// of the attempts made from it (their diffs, compiler errors, failing tests). Rounds go on while a
+// round brings a new best or a failure worth repairing (CE, WA, RE, TLE, an answer that did not
+// apply), until --rounds, the time budget or the token budget. A round's candidates are measured
+// in parallel. When a model's candidate becomes the new best, the rules proposer polishes it in the
+// same round (each rule's edit verified like any candidate).
+//
+// `Search::greedy` is the first loop, kept for comparison: one current best, feedback on the last
+// round only, and the run ends at the first round without a new best.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,12 +26,20 @@
 
 namespace optiloop::optimizer {
 
+enum class Search { population, greedy };
+const char* to_string(Search search);
+
 struct Options {
     int samples = 4;  // k per round
     int rounds = 3;
+    Search search = Search::population;
+    int population = 3;  // distinct correct programs kept to draw prompts from (1: the best only)
+    bool polish = true;  // let the rules proposer polish a model's new best
+    int parallel = 0;    // candidates measured at once; 0: one per core (one at a time without a counter)
     double min_gain = 0.01;  // a new best must be this much cheaper (instruction counts are exact)
     unsigned seed = 0;
     double time_budget_seconds = 0;  // stop starting new work past this much wall time (0: none)
+    std::int64_t token_budget = 0;   // stop asking once the proposer spent this many tokens (0: none)
     runner::MeasureOptions measure;
     // The baseline's measurement when the caller already has it (the same sources, measured
     // with the same options): `optiloop ci --verify` measures the unchanged repository once for
@@ -40,19 +59,32 @@ struct CandidateResult {
     // (runner::time_contradiction): never verified, never the best, ranked below every honest one.
     bool contradicted = false;
     std::string contradiction;  // why, in one line; empty when not contradicted
+    bool polish = false;        // proposed by the rules proposer polishing a model's new best
 };
+
+// Why the search ended, as a word for JSON and databases; Result::stop_reason says it in a sentence.
+enum class Stop { rounds, no_progress, proposer_empty, proposer_failed, time_budget, token_budget };
+const char* to_string(Stop stop);
 
 struct Result {
     core::Measurement baseline;
     std::vector<CandidateResult> candidates;
     std::optional<std::size_t> best;  // index into candidates; never a contradicted one
     int rounds_run = 0;
+    Stop stop = Stop::rounds;
     std::string stop_reason;
+    std::vector<std::string> population;  // ids of the final population, best first ("baseline" included while it is a member)
+    std::int64_t answers = 0;            // edits the proposer returned (polish edits not counted)
 };
 
 // Indices of the correct candidates, best first as the analyzer ranks them (by speedup over the
 // baseline, then by the smaller change), every contradicted candidate below every honest one.
 std::vector<std::size_t> rank_candidates(const std::vector<CandidateResult>& candidates, const core::Measurement& baseline);
+
+// What a proposer is told about the attempts made from one program: for each, its diff against
+// that program, and its fate precisely enough to act on (the compiler's first errors; the failing
+// test, its input trimmed, what was expected and what came out; the speedup; a contradiction).
+std::string attempt_feedback(const core::Task& task, const std::vector<core::SourceFile>& parent, const std::vector<const CandidateResult*>& attempts);
 
 using Log = std::function<void(const std::string&)>;
 

@@ -29,6 +29,13 @@ struct TaskRow {
     std::string best_candidate;
     std::optional<double> best_speedup;
     core::ProposerUsage usage;  // what the task's proposer spent (LLM requests and tokens)
+    // How the search went (empty / 0 in databases written before these columns existed).
+    std::string search;       // "population" or "greedy"
+    int rounds = 0;
+    std::string stop;         // optimizer::to_string(Stop)
+    std::string stop_reason;
+    std::string population;   // the final population's ids, best first, comma-separated
+    std::int64_t answers = 0;  // edits the proposer returned
 };
 
 struct CandidateRow {
@@ -47,6 +54,9 @@ struct CandidateRow {
     // written before these columns existed read as not contradicted.
     bool contradicted = false;
     std::string contradiction;
+    std::string parent;            // the program it was made from ("baseline", "c3")
+    bool polish = false;           // the rules polishing a model's new best
+    bool ratios_disagree = false;  // its instruction and wall-time ratios differ by more than their noise
 };
 
 class ResultsDb {
@@ -77,6 +87,7 @@ private:
     sqlite3* m_db;
     std::string m_path;
     bool m_has_contradiction = false;  // the candidates table has the contradicted columns
+    bool m_has_search = false;         // the tasks and candidates tables have the search columns
     std::mutex m_mutex;
 };
 

@@ -91,6 +91,7 @@ Action setup_eval(CLI::App& app) {
             return 2;
         }
         apply_proposer_settings(app, *settings, a->run.proposer);
+        apply_search_settings(app, *settings, a->run.search);
         if (a->dataset.empty()) {
             s.err << "optiloop eval: give a dataset (a folder of task folders or a PIE .jsonl), or --merge A.db B.db\n";
             return 2;

@@ -32,6 +32,7 @@ struct OptimizeArgs {
     TargetArgs target;
     RepoArgs repo;
     ProposerArgs proposer;
+    SearchArgs search;
     int samples = 4;
     int rounds = 3;
     std::string counter = "auto";
@@ -70,6 +71,7 @@ nlohmann::json candidate_json(const optimizer::CandidateResult& c, const core::M
     // A speedup that wall time contradicts is reported, but never as verified.
     j["contradicted"] = c.contradicted;
     j["contradiction"] = c.contradiction;
+    j["polish"] = c.polish;
     return j;
 }
 
@@ -79,6 +81,7 @@ Action setup_optimize(CLI::App& app) {
     auto a = std::make_shared<OptimizeArgs>();
     add_target_options(app, a->target);
     add_proposer_options(app, a->proposer);
+    add_search_options(app, a->search);
     add_repo_options(app, a->repo, true);
     app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
@@ -99,6 +102,7 @@ Action setup_optimize(CLI::App& app) {
             return 2;
         }
         apply_proposer_settings(app, *settings, a->proposer);
+        apply_search_settings(app, *settings, a->search);
         apply_unset(app, *settings, "samples", a->samples);
         apply_unset(app, *settings, "rounds", a->rounds);
         apply_unset(app, *settings, "counter", a->counter);
@@ -140,7 +144,12 @@ Action setup_optimize(CLI::App& app) {
             s.err << "optiloop optimize: " << task.error().message << "\n";
             return static_cast<int>(task.error().exit_code());
         }
-        if (const std::string note = missing_gpu_note(*task); !note.empty()) s.err << "optiloop optimize: " << note << "\n";
+        // A CUDA task cannot be measured without a GPU: say so instead of failing its baseline.
+        if (const std::string note = missing_gpu_note(*task); !note.empty()) {
+            s.err << "optiloop optimize: " << task->id << " is CUDA and this machine has no GPU (no /dev/nvidia* device): nothing can be measured here; "
+                  << "run it on a GPU machine (optiloop analyze " << (a->target.target.empty() ? "KERNEL.cu" : a->target.target) << " reports its kernels' resources without one)\n";
+            return static_cast<int>(core::ExitCode::infrastructure);
+        }
         const std::string provider = a->proposer.provider;
         if (!a->proposer.provider_given) s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
         auto source = proposer_source(a->proposer, [&](const std::string& line) { s.err << "  " << line << "\n"; });
@@ -158,6 +167,7 @@ Action setup_optimize(CLI::App& app) {
         options.samples = a->samples;
         options.rounds = a->rounds;
         options.time_budget_seconds = a->time_budget;
+        apply_search(a->search, a->proposer, options);
         options.measure.counter = counter_choice(a->counter);
         options.measure.jobs = a->jobs;
         options.measure.repeats = a->repeat;
@@ -174,11 +184,17 @@ Action setup_optimize(CLI::App& app) {
                                   {"provider", provider},
                                   {"counter", core::to_string(r.baseline.counter)},
                                   {"baseline", core::to_json(r.baseline)},
+                                  {"search", optimizer::to_string(options.search)},
                                   {"rounds", r.rounds_run},
+                                  {"stop", optimizer::to_string(r.stop)},
                                   {"stop_reason", r.stop_reason},
+                                  {"population", r.population},
+                                  {"answers", r.answers},
+                                  {"verified", r.best.has_value()},
                                   {"best", r.best ? nlohmann::json(r.candidates[*r.best].candidate.id) : nlohmann::json()},
                                   {"speedup", r.best && r.candidates[*r.best].speedup ? nlohmann::json(*r.candidates[*r.best].speedup) : nlohmann::json()},
                                   {"wall_speedup", r.best && r.candidates[*r.best].wall_speedup ? nlohmann::json(*r.candidates[*r.best].wall_speedup) : nlohmann::json()},
+                                  {"ratios_disagree", r.best && runner::ratios_disagree(r.baseline, *r.candidates[*r.best].measurement)},
                                   {"patch", patch}};
         const core::ProposerUsage usage = proposer->usage();
         if (source->usage)
@@ -201,7 +217,9 @@ Action setup_optimize(CLI::App& app) {
                     fs::create_directories((fs::path(a->out) / "best" / f.path).parent_path(), ec);
                     ok = ok && core::write_file_atomically(fs::path(a->out) / "best" / f.path, f.content);
                 }
-            ok = ok && core::write_file_atomically(fs::path(a->out) / "best.patch", patch);
+            // No patch when nothing was verified, and none left over from an earlier run either.
+            if (!patch.empty()) ok = ok && core::write_file_atomically(fs::path(a->out) / "best.patch", patch);
+            else fs::remove(fs::path(a->out) / "best.patch", ec);
             std::string lines;
             for (const auto& c : candidates) lines += c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
             ok = ok && core::write_file_atomically(fs::path(a->out) / "candidates.jsonl", lines);
@@ -252,7 +270,12 @@ Action setup_optimize(CLI::App& app) {
                 if (!r.candidates.empty()) s.out << " among " << r.candidates.size() << " candidates";
                 s.out << "\n";
             }
-            s.out << "stopped: " << r.stop_reason << "\n";
+            s.out << "stopped: " << r.stop_reason << " (" << r.rounds_run << " round" << (r.rounds_run == 1 ? "" : "s") << ", " << r.answers << " proposals";
+            if (options.search == optimizer::Search::population) {
+                s.out << "; population:";
+                for (const auto& id : r.population) s.out << " " << id;
+            }
+            s.out << ")\n";
             if (source->usage) s.out << source->description << ": " << usage_line(usage) << "\n";
         }
 
@@ -279,7 +302,8 @@ Action setup_optimize(CLI::App& app) {
             }
             s.err << "applied to " << source.string() << " (the original is " << source.string() << ".orig)\n";
         }
-        return 0;
+        // 0 when a candidate was verified, 1 when none was (a CI job can tell the two apart).
+        return r.best ? 0 : static_cast<int>(core::ExitCode::findings);
     };
 }
 

@@ -17,11 +17,13 @@ namespace fs = std::filesystem;
 
 const std::vector<SettingInfo>& setting_table() {
     static const std::vector<SettingInfo> table = {
-        {"provider", "--provider", {"OPTILOOP_PROVIDER"}, "rules", "who proposes edits: rules, replay, openai, anthropic"},
+        {"provider", "--provider", {"OPTILOOP_PROVIDER"}, "rules", "who proposes edits: rules, replay, paste, openai, anthropic"},
         {"model", "--model", {"OPTILOOP_MODEL"}, "", "model name for an LLM provider"},
         {"base_url", "--base-url", {"OPTILOOP_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_BASE"}, "", "OpenAI-compatible server"},
         {"samples", "-k", {"OPTILOOP_SAMPLES"}, "4", "candidates per round"},
         {"rounds", "--rounds", {"OPTILOOP_ROUNDS"}, "3", "rounds of propose / verify / feed back"},
+        {"search", "--search", {"OPTILOOP_SEARCH"}, "population", "how rounds are searched: population or greedy"},
+        {"population", "--population", {"OPTILOOP_POPULATION"}, "3", "distinct correct programs the search draws prompts from"},
         {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "instruction counter: auto, perf, cachegrind, callgrind, none"},
         {"jobs", "--jobs", {"OPTILOOP_JOBS"}, "0", "parallel test runs (0: the number of cores)"},
         {"repeat", "--repeat", {"OPTILOOP_REPEAT"}, "3", "wall-time repetitions per cost test"},
@@ -57,8 +59,10 @@ core::Result<void> validate(const std::string& key, const std::string& value, co
         if (used != value.size() || n < lo || n > hi) return bad("an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
         return {};
     };
-    if (key == "provider" && value != "rules" && value != "replay" && value != "openai" && value != "anthropic")
-        return bad("rules, replay, openai or anthropic");
+    if (key == "provider" && value != "rules" && value != "replay" && value != "paste" && value != "openai" && value != "anthropic")
+        return bad("rules, replay, paste, openai or anthropic");
+    if (key == "search" && value != "population" && value != "greedy") return bad("population or greedy");
+    if (key == "population") return integer_in(1, 16);
     if (key == "counter" && value != "auto" && value != "perf" && value != "cachegrind" && value != "callgrind" && value != "none")
         return bad("auto, perf, cachegrind, callgrind or none");
     if (key == "samples") return integer_in(1, 64);

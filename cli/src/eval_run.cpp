@@ -40,6 +40,7 @@ std::string eta(double elapsed, std::size_t done_now, std::size_t left) {
 
 void add_eval_run_options(CLI::App& app, EvalRunArgs& a) {
     add_proposer_options(app, a.proposer);
+    add_search_options(app, a.search);
     app.add_option("-k,--samples", a.samples, "Candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a.rounds, "Rounds per task")->check(CLI::Range(1, 50));
     app.add_option("--jobs,-j", a.jobs, "Tasks evaluated in parallel")->check(CLI::Range(1, 256));
@@ -118,6 +119,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     }
     // One database holds one configuration: a resumed run must be the same run.
     const std::string config = dataset + " provider=" + provider + (a.proposer.model.empty() ? "" : " model=" + a.proposer.model) + " k=" + std::to_string(a.samples) + " rounds=" + std::to_string(a.rounds) +
+                               " search=" + a.search.search + " population=" + std::to_string(a.search.population) + (a.search.no_polish ? " no-polish" : "") +
                                " counter=" + a.counter + " tasks=" + a.tasks + " limit=" + (a.limit ? std::to_string(*a.limit) : "") + " shard=" + a.shard;
     auto stored = (*db)->meta("config");
     auto done = (*db)->tasks();
@@ -143,6 +145,8 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     options.measure_reference = !a.no_reference;
     options.optimize.samples = a.samples;
     options.optimize.rounds = a.rounds;
+    apply_search(a.search, a.proposer, options.optimize);
+    options.optimize.parallel = 1;  // tasks already run side by side (--jobs)
     options.optimize.measure.repeats = a.repeat;
     options.optimize.measure.jobs = 1;
     options.optimize.measure.counter = counter_choice(a.counter);

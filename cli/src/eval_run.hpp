@@ -18,6 +18,7 @@ namespace optiloop::cli {
 
 struct EvalRunArgs {
     ProposerArgs proposer;
+    SearchArgs search;
     int samples = 4;
     int rounds = 3;
     int jobs = 1;

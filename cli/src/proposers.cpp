@@ -1,7 +1,11 @@
+#include <unistd.h>
+
 #include <filesystem>
+#include <iostream>
 
 #include <optiloop/analyzer/rules_proposer.hpp>
 #include <optiloop/datasets/task_folder.hpp>
+#include <optiloop/llm/paste.hpp>
 #include <optiloop/llm/replay.hpp>
 
 #include "format.hpp"
@@ -13,8 +17,8 @@ namespace optiloop::cli {
 namespace fs = std::filesystem;
 
 void add_proposer_options(CLI::App& app, ProposerArgs& a) {
-    app.add_option("--provider", a.provider, "Who proposes edits: rules (offline, the default), replay, openai, anthropic")
-        ->check(CLI::IsMember({"rules", "replay", "openai", "anthropic"}));
+    app.add_option("--provider", a.provider, "Who proposes edits: rules (offline, the default), replay, paste (you answer the prompts), openai, anthropic")
+        ->check(CLI::IsMember({"rules", "replay", "paste", "openai", "anthropic"}));
     app.add_option("--model", a.model, "Model name for an LLM provider");
     app.add_option("--base-url", a.base_url, "OpenAI-compatible server (vLLM, llama.cpp, Ollama: http://host:port/v1) or Anthropic endpoint");
     app.add_option("--temperature", a.temperature, "Sampling temperature")->check(CLI::Range(0.0, 2.0));
@@ -29,12 +33,15 @@ void add_proposer_options(CLI::App& app, ProposerArgs& a) {
     app.add_option("--examples-from", a.examples_from, "Dataset folder the examples come from (default: the built-in dataset)");
     app.add_option("--prompt-dir", a.prompt_dir, "Directory of prompt templates (system.md, user.md, ...) replacing the built-in ones");
     app.add_option("--replay", a.replay, "With --provider replay: a JSONL file of recorded answers to replay");
+    app.add_option("--record", a.record, "Write every exchange with the proposer to this JSONL file (--provider replay --replay FILE plays it back)");
+    app.add_option("--paste-dir", a.paste_dir, "With --provider paste: the folder prompts are written to and answers read from");
     app.add_flag("--no-cache", a.no_cache, "Ask the server even when the response cache has the answer");
     app.add_flag("--no-stream", a.no_stream, "Ask for whole answers instead of server-sent event streams");
 }
 
 void apply_proposer_settings(const CLI::App& app, const Settings& settings, ProposerArgs& a) {
     a.provider_given = app.count("--provider") > 0 || settings.get("provider").source != "default";
+    a.llm_timeout_given = app.count("--llm-timeout") > 0 || settings.get("llm_timeout").source != "default";
     apply_unset(app, settings, "provider", a.provider);
     apply_unset(app, settings, "model", a.model);
     apply_unset(app, settings, "base_url", a.base_url);
@@ -48,6 +55,25 @@ void apply_proposer_settings(const CLI::App& app, const Settings& settings, Prop
     apply_unset(app, settings, "examples", a.examples);
     apply_unset(app, settings, "examples_from", a.examples_from);
     apply_unset(app, settings, "prompt_dir", a.prompt_dir);
+}
+
+void add_search_options(CLI::App& app, SearchArgs& a) {
+    app.add_option("--search", a.search, "population (the default: the best few programs, repair rounds, rules polish) or greedy (the first loop, for comparison)")
+        ->check(CLI::IsMember({"population", "greedy"}));
+    app.add_option("--population", a.population, "Distinct correct programs the search draws its prompts from")->check(CLI::Range(1, 16));
+    app.add_flag("--no-polish", a.no_polish, "Do not let the rules proposer polish a model's new best");
+}
+
+void apply_search_settings(const CLI::App& app, const Settings& settings, SearchArgs& a) {
+    apply_unset(app, settings, "search", a.search);
+    apply_unset(app, settings, "population", a.population);
+}
+
+void apply_search(const SearchArgs& a, const ProposerArgs& proposer, optimizer::Options& options) {
+    options.search = a.search == "greedy" ? optimizer::Search::greedy : optimizer::Search::population;
+    options.population = a.population;
+    options.polish = !a.no_polish;
+    options.token_budget = proposer.token_budget;
 }
 
 namespace {
@@ -80,7 +106,45 @@ core::Result<std::vector<llm::Example>> load_examples(const std::string& from, i
 
 }  // namespace
 
+namespace {
+
+core::Result<ProposerSource> plain_source(const ProposerArgs& a, const std::function<void(const std::string&)>& log);
+
+}  // namespace
+
 core::Result<ProposerSource> proposer_source(const ProposerArgs& a, const std::function<void(const std::string&)>& log) {
+    if (a.provider != "paste" && !a.paste_dir.empty() && a.paste_dir != "optiloop-paste")
+        return core::fail(core::Error::input("--paste-dir works with --provider paste only"));
+    auto source = plain_source(a, log);
+    if (!source || a.record.empty()) return source;
+    if (!a.replay.empty() && fs::weakly_canonical(a.replay) == fs::weakly_canonical(a.record))
+        return core::fail(core::Error::input("--record " + a.record + ": the same file as --replay; it would be emptied before it is read"));
+    auto file = llm::RecordFile::create(a.record);
+    if (!file) return core::fail(file.error());
+    auto make = source->make;
+    source->make = [make, file = *file] { return std::unique_ptr<core::Proposer>(std::make_unique<llm::RecordingProposer>(make(), file)); };
+    source->description += ", recorded to " + a.record;
+    return source;
+}
+
+namespace {
+
+// What every prompting proposer (a model over HTTP, a person pasting) takes from the flags: the
+// templates, the few-shot pool and the answer format.
+template <typename Options>
+core::Result<void> fill_prompting(const ProposerArgs& a, Options& o) {
+    o.edit_format = a.edit_format == "whole-file" ? llm::EditFormat::whole_file : a.edit_format == "search-replace" ? llm::EditFormat::search_replace : llm::EditFormat::automatic;
+    auto templates = llm::load_templates(a.prompt_dir);
+    if (!templates) return core::fail(templates.error());
+    o.templates = *templates;
+    auto examples = load_examples(a.examples_from, a.examples);
+    if (!examples) return core::fail(examples.error());
+    o.examples = *examples;
+    o.example_count = static_cast<std::size_t>(a.examples);
+    return {};
+}
+
+core::Result<ProposerSource> plain_source(const ProposerArgs& a, const std::function<void(const std::string&)>& log) {
     if (a.provider == "rules") return ProposerSource{[] { return std::make_unique<analyzer::RulesProposer>(); }, nullptr, "rules"};
     if (a.provider == "replay") {
         if (a.replay.empty()) return ProposerSource{[] { return std::make_unique<llm::ReplayProposer>(); }, nullptr, "replay (the tasks' references)"};
@@ -90,6 +154,20 @@ core::Result<ProposerSource> proposer_source(const ProposerArgs& a, const std::f
         return ProposerSource{[shared] { return std::make_unique<llm::ReplayProposer>(*shared); }, nullptr, "replay of " + a.replay};
     }
     if (!a.replay.empty()) return core::fail(core::Error::input("--replay works with --provider replay only"));
+    if (a.provider == "paste") {
+        llm::PasteOptions o;
+        o.dir = a.paste_dir;
+        if (auto filled = fill_prompting(a, o); !filled) return core::fail(filled.error());
+        o.terminal = ::isatty(STDIN_FILENO) == 1;
+        o.in = &std::cin;
+        o.out = &std::cout;
+        o.wait_seconds = a.llm_timeout_given ? a.llm_timeout : 3600;
+        o.log = log;
+        auto probe = llm::PasteProposer::create(o);
+        if (!probe) return core::fail(probe.error());
+        return ProposerSource{[o] { return std::unique_ptr<core::Proposer>(std::move(*llm::PasteProposer::create(o))); }, nullptr,
+                              "paste (prompts and answers in " + a.paste_dir + ")"};
+    }
 
     llm::ProviderOptions o;
     o.api = a.provider == "anthropic" ? llm::Api::anthropic : llm::Api::openai;
@@ -102,14 +180,7 @@ core::Result<ProposerSource> proposer_source(const ProposerArgs& a, const std::f
     o.max_tries = a.llm_retries;
     o.token_budget = a.token_budget;
     o.stream = !a.no_stream;
-    o.edit_format = a.edit_format == "whole-file" ? llm::EditFormat::whole_file : a.edit_format == "search-replace" ? llm::EditFormat::search_replace : llm::EditFormat::automatic;
-    auto templates = llm::load_templates(a.prompt_dir);
-    if (!templates) return core::fail(templates.error());
-    o.templates = *templates;
-    auto examples = load_examples(a.examples_from, a.examples);
-    if (!examples) return core::fail(examples.error());
-    o.examples = *examples;
-    o.example_count = static_cast<std::size_t>(a.examples);
+    if (auto filled = fill_prompting(a, o); !filled) return core::fail(filled.error());
     if (!a.no_cache) {
         auto cache = llm::ResponseCache::open(llm::default_cache_path());
         if (!cache) return core::fail(cache.error());
@@ -125,6 +196,8 @@ core::Result<ProposerSource> proposer_source(const ProposerArgs& a, const std::f
     auto usage = o.run_usage;
     return ProposerSource{[o] { return std::unique_ptr<core::Proposer>(std::move(*llm::LlmProposer::create(o))); }, usage, description};
 }
+
+}  // namespace
 
 std::string usage_line(const core::ProposerUsage& u) {
     std::string line = std::to_string(u.requests) + " request" + (u.requests == 1 ? "" : "s");

@@ -10,6 +10,7 @@
 
 #include <optiloop/core/proposer.hpp>
 #include <optiloop/llm/provider.hpp>
+#include <optiloop/optimizer/optimizer.hpp>
 
 #include "config.hpp"
 
@@ -30,14 +31,27 @@ struct ProposerArgs {
     std::string examples_from;
     std::string prompt_dir;
     std::string replay;
+    std::string record;                       // --record FILE.jsonl: every exchange, for --replay
+    std::string paste_dir = "optiloop-paste";  // --provider paste: where prompts and answers go
     bool no_cache = false;
     bool no_stream = false;
     bool provider_given = false;  // by a flag, the environment or a config file
+    bool llm_timeout_given = false;
 };
 
 void add_proposer_options(CLI::App& app, ProposerArgs& args);
 // Fills what the user did not give on the command line from the settings.
 void apply_proposer_settings(const CLI::App& app, const Settings& settings, ProposerArgs& args);
+
+// How the optimizer searches (optimize and eval): --search, --population, --no-polish.
+struct SearchArgs {
+    std::string search = "population";
+    int population = 3;
+    bool no_polish = false;
+};
+void add_search_options(CLI::App& app, SearchArgs& args);
+void apply_search_settings(const CLI::App& app, const Settings& settings, SearchArgs& args);
+void apply_search(const SearchArgs& args, const ProposerArgs& proposer, optimizer::Options& options);
 
 // Makes one proposer per task; LLM proposers share one cache, one request limiter and one
 // usage total.

@@ -174,7 +174,9 @@ std::vector<Message> build_messages(const PromptTemplates& templates, const Prom
         {"feedback", inputs.feedback},
         {"format", templates.at(format == EditFormat::whole_file ? "format-whole-file" : "format-search-replace")},
     };
-    return {{"system", render(templates.at("system"), values)}, {"user", render(templates.at("user"), values)}};
+    // A CUDA task gets a GPU engineer's rules, not the C++ ones ("no multithreading" would be absurd).
+    const std::string& system = task.language == core::Language::cuda ? templates.at("system-cuda") : templates.at("system");
+    return {{"system", render(system, values)}, {"user", render(templates.at("user"), values)}};
 }
 
 }  // namespace optiloop::llm

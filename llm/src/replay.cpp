@@ -1,3 +1,8 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -10,9 +15,10 @@ namespace optiloop::llm {
 
 core::Result<ReplayProposer> ReplayProposer::from_recording(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return core::fail(core::Error::input("--replay " + path.string() + ": cannot read it"));
+    if (!in || std::filesystem::is_directory(path)) return core::fail(core::Error::input("--replay " + path.string() + ": cannot read it"));
     ReplayProposer replay;
     replay.m_recorded = true;
+    replay.m_path = path;
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -20,10 +26,26 @@ core::Result<ReplayProposer> ReplayProposer::from_recording(const std::filesyste
         auto j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object()) return core::fail(core::Error::input(where + ": not a JSON object"));
         if (!j.contains("task") || !j["task"].is_string()) return core::fail(core::Error::input(where + ": task: expected a string"));
+        const std::string task = j["task"].get<std::string>();
         int round = 1;
         if (j.contains("round")) {
             if (!j["round"].is_number_integer() || j["round"].get<int>() < 1) return core::fail(core::Error::input(where + ": round: expected an integer >= 1"));
             round = j["round"].get<int>();
+        }
+        if (j.contains("call")) {
+            if (!j["call"].is_number_integer() || j["call"].get<int>() < 1) return core::fail(core::Error::input(where + ": call: expected an integer >= 1"));
+            if (!j.contains("samples") || !j["samples"].is_number_integer() || j["samples"].get<int>() < 1)
+                return core::fail(core::Error::input(where + ": samples: expected an integer >= 1"));
+            if (!j.contains("edits") || !j["edits"].is_array()) return core::fail(core::Error::input(where + ": edits: expected an array of edits"));
+            Exchange e{round, j["samples"].get<int>(), {}};
+            for (const auto& edit_json : j["edits"]) {
+                auto edit = core::edit_from_json(edit_json);
+                if (!edit) return core::fail(core::Error::input(where + ": edits: " + edit.error().message));
+                e.edits.push_back(*edit);
+            }
+            if (!replay.m_exchanges.emplace(std::make_pair(task, j["call"].get<int>()), std::move(e)).second)
+                return core::fail(core::Error::input(where + ": call " + std::to_string(j["call"].get<int>()) + " of task " + task + " is recorded twice"));
+            continue;
         }
         Recorded r;
         if (j.contains("answer")) {
@@ -34,23 +56,38 @@ core::Result<ReplayProposer> ReplayProposer::from_recording(const std::filesyste
             if (!edit) return core::fail(core::Error::input(where + ": edit: " + edit.error().message));
             r.edit = *edit;
         } else {
-            return core::fail(core::Error::input(where + ": expected an answer or an edit field"));
+            return core::fail(core::Error::input(where + ": expected an answer, an edit or a call with its edits"));
         }
-        replay.m_records[{j["task"].get<std::string>(), round}].push_back(std::move(r));
+        replay.m_records[{task, round}].push_back(std::move(r));
     }
     return replay;
 }
 
 core::Result<std::vector<core::Edit>> ReplayProposer::propose(const core::Task& task, const core::ProposalContext& context) {
     if (m_recorded) {
+        const int call = ++m_calls[task.id];
+        if (auto it = m_exchanges.find({task.id, call}); it != m_exchanges.end()) {
+            const auto& e = it->second;
+            if (e.round != context.round || e.samples != context.samples)
+                return core::fail(core::Error::input("--replay " + m_path.string() + ": request " + std::to_string(call) + " of task " + task.id + " was recorded in round " +
+                                                     std::to_string(e.round) + " for " + std::to_string(e.samples) + " samples, but this run asks in round " +
+                                                     std::to_string(context.round) + " for " + std::to_string(context.samples) +
+                                                     " (the search took another path: other options or another optiloop?)"));
+            return e.edits;
+        }
         std::vector<core::Edit> edits;
         auto it = m_records.find({task.id, context.round});
         if (it == m_records.end()) return edits;
-        for (const auto& r : it->second) {
-            if (static_cast<int>(edits.size()) >= context.samples) break;
+        auto& used = m_used[{task.id, context.round}];
+        while (used < it->second.size() && static_cast<int>(edits.size()) < context.samples) {
+            const auto& r = it->second[used++];
             if (r.edit) {
                 edits.push_back(*r.edit);
                 edits.back().proposer = name();
+                continue;
+            }
+            if (r.answer.find_first_not_of(" \t\r\n") == std::string::npos) {
+                edits.push_back(core::Edit{name(), "", {}, {}, "the answer was empty"});
                 continue;
             }
             auto edit = parse_answer(r.answer, context.current, name());
@@ -64,6 +101,42 @@ core::Result<std::vector<core::Edit>> ReplayProposer::propose(const core::Task& 
     // The reference is offered once; after it became the current version there is nothing new.
     if (context.current == task.reference) return std::vector<core::Edit>{};
     return std::vector<core::Edit>{core::Edit{name(), "the task's reference solution", task.reference, {}, {}}};
+}
+
+core::Result<std::shared_ptr<RecordFile>> RecordFile::create(const std::filesystem::path& path) {
+    auto file = std::make_shared<RecordFile>();
+    file->m_path = path;
+    file->m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (file->m_fd < 0) return core::fail(core::Error::input("--record " + path.string() + ": cannot write it (" + std::strerror(errno) + ")"));
+    return file;
+}
+
+RecordFile::~RecordFile() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+core::Result<void> RecordFile::write(const std::string& line) {
+    std::lock_guard lock(m_mutex);
+    const std::string text = line + "\n";
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(m_fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return core::fail(core::Error::infrastructure("--record " + m_path.string() + ": cannot write (" + std::strerror(errno) + ")"));
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+core::Result<std::vector<core::Edit>> RecordingProposer::propose(const core::Task& task, const core::ProposalContext& context) {
+    auto edits = m_inner->propose(task, context);
+    if (!edits) return edits;
+    nlohmann::json line = {{"task", task.id}, {"call", ++m_calls[task.id]}, {"round", context.round}, {"samples", context.samples}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& e : *edits) list.push_back(core::to_json(e));
+    line["edits"] = list;
+    if (auto written = m_file->write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)); !written) return core::fail(written.error());
+    return edits;
 }
 
 }  // namespace optiloop::llm

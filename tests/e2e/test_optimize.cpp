@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <utility>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -159,7 +161,7 @@ bool steady(const nlohmann::json& result) {
 TEST(Optimize, AGainThatWallTimeContradictsIsNeverVerified) {
     const fs::path task = gamed_task(), out = temp_dir() / "gamed-out";
     const CliResult r = optiloop("optimize " + task.string() + " --provider replay --json --repeat 3 --counter cachegrind --out " + out.string());
-    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_EQ(r.code, 1) << r.err;  // nothing verified
     const auto j = nlohmann::json::parse(r.out);
     ASSERT_EQ(j["candidates"].size(), 1u) << r.out;
     const auto& c = j["candidates"][0];
@@ -180,7 +182,7 @@ TEST(Optimize, AGainThatWallTimeContradictsIsNeverVerified) {
 
     const fs::path text_out = temp_dir() / "gamed-text-out";
     const CliResult text = optiloop("optimize " + task.string() + " --provider replay --repeat 3 --counter cachegrind --out " + text_out.string());
-    ASSERT_EQ(text.code, 0) << text.err;
+    ASSERT_EQ(text.code, 1) << text.err;
     const auto text_result = nlohmann::json::parse(slurp(text_out / "result.json"));
     if (!text_result["candidates"][0]["contradicted"].get<bool>() && !steady(text_result))
         GTEST_SKIP() << "wall time too noisy here on the second run: " << text.out;
@@ -191,7 +193,7 @@ TEST(Optimize, AGainThatWallTimeContradictsIsNeverVerified) {
 
 TEST(Optimize, NothingToFindIsReportedNotFaked) {
     const CliResult r = optiloop("optimize " + (k_builtin / "alg-modular-power").string() + " --json --repeat 1");
-    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_EQ(r.code, 1) << r.err;  // nothing verified
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_TRUE(j["best"].is_null());
     EXPECT_TRUE(j["speedup"].is_null());
@@ -303,9 +305,11 @@ TEST(Config, PrecedenceSourcesAndNoKey) {
 TEST(Optimize, TimeBudgetStopsTheLoop) {
     // The baseline alone takes longer than a 1-second budget, so no round starts.
     const CliResult r = optiloop("optimize " + (k_builtin / "io-divisor-table-endl").string() + " --json --repeat 1 --time-budget 1");
-    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_EQ(r.code, 1) << r.err;  // nothing was verified
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["stop_reason"], "the time budget of 1 s is spent");
+    EXPECT_EQ(j["stop"], "time_budget");
+    EXPECT_EQ(j["verified"], false);
     EXPECT_TRUE(j["candidates"].empty());
 }
 
@@ -409,4 +413,62 @@ TEST(KernelsCommand, ForwardsItsFlagsToTheTool) {
     r = optiloop("kernels bench --runs 0");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("--runs expects"), std::string::npos) << r.out;
+}
+
+// Being the model: with --provider paste each prompt is a file and each answer a file beside it.
+// A compile error in round 1 comes back in round 2's prompt with the compiler's words, the fixed
+// answer is verified, and the recorded exchanges replay to the same result.
+TEST(Paste, AnsweringThePromptsFromFilesRepairsAFailureAndReplaysExactly) {
+    const fs::path dir = temp_dir() / "paste";
+    fs::create_directories(dir / "tests");
+    std::ofstream(dir / "slow.cpp") << "#include <cstdio>\nint main() { long n; std::scanf(\"%ld\", &n); long s = 0;\n"
+                                       "  for (long i = 0; i < n; ++i) s += i;\n  std::printf(\"%ld\\n\", s); }\n";
+    std::ofstream(dir / "tests" / "a.in") << "100000\n";
+    std::ofstream(dir / "tests" / "a.out") << "4999950000\n";
+    const fs::path answers = dir / "answers";
+    std::string second_prompt;
+    std::thread model([&] {
+        const fs::path first = answers / "slow-r1-c1-prompt.md", second = answers / "slow-r2-c2-prompt.md";
+        for (int i = 0; i < 6000 && !fs::exists(first); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::ofstream(answers / "slow-r1-c1-answer-1.md") << "Use the formula.\n```cpp\n#include <cstdio>\nint main() { long n; std::scanf(\"%ld\", &n)\n"
+                                                            "  std::printf(\"%ld\\n\", n * (n - 1) / 2); }\n```\n";
+        for (int i = 0; i < 6000 && !fs::exists(second); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        second_prompt = slurp(second);
+        std::ofstream(answers / "slow-r2-c2-answer-1.md") << "Add the semicolon.\n```cpp\n#include <cstdio>\nint main() { long n; std::scanf(\"%ld\", &n);\n"
+                                                            "  std::printf(\"%ld\\n\", n * (n - 1) / 2); }\n```\n";
+    });
+    const std::string common = "optimize " + (dir / "slow.cpp").string() + " --tests " + (dir / "tests").string() + " -k 1 --rounds 2 --repeat 1 --counter cachegrind --json";
+    const CliResult r = optiloop(common + " --provider paste --paste-dir " + answers.string() + " --record " + (dir / "run.jsonl").string());
+    model.join();
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(second_prompt.find("The compiler said:"), std::string::npos) << second_prompt;
+    EXPECT_NE(second_prompt.find("### Attempt c1 (round 1): CE"), std::string::npos) << second_prompt;
+    const auto live = nlohmann::json::parse(r.out);
+    EXPECT_EQ(live["best"], "c2");
+    EXPECT_EQ(live["verified"], true);
+    EXPECT_EQ(live["answers"], 2);
+    const CliResult again = optiloop(common + " --provider replay --replay " + (dir / "run.jsonl").string());
+    ASSERT_EQ(again.code, 0) << again.err;
+    const auto replayed = nlohmann::json::parse(again.out);
+    EXPECT_EQ(replayed["best"], live["best"]);
+    EXPECT_EQ(replayed["speedup"], live["speedup"]);
+    EXPECT_EQ(replayed["candidates"].size(), live["candidates"].size());
+    // No answer file in time: one line naming the file, exit 3, no stack trace.
+    const CliResult waited = optiloop(common + " --provider paste --llm-timeout 1 --paste-dir " + (dir / "silent").string());
+    EXPECT_EQ(waited.code, 3) << waited.err;
+    EXPECT_NE(waited.err.find("slow-r1-c1-answer-1.md within 1 s"), std::string::npos) << waited.err;
+}
+
+// A run that verifies nothing exits 1, so a script can tell it from one that found a speedup.
+TEST(Optimize, NothingVerifiedExitsOne) {
+    const fs::path dir = temp_dir() / "nothing";
+    fs::create_directories(dir / "tests");
+    std::ofstream(dir / "fast.cpp") << "#include <cstdio>\nint main() { std::puts(\"1\"); }\n";
+    std::ofstream(dir / "tests" / "a.in") << "\n";
+    std::ofstream(dir / "tests" / "a.out") << "1\n";
+    const CliResult r = optiloop("optimize " + (dir / "fast.cpp").string() + " --tests " + (dir / "tests").string() + " --repeat 1 --out " + (dir / "out").string());
+    EXPECT_EQ(r.code, 1) << r.err << r.out;
+    EXPECT_NE(r.out.find("no verified speedup found"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(dir / "out" / "best.patch"));  // no empty patch to apply
+    EXPECT_TRUE(fs::exists(dir / "out" / "result.json"));
 }

@@ -114,7 +114,9 @@ nlohmann::json metrics_json(const RunData& d) {
                         {"reference_cost", t.reference_cost ? nlohmann::json(*t.reference_cost) : nlohmann::json()},
                         {"best", t.best_candidate}, {"best_speedup", t.best_speedup ? nlohmann::json(*t.best_speedup) : nlohmann::json()},
                         {"prompt_tokens", t.usage.prompt_tokens}, {"completion_tokens", t.usage.completion_tokens}, {"requests", t.usage.requests},
-                        {"contradicted", std::count_if(d.contradicted.begin(), d.contradicted.end(), [&](const auto& c) { return c.task_id == t.task_id; })}});
+                        {"contradicted", std::count_if(d.contradicted.begin(), d.contradicted.end(), [&](const auto& c) { return c.task_id == t.task_id; })},
+                        {"search", t.search}, {"rounds", t.rounds}, {"stop", t.stop}, {"stop_reason", t.stop_reason}, {"population", t.population},
+                        {"answers", t.answers}});
     }
     j["per_task"] = rows;
     return j;
@@ -132,11 +134,11 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
             << " |\n| COFFE | speedup (ratio of sums) | " << opt(d.coffe.speedup_ratio_of_sums) << " |\n";
         out << "| KernelBench | fast_0 / fast_1 / fast_1.5 / fast_2 | " << pct(100 * d.kb.fast_0) << " / " << pct(100 * d.kb.fast_1) << " / "
             << pct(100 * d.kb.fast_1_5) << " / " << pct(100 * d.kb.fast_2) << " |\n| KernelBench | geometric-mean speedup | " << opt(d.kb.geomean_speedup) << " |\n\n";
-        out << "| task | status | baseline cost | reference | best | speedup |\n|---|---|---|---|---|---|\n";
+        out << "| task | status | baseline cost | reference | best | speedup | rounds | stopped |\n|---|---|---|---|---|---|---|---|\n";
         for (const auto& t : d.tasks)
             out << "| " << t.task_id << " | " << t.status << " | " << (t.baseline_cost ? format_count(*t.baseline_cost) : "-") << " | "
                 << (t.reference_cost ? format_count(*t.reference_cost) : "-") << " | " << (t.best_candidate.empty() ? "-" : t.best_candidate) << " | "
-                << opt(t.best_speedup) << " |\n";
+                << opt(t.best_speedup) << " | " << t.rounds << " | " << (t.stop.empty() ? "-" : t.stop) << " |\n";
         if (!d.contradicted.empty()) {
             out << "\nNot counted as speedups (wall time contradicts the instruction gain):\n\n";
             for (const auto& c : d.contradicted) out << "- " << c.task_id << " " << c.candidate_id << ": " << c.contradiction << "\n";
@@ -164,6 +166,9 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
             << (t.baseline_cost ? format_count(*t.baseline_cost) : "-") << std::setw(14) << (t.reference_cost ? format_count(*t.reference_cost) : "-")
             << std::setw(8) << (t.best_candidate.empty() ? "-" : t.best_candidate) << std::setw(10) << opt(t.best_speedup) << "\n";
         if (t.status == "failed") out << "    " << t.error << "\n";
+        if (!t.stop_reason.empty())
+            out << "    " << t.rounds << " round" << (t.rounds == 1 ? "" : "s") << ", " << t.answers << " proposals; stopped: " << t.stop_reason
+                << (t.population.empty() ? "" : "; population " + t.population) << "\n";
         for (const auto& c : d.contradicted)
             if (c.task_id == t.task_id) out << "    not verified: " << c.candidate_id << ": " << c.contradiction << "\n";
     }

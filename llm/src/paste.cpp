@@ -71,7 +71,7 @@ core::Result<std::vector<core::Edit>> PasteProposer::propose(const core::Task& t
     std::string source;
     for (const auto& f : context.current) source += f.content;
     PromptInputs inputs{&task, context.current, context.hints, context.feedback,
-                        retrieve_examples(source, m_options.examples, m_options.example_count, task.id), m_options.edit_format};
+                        retrieve_examples(source, m_options.examples, m_options.example_count, task.id, k_example_min_similarity), m_options.edit_format};
     const auto messages = build_messages(m_options.templates, inputs);
     const int call = ++m_calls[task.id];
     const int samples = std::max(1, context.samples);

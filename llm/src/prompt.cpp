@@ -99,6 +99,27 @@ std::unordered_map<std::string, double> token_counts(const std::string& source) 
     return counts;
 }
 
+// Identifiers that say what a program is about: no keywords, no common standard-library names,
+// nothing shorter than 3 characters (loop counters and sizes are in every program).
+std::unordered_map<std::string, double> name_counts(const std::string& source) {
+    static const std::unordered_map<std::string, int> generic = [] {
+        std::unordered_map<std::string, int> g;
+        for (const char* w : {"int", "long", "short", "char", "bool", "void", "double", "float", "auto", "const", "static", "return", "for", "while",
+                              "else", "break", "continue", "using", "namespace", "std", "include", "main", "unsigned", "signed", "size_t", "struct",
+                              "class", "public", "private", "template", "typename", "true", "false", "nullptr", "new", "delete", "sizeof", "vector",
+                              "string", "cin", "cout", "endl", "printf", "scanf", "iostream", "cstdio", "bits", "stdc", "define", "typedef",
+                              "operator", "push_back", "size", "begin", "end", "uint64_t", "int64_t", "uint32_t", "int32_t", "constexpr", "inline"})
+            g.emplace(w, 1);
+        return g;
+    }();
+    std::unordered_map<std::string, double> counts;
+    for (const auto& [token, n] : token_counts(source)) {
+        const unsigned char first = static_cast<unsigned char>(token[0]);
+        if ((std::isalpha(first) || first == '_') && token.size() >= 3 && !generic.contains(token)) counts[token] = n;
+    }
+    return counts;
+}
+
 double cosine(const std::unordered_map<std::string, double>& a, const std::unordered_map<std::string, double>& b) {
     double dot = 0, na = 0, nb = 0;
     for (const auto& [t, n] : a) {
@@ -132,12 +153,15 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 
 }  // namespace
 
-std::vector<Example> retrieve_examples(const std::string& source, const std::vector<Example>& pool, std::size_t count, const std::string& exclude_id) {
+std::vector<Example> retrieve_examples(const std::string& source, const std::vector<Example>& pool, std::size_t count, const std::string& exclude_id,
+                                       double min_similarity) {
     if (count == 0 || pool.empty()) return {};
     const auto query = token_counts(source);
+    const auto query_names = min_similarity > 0 ? name_counts(source) : std::unordered_map<std::string, double>{};
     std::vector<std::pair<double, const Example*>> scored;
     for (const auto& e : pool) {
         if (e.id == exclude_id || e.slow == source || e.fast == source) continue;
+        if (min_similarity > 0 && cosine(query_names, name_counts(e.slow)) < min_similarity) continue;
         scored.emplace_back(cosine(query, token_counts(e.slow)), &e);
     }
     std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });

@@ -431,7 +431,7 @@ std::vector<Message> LlmProposer::messages_for(const core::Task& task, const cor
     std::string source;
     for (const auto& f : context.current) source += f.content;
     PromptInputs inputs{&task, context.current, context.hints, context.feedback,
-                        retrieve_examples(source, m_options.examples, m_options.example_count, task.id), m_options.edit_format};
+                        retrieve_examples(source, m_options.examples, m_options.example_count, task.id, k_example_min_similarity), m_options.edit_format};
     return build_messages(m_options.templates, inputs);
 }
 

@@ -214,6 +214,34 @@ std::string attempt_feedback(const core::Task& task, const std::vector<core::Sou
 
 namespace {
 
+// Runs fn(i) for i in [0, n) on up to `threads` threads; the first error wins.
+core::Result<void> parallel_for(std::size_t n, int threads, const std::function<core::Result<void>(std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<core::Error> error;
+    auto worker = [&] {
+        for (;;) {
+            const std::size_t i = next++;
+            if (i >= n) return;
+            {
+                std::lock_guard lock(mutex);
+                if (error) return;
+            }
+            if (auto r = fn(i); !r) {
+                std::lock_guard lock(mutex);
+                if (!error) error = r.error();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && static_cast<std::size_t>(t) < n; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) return core::fail(*error);
+    return {};
+}
+
 // The test a profile says most about: the largest input among the stress tests when there are
 // any, else among all tests (a tiny first test says where start-up goes, not the work).
 const core::TestCase* largest_test(const core::Task& task) {
@@ -254,7 +282,7 @@ std::string line_text(const std::vector<core::SourceFile>& sources, const std::s
 // call counted on the line that makes it), and the rules' findings, the ones on hot lines first.
 // Best effort: a version that cannot be profiled or parsed simply gets fewer hints.
 static std::string hints_for(const core::Task& task, const std::vector<core::SourceFile>& sources, const core::Measurement& measured,
-                      const core::Measurement& baseline) {
+                      const core::Measurement& baseline, const runner::MeasureOptions& measure_options) {
     std::ostringstream out;
     const bool counted = measured.total_cost.has_value();
     const std::string unit = counted ? measured.cost_unit : "seconds";
@@ -269,8 +297,16 @@ static std::string hints_for(const core::Task& task, const std::vector<core::Sou
                 break;
             }
             const auto* test = find_test(task, t.name);
-            out << "- " << t.name << (t.stress ? " (stress)" : "") << ": input " << (test ? bytes_text(input_size(*test)) : "?") << ", "
-                << (t.cost ? count_text(*t.cost) + " " + unit : "not counted") << "\n";
+            std::string input = test ? bytes_text(input_size(*test)) : "?";
+            // A short input is shown whole: "200000" says more than "7 bytes".
+            if (test && input_size(*test) <= 40) {
+                std::string head = input_head(*test, 40);
+                while (!head.empty() && (head.back() == '\n' || head.back() == '\r')) head.pop_back();
+                if (head.find_first_of("\n\r") != std::string::npos) std::replace(head.begin(), head.end(), '\n', ' ');
+                if (std::all_of(head.begin(), head.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; })) input = "\"" + head + "\"";
+            }
+            out << "- " << t.name << (t.stress ? " (stress)" : "") << ": input " << input << ", "
+                << (t.cost ? count_text(*t.cost) + " " + unit : "checked for correctness only") << "\n";
         }
         out << "\n";
     }
@@ -327,6 +363,50 @@ static std::string hints_for(const core::Task& task, const std::vector<core::Sou
         }
         if (shown) out << "The hottest lines (each counts the library and function calls made from it):\n" << hot.str() << "\n";
     }
+    // Each rule's own fix, measured: a finding whose fix changes nothing measurable (g++ -O3 does
+    // it already, or the line is cold) would only cost the model a round, so it is left out; the
+    // others say what their fix saves.
+    std::map<std::string, double> rule_gain;  // rule -> fraction of the cost its fix saves
+    if (analysis && !analysis->findings.empty() && counted) {
+        analyzer::RulesProposer rules;
+        std::vector<std::pair<std::string, std::vector<core::SourceFile>>> fixes;
+        if (auto edits = rules.propose(task, core::ProposalContext{sources, "", "", 1, 0, 0}))
+            for (const auto& e : *edits) {
+                const std::string rule = e.explanation.substr(0, e.explanation.find(' '));
+                std::istringstream lines(e.explanation);
+                std::string line;
+                bool one_rule = true;
+                while (std::getline(lines, line)) one_rule = one_rule && line.starts_with(rule + " ");
+                if (!one_rule) continue;  // the edit with every rule at once
+                if (auto applied = llm::apply_edit(sources, e)) fixes.emplace_back(rule, std::move(*applied));
+            }
+        std::vector<std::optional<double>> costs(fixes.size());
+        runner::MeasureOptions one = measure_options;
+        one.repeats = 1;
+        one.warmups = 0;
+        one.jobs = 1;
+        const int threads = measure_options.jobs > 0 ? measure_options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        (void)parallel_for(fixes.size(), threads, [&](std::size_t i) -> core::Result<void> {
+            if (auto m = runner::measure(task, fixes[i].second, one); m && m->verdict == core::Verdict::ok) costs[i] = m->total_cost;
+            return {};
+        });
+        for (std::size_t i = 0; i < fixes.size(); ++i)
+            if (costs[i]) rule_gain[fixes[i].first] = 1 - *costs[i] / *measured.total_cost;
+    }
+    if (analysis && !analysis->findings.empty()) {
+        std::vector<std::string> dropped;
+        std::erase_if(analysis->findings, [&](const analyzer::Finding& f) {
+            auto it = rule_gain.find(f.rule);
+            if (it == rule_gain.end() || std::fabs(it->second) >= 0.005) return false;
+            if (std::find(dropped.begin(), dropped.end(), f.rule) == dropped.end()) dropped.push_back(f.rule);
+            return true;
+        });
+        if (!dropped.empty()) {
+            out << "Left out: findings of ";
+            for (std::size_t i = 0; i < dropped.size(); ++i) out << (i ? ", " : "") << dropped[i];
+            out << ", whose fix changes the instruction count by less than 0.5% here (the compiler already does it, or the line is cold).\n";
+        }
+    }
     if (analysis && !analysis->findings.empty()) {
         // Weighed by what their line costs, so that a finding on a cold line does not cost a round.
         auto line_cost = [&](const analyzer::Finding& f) {
@@ -336,14 +416,22 @@ static std::string hints_for(const core::Task& task, const std::vector<core::Sou
                     if (l.file == f.file && l.line == f.line) cost += l.cost;
             return cost;
         };
+        // What is at stake: the measured gain of the rule's fix where there is one, else the line's share.
+        auto stake = [&](const analyzer::Finding& f) {
+            if (auto it = rule_gain.find(f.rule); it != rule_gain.end()) return it->second;
+            return profile && profile->total > 0 ? line_cost(f) / profile->total : 0.0;
+        };
         auto findings = analysis->findings;
-        std::stable_sort(findings.begin(), findings.end(), [&](const auto& a, const auto& b) { return line_cost(a) > line_cost(b); });
+        std::stable_sort(findings.begin(), findings.end(), [&](const auto& a, const auto& b) { return stake(a) > stake(b); });
         out << "Patterns that are often slow, found by optiloop's rules" << (profile ? " (hottest first)" : "") << ":\n";
         std::size_t shown = 0;
         for (const auto& f : findings) {
             if (++shown > 8) break;
             out << "- " << f.file << ":" << f.line << ": " << f.message << " [" << f.rule << "]";
             if (profile && profile->total > 0) out << " (line cost " << percent(line_cost(f) / profile->total) << ")";
+            if (auto it = rule_gain.find(f.rule); it != rule_gain.end())
+                out << " (fixing this rule's findings alone: " << (it->second >= 0 ? "-" : "+") << std::lround(std::fabs(it->second) * 1000) / 10.0 << "% "
+                    << measured.cost_unit << ", measured)";
             out << "\n";
         }
     }
@@ -393,34 +481,6 @@ bool within_scope(const Scope& scope, const std::vector<core::SourceFile>& sourc
         if (f.path == scope.path)
             return f.content.size() >= scope.before.size() + scope.after.size() && f.content.starts_with(scope.before) && f.content.ends_with(scope.after);
     return false;
-}
-
-// Runs fn(i) for i in [0, n) on up to `threads` threads; the first error wins.
-core::Result<void> parallel_for(std::size_t n, int threads, const std::function<core::Result<void>(std::size_t)>& fn) {
-    std::atomic<std::size_t> next{0};
-    std::mutex mutex;
-    std::optional<core::Error> error;
-    auto worker = [&] {
-        for (;;) {
-            const std::size_t i = next++;
-            if (i >= n) return;
-            {
-                std::lock_guard lock(mutex);
-                if (error) return;
-            }
-            if (auto r = fn(i); !r) {
-                std::lock_guard lock(mutex);
-                if (!error) error = r.error();
-                return;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && static_cast<std::size_t>(t) < n; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (error) return core::fail(*error);
-    return {};
 }
 
 }  // namespace
@@ -576,14 +636,19 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         return indices;
     };
 
-    // Takes the correct, uncontradicted candidates among `indices` into the population; true when
-    // one of them is the new best (cheaper than the best by more than the noise allows).
+    // Takes the correct, uncontradicted candidates among `indices` into the population. Returns
+    // whether one of them is the new best (cheaper than the best by more than the noise allows),
+    // and whether any became a member (a new best, or a distinct program that beats the baseline
+    // and ranks among the population's best few: a new place to search from).
+    struct Admitted {
+        bool new_best = false, new_member = false;
+    };
     auto admit = [&](int round, const std::vector<std::size_t>& indices) {
         std::vector<CandidateResult> view;
         for (auto i : indices) view.push_back(result.candidates[i]);
         auto ranked = rank_candidates(view, *baseline);
         std::erase_if(ranked, [&](std::size_t i) { return view[i].contradicted; });
-        bool new_best = false;
+        bool new_best = false, new_member = false;
         for (auto r : ranked) {
             const std::size_t i = indices[r];
             const auto& c = result.candidates[i];
@@ -598,8 +663,9 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             population.push_back({c.candidate.id, c.candidate.sources, *c.measurement});
             std::stable_sort(population.begin(), population.end(), [](const Member& a, const Member& b) { return cost_of(a.measurement) < cost_of(b.measurement); });
             if (population.size() > population_size) population.resize(population_size);
+            new_member = new_member || std::any_of(population.begin(), population.end(), [&](const Member& m) { return m.id == c.candidate.id; });
         }
-        return new_best;
+        return Admitted{new_best, new_member};
     };
 
     for (int round = 1; round <= options.rounds; ++round) {
@@ -625,7 +691,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             const Member& parent = parents[p];
             if (proposer.wants_hints() && !hints.contains(parent.id)) {
                 say("profiling " + parent.id + " for hints");
-                hints[parent.id] = hints_for(task, parent.sources, parent.measurement, *baseline);
+                hints[parent.id] = hints_for(task, parent.sources, parent.measurement, *baseline, options.measure);
             }
             std::string feedback;
             if (greedy) {
@@ -675,9 +741,11 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             for (auto i : *indices) view.push_back(result.candidates[i]);
             last_round_feedback = round_feedback(view);
         }
-        bool progress = admit(round, *indices);
+        const Admitted admitted = admit(round, *indices);
+        // The greedy loop goes on only for a new best; the population for any new member.
+        bool progress = greedy ? admitted.new_best : admitted.new_member;
         // A model's new best, polished by the rules (cheap, and verified like any candidate).
-        if (progress && options.polish && !greedy && proposer.name() != "rules" && !over_budget()) {
+        if (admitted.new_best && options.polish && !greedy && proposer.name() != "rules" && !over_budget()) {
             const Member winner = population.front();
             analyzer::RulesProposer rules;
             core::ProposalContext context{winner.sources, "", "", round, 8, options.seed};
@@ -686,7 +754,8 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                 for (auto& e : *polish) polish_batch.emplace_back(&winner, std::move(e));
                 auto polished = evaluate(round, polish_batch, true);
                 if (!polished) return core::fail(polished.error());
-                admit(round, *polished);
+                const Admitted polished_in = admit(round, *polished);
+                progress = progress || (greedy ? polished_in.new_best : polished_in.new_member);
             }
         }
         bool worth_repairing = false;
@@ -704,7 +773,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         result.stop = Stop::no_progress;
         result.stop_reason = "no candidate of round " + std::to_string(round) + " beat the current best by more than " +
                              std::to_string(static_cast<int>(min_gain * 1000) / 10.0).substr(0, 4) + "%" +
-                             (greedy ? "" : ", and none failed in a way worth repairing");
+                             (greedy ? "" : " or joined the population, and none failed in a way worth repairing");
         if (!contradicted.empty()) result.stop_reason += " (not counting " + contradicted + ", whose instruction gain wall time contradicts)";
         break;
     }

@@ -94,7 +94,13 @@ TEST_F(LlmEndToEnd, OpenAiAnswerIsVerifiedCachedAndTheKeyLeaksNowhere) {
     const auto prompt = json::parse(received[0].body)["messages"][1]["content"].get<std::string>();
     EXPECT_NE(prompt.find("std::endl"), std::string::npos);                 // the program
     EXPECT_NE(prompt.find("Instructions by function"), std::string::npos);  // measured hot spots
-    EXPECT_NE(prompt.find("Example 1: slow"), std::string::npos);           // a retrieved example
+    // A rule finding with what its fix alone was measured to save.
+    EXPECT_NE(prompt.find("[endl-in-loop]"), std::string::npos) << prompt;
+    EXPECT_NE(prompt.find("fixing this rule's findings alone: -"), std::string::npos) << prompt;
+    EXPECT_NE(prompt.find("(stress): input \""), std::string::npos) << prompt;  // a short input shown whole
+    // No built-in program shares its names (divisors, a table printed with endl): an unrelated
+    // example would only cost tokens, so none is retrieved.
+    EXPECT_EQ(prompt.find("Example 1: slow"), std::string::npos);
     const auto second_prompt = json::parse(received[1].body)["messages"][1]["content"].get<std::string>();
     EXPECT_NE(second_prompt.find("previous attempts"), std::string::npos);  // feedback of round 1
 
@@ -166,6 +172,12 @@ TEST_F(LlmEndToEnd, EvalRecordsTokenUsagePerTaskAndRun) {
     EXPECT_EQ(j["usage"]["prompt_tokens"], 900);
     EXPECT_EQ(j["per_task"][0]["completion_tokens"], 300);
     EXPECT_GT(j["per_task"][0]["best_speedup"].get<double>(), 1.2);
+    // How the search went is kept per task.
+    EXPECT_EQ(j["per_task"][0]["search"], "population");
+    EXPECT_EQ(j["per_task"][0]["rounds"], 1);
+    EXPECT_EQ(j["per_task"][0]["stop"], "rounds");
+    EXPECT_EQ(j["per_task"][0]["answers"], 1);
+    EXPECT_EQ(j["per_task"][0]["population"].get<std::string>().rfind("c1", 0), 0u) << report.out;
     EXPECT_EQ(everything_written().find("5ecret"), std::string::npos);
 }
 

@@ -60,6 +60,19 @@ TEST(Retrieval, MostSimilarFirstAndNeverTheTaskItself) {
     EXPECT_TRUE(llm::retrieve_examples("x", pool, 0, "").empty());
 }
 
+TEST(Retrieval, AnExampleThatSharesNoNamesWithTheSourceIsLeftOut) {
+    const std::vector<llm::Example> pool = {
+        {"graph", "std::vector<int> adjacency[100]; void visit(int node) { for (int next : adjacency[node]) visit(next); }", "bfs"},
+        {"primes", "bool is_prime(long value) { for (long divisor = 2; divisor < value; ++divisor) if (value % divisor == 0) return false; return true; }", "sieve"},
+    };
+    const std::string source = "int main() { long value; long count = 0; while (std::cin >> value) count += is_prime(value); }";
+    auto got = llm::retrieve_examples(source, pool, 2, "", llm::k_example_min_similarity);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].id, "primes");
+    // Without the threshold the unrelated one comes along.
+    EXPECT_EQ(llm::retrieve_examples(source, pool, 2, "").size(), 2u);
+}
+
 TEST(Messages, CarryTheSourceHintsFeedbackExamplesAndFormat) {
     auto templates = llm::load_templates({});
     ASSERT_TRUE(templates);

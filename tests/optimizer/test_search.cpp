@@ -53,6 +53,17 @@ int main() {
   std::printf("%ld\n", s);
 }
 )";
+// The baseline's loop, twice: correct, and dearer than the baseline.
+const char* k_slower = R"(#include <cstdio>
+int main() {
+  long n = 0;
+  if (std::scanf("%ld", &n) != 1) return 1;
+  long s = 0, t = 0;
+  for (long i = 0; i < n; ++i) s += i;
+  for (long i = 0; i < n; ++i) t += i;
+  std::printf("%ld\n", (s + t) / 2);
+}
+)";
 const char* k_off_by_one = R"(#include <cstdio>
 int main() {
   long n = 0;
@@ -173,8 +184,9 @@ TEST(Search, TheGreedyLoopStopsAtTheFirstRoundWithoutANewBest) {
 TEST(Search, ARoundWithNothingToRepairAndNoNewBestEndsTheSearch) {
     if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
     const core::Task task = sum_task();
-    // Round 1: the formula wins; round 2: the same formula again (identical) and a slower program.
-    ScriptedProposer model({{whole(k_fast, "Gauss")}, {whole(k_fast, "Gauss again"), whole(k_half, "half the loop")}, {whole(k_fast, "never asked")}});
+    // Round 1: the formula wins; round 2: the same formula again (identical) and a program slower
+    // than the baseline (correct, so nothing to repair, and no member).
+    ScriptedProposer model({{whole(k_fast, "Gauss")}, {whole(k_fast, "Gauss again"), whole(k_slower, "twice")}, {whole(k_fast, "never asked")}});
     auto options = search_options();
     options.samples = 2;
     auto result = optimizer::optimize(task, model, options);
@@ -182,6 +194,17 @@ TEST(Search, ARoundWithNothingToRepairAndNoNewBestEndsTheSearch) {
     EXPECT_EQ(result->stop, optimizer::Stop::no_progress) << result->stop_reason;
     EXPECT_EQ(result->rounds_run, 2);
     EXPECT_NE(result->stop_reason.find("none failed in a way worth repairing"), std::string::npos) << result->stop_reason;
+}
+
+TEST(Search, ANewMemberThatIsNotTheBestKeepsThePopulationSearching) {
+    if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
+    const core::Task task = sum_task();
+    // Round 2 brings only half the loop: no new best, but a new member; round 3 is asked.
+    ScriptedProposer model({{whole(k_fast, "Gauss")}, {whole(k_fast, "Gauss again"), whole(k_half, "half the loop")}, {}});
+    auto result = optimizer::optimize(task, model, search_options());
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->rounds_run, 3);
+    EXPECT_EQ(result->population, (std::vector<std::string>{"c1", "c3", "baseline"}));
 }
 
 TEST(Search, ThePopulationDealsARoundsSamplesBestFirstEachWithItsOwnHistory) {

@@ -4,8 +4,9 @@
 // baseline among them until better ones push it out) and draws each round's prompts from it:
 // the k samples of a round are dealt out best-first, and each member's prompt carries the history
 // of the attempts made from it (their diffs, compiler errors, failing tests). Rounds go on while a
-// round brings a new best or a failure worth repairing (CE, WA, RE, TLE, an answer that did not
-// apply), until --rounds, the time budget or the token budget. A round's candidates are measured
+// round brings a new member of the population (a new best, or another distinct program that beats
+// the baseline and ranks among the best few) or a failure worth repairing (CE, WA, RE, TLE, MLE, an
+// answer that did not apply), until --rounds, the time budget or the token budget. A round's candidates are measured
 // in parallel. When a model's candidate becomes the new best, the rules proposer polishes it in the
 // same round (each rule's edit verified like any candidate).
 //

@@ -348,3 +348,26 @@ TEST(AttemptFeedback, AnAnswerThatDidNotApplyIsNamedWithItsReason) {
     const std::string text = optimizer::attempt_feedback(task, task.baseline, {&c});
     EXPECT_NE(text.find("### Attempt c7 (round 2): not built\nthe answer was empty"), std::string::npos) << text;
 }
+
+TEST(Search, AnswersThatCannotBeBuiltAreNotedFedBackAndRepaired) {
+    if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
+    const core::Task task = sum_task();
+    core::Edit elsewhere;
+    elsewhere.proposer = "scripted";
+    elsewhere.explanation = "edit a file that is not there";
+    elsewhere.replacements = {{"other.cpp", 0, 3, "x"}};
+    core::Edit empty;
+    empty.proposer = "scripted";
+    empty.problem = "the answer was empty";
+    ScriptedProposer model({{elsewhere, empty}, {whole(k_fast, "Gauss")}});
+    auto result = optimizer::optimize(task, model, search_options());
+    ASSERT_TRUE(result) << result.error().message;
+    ASSERT_GE(result->candidates.size(), 3u);
+    EXPECT_FALSE(result->candidates[0].measurement);
+    EXPECT_NE(result->candidates[0].note.find("other.cpp"), std::string::npos) << result->candidates[0].note;
+    EXPECT_EQ(result->candidates[1].note, "the answer was empty");
+    ASSERT_TRUE(result->best);  // round 2 was asked, with both notes in its prompt
+    const std::string& feedback = model.contexts.at(1).feedback;
+    EXPECT_NE(feedback.find("### Attempt c1 (round 1): not built"), std::string::npos) << feedback;
+    EXPECT_NE(feedback.find("### Attempt c2 (round 1): not built\nthe answer was empty"), std::string::npos) << feedback;
+}

@@ -392,6 +392,14 @@ std::string to_sarif(const CiReport& report) {
     };
     if (!report.provider.empty()) run_properties["provider"] = report.provider;
 
+    // Every file it could not analyse is a tool execution notification at level error, and the
+    // run is not successful: a code-scanning view shows that something was left out.
+    Sarif notifications = Sarif::array();
+    for (const CiProblem& p : report.problems)
+        notifications.push_back({{"level", "error"},
+                                 {"message", {{"text", (p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + p.message}}},
+                                 {"locations", Sarif::array({{{"physicalLocation", {{"artifactLocation", {{"uri", p.file}, {"uriBaseId", "%SRCROOT%"}}}}}}})}});
+    const Sarif invocation = {{"executionSuccessful", report.problems.empty()}, {"toolExecutionNotifications", notifications}};
     const Sarif sarif = {
         {"$schema", k_sarif_schema},
         {"version", "2.1.0"},
@@ -406,6 +414,7 @@ std::string to_sarif(const CiReport& report) {
                  {"rules", rules}}}}},
              {"originalUriBaseIds", {{"%SRCROOT%", {{"description", {{"text", "The root of the repository."}}}}}}},
              {"columnKind", "unicodeCodePoints"},
+             {"invocations", Sarif::array({invocation})},
              {"results", results},
              {"properties", run_properties},
          }})},
@@ -429,10 +438,21 @@ std::string to_markdown(const CiReport& report) {
                 plural(unverified.size() + contradicted.size(), "finding", "findings") + in_functions;
     text += "\n\n";
 
+    // What could not be analysed comes first: a reviewer must not read "no findings" as "all clear".
+    if (!report.problems.empty()) {
+        text += "**Not analysed** (" + plural(report.problems.size(), "problem", "problems") + "):\n\n";
+        for (const CiProblem& p : report.problems) {
+            std::string message = p.message.substr(0, 600);
+            std::replace(message.begin(), message.end(), '\n', ' ');
+            text += "- " + code_span(p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + html_escape(message) + "\n";
+        }
+        text += "\n";
+    }
     const std::string footer = markdown_footer(report);
     if (report.findings.empty()) {
-        text += report.changed_functions.empty() ? "This pull request changes no C++ function optiloop could analyse.\n"
-                                                 : "Nothing to suggest in the functions this pull request changes.\n";
+        text += !report.problems.empty()                ? "No findings in what could be analysed.\n"
+                : report.changed_functions.empty() ? "This pull request changes no C++ function.\n"
+                                                        : "Nothing to suggest in the functions this pull request changes.\n";
         return text + footer;
     }
     const std::size_t budget = k_max_comment_bytes > footer.size() ? k_max_comment_bytes - footer.size() : 0;
@@ -526,6 +546,8 @@ nlohmann::json to_json(const CiReport& report) {
             {"diff", finding.diff},
         });
     }
+    nlohmann::json problems = nlohmann::json::array();
+    for (const CiProblem& p : report.problems) problems.push_back({{"file", p.file}, {"function", p.function}, {"message", p.message}});
     return {
         {"base", report.base},
         {"base_commit", report.base_commit},
@@ -539,6 +561,7 @@ nlohmann::json to_json(const CiReport& report) {
           {"unverified", report.findings.size() - verified_count},
           {"changed_functions", report.changed_functions.size()}}},
         {"findings", std::move(findings)},
+        {"not_analysed", problems},
     };
 }
 

@@ -36,6 +36,14 @@ struct CiFinding {
     std::string contradiction;
 };
 
+// A file (or a function) optiloop could not analyse or verify: a CI gate must not go green while
+// analysing nothing, so each is an error-level notification in SARIF and a line in Markdown/JSON.
+struct CiProblem {
+    std::string file;      // relative to the repository root
+    std::string function;  // empty when the whole file could not be analysed
+    std::string message;   // what went wrong, with the compiler's first errors
+};
+
 struct CiReport {
     std::string base;  // the --base ref as given, and its commit
     std::string base_commit;
@@ -44,6 +52,7 @@ struct CiReport {
     std::vector<CiFinding> findings;
     std::string provider;  // "rules", "openai gpt-4o", ...; empty when nothing was verified
     bool verify = false;
+    std::vector<CiProblem> problems;  // what could not be analysed or verified
 };
 
 std::string to_sarif(const CiReport& report);     // SARIF 2.1.0 JSON text

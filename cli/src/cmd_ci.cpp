@@ -30,7 +30,7 @@ struct CiArgs {
     std::string repo = ".";
     std::string sarif, markdown;
     bool json = false;
-    std::string fail_on = "none";
+    std::string fail_on = "error";
     bool verify = false;
     int samples = 2;
     int rounds = 1;
@@ -121,7 +121,7 @@ Action setup_ci(CLI::App& app) {
     app.add_option("--sarif", a->sarif, "Write SARIF 2.1.0 here (for code scanning; verified suggestions carry fixes)");
     app.add_option("--markdown", a->markdown, "Write a pull-request comment here");
     app.add_flag("--json", a->json, "Print the report as JSON");
-    app.add_option("--fail-on", a->fail_on, "Exit 1 when a finding is at or above this level: none (default), note, warning, error")
+    app.add_option("--fail-on", a->fail_on, "Exit 1 when a result is at or above this level: error (the default: a file or function that could not be analysed), warning (a verified speedup), note (a rule finding), none")
         ->check(CLI::IsMember({"none", "note", "warning", "error"}));
     app.add_flag("--verify", a->verify, "Propose edits for each changed function and verify them with --build, --test and --bench");
     app.add_option("-k,--samples", a->samples, "With --verify: candidates per round")->check(CLI::Range(1, 64));
@@ -186,7 +186,8 @@ Action setup_ci(CLI::App& app) {
             options.flags = project_parse_flags(root, file, a->flags);
             auto analysis = analyzer::analyze({{file, content.output}}, options);
             if (!analysis) {
-                s.err << "optiloop ci: " << file << ": not analysed (" << analysis.error().message << ")\n";
+                s.err << "optiloop ci: " << file << ": not analysed: " << analysis.error().message << "\n";
+                report.problems.push_back({file, "", analysis.error().message});
                 continue;
             }
             for (const auto& fn : analysis->functions) {
@@ -230,6 +231,7 @@ Action setup_ci(CLI::App& app) {
                 if (!result) {
                     if (result.error().kind != core::ErrorKind::input) return fail(result.error());
                     s.err << "optiloop ci: " << c.file << ":" << c.function << ": " << result.error().message << "\n";
+                    report.problems.push_back({c.file, c.function, "not verified: " + result.error().message});
                     continue;
                 }
                 baseline = result->baseline;
@@ -292,10 +294,16 @@ Action setup_ci(CLI::App& app) {
                 if (!f.contradiction.empty()) s.out << "    not verified: " << f.contradiction << "\n";
             }
         }
+        // A file or function that could not be analysed is an error-level result: with the
+        // default --fail-on error the gate fails instead of passing while analysing nothing.
+        if (!report.problems.empty() && !a->json)
+            s.out << "  not analysed: " << report.problems.size() << (report.problems.size() == 1 ? " file or function" : " files or functions") << " (see above)\n";
         const int threshold = level_rank(a->fail_on);
-        if (threshold > 0)
+        if (threshold > 0) {
+            if (!report.problems.empty() && level_rank("error") >= threshold) return static_cast<int>(core::ExitCode::findings);
             for (const auto& f : report.findings)
                 if (level_rank(f.level) >= threshold) return static_cast<int>(core::ExitCode::findings);
+        }
         return 0;
     };
 }

@@ -1,4 +1,11 @@
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include <optiloop/core/files.hpp>
 #include <optiloop/datasets/task_folder.hpp>
@@ -25,8 +32,62 @@ void add_repo_options(CLI::App& app, RepoArgs& a, bool with_target) {
     app.add_option("--bench-repetitions", a.bench_repetitions, "gbench: repetitions per benchmark (the median counts)")->check(CLI::Range(1, 100));
 }
 
+namespace {
+
+// The workspaces alive now, for the watcher that cleans up after a signal.
+std::mutex g_live_mutex;
+std::vector<std::pair<fs::path, runner::Workspace>> g_live;
+int g_signal_pipe[2] = {-1, -1};
+
+void on_terminating_signal(int signal) {
+    const unsigned char byte = static_cast<unsigned char>(signal);
+    [[maybe_unused]] const ssize_t n = ::write(g_signal_pipe[1], &byte, 1);  // async-signal-safe
+}
+
+// Once per process: the handler writes the signal to a pipe; a thread reads it, removes every live
+// workspace (git worktree remove: not something a signal handler may do) and exits 128 + signal.
+void install_interrupt_cleanup() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return;
+        std::thread([] {
+            unsigned char signal = 0;
+            while (::read(g_signal_pipe[0], &signal, 1) < 0 && errno == EINTR) {
+            }
+            {
+                std::lock_guard lock(g_live_mutex);
+                for (const auto& [root, ws] : g_live) runner::remove_workspace(root, ws);
+                g_live.clear();
+            }
+            ::_exit(128 + signal);
+        }).detach();
+        struct sigaction action {};
+        action.sa_handler = on_terminating_signal;
+        sigemptyset(&action.sa_mask);
+        for (int signal : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal, &action, nullptr);
+    });
+}
+
+}  // namespace
+
+WorkspaceGuard::WorkspaceGuard(fs::path root, runner::Workspace ws) : m_root(std::move(root)), m_ws(std::move(ws)) {
+    install_interrupt_cleanup();
+    std::lock_guard lock(g_live_mutex);
+    g_live.emplace_back(m_root, m_ws);
+}
+
+WorkspaceGuard::~WorkspaceGuard() {
+    {
+        std::lock_guard lock(g_live_mutex);
+        std::erase_if(g_live, [&](const auto& live) { return live.second.path == m_ws.path; });
+    }
+    runner::remove_workspace(m_root, m_ws);
+}
+
 core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo) {
     const fs::path root = fs::absolute(repo);
+    // What an earlier run killed outright left registered in the user's .git goes first.
+    runner::sweep_stale_workspaces(root);
     auto ws = runner::make_workspace(root);
     if (!ws) return core::fail(ws.error());
     return std::make_unique<WorkspaceGuard>(root, *ws);

@@ -28,11 +28,14 @@ struct RepoArgs {
 // --build, --test, --bench and the --bench-* options; `with_target` adds --repo, --file, --function.
 void add_repo_options(CLI::App& app, RepoArgs& args, bool with_target);
 
-// The workspace lives as long as this object; it is removed from the user's .git afterwards.
+// The workspace lives as long as this object; it is removed from the user's .git afterwards, and
+// also when the run is interrupted (SIGINT, SIGTERM, SIGHUP: a watcher thread removes every live
+// workspace, then exits 130, 143 or 129). A run killed outright leaves its workspace for the next
+// open_workspace to sweep.
 class WorkspaceGuard {
 public:
-    WorkspaceGuard(std::filesystem::path root, runner::Workspace ws) : m_root(std::move(root)), m_ws(std::move(ws)) {}
-    ~WorkspaceGuard() { runner::remove_workspace(m_root, m_ws); }
+    WorkspaceGuard(std::filesystem::path root, runner::Workspace ws);
+    ~WorkspaceGuard();
     WorkspaceGuard(const WorkspaceGuard&) = delete;
     WorkspaceGuard& operator=(const WorkspaceGuard&) = delete;
     [[nodiscard]] const runner::Workspace& workspace() const { return m_ws; }

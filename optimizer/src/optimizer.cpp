@@ -517,14 +517,24 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     auto baseline = options.baseline ? core::Result<core::Measurement>(*options.baseline) : runner::measure(task, task.baseline, options.measure);
     if (!baseline) return core::fail(baseline.error());
     if (baseline->verdict != core::Verdict::ok) {
-        std::string why = baseline->compile_output;
+        // What a user can act on: the compiler's errors (file:line first) or the failing test's
+        // detail with the end of its output, not only a first line.
+        std::string why;
+        if (baseline->verdict == core::Verdict::compile_error) {
+            const std::string& out = baseline->compile_output;
+            const std::size_t eol = out.find('\n');
+            why = first_line(out) + (eol == std::string::npos ? "" : "\n" + first_errors(out.substr(eol + 1), 30));
+        }
         for (const auto& t : baseline->tests)
             if (t.verdict != core::Verdict::ok) {
                 why = "test " + t.name + ": " + std::string(core::to_string(t.verdict)) + " " + t.detail;
                 break;
             }
-        return core::fail(core::Error::input("task " + task.id + ": the baseline itself fails (" + std::string(core::to_string(baseline->verdict)) +
-                                             "): " + first_line(why)));
+        if (why.empty()) why = baseline->compile_output;
+        while (why.ends_with('\n')) why.pop_back();
+        std::string indented;
+        for (char c : why) indented += c == '\n' ? std::string("\n  ") : std::string(1, c);
+        return core::fail(core::Error::input("task " + task.id + ": the baseline itself fails (" + std::string(core::to_string(baseline->verdict)) + "): " + indented));
     }
     result.baseline = *baseline;
     // Wall time is noisy: without a counter, a gain must clear twice the spread seen.

@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,6 +149,8 @@ core::Result<Workspace> make_workspace(const fs::path& root) {
     if (!::mkdtemp(dir_template.data())) return core::fail(core::Error::infrastructure("cannot create a workspace under " + fs::temp_directory_path().string()));
     Workspace ws;
     ws.path = fs::path(dir_template) / "tree";
+    // Who owns it: a later run sweeps a workspace whose owner died without cleaning up.
+    (void)core::write_file_atomically(fs::path(dir_template) / "owner.pid", std::to_string(::getpid()) + "\n");
     const auto top = run_host({"git", "-C", root.string(), "rev-parse", "--show-toplevel"});
     if (top.exit_code == 0) {
         const auto head = run_host({"git", "-C", root.string(), "rev-parse", "HEAD"});
@@ -182,6 +185,31 @@ void remove_workspace(const fs::path& root, const Workspace& ws) {
     std::error_code ec;
     fs::remove_all(ws.path.parent_path(), ec);
     if (!ws.head.empty()) run_host({"git", "-C", root.string(), "worktree", "prune"});
+}
+
+int sweep_stale_workspaces(const fs::path& root) {
+    const auto listed = run_host({"git", "-C", root.string(), "worktree", "list", "--porcelain"});
+    if (listed.exit_code != 0) return 0;
+    int removed = 0;
+    std::istringstream lines(listed.output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (!line.starts_with("worktree ")) continue;
+        const fs::path tree = line.substr(9);
+        const fs::path dir = tree.parent_path();
+        if (tree.filename() != "tree" || !dir.filename().string().starts_with("optiloop-workspace-")) continue;
+        // Alive owner: leave it (another optiloop is working there).
+        if (auto pid_text = core::read_file(dir / "owner.pid")) {
+            const long pid = std::strtol(pid_text->c_str(), nullptr, 10);
+            if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+        } else if (fs::exists(tree)) {
+            continue;  // no owner recorded and still there: not ours to judge
+        }
+        remove_workspace(root, Workspace{tree, "stale"});
+        ++removed;
+    }
+    run_host({"git", "-C", root.string(), "worktree", "prune"});
+    return removed;
 }
 
 core::Result<std::vector<BenchmarkResult>> parse_google_benchmark(const std::string& json_text, const std::string& metric) {
@@ -235,8 +263,12 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     if (!built) return core::fail(built.error());
     if (built->verdict != Verdict::ok || built->exit_code != 0) {
         m.verdict = Verdict::compile_error;
-        m.compile_output = "the build command failed" + (built->verdict != Verdict::ok ? " (" + std::string(core::to_string(built->verdict)) + ": " + built->detail + ")" : "") +
-                           ":\n" + tail(output_of(*built), 40);
+        // A build that exits non-zero is a compile error, not also a runtime error: the exit
+        // code is said plainly; a build that timed out or was killed says so.
+        const bool plain_exit = built->verdict == Verdict::ok || (built->verdict == Verdict::runtime_error && built->detail.starts_with("exit code"));
+        m.compile_output = "the build command failed (" +
+                           (plain_exit ? "exit code " + std::to_string(built->exit_code) : std::string(core::to_string(built->verdict)) + ": " + built->detail) +
+                           "):\n" + tail(output_of(*built), 40);
         return m;
     }
 

@@ -188,3 +188,67 @@ TEST_F(Repository, AFileThatLinksOutOfTheRepositoryIsNeverRead) {
 }
 
 }  // namespace
+
+// A changed file that does not parse is not a green gate: ci exits 1 by default, says which file
+// and why in every report, and only --fail-on none lets it pass.
+TEST_F(Repository, CiFailsWhenAChangedFileCannotBeAnalysed) {
+    const fs::path repo = s_dir / "broken";
+    fs::create_directories(repo);
+    std::ofstream(repo / "a.cpp") << "int twice(int x) { return 2 * x; }\n";
+    ASSERT_EQ(shell("git init -q . && git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
+    std::ofstream(repo / "a.cpp") << "int twice(int x) { return 2 * x; }\nint thrice(int x { return 3 * x; }\n";
+    ASSERT_EQ(shell("git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm two", repo).code, 0);
+    const fs::path sarif = s_dir / "broken.sarif", markdown = s_dir / "broken.md";
+    const std::string ci = std::string(OPTILOOP_BINARY) + " ci --base HEAD~1 --sarif " + sarif.string() + " --markdown " + markdown.string();
+    const CommandRun r = shell(ci, repo);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("a.cpp: not analysed: "), std::string::npos) << r.err;
+    const auto s = json::parse(slurp(sarif));
+    const auto& invocation = s["runs"][0]["invocations"][0];
+    EXPECT_FALSE(invocation["executionSuccessful"].get<bool>());
+    ASSERT_EQ(invocation["toolExecutionNotifications"].size(), 1u) << invocation.dump();
+    EXPECT_EQ(invocation["toolExecutionNotifications"][0]["level"], "error");
+    EXPECT_EQ(invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "a.cpp");
+    EXPECT_NE(slurp(markdown).find("**Not analysed**"), std::string::npos) << slurp(markdown);
+    const CommandRun j = shell(std::string(OPTILOOP_BINARY) + " ci --base HEAD~1 --json", repo);
+    EXPECT_EQ(j.code, 1);
+    EXPECT_EQ(json::parse(j.out)["not_analysed"][0]["file"], "a.cpp") << j.out;
+    EXPECT_EQ(shell(ci + " --fail-on none", repo).code, 0);
+}
+
+// Ctrl-C during a repository run removes its worktree from the user's .git; a worktree left by a
+// run killed outright (its owner process gone) is swept by the next run.
+TEST_F(Repository, AnInterruptedRunLeavesNoWorktreeBehind) {
+    const fs::path repo = s_dir / "interrupted";
+    fs::create_directories(repo);
+    std::ofstream(repo / "a.cpp") << "int main() { return 0; }\n";
+    ASSERT_EQ(shell("git init -q . && git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
+    // A stale worktree as a killed run leaves it: registered, its owner process long gone.
+    const fs::path stale = s_dir / "optiloop-workspace-stale" / "tree";
+    ASSERT_EQ(shell("git worktree add -q --detach " + stale.string() + " HEAD && sh -c 'echo $$' > " + (stale.parent_path() / "owner.pid").string(), repo).code, 0);
+    ASSERT_NE(shell("git worktree list", repo).out.find("optiloop-workspace-stale"), std::string::npos);
+    const std::string run = std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build 'sleep 60' --test true";
+    const CommandRun r = shell(run + " & pid=$!; for i in $(seq 300); do git worktree list | grep -q 'optiloop-workspace-[^s]' && break; sleep 0.1; done; "
+                                     "git worktree list > listed-during; kill -INT $pid; wait $pid; echo \"exit=$?\"; git worktree list",
+                               repo);
+    EXPECT_NE(slurp(repo / "listed-during").find("optiloop-workspace-"), std::string::npos) << slurp(repo / "listed-during");
+    EXPECT_EQ(slurp(repo / "listed-during").find("optiloop-workspace-stale"), std::string::npos) << "the stale worktree was not swept";
+    EXPECT_NE(r.out.find("exit=130"), std::string::npos) << r.out << r.err;
+    EXPECT_EQ(r.out.find("optiloop-workspace"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(stale));
+}
+
+// A failing baseline build shows the compiler's errors, not only a first line, and is a CE with
+// its exit code, not also an RE.
+TEST_F(Repository, AFailingBaselineBuildShowsTheCompilersErrors) {
+    const fs::path repo = s_dir / "failing";
+    fs::create_directories(repo);
+    std::ofstream(repo / "a.cpp") << "int main() { return 0; }\n";
+    ASSERT_EQ(shell("git init -q . && git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
+    const std::string build = "echo 'In file included from a.cpp:1:'; echo 'a.cpp:3:5: error: use of undeclared identifier oops' >&2; echo '1 error generated.' >&2; exit 2";
+    const CommandRun r = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build " + quote(build) + " --test true", repo);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("the baseline itself fails (CE): the build command failed (exit code 2):"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("a.cpp:3:5: error: use of undeclared identifier oops"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("RE:"), std::string::npos) << r.err;
+}

@@ -25,6 +25,10 @@ struct Workspace {
 core::Result<Workspace> make_workspace(const std::filesystem::path& root);
 // Removes the workspace (and its worktree entry in `root`'s .git).
 void remove_workspace(const std::filesystem::path& root, const Workspace& workspace);
+// Removes the worktrees an earlier optiloop run left registered in `root`'s .git (it was killed
+// before it could clean up): those under optiloop-workspace-* whose owner process is gone.
+// Returns how many it removed.
+int sweep_stale_workspaces(const std::filesystem::path& root);
 
 // Writes `sources` into the workspace, then build, test and cost as the task's RepositorySpec says.
 // Build failure is CE (its log's tail as compile_output), a failing test command WA/RE/TLE.

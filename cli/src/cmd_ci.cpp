@@ -234,7 +234,7 @@ Action setup_ci(CLI::App& app) {
                     report.problems.push_back({c.file, c.function, "not verified: " + result.error().message});
                     continue;
                 }
-                baseline = result->baseline;
+                if (result->baseline_measured) baseline = result->baseline;
                 if (!result->best) {
                     // A gain that wall time contradicts is not posted as a verified suggestion; the
                     // largest such claim is still said, as a note without a fix, so a reviewer sees

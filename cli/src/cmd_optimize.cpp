@@ -89,7 +89,7 @@ Action setup_optimize(CLI::App& app) {
     app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (0: the number of cores)")->check(CLI::Range(0, 1024));
     app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
     app.add_flag("--json", a->json, "Print the result as JSON");
-    app.add_option("--out", a->out, "Write best.cpp, best.patch, candidates.jsonl and result.json here");
+    app.add_option("--out", a->out, "Write best.cpp (best.cc, best.cu: the source's extension), best.patch, candidates.jsonl and result.json here");
     app.add_flag("--apply", a->apply, "Write the best version over the source file (keeping FILE.orig) when the speedup is significant");
     app.add_option("--config", a->config, "A config file instead of ./optiloop.toml");
     app.add_option("--time-budget", a->time_budget, "Stop starting new candidates after this many seconds")->check(positive_up_to(7 * 86400));
@@ -182,8 +182,8 @@ Action setup_optimize(CLI::App& app) {
 
         nlohmann::json summary = {{"task", task->id},
                                   {"provider", provider},
-                                  {"counter", core::to_string(r.baseline.counter)},
-                                  {"baseline", core::to_json(r.baseline)},
+                                  {"counter", r.baseline_measured ? nlohmann::json(core::to_string(r.baseline.counter)) : nlohmann::json()},
+                                  {"baseline", r.baseline_measured ? core::to_json(r.baseline) : nlohmann::json()},
                                   {"search", optimizer::to_string(options.search)},
                                   {"rounds", r.rounds_run},
                                   {"stop", optimizer::to_string(r.stop)},
@@ -211,7 +211,11 @@ Action setup_optimize(CLI::App& app) {
             std::error_code ec;
             fs::create_directories(a->out, ec);
             bool ok = !ec;
-            if (best_sources.size() == 1) ok = ok && core::write_file_atomically(fs::path(a->out) / "best.cpp", best_sources[0].content);
+            // best.cc for a .cc file, best.cu for a kernel: the name keeps the source's extension.
+            if (best_sources.size() == 1) {
+                const std::string extension = fs::path(best_sources[0].path).extension().string();
+                ok = ok && core::write_file_atomically(fs::path(a->out) / ("best" + (extension.empty() ? std::string(".cpp") : extension)), best_sources[0].content);
+            }
             for (const auto& f : best_sources)
                 if (best_sources.size() > 1) {
                     fs::create_directories((fs::path(a->out) / "best" / f.path).parent_path(), ec);
@@ -236,8 +240,11 @@ Action setup_optimize(CLI::App& app) {
             summary["candidates"] = candidates;
             s.out << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
-            s.out << "task " << task->id << ": baseline " << (r.baseline.total_cost ? format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")" : format_seconds(r.baseline.wall_seconds))
-                  << ", " << (repo_mode ? "the project's build and test commands" : std::to_string(task->tests.size() + task->stress.size()) + " tests") << "\n";
+            const std::string baseline_text = !r.baseline_measured ? "not measured"
+                                              : r.baseline.total_cost ? format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")"
+                                                                      : format_seconds(r.baseline.wall_seconds);
+            s.out << "task " << task->id << ": baseline " << baseline_text << ", "
+                  << (repo_mode ? "the project's build and test commands" : std::to_string(task->tests.size() + task->stress.size()) + " tests") << "\n";
             s.out << std::left << std::setw(6) << "cand" << std::setw(7) << "round" << std::setw(10) << "verdict" << std::right << std::setw(16) << "cost" << std::setw(10)
                   << "speedup" << std::setw(12) << "wall ratio" << "  " << std::left << "what changed\n";
             for (const auto& c : r.candidates) {
@@ -245,7 +252,9 @@ Action setup_optimize(CLI::App& app) {
                 const std::string cost = c.measurement && c.measurement->total_cost ? format_count(*c.measurement->total_cost)
                                          : c.measurement && c.measurement->verdict == core::Verdict::ok ? format_seconds(c.measurement->wall_seconds) : "-";
                 s.out << std::left << std::setw(6) << c.candidate.id << std::setw(7) << c.round << std::setw(10) << verdict << std::right << std::setw(16) << cost
-                      << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-") << std::setw(12) << (c.wall_speedup ? format_ratio(*c.wall_speedup) : "-") << "  "
+                      << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-")
+                      // Without a counter the speedup is the wall ratio already: not shown twice.
+                      << std::setw(12) << (c.wall_speedup && r.baseline.total_cost ? format_ratio(*c.wall_speedup) : "-") << "  "
                       << what_changed(c.candidate.edit) << (c.note.empty() ? "" : " (" + c.note + ")") << (r.best && &c == &r.candidates[*r.best] ? "  <- best" : "")
                       << (c.contradicted ? "  <- not verified" : "") << "\n";
             }

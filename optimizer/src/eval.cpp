@@ -61,9 +61,11 @@ core::Result<std::pair<TaskRow, std::vector<CandidateRow>>> evaluate(const std::
     row.stop_reason = result->stop_reason;
     for (const auto& id : result->population) row.population += (row.population.empty() ? "" : ",") + id;
     row.answers = result->answers;
-    row.counter = core::to_string(result->baseline.counter);
-    row.cost_unit = result->baseline.cost_unit;
-    row.baseline_cost = result->baseline.total_cost;
+    if (result->baseline_measured) {
+        row.counter = core::to_string(result->baseline.counter);
+        row.cost_unit = result->baseline.cost_unit;
+        row.baseline_cost = result->baseline.total_cost;
+    }
     if (options.measure_reference && !task->reference.empty()) {
         auto reference = runner::measure(*task, task->reference, options.optimize.measure);
         if (!reference) return core::fail(reference.error());

@@ -473,7 +473,30 @@ core::Result<std::optional<Scope>> scope_of(const core::Task& task) {
     }
     std::string files;
     for (const auto& f : task.baseline) files += (files.empty() ? "" : ", ") + f.path;
-    return core::fail(core::Error::input("--function " + task.function_name + ": no function of that name is defined in " + files));
+    // A typo gets the nearest name defined there (edit distance at most a third of its length).
+    auto distance = [](const std::string& a, const std::string& b) {
+        std::vector<std::size_t> row(b.size() + 1);
+        for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            std::size_t diagonal = row[0];
+            row[0] = i;
+            for (std::size_t j = 1; j <= b.size(); ++j) {
+                const std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diagonal = row[j];
+                row[j] = next;
+            }
+        }
+        return row[b.size()];
+    };
+    std::string nearest;
+    std::size_t best = task.function_name.size() / 3 + 1;
+    for (const auto& fn : analysis->functions) {
+        const std::string name = fn.name.substr(fn.name.rfind(':') == std::string::npos ? 0 : fn.name.rfind(':') + 1);
+        for (const std::string& candidate : {fn.name, name})
+            if (const auto d = distance(task.function_name, candidate); d < best) best = d, nearest = candidate;
+    }
+    return core::fail(core::Error::input("--function " + task.function_name + ": no function of that name is defined in " + files +
+                                         (nearest.empty() ? "" : "; did you mean " + nearest + "?")));
 }
 
 bool within_scope(const Scope& scope, const std::vector<core::SourceFile>& sources) {
@@ -513,6 +536,24 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     };
     auto scope = scope_of(task);
     if (!scope) return core::fail(scope.error());
+    // A proposer that needs no measured hints is asked first: when it has nothing for this task
+    // (or this function), there is no point in building and benchmarking the baseline.
+    std::optional<std::vector<core::Edit>> first_edits;
+    const unsigned first_seed = options.seed + 101u;
+    if (!options.baseline && !proposer.wants_hints() && options.rounds >= 1) {
+        auto edits = proposer.propose(task, core::ProposalContext{task.baseline, "", "", 1, options.samples, first_seed});
+        if (!edits) return core::fail(edits.error());
+        if (edits->empty()) {
+            result.baseline_measured = false;
+            result.rounds_run = 1;
+            result.stop = Stop::proposer_empty;
+            result.stop_reason = "the " + proposer.name() + " proposer has nothing to suggest" +
+                                 (task.function_name.empty() ? "" : " for " + task.function_name) + "; the baseline was not measured";
+            result.population = {"baseline"};
+            return result;
+        }
+        first_edits = std::move(*edits);
+    }
     say(options.baseline ? "reusing the baseline's measurement" : "measuring the baseline");
     auto baseline = options.baseline ? core::Result<core::Measurement>(*options.baseline) : runner::measure(task, task.baseline, options.measure);
     if (!baseline) return core::fail(baseline.error());
@@ -721,7 +762,8 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             }
             core::ProposalContext context{parent.sources, feedback, hints[parent.id], round, share[p],
                                           options.seed + static_cast<unsigned>(round) * 101u + static_cast<unsigned>(p)};
-            auto edits = proposer.propose(task, context);
+            // Round 1's only request may have been made before the baseline was measured.
+            auto edits = first_edits && round == 1 && p == 0 ? core::Result<std::vector<core::Edit>>(std::move(*first_edits)) : proposer.propose(task, context);
             if (!edits) {
                 failed = edits.error();
                 break;

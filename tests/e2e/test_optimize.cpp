@@ -197,6 +197,10 @@ TEST(Optimize, NothingToFindIsReportedNotFaked) {
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_TRUE(j["best"].is_null());
     EXPECT_TRUE(j["speedup"].is_null());
+    // The rules were asked first and had nothing: no minutes spent measuring the baseline.
+    EXPECT_EQ(j["stop"], "proposer_empty");
+    EXPECT_TRUE(j["baseline"].is_null()) << r.out;
+    EXPECT_NE(j["stop_reason"].get<std::string>().find("the baseline was not measured"), std::string::npos);
 }
 
 TEST(Optimize, BadInputExits2WithOneLine) {
@@ -463,12 +467,14 @@ TEST(Paste, AnsweringThePromptsFromFilesRepairsAFailureAndReplaysExactly) {
 TEST(Optimize, NothingVerifiedExitsOne) {
     const fs::path dir = temp_dir() / "nothing";
     fs::create_directories(dir / "tests");
-    std::ofstream(dir / "fast.cpp") << "#include <cstdio>\nint main() { std::puts(\"1\"); }\n";
+    std::ofstream(dir / "fast.cc") << "#include <cstdio>\nint main() { std::puts(\"1\"); }\n";
     std::ofstream(dir / "tests" / "a.in") << "\n";
     std::ofstream(dir / "tests" / "a.out") << "1\n";
-    const CliResult r = optiloop("optimize " + (dir / "fast.cpp").string() + " --tests " + (dir / "tests").string() + " --repeat 1 --out " + (dir / "out").string());
+    const CliResult r = optiloop("optimize " + (dir / "fast.cc").string() + " --tests " + (dir / "tests").string() + " --repeat 1 --out " + (dir / "out").string());
     EXPECT_EQ(r.code, 1) << r.err << r.out;
     EXPECT_NE(r.out.find("no verified speedup found"), std::string::npos) << r.out;
     EXPECT_FALSE(fs::exists(dir / "out" / "best.patch"));  // no empty patch to apply
     EXPECT_TRUE(fs::exists(dir / "out" / "result.json"));
+    EXPECT_TRUE(fs::exists(dir / "out" / "best.cc"));  // the source's own extension
+    EXPECT_FALSE(fs::exists(dir / "out" / "best.cpp"));
 }

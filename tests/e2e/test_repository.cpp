@@ -158,6 +158,7 @@ TEST_F(Repository, BadInputIsOneLineAndExitTwo) {
         {"optimize --repo . --file src/nope.cpp " + commands(false), "src/nope.cpp"},
         {"optimize --repo . --file src/textkit.cpp --test x", "--build"},
         {"optimize --repo . --file src/textkit.cpp --function no_such_function " + commands(false), "no_such_function"},
+        {"optimize --repo . --file src/textkit.cpp --function join_line " + commands(false), "did you mean join_lines?"},
         {"optimize --file src/textkit.cpp", "--repo"},
         {"ci --base no-such-ref", "--base no-such-ref"},
         {"ci --base HEAD~1 --verify", "--build"},
@@ -221,7 +222,8 @@ TEST_F(Repository, CiFailsWhenAChangedFileCannotBeAnalysed) {
 TEST_F(Repository, AnInterruptedRunLeavesNoWorktreeBehind) {
     const fs::path repo = s_dir / "interrupted";
     fs::create_directories(repo);
-    std::ofstream(repo / "a.cpp") << "int main() { return 0; }\n";
+    // Something for the rules to propose, so that the baseline is built (and interrupted).
+    std::ofstream(repo / "a.cpp") << "#include <iostream>\nint main() { for (int i = 0; i < 3; ++i) std::cout << i << std::endl; }\n";
     ASSERT_EQ(shell("git init -q . && git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
     // A stale worktree as a killed run leaves it: registered, its owner process long gone.
     const fs::path stale = s_dir / "optiloop-workspace-stale" / "tree";
@@ -243,7 +245,7 @@ TEST_F(Repository, AnInterruptedRunLeavesNoWorktreeBehind) {
 TEST_F(Repository, AFailingBaselineBuildShowsTheCompilersErrors) {
     const fs::path repo = s_dir / "failing";
     fs::create_directories(repo);
-    std::ofstream(repo / "a.cpp") << "int main() { return 0; }\n";
+    std::ofstream(repo / "a.cpp") << "#include <iostream>\nint main() { for (int i = 0; i < 3; ++i) std::cout << i << std::endl; }\n";
     ASSERT_EQ(shell("git init -q . && git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
     const std::string build = "echo 'In file included from a.cpp:1:'; echo 'a.cpp:3:5: error: use of undeclared identifier oops' >&2; echo '1 error generated.' >&2; exit 2";
     const CommandRun r = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build " + quote(build) + " --test true", repo);

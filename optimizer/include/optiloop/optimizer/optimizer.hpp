@@ -69,6 +69,9 @@ const char* to_string(Stop stop);
 
 struct Result {
     core::Measurement baseline;
+    // False when the proposer had nothing to suggest before anything was measured (a proposer
+    // that needs no profile is asked first): minutes of building and benchmarking are skipped.
+    bool baseline_measured = true;
     std::vector<CandidateResult> candidates;
     std::optional<std::size_t> best;  // index into candidates; never a contradicted one
     int rounds_run = 0;

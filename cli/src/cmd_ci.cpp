@@ -142,6 +142,7 @@ Action setup_ci(CLI::App& app) {
                 if (const std::string why = core::cannot_write(path, false); !why.empty())
                     return fail(core::Error::input(std::string(flag) + " " + path + ": cannot write there (" + why + ")"));
         const fs::path root = fs::absolute(a->repo);
+        a->commands.repo = a->repo;  // the repository tasks of --verify name it, and parse with its compile_commands.json
         if (!fs::is_directory(root)) return fail(core::Error::input("--repo " + a->repo + ": not a directory"));
         if (runner::run_host({"git", "-C", root.string(), "rev-parse", "--git-dir"}).exit_code != 0)
             return fail(core::Error::input("--repo " + a->repo + ": not a git repository"));
@@ -183,7 +184,9 @@ Action setup_ci(CLI::App& app) {
             auto content = runner::run_host({"git", "-C", root.string(), "show", *head + ":" + file});
             if (content.exit_code != 0) continue;
             analyzer::AnalyzeOptions options;
-            options.flags = project_parse_flags(root, file, a->flags);
+            auto parse_flags = project_parse_flags(root, file, a->flags, root, a->commands.compile_commands);
+            if (!parse_flags) return fail(parse_flags.error());
+            options.flags = *parse_flags;
             auto analysis = analyzer::analyze({{file, content.output}}, options);
             if (!analysis) {
                 s.err << "optiloop ci: " << file << ": not analysed: " << analysis.error().message << "\n";

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include <optiloop/core/files.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 
@@ -30,6 +32,8 @@ void add_repo_options(CLI::App& app, RepoArgs& a, bool with_target) {
     app.add_option("--bench-filter", a.bench_filter, "gbench: only the benchmarks matching this regex");
     app.add_option("--bench-metric", a.bench_metric, "gbench: real_time (default) or cpu_time")->check(CLI::IsMember({"real_time", "cpu_time"}));
     app.add_option("--bench-repetitions", a.bench_repetitions, "gbench: repetitions per benchmark (the median counts)")->check(CLI::Range(1, 100));
+    app.add_option("-p,--compile-commands", a.compile_commands,
+                   "The build folder holding compile_commands.json, for parsing (default: build/ or the repository root when it has one)");
 }
 
 namespace {
@@ -93,11 +97,132 @@ core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& 
     return std::make_unique<WorkspaceGuard>(root, *ws);
 }
 
-std::vector<std::string> project_parse_flags(const fs::path& root, const std::string& file, const std::vector<std::string>& extra) {
-    std::vector<std::string> flags = {"-std=c++17"};
-    for (const fs::path& dir : {root / fs::path(file).parent_path(), root / "include", root / "src", root})
-        if (fs::is_directory(dir)) flags.push_back("-I" + dir.lexically_normal().string());
-    flags.insert(flags.end(), extra.begin(), extra.end());
+namespace {
+
+// A compile command split as a POSIX shell would (quotes and backslashes; no expansions).
+std::vector<std::string> split_command(const std::string& command) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (std::size_t i = 0; i < command.size(); ++i) {
+        const char c = command[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+            else if (c == '\\' && quote == '"' && i + 1 < command.size()) word += command[++i];
+            else word += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == '\\' && i + 1 < command.size()) {
+            word += command[++i];
+            in_word = true;
+        } else if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_word) words.push_back(word);
+            word.clear();
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (in_word) words.push_back(word);
+    return words;
+}
+
+// The parse-relevant flags of one compile command, paths made absolute against `directory`.
+std::vector<std::string> parse_relevant(const std::vector<std::string>& args, const fs::path& directory) {
+    std::vector<std::string> flags;
+    auto absolute = [&](const std::string& p) { return (fs::path(p).is_absolute() ? fs::path(p) : directory / p).lexically_normal().string(); };
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool matched = false;
+        for (const std::string prefix : {"-isystem", "-iquote", "-include", "-I"}) {
+            if (!a.starts_with(prefix)) continue;
+            matched = true;
+            if (a == prefix && i + 1 < args.size()) flags.insert(flags.end(), {prefix, absolute(args[++i])});
+            else if (a != prefix) flags.push_back(prefix + absolute(a.substr(prefix.size())));
+            break;
+        }
+        if (matched) continue;
+        if (a.starts_with("-D") || a.starts_with("-U")) {
+            if ((a == "-D" || a == "-U") && i + 1 < args.size()) flags.insert(flags.end(), {a, args[++i]});
+            else flags.push_back(a);
+        } else if (a.starts_with("-std=")) {
+            flags.push_back(a);
+        }
+    }
+    return flags;
+}
+
+}  // namespace
+
+core::Result<std::vector<std::string>> project_parse_flags(const fs::path& root, const std::string& file, const std::vector<std::string>& extra,
+                                                           const fs::path& user_root_given, const std::string& compile_commands) {
+    const fs::path user_root = user_root_given.empty() ? root : user_root_given;
+    std::optional<fs::path> database;
+    if (!compile_commands.empty()) {
+        const fs::path given = fs::path(compile_commands).is_absolute() ? fs::path(compile_commands) : fs::absolute(compile_commands);
+        database = fs::is_directory(given) ? given / "compile_commands.json" : given;
+        if (!fs::is_regular_file(*database)) return core::fail(core::Error::input("-p " + compile_commands + ": no compile_commands.json there"));
+    } else {
+        for (const fs::path& dir : {user_root / "build", user_root})
+            if (fs::is_regular_file(dir / "compile_commands.json")) {
+                database = dir / "compile_commands.json";
+                break;
+            }
+    }
+    std::vector<std::string> flags;
+    bool from_database = false;
+    if (database) {
+        auto text = core::read_file(*database);
+        auto entries = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        if (!entries.is_array()) return core::fail(core::Error::input(database->string() + ": not a compilation database (expected a JSON array of entries)"));
+        std::error_code ec;
+        const fs::path wanted = fs::weakly_canonical(user_root / file, ec);
+        for (const auto& entry : entries) {
+            if (!entry.is_object() || !entry.contains("file") || !entry["file"].is_string() || !entry.contains("directory") || !entry["directory"].is_string()) continue;
+            const fs::path directory = entry["directory"].get<std::string>();
+            const fs::path entry_file = entry["file"].get<std::string>();
+            if (fs::weakly_canonical(entry_file.is_absolute() ? entry_file : directory / entry_file, ec) != wanted) continue;
+            std::vector<std::string> args;
+            if (entry.contains("arguments") && entry["arguments"].is_array()) {
+                for (const auto& a : entry["arguments"])
+                    if (a.is_string()) args.push_back(a.get<std::string>());
+            } else if (entry.contains("command") && entry["command"].is_string()) {
+                args = split_command(entry["command"].get<std::string>());
+            }
+            flags = parse_relevant(args, directory);
+            from_database = true;
+            break;
+        }
+    }
+    if (from_database) {
+        // Paths into the user's tree read the workspace's copy where it has one (HEAD's sources);
+        // generated headers exist only in the user's build tree and stay there.
+        if (user_root != root)
+            for (auto& f : flags) {
+                for (const std::string prefix : {"-isystem", "-iquote", "-include", "-I"}) {
+                    const bool joined = f.starts_with(prefix) && f.size() > prefix.size();
+                    const std::string path = joined ? f.substr(prefix.size()) : f;
+                    const fs::path relative = fs::path(path).lexically_relative(user_root);
+                    if (!fs::path(path).is_absolute() || relative.empty() || relative.string().starts_with("..")) continue;
+                    if (fs::exists(root / relative)) f = (joined ? prefix : "") + (root / relative).lexically_normal().string();
+                    break;
+                }
+            }
+        if (std::none_of(flags.begin(), flags.end(), [](const std::string& f) { return f.starts_with("-std="); })) flags.insert(flags.begin(), "-std=c++17");
+    } else {
+        flags = {"-std=c++17"};
+        for (const fs::path& dir : {root / fs::path(file).parent_path(), root / "include", root / "src", root})
+            if (fs::is_directory(dir)) flags.push_back("-I" + dir.lexically_normal().string());
+    }
+    // --flags: a relative include path means one inside the project, not the current directory.
+    for (std::size_t i = 0; i < extra.size(); ++i) {
+        const std::string& f = extra[i];
+        if (f.starts_with("-I") && f.size() > 2 && !fs::path(f.substr(2)).is_absolute()) flags.push_back("-I" + (root / f.substr(2)).lexically_normal().string());
+        else flags.push_back(f);
+    }
     return flags;
 }
 
@@ -128,7 +253,9 @@ core::Result<core::Task> repository_task(const RepoArgs& a, const runner::Worksp
     task.baseline = {{relative.string(), *text}};
     task.function_name = function;
     task.root = ws.path;
-    task.build.flags = project_parse_flags(ws.path, relative.string(), extra_flags);
+    auto parse_flags = project_parse_flags(ws.path, relative.string(), extra_flags, fs::absolute(a.repo.empty() ? "." : a.repo).lexically_normal(), a.compile_commands);
+    if (!parse_flags) return core::fail(parse_flags.error());
+    task.build.flags = *parse_flags;
     core::RepositorySpec spec;
     spec.root = fs::absolute(a.repo.empty() ? "." : a.repo);
     spec.workspace = ws.path;

@@ -23,6 +23,7 @@ struct RepoArgs {
     std::string bench_filter;
     std::string bench_metric = "real_time";
     int bench_repetitions = 5;
+    std::string compile_commands;  // -p DIR: the folder holding compile_commands.json (default: build/ or the root)
 };
 
 // --build, --test, --bench and the --bench-* options; `with_target` adds --repo, --file, --function.
@@ -47,9 +48,15 @@ private:
 
 core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo);
 
-// -std=c++17 and -I for the project's usual include directories (the file's own, include/, src/,
-// the root): what the analyzer needs to parse one file of a project without its build.
-std::vector<std::string> project_parse_flags(const std::filesystem::path& root, const std::string& file, const std::vector<std::string>& extra);
+// The flags to parse one file of a project. From compile_commands.json when there is one (`-p
+// DIR`, else `USER_ROOT/build/` or `USER_ROOT/`): the file's entry's -I, -isystem, -iquote,
+// -include, -D, -U and -std, relative paths resolved against the entry's directory, paths inside
+// the user's tree mapped to `root` (the workspace) where they exist there. Otherwise -std=c++17
+// and -I for the usual include directories (the file's own, include/, src/, the root). `extra`
+// (--flags) comes last; its relative -I paths resolve against `root`. A -p folder without the
+// file, or a file that is not a compilation database, is an input error naming it.
+core::Result<std::vector<std::string>> project_parse_flags(const std::filesystem::path& root, const std::string& file, const std::vector<std::string>& extra,
+                                                           const std::filesystem::path& user_root = {}, const std::string& compile_commands = "");
 
 // The task for `file` (relative to the repository root; its content at HEAD) and `function`.
 core::Result<core::Task> repository_task(const RepoArgs& args, const runner::Workspace& ws, const std::string& file, const std::string& function,

@@ -254,3 +254,36 @@ TEST_F(Repository, AFailingBaselineBuildShowsTheCompilersErrors) {
     EXPECT_NE(r.err.find("a.cpp:3:5: error: use of undeclared identifier oops"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("RE:"), std::string::npos) << r.err;
 }
+
+// A header that only the build knows where to find (a generated one): parsing takes its -I from
+// compile_commands.json (build/ by default, or -p DIR), with relative paths resolved against the
+// entry's directory; without it the file cannot be analysed, and ci says so.
+TEST_F(Repository, ParsingFollowsCompileCommandsJson) {
+    const fs::path repo = s_dir / "generated";
+    fs::create_directories(repo / "lib");
+    std::ofstream(repo / "lib" / "a.cpp") << "#include \"version.h\"\nint twice(int x) { return VERSION * x; }\n";
+    ASSERT_EQ(shell("git init -q . && git add lib && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
+    std::ofstream(repo / "lib" / "a.cpp") << "#include \"version.h\"\n#include <string>\nint twice(int x) {\n  std::string s;\n  for (int i = 0; i < x; ++i) s = s + 'x';\n"
+                                             "  return VERSION * static_cast<int>(s.size());\n}\n";
+    ASSERT_EQ(shell("git add lib && git -c user.name=t -c user.email=t@t commit -qm two", repo).code, 0);
+    const std::string ci = std::string(OPTILOOP_BINARY) + " ci --base HEAD~1 --json";
+    EXPECT_EQ(shell(ci, repo).code, 1);  // version.h is nowhere a guess would look
+    fs::create_directories(repo / "out" / "gen");
+    std::ofstream(repo / "out" / "gen" / "version.h") << "#define VERSION 2\n";
+    std::ofstream(repo / "out" / "compile_commands.json")
+        << R"([{"directory": ")" << (repo / "out").string() << R"(", "file": "../lib/a.cpp", "command": "c++ -Igen -DNDEBUG -std=c++20 -c ../lib/a.cpp"}])";
+    const CommandRun r = shell(ci + " -p out", repo);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    const auto j = json::parse(r.out);
+    EXPECT_EQ(j["changed_functions"][0], "lib/a.cpp:twice") << r.out;
+    EXPECT_TRUE(j["not_analysed"].empty());
+    // Found in build/ without -p.
+    fs::rename(repo / "out", repo / "build");
+    std::ofstream(repo / "build" / "compile_commands.json")
+        << R"([{"directory": ")" << (repo / "build").string() << R"(", "file": "../lib/a.cpp", "arguments": ["c++", "-I", "gen", "-c", "../lib/a.cpp"]}])";
+    EXPECT_EQ(shell(ci, repo).code, 0);
+    // A -p folder without the database is bad input.
+    const CommandRun missing = shell(ci + " -p lib", repo);
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.err.find("-p lib: no compile_commands.json there"), std::string::npos) << missing.err;
+}

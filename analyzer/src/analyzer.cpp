@@ -1,6 +1,7 @@
 // The Clang side of the analyzer: parse in-memory sources with LibTooling, collect functions,
 // loops and calls, and run the rewrite rules (rules.cpp) on the AST.
 
+#include <cstring>
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/Diagnostic.h>
@@ -52,16 +53,48 @@ public:
     }
 
 private:
+    // "Suite.Name" for the body of a GoogleTest TEST, TEST_F, TEST_P, TYPED_TEST or GTEST_TEST:
+    // the macro's first two arguments, read at the macro's use in the source.
+    static std::string test_name(const SourceManager& sm, const FunctionDecl* fn) {
+        const auto* method = dyn_cast<CXXMethodDecl>(fn);
+        if (!method || method->getNameAsString() != "TestBody" || !fn->getLocation().isMacroID()) return "";
+        bool invalid = false;
+        const char* p = sm.getCharacterData(sm.getExpansionLoc(fn->getLocation()), &invalid);
+        if (invalid || !p) return "";
+        std::string text(p, strnlen(p, 512));
+        const std::size_t open = text.find('(');
+        if (open == std::string::npos) return "";
+        const std::string macro = text.substr(0, open);
+        if (macro != "TEST" && macro != "TEST_F" && macro != "TEST_P" && macro != "TYPED_TEST" && macro != "TYPED_TEST_P" && macro != "GTEST_TEST") return "";
+        const std::size_t close = text.find(')', open);
+        if (close == std::string::npos) return "";
+        std::string args = text.substr(open + 1, close - open - 1);
+        const std::size_t comma = args.find(',');
+        if (comma == std::string::npos) return "";
+        auto trim = [](std::string v) {
+            v.erase(0, v.find_first_not_of(" \t\n"));
+            v.erase(v.find_last_not_of(" \t\n") + 1);
+            return v;
+        };
+        const std::string suite = trim(args.substr(0, comma)), name = trim(args.substr(comma + 1));
+        return suite.empty() || name.empty() ? "" : suite + "." + name;
+    }
+
     template <class F>
     bool visit_function(FunctionDecl* fn, F&& traverse) {
         const SourceManager& sm = m_context.getSourceManager();
-        if (!fn->doesThisDeclarationHaveABody() || !m_sources.contains(sm, fn->getLocation()) || m_current)
+        // Where the function is in the source as written: a function that starts with a macro
+        // (an attribute macro, or a TEST) is where the macro is used, not where it is defined.
+        const SourceLocation at = sm.getExpansionLoc(fn->getLocation());
+        // A function whose body a library's macro wrote (TEST's constructor, say) is not the user's.
+        if (!fn->doesThisDeclarationHaveABody() || !m_sources.contains(sm, at) || !m_sources.contains(sm, fn->getEndLoc()) || m_current)
             return traverse();
         Function f;
-        f.name = fn->getQualifiedNameAsString();
-        f.file = m_sources.relative(sm, fn->getLocation());
-        f.begin_line = sm.getSpellingLineNumber(fn->getBeginLoc());
-        f.end_line = sm.getSpellingLineNumber(fn->getEndLoc());
+        f.name = test_name(sm, fn);
+        if (f.name.empty()) f.name = fn->getQualifiedNameAsString();
+        f.file = m_sources.relative(sm, at);
+        f.begin_line = sm.getExpansionLineNumber(fn->getBeginLoc());
+        f.end_line = sm.getSpellingLineNumber(sm.getExpansionRange(fn->getEndLoc()).getEnd());
         m_current = &f;
         m_depth = 0;
         const bool ok = traverse();

@@ -137,6 +137,7 @@ Action setup_ci(CLI::App& app) {
         auto settings = Settings::load("");
         if (!settings) return fail(settings.error());
         apply_proposer_settings(app, *settings, a->proposer);
+        apply_repository_settings(app, *settings, a->commands);
         for (const auto& [flag, path] : {std::pair{"--sarif", a->sarif}, std::pair{"--markdown", a->markdown}})
             if (!path.empty())
                 if (const std::string why = core::cannot_write(path, false); !why.empty())

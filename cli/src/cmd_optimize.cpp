@@ -126,6 +126,8 @@ Action setup_optimize(CLI::App& app) {
             return static_cast<int>(core::ExitCode::usage);
         }
         if (repo_mode) {
+            // [repository] in optiloop.toml fills the commands the flags did not give.
+            apply_repository_settings(app, *settings, a->repo);
             if (a->repo.file.empty()) {
                 s.err << "optiloop optimize: --repo needs --file PATH (the source file to optimize)\n";
                 return static_cast<int>(core::ExitCode::usage);

@@ -24,6 +24,16 @@ const std::vector<SettingInfo>& setting_table() {
         {"rounds", "--rounds", {"OPTILOOP_ROUNDS"}, "3", "rounds of propose / verify / feed back"},
         {"search", "--search", {"OPTILOOP_SEARCH"}, "population", "how rounds are searched: population or greedy"},
         {"population", "--population", {"OPTILOOP_POPULATION"}, "3", "distinct correct programs the search draws prompts from"},
+        // [repository] in optiloop.toml: the commands of `optimize --repo` and `ci --verify`, so
+        // that `optiloop ci --base origin/main --verify` is the whole command in a configured project.
+        {"repository.build", "--build", {}, "", "repository mode: the build command"},
+        {"repository.test", "--test", {}, "", "repository mode: the test command (exit 0 = correct)"},
+        {"repository.bench", "--bench", {}, "", "repository mode: the command whose cost is measured"},
+        {"repository.bench_format", "--bench-format", {}, "instructions", "repository mode: instructions or gbench"},
+        {"repository.bench_filter", "--bench-filter", {}, "", "repository mode, gbench: the benchmarks to run (regex)"},
+        {"repository.bench_metric", "--bench-metric", {}, "real_time", "repository mode, gbench: real_time or cpu_time"},
+        {"repository.bench_repetitions", "--bench-repetitions", {}, "5", "repository mode, gbench: repetitions per benchmark"},
+        {"repository.compile_commands", "--compile-commands", {}, "", "the folder holding compile_commands.json"},
         {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "instruction counter: auto, perf, cachegrind, callgrind, none"},
         {"jobs", "--jobs", {"OPTILOOP_JOBS"}, "0", "parallel test runs (0: the number of cores)"},
         {"repeat", "--repeat", {"OPTILOOP_REPEAT"}, "3", "wall-time repetitions per cost test"},
@@ -65,6 +75,9 @@ core::Result<void> validate(const std::string& key, const std::string& value, co
     if (key == "population") return integer_in(1, 16);
     if (key == "counter" && value != "auto" && value != "perf" && value != "cachegrind" && value != "callgrind" && value != "none")
         return bad("auto, perf, cachegrind, callgrind or none");
+    if (key == "repository.bench_format" && value != "instructions" && value != "gbench") return bad("instructions or gbench");
+    if (key == "repository.bench_metric" && value != "real_time" && value != "cpu_time") return bad("real_time or cpu_time");
+    if (key == "repository.bench_repetitions") return integer_in(1, 100);
     if (key == "samples") return integer_in(1, 64);
     if (key == "rounds") return integer_in(1, 50);
     if (key == "jobs") return integer_in(0, 256);
@@ -97,8 +110,17 @@ core::Result<void> read_file(const fs::path& path, std::map<std::string, Setting
         where << path.string() << ":" << error.source().begin.line << ":" << error.source().begin.column << ": " << error.description();
         return core::fail(core::Error::input(where.str()));
     }
+    // Top-level keys, and the keys of a [repository] table as "repository.KEY".
+    std::vector<std::pair<std::string, const toml::node*>> entries;
     for (const auto& [key, node] : table) {
-        const std::string name(key.str());
+        if (key.str() == "repository" && node.is_table()) {
+            for (const auto& [inner, value] : *node.as_table()) entries.emplace_back("repository." + std::string(inner.str()), &value);
+            continue;
+        }
+        entries.emplace_back(std::string(key.str()), &node);
+    }
+    for (const auto& [name, node_pointer] : entries) {
+        const toml::node& node = *node_pointer;
         if (name == "api_key")
             return core::fail(core::Error::input(path.string() + ": api_key: keys do not belong in a config file; set OPTILOOP_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY"));
         const auto& known = setting_table();

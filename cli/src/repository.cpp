@@ -88,6 +88,17 @@ WorkspaceGuard::~WorkspaceGuard() {
     runner::remove_workspace(m_root, m_ws);
 }
 
+void apply_repository_settings(const CLI::App& app, const Settings& settings, RepoArgs& a) {
+    apply_unset(app, settings, "repository.build", a.build);
+    apply_unset(app, settings, "repository.test", a.test);
+    apply_unset(app, settings, "repository.bench", a.bench);
+    apply_unset(app, settings, "repository.bench_format", a.bench_format);
+    apply_unset(app, settings, "repository.bench_filter", a.bench_filter);
+    apply_unset(app, settings, "repository.bench_metric", a.bench_metric);
+    apply_unset(app, settings, "repository.bench_repetitions", a.bench_repetitions);
+    apply_unset(app, settings, "repository.compile_commands", a.compile_commands);
+}
+
 core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo) {
     const fs::path root = fs::absolute(repo);
     // What an earlier run killed outright left registered in the user's .git goes first.

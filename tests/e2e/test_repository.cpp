@@ -287,3 +287,25 @@ TEST_F(Repository, ParsingFollowsCompileCommandsJson) {
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.err.find("-p lib: no compile_commands.json there"), std::string::npos) << missing.err;
 }
+
+// [repository] in optiloop.toml holds the commands, so a configured project needs no long flags;
+// a flag still wins, and a bad value is one line naming the file and the key.
+TEST_F(Repository, RepositoryCommandsComeFromOptiloopToml) {
+    const fs::path repo = s_dir / "configured";
+    fs::create_directories(repo);
+    std::ofstream(repo / "a.cpp") << "#include <iostream>\nint main() { for (int i = 0; i < 3; ++i) std::cout << i << std::endl; }\n";
+    std::ofstream(repo / "optiloop.toml") << "[repository]\nbuild = \"echo 'a.cpp:1:1: error: from the config' >&2; exit 3\"\ntest = \"true\"\n";
+    ASSERT_EQ(shell("git init -q . && git add . && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
+    const CommandRun r = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp", repo);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("the build command failed (exit code 3)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("error: from the config"), std::string::npos) << r.err;
+    const CommandRun flag = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build 'exit 4'", repo);
+    EXPECT_NE(flag.err.find("(exit code 4)"), std::string::npos) << flag.err;
+    const CommandRun shown = shell(std::string(OPTILOOP_BINARY) + " config show", repo);
+    EXPECT_NE(shown.out.find("repository.test"), std::string::npos) << shown.out;
+    std::ofstream(repo / "optiloop.toml") << "[repository]\nbench_format = \"fast\"\n";
+    const CommandRun bad = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build true --test true", repo);
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("optiloop.toml: repository.bench_format: expected instructions or gbench"), std::string::npos) << bad.err;
+}

@@ -555,7 +555,10 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         first_edits = std::move(*edits);
     }
     say(options.baseline ? "reusing the baseline's measurement" : "measuring the baseline");
-    auto baseline = options.baseline ? core::Result<core::Measurement>(*options.baseline) : runner::measure(task, task.baseline, options.measure);
+    // A repository's steps report their progress through the log.
+    runner::MeasureOptions baseline_measure = options.measure;
+    if (task.kind == core::TaskKind::repository && log) baseline_measure.progress = [&](const std::string& line) { say("  baseline: " + line); };
+    auto baseline = options.baseline ? core::Result<core::Measurement>(*options.baseline) : runner::measure(task, task.baseline, baseline_measure);
     if (!baseline) return core::fail(baseline.error());
     if (baseline->verdict != core::Verdict::ok) {
         // What a user can act on: the compiler's errors (file:line first) or the failing test's
@@ -652,6 +655,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             if (made[i].note.empty()) to_measure.push_back(i);
         runner::MeasureOptions measure = options.measure;
         measure.jobs = std::max(1, jobs / std::max(1, std::min(parallel, static_cast<int>(to_measure.size()))));
+        if (task.kind == core::TaskKind::repository && log) measure.progress = [&](const std::string& line) { say("  " + line); };
         auto measured = parallel_for(to_measure.size(), parallel, [&](std::size_t n) -> core::Result<void> {
             if (over_budget()) return {};  // what was measured so far still counts
             auto& c = made[to_measure[n]];

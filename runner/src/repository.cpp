@@ -257,9 +257,22 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
 
     Measurement m;
     m.counter = core::CounterKind::none;
-    auto run = [&](const std::string& command, double seconds) { return sandbox::run(command_spec(r, command, seconds)); };
+    // Each step says what it ran and how long it took: a build and a benchmark can take minutes.
+    auto run_step = [&](const char* what, const sandbox::Spec& spec) {
+        if (options.progress) options.progress(std::string(what) + "...");
+        auto done = sandbox::run(spec);
+        if (done && options.progress) {
+            std::ostringstream line;
+            line.setf(std::ios::fixed);
+            line.precision(1);
+            line << what << ": " << (done->verdict == Verdict::ok && done->exit_code == 0 ? "done" : "failed") << " in " << done->wall_seconds << " s";
+            options.progress(line.str());
+        }
+        return done;
+    };
+    auto run = [&](const std::string& command, double seconds, const char* what) { return run_step(what, command_spec(r, command, seconds)); };
 
-    auto built = run(r.build, r.build_seconds);
+    auto built = run(r.build, r.build_seconds, "build command");
     if (!built) return core::fail(built.error());
     if (built->verdict != Verdict::ok || built->exit_code != 0) {
         m.verdict = Verdict::compile_error;
@@ -272,7 +285,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
         return m;
     }
 
-    auto tested = run(r.test, r.test_seconds);
+    auto tested = run(r.test, r.test_seconds, "test command");
     if (!tested) return core::fail(tested.error());
     core::TestMeasurement t{"test command", false, Verdict::ok, "", std::nullopt, tested->wall_seconds, tested->wall_seconds, 0, tested->peak_rss_bytes};
     if (tested->verdict != Verdict::ok || tested->exit_code != 0) {
@@ -289,7 +302,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
         std::string command = cost_command + " --benchmark_format=json --benchmark_repetitions=" + std::to_string(std::max(1, r.bench_repetitions)) +
                               " --benchmark_report_aggregates_only=false";
         if (!r.bench_filter.empty()) command += " --benchmark_filter=" + shell_quote(r.bench_filter);
-        auto benched = run(command, r.bench_seconds);
+        auto benched = run(command, r.bench_seconds, "bench command (Google Benchmark)");
         if (!benched) return core::fail(benched.error());
         if (cost_run_failed(m, *benched, "bench command", "the bench command failed: ")) return m;
         auto results = parse_google_benchmark(benched->stdout_data, r.bench_metric);
@@ -308,7 +321,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     // then its instructions under cachegrind, every child process included.
     double wall = tested->wall_seconds;
     if (!r.bench.empty()) {
-        auto timed = run(r.bench, r.bench_seconds);
+        auto timed = run(r.bench, r.bench_seconds, "bench command (timed)");
         if (!timed) return core::fail(timed.error());
         if (cost_run_failed(m, *timed, "bench command", "the bench command failed: ")) return m;
         wall = timed->wall_seconds;
@@ -321,7 +334,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     // could not be read back would make the sum smaller, so it fails the run.
     spec.max_output_files = 4096;
     (void)options;
-    auto counted = sandbox::run(spec);
+    auto counted = run_step("cost command under cachegrind", spec);
     if (!counted) return core::fail(counted.error());
     if (cost_run_failed(m, *counted, "cost command", "under cachegrind: ")) return m;
     auto total = counted->output_problem.empty() ? sum_valgrind_totals(counted->scratch_files)

@@ -4,6 +4,8 @@
 // first; the expensive counter runs only for candidates that passed.
 #pragma once
 
+#include <functional>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@ struct MeasureOptions {
     int jobs = 0;                              // 0: the number of cores
     int repeats = 5;                           // wall-time repetitions per cost test
     int warmups = 1;
+    // Progress of the long steps (a repository's build, test and bench commands), one line each
+    // with its elapsed time; null: silent.
+    std::function<void(const std::string&)> progress;
 };
 
 // Measures the task's program given by `sources` (the baseline, the reference or a candidate).

@@ -2,6 +2,7 @@
 // tool.driver, one location per result, partialFingerprints so alerts survive line moves); the
 // Markdown stays under GitHub's 65,536-character comment limit by cutting diffs, never findings'
 // table rows first.
+#include <cmath>
 #include "ci_report.hpp"
 
 #include <algorithm>
@@ -182,6 +183,7 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
     }
     if (finding.speedup) properties["speedup"] = *finding.speedup;
     if (finding.wall_speedup) properties["wall_speedup"] = *finding.wall_speedup;
+    if (finding.noise_band) properties["noiseBand"] = *finding.noise_band;
     if (!finding.metric.empty()) properties["metric"] = finding.metric;
 
     Sarif result = {
@@ -298,7 +300,8 @@ std::string metric_in_words(std::string_view metric) {
 
 std::string table_row(const CiFinding& finding) {
     std::string speedup = "–";
-    if (is_verified(finding) && finding.speedup) speedup = "**" + ratio(*finding.speedup) + "**";
+    if (is_verified(finding) && finding.speedup)
+        speedup = "**" + ratio(*finding.speedup) + "**" + (finding.noise_band ? " ±" + std::to_string(static_cast<int>(std::lround(*finding.noise_band * 100))) + "%" : "");
     else if (!finding.contradiction.empty()) speedup = (finding.speedup ? ratio(*finding.speedup) + " claimed, " : "") + "contradicted by wall time";
     return "| " + code_span(table_cell(finding.function)) + " | " + code_span(table_cell(location_text(finding))) +
            " | " + code_span(table_cell(finding.rule)) + ": " + table_cell(shortened(finding.message, k_max_table_message)) +
@@ -540,6 +543,7 @@ nlohmann::json to_json(const CiReport& report) {
             {"contradiction", finding.contradiction},
             {"speedup", optional_number(finding.speedup)},
             {"wall_speedup", optional_number(finding.wall_speedup)},
+            {"noise_band", optional_number(finding.noise_band)},
             {"metric", finding.metric},
             {"fix", std::move(fix)},
             {"original", finding.original},

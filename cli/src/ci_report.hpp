@@ -26,7 +26,8 @@ struct CiFinding {
     // Verified suggestions only: the measured result and the fix.
     std::optional<double> speedup;       // cost ratio baseline / candidate on `metric`
     std::optional<double> wall_speedup;  // wall-time ratio beside it
-    std::string metric;                  // "instructions (cachegrind)", "real_time (Google Benchmark)"
+    std::string metric;                  // "instructions (cachegrind)", "cpu_time (Google Benchmark)"
+    std::optional<double> noise_band;    // timed metrics: the gain the speedup had to clear (0.04 = 4%)
     std::vector<core::Replacement> fix;  // byte offsets into `original` (the file at HEAD)
     std::string original;                // the file's content at HEAD
     std::string diff;                    // unified diff of the suggestion

@@ -261,6 +261,7 @@ Action setup_ci(CLI::App& app) {
                 const std::string& before = task->baseline[0].content;
                 const std::string& after = best.candidate.sources[0].content;
                 CiFinding finding = measured_finding(c.file, c.function, best, *task, result->baseline);
+                if (!result->baseline.total_cost) finding.noise_band = result->noise_band;
                 finding.rule = "verified-speedup";
                 finding.rule_description = "An edit that optiloop proposed, built and tested with the project's own commands, and measured faster.";
                 finding.level = "warning";

@@ -2,6 +2,7 @@
 // source file with --tests; print the table, write --out, and --apply the best when significant.
 #include <unistd.h>
 
+#include <cmath>
 #include <iomanip>
 #include <memory>
 #include <ostream>
@@ -196,6 +197,7 @@ Action setup_optimize(CLI::App& app) {
                                   {"best", r.best ? nlohmann::json(r.candidates[*r.best].candidate.id) : nlohmann::json()},
                                   {"speedup", r.best && r.candidates[*r.best].speedup ? nlohmann::json(*r.candidates[*r.best].speedup) : nlohmann::json()},
                                   {"wall_speedup", r.best && r.candidates[*r.best].wall_speedup ? nlohmann::json(*r.candidates[*r.best].wall_speedup) : nlohmann::json()},
+                                  {"noise_band", r.noise_band},
                                   {"ratios_disagree", r.best && runner::ratios_disagree(r.baseline, *r.candidates[*r.best].measurement)},
                                   {"patch", patch}};
         const core::ProposerUsage usage = proposer->usage();
@@ -247,14 +249,17 @@ Action setup_optimize(CLI::App& app) {
                                                                       : format_seconds(r.baseline.wall_seconds);
             s.out << "task " << task->id << ": baseline " << baseline_text << ", "
                   << (repo_mode ? "the project's build and test commands" : std::to_string(task->tests.size() + task->stress.size()) + " tests") << "\n";
+            // Timed costs carry their noise band beside every ratio: "1.09x ±4%".
+            const bool timed = r.baseline_measured && !r.baseline.total_cost;
+            const std::string band = timed ? " ±" + std::to_string(static_cast<int>(std::lround(r.noise_band * 100))) + "%" : "";
             s.out << std::left << std::setw(6) << "cand" << std::setw(7) << "round" << std::setw(10) << "verdict" << std::right << std::setw(16) << "cost" << std::setw(10)
-                  << "speedup" << std::setw(12) << "wall ratio" << "  " << std::left << "what changed\n";
+                  << "speedup" << std::string(band.size(), ' ') << std::setw(12) << "wall ratio" << "  " << std::left << "what changed\n";
             for (const auto& c : r.candidates) {
                 const std::string verdict = c.measurement ? std::string(core::to_string(c.measurement->verdict)) : "skipped";
                 const std::string cost = c.measurement && c.measurement->total_cost ? format_count(*c.measurement->total_cost)
                                          : c.measurement && c.measurement->verdict == core::Verdict::ok ? format_seconds(c.measurement->wall_seconds) : "-";
                 s.out << std::left << std::setw(6) << c.candidate.id << std::setw(7) << c.round << std::setw(10) << verdict << std::right << std::setw(16) << cost
-                      << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-")
+                      << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-") << (timed ? band : std::string(band.size(), ' '))
                       // Without a counter the speedup is the wall ratio already: not shown twice.
                       << std::setw(12) << (c.wall_speedup && r.baseline.total_cost ? format_ratio(*c.wall_speedup) : "-") << "  "
                       << what_changed(c.candidate.edit) << (c.note.empty() ? "" : " (" + c.note + ")") << (r.best && &c == &r.candidates[*r.best] ? "  <- best" : "")
@@ -271,7 +276,7 @@ Action setup_optimize(CLI::App& app) {
                 const auto& b = r.candidates[*r.best];
                 const std::string measure = r.baseline.total_cost ? " fewer instructions than the baseline" : " faster than the baseline (" + r.baseline.cost_unit + ", medians)";
                 const std::string correct = repo_mode ? "the project builds and its tests pass" : "correct on all " + std::to_string(task->tests.size() + task->stress.size()) + " tests";
-                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? format_ratio(*b.speedup) : "?") << measure
+                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? format_ratio(*b.speedup) : "?") << band << measure
                       << (b.wall_speedup && r.baseline.total_cost ? ", wall time " + format_ratio(*b.wall_speedup) : "") << "; " << correct << "\n";
                 if (runner::ratios_disagree(r.baseline, *b.measurement))
                     s.out << "note: the instruction ratio and the wall-time ratio disagree by more than their noise\n";

@@ -31,7 +31,7 @@ const std::vector<SettingInfo>& setting_table() {
         {"repository.bench", "--bench", {}, "", "repository mode: the command whose cost is measured"},
         {"repository.bench_format", "--bench-format", {}, "instructions", "repository mode: instructions or gbench"},
         {"repository.bench_filter", "--bench-filter", {}, "", "repository mode, gbench: the benchmarks to run (regex)"},
-        {"repository.bench_metric", "--bench-metric", {}, "real_time", "repository mode, gbench: real_time or cpu_time"},
+        {"repository.bench_metric", "--bench-metric", {}, "cpu_time", "repository mode, gbench: cpu_time or real_time"},
         {"repository.bench_repetitions", "--bench-repetitions", {}, "5", "repository mode, gbench: repetitions per benchmark"},
         {"repository.compile_commands", "--compile-commands", {}, "", "the folder holding compile_commands.json"},
         {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "instruction counter: auto, perf, cachegrind, callgrind, none"},

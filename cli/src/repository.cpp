@@ -30,7 +30,7 @@ void add_repo_options(CLI::App& app, RepoArgs& a, bool with_target) {
     app.add_option("--bench-format", a.bench_format, "gbench: Google Benchmark JSON times; instructions: count the command's instructions (default)")
         ->check(CLI::IsMember({"gbench", "instructions"}));
     app.add_option("--bench-filter", a.bench_filter, "gbench: only the benchmarks matching this regex");
-    app.add_option("--bench-metric", a.bench_metric, "gbench: real_time (default) or cpu_time")->check(CLI::IsMember({"real_time", "cpu_time"}));
+    app.add_option("--bench-metric", a.bench_metric, "gbench: cpu_time (the default: steadier on a shared machine) or real_time")->check(CLI::IsMember({"real_time", "cpu_time"}));
     app.add_option("--bench-repetitions", a.bench_repetitions, "gbench: repetitions per benchmark (the median counts)")->check(CLI::Range(1, 100));
     app.add_option("-p,--compile-commands", a.compile_commands,
                    "The build folder holding compile_commands.json, for parsing (default: build/ or the repository root when it has one)");

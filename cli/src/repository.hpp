@@ -23,7 +23,7 @@ struct RepoArgs {
     std::string build, test, bench;
     std::string bench_format = "instructions";
     std::string bench_filter;
-    std::string bench_metric = "real_time";
+    std::string bench_metric = "cpu_time";
     int bench_repetitions = 5;
     std::string compile_commands;  // -p DIR: the folder holding compile_commands.json (default: build/ or the root)
 };

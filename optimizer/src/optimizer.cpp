@@ -585,6 +585,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     double min_gain = options.min_gain;
     if (!baseline->total_cost)
         for (const auto& t : baseline->tests) min_gain = std::max(min_gain, 2 * t.wall_cv);
+    result.noise_band = min_gain;
 
     // Candidates measured at once. Instruction counts do not change with load, so a round runs
     // side by side within --jobs; wall time and GPU time do, so those are measured one by one.

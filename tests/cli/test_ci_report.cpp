@@ -624,3 +624,28 @@ TEST(CiContradicted, JsonCountsItAsUnverified) {
     EXPECT_EQ(json["findings"][1]["contradicted"], false);
     EXPECT_EQ(json["findings"][1]["contradiction"], "");
 }
+
+TEST(CiReport, ATimedSpeedupCarriesItsNoiseBandEverywhere) {
+    CiReport report = sample_report();
+    CiFinding timed = verified_finding();
+    timed.noise_band = 0.04;
+    report.findings = {timed};
+    EXPECT_NE(optiloop::cli::to_markdown(report).find(" ±4%"), std::string::npos) << optiloop::cli::to_markdown(report);
+    EXPECT_DOUBLE_EQ(optiloop::cli::to_json(report)["findings"][0]["noise_band"].get<double>(), 0.04);
+    const auto sarif = nlohmann::json::parse(optiloop::cli::to_sarif(report));
+    EXPECT_DOUBLE_EQ(sarif["runs"][0]["results"][0]["properties"]["noiseBand"].get<double>(), 0.04);
+}
+
+TEST(CiReport, WhatCouldNotBeAnalysedIsAnErrorNotificationAndListed) {
+    CiReport report = sample_report();
+    report.problems = {{"src/broken.cpp", "", "src/broken.cpp:3:1: error: expected ';'"}};
+    const auto sarif = nlohmann::json::parse(optiloop::cli::to_sarif(report));
+    EXPECT_TRUE(sarif_problems(sarif).empty()) << joined(sarif_problems(sarif));
+    EXPECT_FALSE(sarif["runs"][0]["invocations"][0]["executionSuccessful"].get<bool>());
+    EXPECT_EQ(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["level"], "error");
+    const std::string markdown = optiloop::cli::to_markdown(report);
+    EXPECT_NE(markdown.find("**Not analysed**"), std::string::npos) << markdown;
+    EXPECT_NE(markdown.find("src/broken.cpp"), std::string::npos);
+    report.problems.clear();
+    EXPECT_TRUE(nlohmann::json::parse(optiloop::cli::to_sarif(report))["runs"][0]["invocations"][0]["executionSuccessful"].get<bool>());
+}

@@ -141,6 +141,7 @@ TEST_F(Repository, OptimizeRepoProducesAPatchWhoseBuildAndTestsPassAndWhoseBench
     const auto j = json::parse(r.out);
     ASSERT_FALSE(j["best"].is_null()) << r.out;
     EXPECT_GT(j["speedup"].get<double>(), 2.0);  // Google Benchmark medians; the true ratio is ~20x
+    EXPECT_GT(j["noise_band"].get<double>(), 0.0);  // a timed ratio has a noise band
     // Each long step said what it ran and how long it took.
     EXPECT_NE(r.err.find("baseline: build command: done in "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("bench command (Google Benchmark): done in "), std::string::npos) << r.err;

@@ -71,7 +71,7 @@ struct RepositorySpec {
     std::string bench;                // empty: the test command is measured
     std::string bench_format;         // "gbench" (Google Benchmark JSON) or "instructions"
     std::string bench_filter;         // --benchmark_filter for gbench
-    std::string bench_metric = "real_time";  // or cpu_time
+    std::string bench_metric = "cpu_time";  // or real_time
     int bench_repetitions = 5;
     double build_seconds = 1800, test_seconds = 600, bench_seconds = 900;
     bool operator==(const RepositorySpec&) const = default;

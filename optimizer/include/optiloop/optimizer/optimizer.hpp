@@ -79,6 +79,9 @@ struct Result {
     std::string stop_reason;
     std::vector<std::string> population;  // ids of the final population, best first ("baseline" included while it is a member)
     std::int64_t answers = 0;            // edits the proposer returned (polish edits not counted)
+    // The gain a new best had to clear, as a fraction: min_gain with a counter (counts are
+    // exact), else twice the largest spread of the baseline's timed repetitions.
+    double noise_band = 0;
 };
 
 // Indices of the correct candidates, best first as the analyzer ranks them (by speedup over the

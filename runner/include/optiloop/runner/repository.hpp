@@ -23,6 +23,10 @@ struct Workspace {
 
 // A detached worktree of `root`'s HEAD (git), else a copy of the tree without .git and build*/.
 core::Result<Workspace> make_workspace(const std::filesystem::path& root);
+// The robust spread (1.4826 MAD / median) of a Google Benchmark's repetitions under which its
+// median is trusted; above it, repetitions are doubled, up to 4x the number asked for.
+inline constexpr double k_gbench_target_cv = 0.03;
+
 // Removes the workspace (and its worktree entry in `root`'s .git).
 void remove_workspace(const std::filesystem::path& root, const Workspace& workspace);
 // Removes the worktrees an earlier optiloop run left registered in `root`'s .git (it was killed

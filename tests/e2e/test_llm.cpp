@@ -98,6 +98,7 @@ TEST_F(LlmEndToEnd, OpenAiAnswerIsVerifiedCachedAndTheKeyLeaksNowhere) {
     EXPECT_NE(prompt.find("[endl-in-loop]"), std::string::npos) << prompt;
     EXPECT_NE(prompt.find("fixing this rule's findings alone: -"), std::string::npos) << prompt;
     EXPECT_NE(prompt.find("(stress): input \""), std::string::npos) << prompt;  // a short input shown whole
+    EXPECT_NE(prompt.find("An empty program with the same #include lines costs "), std::string::npos) << prompt;  // the floor
     // No built-in program shares its names (divisors, a table printed with endl): an unrelated
     // example would only cost tokens, so none is retrieved.
     EXPECT_EQ(prompt.find("Example 1: slow"), std::string::npos);

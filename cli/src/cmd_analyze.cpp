@@ -15,6 +15,7 @@
 #include <optiloop/runner/profile.hpp>
 
 #include "commands.hpp"
+#include "repository.hpp"
 
 namespace optiloop::cli {
 
@@ -81,6 +82,7 @@ Action setup_analyze(CLI::App& app) {
         bool json = false;
         bool list_rules = false;
         int block_size = 256;
+        std::string compile_commands;
     };
     auto a = std::make_shared<Args>();
     app.add_option("files", a->files, "C++ sources (headers they include from the same folder are found), .cu files, or one task folder");
@@ -91,6 +93,8 @@ Action setup_analyze(CLI::App& app) {
     app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',')->allow_extra_args(false);
     app.add_flag("--json", a->json, "Print JSON");
     app.add_flag("--list-rules", a->list_rules, "List the rule catalogue");
+    app.add_option("-p,--compile-commands", a->compile_commands,
+                   "The build folder holding compile_commands.json: parse the first file with its entry's flags (default: ./build/ or ./ when one is there)");
     app.add_option("--block-size", a->block_size, "Threads per block for CUDA occupancy when a launch does not say")->check(CLI::Range(1, 1024));
     return [a](Streams& s) {
         if (a->list_rules) {
@@ -187,7 +191,19 @@ Action setup_analyze(CLI::App& app) {
                 if (std::none_of(sources.begin(), sources.end(), [&](const auto& f) { return f.path == header.path; }))
                     sources.push_back(std::move(header));
         }
-        if (!a->flags.empty()) options.flags = a->flags;
+        // A compilation database (given, or in ./build/ or ./) parses the files as the build does.
+        const fs::path here = fs::current_path();
+        if (!task && (!a->compile_commands.empty() || fs::exists(here / "build" / "compile_commands.json") || fs::exists(here / "compile_commands.json"))) {
+            const std::string first = fs::absolute(a->files.front()).lexically_normal().lexically_relative(here).string();
+            auto flags = project_parse_flags(here, first, a->flags, here, a->compile_commands);
+            if (!flags) {
+                s.err << "optiloop analyze: " << flags.error().message << "\n";
+                return static_cast<int>(flags.error().exit_code());
+            }
+            options.flags = *flags;
+        } else if (!a->flags.empty()) {
+            options.flags = a->flags;
+        }
         options.rules = a->rules;
         auto result = analyzer::analyze(sources, options);
         if (!result) {

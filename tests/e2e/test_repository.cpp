@@ -286,6 +286,11 @@ TEST_F(Repository, ParsingFollowsCompileCommandsJson) {
     std::ofstream(repo / "build" / "compile_commands.json")
         << R"([{"directory": ")" << (repo / "build").string() << R"(", "file": "../lib/a.cpp", "arguments": ["c++", "-I", "gen", "-c", "../lib/a.cpp"]}])";
     EXPECT_EQ(shell(ci, repo).code, 0);
+    // analyze takes the same database: the header is found, the function and its finding listed.
+    const CommandRun analyzed = shell(std::string(OPTILOOP_BINARY) + " analyze lib/a.cpp --json", repo);
+    ASSERT_EQ(analyzed.code, 0) << analyzed.err;
+    EXPECT_EQ(json::parse(analyzed.out)["functions"][0]["name"], "twice") << analyzed.out;
+    EXPECT_EQ(shell(std::string(OPTILOOP_BINARY) + " analyze lib/a.cpp -p lib", repo).code, 2);
     // A -p folder without the database is bad input.
     const CommandRun missing = shell(ci + " -p lib", repo);
     EXPECT_EQ(missing.code, 2);

@@ -32,6 +32,39 @@ const Command k_commands[] = {
 
 int code(ExitCode c) { return static_cast<int>(c); }
 
+// A compiler flag as users type them after --flags (-Ibuild -DNDEBUG -std=c++20 -O2 -pthread);
+// never one of optiloop's own short options (-j, -k, -p DIR).
+bool compiler_flag(const std::string& t) {
+    if (t.size() < 2 || t[0] != '-' || t[1] == '-') return false;
+    if (t == "-p") return false;
+    return std::string("IDUWfOmgiLlsxnp").find(t[1]) != std::string::npos;
+}
+
+// The flags that take their value as the next word (-I DIR, -isystem DIR, -include FILE).
+bool takes_next(const std::string& t) {
+    return t == "-I" || t == "-D" || t == "-U" || t == "-isystem" || t == "-iquote" || t == "-idirafter" || t == "-include" || t == "-x";
+}
+
+// `--flags -Ibuild -DX FILE`: CLI11 reads -DX as an option of optiloop's; joins the compiler flags
+// that follow --flags into its one value (the option splits it at spaces), up to the first word
+// that is not one.
+void join_compiler_flags(std::vector<std::string>& args, std::size_t end) {
+    for (std::size_t i = 0; i + 1 < end; ++i) {
+        const bool separate = args[i] == "--flags";
+        if (!separate && args[i].rfind("--flags=", 0) != 0) continue;
+        const std::size_t value = separate ? i + 1 : i;
+        std::size_t j = value + 1;
+        if (separate && takes_next(args[value]) && j < end) args[value] += " " + args[j++];
+        while (j < end && compiler_flag(args[j])) {
+            args[value] += " " + args[j];
+            ++j;
+            if (takes_next(args[j - 1]) && j < end) args[value] += " " + args[j++];
+        }
+        args.erase(args.begin() + static_cast<std::ptrdiff_t>(value + 1), args.begin() + static_cast<std::ptrdiff_t>(j));
+        end -= j - value - 1;
+    }
+}
+
 }  // namespace
 
 CLI::Validator positive_up_to(double largest) {
@@ -47,7 +80,7 @@ CLI::Validator positive_up_to(double largest) {
         "(0, " + text + "]");
 }
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
     capture_secrets();  // before anything can start a child process
     CLI::App app{"optiloop: finds faster versions of C++ and CUDA code and proves them", "optiloop"};
     app.set_version_flag("--version", std::string("optiloop ") + OPTILOOP_VERSION);
@@ -74,6 +107,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
     // Everything after "--" is a command line of its own (optiloop sandbox -- PROGRAM ARGS).
     std::vector<std::string> trailing;
+    std::vector<std::string> args = given;
+    join_compiler_flags(args, static_cast<std::size_t>(std::find(args.begin(), args.end(), "--") - args.begin()));
     auto separator = std::find(args.begin(), args.end(), "--");
     if (separator != args.end()) trailing.assign(separator + 1, args.end());
     std::vector<std::string> reversed(std::make_reverse_iterator(separator), args.rend());

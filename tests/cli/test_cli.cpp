@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -173,4 +175,29 @@ TEST(Report, AContradictedGainIsMarkedAndNotCounted) {
     ASSERT_EQ(markdown.code, 0) << markdown.err;
     EXPECT_NE(markdown.out.find("Not counted as speedups (wall time contradicts the instruction gain):\n\n- both c1: "), std::string::npos)
         << markdown.out;
+}
+
+// `--flags -Ibuild -DX FILE` as a user types it: the compiler flags are --flags' value, the file
+// after them stays a file, and an optiloop option after them is still optiloop's.
+TEST(Cli, UnquotedCompilerFlagsAfterFlagsAreItsValue) {
+    const auto dir = test_support::process_dir("optiloop-cli-test-");
+    const auto file = dir / "needs-x.cpp";
+    {
+        std::ofstream f(file);
+        f << "#include \"dep.h\"\n#ifndef X\n#error X is not defined\n#endif\nint f() { return DEP; }\n";
+        std::filesystem::create_directories(dir / "inc");
+        std::ofstream h(dir / "inc" / "dep.h");
+        h << "#define DEP 1\n";
+    }
+    const std::string inc = "-I" + (dir / "inc").string();
+    CliRun r = cli({"analyze", "--flags", "-std=c++17", inc, "-DX", file.string(), "--json"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    r = cli({"analyze", "--flags", "-I", (dir / "inc").string(), "-D", "X", "-O2", file.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    r = cli({"analyze", "--flags=" + inc, "-DX", file.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    // Without -DX the file does not parse: the flags above really reached the parser.
+    r = cli({"analyze", "--flags", inc, file.string()});
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("X is not defined"), std::string::npos) << r.err;
 }

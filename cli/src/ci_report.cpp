@@ -402,6 +402,10 @@ std::string to_sarif(const CiReport& report) {
         notifications.push_back({{"level", "error"},
                                  {"message", {{"text", (p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + p.message}}},
                                  {"locations", Sarif::array({{{"physicalLocation", {{"artifactLocation", {{"uri", p.file}, {"uriBaseId", "%SRCROOT%"}}}}}}})}});
+    for (const CiProblem& p : report.not_verified)
+        notifications.push_back({{"level", "note"},
+                                 {"message", {{"text", (p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + p.message}}},
+                                 {"locations", Sarif::array({{{"physicalLocation", {{"artifactLocation", {{"uri", p.file}, {"uriBaseId", "%SRCROOT%"}}}}}}})}});
     const Sarif invocation = {{"executionSuccessful", report.problems.empty()}, {"toolExecutionNotifications", notifications}};
     const Sarif sarif = {
         {"$schema", k_sarif_schema},
@@ -450,6 +454,14 @@ std::string to_markdown(const CiReport& report) {
             text += "- " + code_span(p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + html_escape(message) + "\n";
         }
         text += "\n";
+    }
+    if (!report.not_verified.empty()) {
+        text += "**Not verified** (the time budget was spent first): ";
+        for (std::size_t i = 0; i < report.not_verified.size(); ++i) {
+            const CiProblem& p = report.not_verified[i];
+            text += (i ? ", " : "") + code_span(p.file + ":" + p.function);
+        }
+        text += "\n\n";
     }
     const std::string footer = markdown_footer(report);
     if (report.findings.empty()) {
@@ -552,6 +564,8 @@ nlohmann::json to_json(const CiReport& report) {
     }
     nlohmann::json problems = nlohmann::json::array();
     for (const CiProblem& p : report.problems) problems.push_back({{"file", p.file}, {"function", p.function}, {"message", p.message}});
+    nlohmann::json not_verified = nlohmann::json::array();
+    for (const CiProblem& p : report.not_verified) not_verified.push_back({{"file", p.file}, {"function", p.function}, {"message", p.message}});
     return {
         {"base", report.base},
         {"base_commit", report.base_commit},
@@ -566,6 +580,7 @@ nlohmann::json to_json(const CiReport& report) {
           {"changed_functions", report.changed_functions.size()}}},
         {"findings", std::move(findings)},
         {"not_analysed", problems},
+        {"not_verified", not_verified},
     };
 }
 

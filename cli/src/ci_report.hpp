@@ -54,6 +54,9 @@ struct CiReport {
     std::string provider;  // "rules", "openai gpt-4o", ...; empty when nothing was verified
     bool verify = false;
     std::vector<CiProblem> problems;  // what could not be analysed or verified
+    // Changed functions --verify did not reach because --time-budget was spent: said, but not an
+    // error (the run did what it was allowed to).
+    std::vector<CiProblem> not_verified;
 };
 
 std::string to_sarif(const CiReport& report);     // SARIF 2.1.0 JSON text

@@ -2,6 +2,7 @@
 // Clang's function ranges), the rules' findings in them, and with --verify edits proposed and
 // verified with the project's own build, tests and benchmark. Writes SARIF, Markdown and JSON.
 #include <filesystem>
+#include <chrono>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -34,6 +35,7 @@ struct CiArgs {
     bool verify = false;
     int samples = 2;
     int rounds = 1;
+    double time_budget = 0;  // seconds for all of --verify (0: none)
     std::vector<std::string> flags;
     RepoArgs commands;
     ProposerArgs proposer;
@@ -126,6 +128,8 @@ Action setup_ci(CLI::App& app) {
     app.add_flag("--verify", a->verify, "Propose edits for each changed function and verify them with --build, --test and --bench");
     app.add_option("-k,--samples", a->samples, "With --verify: candidates per round")->check(CLI::Range(1, 64));
     app.add_option("--rounds", a->rounds, "With --verify: rounds per function")->check(CLI::Range(1, 50));
+    app.add_option("--time-budget", a->time_budget, "With --verify: seconds for verifying all changed functions; the rest are listed as not verified")
+        ->check(positive_up_to(7 * 86400));
     app.add_option("--flags", a->flags, "Extra compiler flags for parsing the sources (e.g. -Ithird_party)")->delimiter(' ')->allow_extra_args(false);
     add_repo_options(app, a->commands, false);
     add_proposer_options(app, a->proposer);
@@ -222,7 +226,16 @@ Action setup_ci(CLI::App& app) {
             if (!opened) return fail(opened.error());
             // The unchanged repository is the baseline of every function: measured once.
             std::optional<core::Measurement> baseline;
+            const auto started = std::chrono::steady_clock::now();
             for (const auto& c : changed) {
+                const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                if (a->time_budget > 0 && spent >= a->time_budget) {
+                    std::ostringstream why;
+                    why << "not verified: the --time-budget of " << a->time_budget << " s was spent before this function";
+                    s.err << "ci: " << c.file << ":" << c.function << ": " << why.str() << "\n";
+                    report.not_verified.push_back({c.file, c.function, why.str()});
+                    continue;
+                }
                 auto task = repository_task(a->commands, (*opened)->workspace(), c.file, c.function, a->flags);
                 if (!task) return fail(task.error());
                 s.err << "ci: verifying " << c.file << ":" << c.function << "\n";
@@ -230,6 +243,7 @@ Action setup_ci(CLI::App& app) {
                 options.samples = a->samples;
                 options.rounds = a->rounds;
                 options.baseline = baseline;
+                if (a->time_budget > 0) options.time_budget_seconds = a->time_budget - spent;
                 auto proposer = source->make();
                 auto result = optimizer::optimize(*task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });
                 if (!result) {
@@ -301,6 +315,9 @@ Action setup_ci(CLI::App& app) {
         }
         // A file or function that could not be analysed is an error-level result: with the
         // default --fail-on error the gate fails instead of passing while analysing nothing.
+        if (!report.not_verified.empty() && !a->json)
+            s.out << "  not verified: " << report.not_verified.size() << " changed function" << (report.not_verified.size() == 1 ? "" : "s")
+                  << " (the --time-budget was spent first)\n";
         if (!report.problems.empty() && !a->json)
             s.out << "  not analysed: " << report.problems.size() << (report.problems.size() == 1 ? " file or function" : " files or functions") << " (see above)\n";
         const int threshold = level_rank(a->fail_on);

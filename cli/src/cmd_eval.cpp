@@ -84,6 +84,15 @@ Action setup_eval(CLI::App& app) {
     app.add_flag("--list", a->list, "List the tasks with their tags and sizes");
     add_eval_run_options(app, a->run);
     return [a, &app](Streams& s) {
+        const auto& r = a->run;
+        if (!r.slurm && (r.shards || !r.slurm_options.empty() || !r.slurm_dir.empty() || r.slurm_script_only || r.no_wait)) {
+            s.err << "optiloop eval: --shards, --slurm-opt, --slurm-dir, --slurm-script-only and --no-wait go with --slurm\n";
+            return 2;
+        }
+        if (r.slurm && (!r.merge.empty() || a->validate || a->list)) {
+            s.err << "optiloop eval: --slurm: not with " << (!r.merge.empty() ? "--merge" : a->validate ? "--validate" : "--list") << "\n";
+            return 2;
+        }
         if (!a->run.merge.empty()) return merge_command(s, a->run);
         auto settings = Settings::load("");
         if (!settings) {
@@ -92,6 +101,11 @@ Action setup_eval(CLI::App& app) {
         }
         apply_proposer_settings(app, *settings, a->run.proposer);
         apply_search_settings(app, *settings, a->run.search);
+        apply_unset(app, *settings, "samples", a->run.samples);
+        apply_unset(app, *settings, "rounds", a->run.rounds);
+        apply_unset(app, *settings, "counter", a->run.counter);
+        apply_unset(app, *settings, "jobs", a->run.jobs);
+        apply_unset(app, *settings, "repeat", a->run.repeat);
         if (a->dataset.empty()) {
             s.err << "optiloop eval: give a dataset (a folder of task folders or a PIE .jsonl), or --merge A.db B.db\n";
             return 2;
@@ -103,6 +117,7 @@ Action setup_eval(CLI::App& app) {
         auto run = [&]() {
             std::vector<std::string> ids;
             for (const auto& [id, _] : tasks) ids.push_back(id);
+            if (a->run.slurm) return run_slurm_command(s, app, fs::absolute(dataset).string(), ids, a->run);
             return run_eval_command(s, fs::absolute(dataset).string(), ids,
                                     [&](const std::string& id) -> core::Result<core::Task> { return tasks.at(id); }, a->run);
         };

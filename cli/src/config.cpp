@@ -34,6 +34,9 @@ const std::vector<SettingInfo>& setting_table() {
         {"repository.bench_metric", "--bench-metric", {}, "cpu_time", "repository mode, gbench: cpu_time or real_time"},
         {"repository.bench_repetitions", "--bench-repetitions", {}, "5", "repository mode, gbench: repetitions per benchmark"},
         {"repository.compile_commands", "--compile-commands", {}, "", "the folder holding compile_commands.json"},
+        {"repository.build_timeout", "--build-timeout", {}, "1800", "repository mode: seconds the build command may run"},
+        {"repository.test_timeout", "--test-timeout", {}, "600", "repository mode: seconds the test command may run"},
+        {"repository.bench_timeout", "--bench-timeout", {}, "900", "repository mode: seconds one bench run may take"},
         {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "instruction counter: auto, perf, cachegrind, callgrind, none"},
         {"jobs", "--jobs", {"OPTILOOP_JOBS"}, "0", "parallel test runs (0: the number of cores)"},
         {"repeat", "--repeat", {"OPTILOOP_REPEAT"}, "3", "wall-time repetitions per cost test"},
@@ -78,6 +81,7 @@ core::Result<void> validate(const std::string& key, const std::string& value, co
     if (key == "repository.bench_format" && value != "instructions" && value != "gbench") return bad("instructions or gbench");
     if (key == "repository.bench_metric" && value != "real_time" && value != "cpu_time") return bad("real_time or cpu_time");
     if (key == "repository.bench_repetitions") return integer_in(1, 100);
+    if (key == "repository.build_timeout" || key == "repository.test_timeout" || key == "repository.bench_timeout") return integer_in(1, 86400);
     if (key == "samples") return integer_in(1, 64);
     if (key == "rounds") return integer_in(1, 50);
     if (key == "jobs") return integer_in(0, 256);

@@ -31,6 +31,13 @@ struct EvalRunArgs {
     std::string counter = "auto";
     int repeat = 1;
     bool no_reference = false;
+    // --slurm: the shards as one Slurm job array (optimizer/slurm.hpp).
+    bool slurm = false;
+    int shards = 0;
+    std::vector<std::string> slurm_options;
+    std::string slurm_dir;
+    bool slurm_script_only = false;
+    bool no_wait = false;
 };
 
 void add_eval_run_options(CLI::App& app, EvalRunArgs& args);
@@ -38,6 +45,9 @@ void add_eval_run_options(CLI::App& app, EvalRunArgs& args);
 // `ids` are the dataset's task ids; `load` loads one of them.
 using LoadTask = std::function<core::Result<core::Task>(const std::string&)>;
 int run_eval_command(Streams& s, const std::string& dataset, const std::vector<std::string>& ids, const LoadTask& load, const EvalRunArgs& args);
+// eval --slurm: `app` is the eval command's parser, from which the shards' command line is made
+// (every option the user gave, except the ones --slurm owns).
+int run_slurm_command(Streams& s, const CLI::App& app, const std::string& dataset, const std::vector<std::string>& ids, const EvalRunArgs& args);
 int merge_command(Streams& s, const EvalRunArgs& args);
 
 }  // namespace optiloop::cli

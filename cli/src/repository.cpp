@@ -32,6 +32,9 @@ void add_repo_options(CLI::App& app, RepoArgs& a, bool with_target) {
     app.add_option("--bench-filter", a.bench_filter, "gbench: only the benchmarks matching this regex");
     app.add_option("--bench-metric", a.bench_metric, "gbench: cpu_time (the default: steadier on a shared machine) or real_time")->check(CLI::IsMember({"real_time", "cpu_time"}));
     app.add_option("--bench-repetitions", a.bench_repetitions, "gbench: repetitions per benchmark (the median counts)")->check(CLI::Range(1, 100));
+    app.add_option("--build-timeout", a.build_timeout, "Repository mode: seconds the build command may run (default 1800)")->check(CLI::Range(1, 86400));
+    app.add_option("--test-timeout", a.test_timeout, "Repository mode: seconds the test command may run (default 600)")->check(CLI::Range(1, 86400));
+    app.add_option("--bench-timeout", a.bench_timeout, "Repository mode: seconds one bench run may take (default 900)")->check(CLI::Range(1, 86400));
     app.add_option("-p,--compile-commands", a.compile_commands,
                    "The build folder holding compile_commands.json, for parsing (default: build/ or the repository root when it has one)");
 }
@@ -97,6 +100,9 @@ void apply_repository_settings(const CLI::App& app, const Settings& settings, Re
     apply_unset(app, settings, "repository.bench_metric", a.bench_metric);
     apply_unset(app, settings, "repository.bench_repetitions", a.bench_repetitions);
     apply_unset(app, settings, "repository.compile_commands", a.compile_commands);
+    apply_unset(app, settings, "repository.build_timeout", a.build_timeout);
+    apply_unset(app, settings, "repository.test_timeout", a.test_timeout);
+    apply_unset(app, settings, "repository.bench_timeout", a.bench_timeout);
 }
 
 core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo) {
@@ -278,6 +284,9 @@ core::Result<core::Task> repository_task(const RepoArgs& a, const runner::Worksp
     spec.bench_filter = a.bench_filter;
     spec.bench_metric = a.bench_metric;
     spec.bench_repetitions = a.bench_repetitions;
+    spec.build_seconds = a.build_timeout;
+    spec.test_seconds = a.test_timeout;
+    spec.bench_seconds = a.bench_timeout;
     task.repository = spec;
     return task;
 }

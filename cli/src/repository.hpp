@@ -25,6 +25,7 @@ struct RepoArgs {
     std::string bench_filter;
     std::string bench_metric = "cpu_time";
     int bench_repetitions = 5;
+    int build_timeout = 1800, test_timeout = 600, bench_timeout = 900;  // seconds each command may run
     std::string compile_commands;  // -p DIR: the folder holding compile_commands.json (default: build/ or the root)
 };
 

@@ -39,4 +39,12 @@ std::optional<Secret> api_key_for(const std::string& provider) {
 
 std::optional<Secret> any_api_key() { return lookup({"OPTILOOP_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"}); }
 
+std::vector<std::string> secret_environment() {
+    std::lock_guard lock(g_mutex);
+    std::vector<std::string> out;
+    for (const auto& [name, value] : g_keys)
+        if (!value.empty()) out.push_back(name + "=" + value);
+    return out;
+}
+
 }  // namespace optiloop::cli

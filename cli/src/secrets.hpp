@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace optiloop::cli {
 
@@ -19,5 +20,8 @@ void capture_secrets();
 std::optional<Secret> api_key_for(const std::string& provider);
 // Any key at all (for `config show` and `doctor`).
 std::optional<Secret> any_api_key();
+// The captured keys as "NAME=value", for the one child that must pass them on: sbatch, which
+// exports its environment to the shard jobs (never a script, a log or a file).
+std::vector<std::string> secret_environment();
 
 }  // namespace optiloop::cli

@@ -24,8 +24,20 @@ using core::Measurement;
 using core::Verdict;
 
 HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd,
-                 const std::function<void(std::string_view)>& on_output) {
+                 const std::function<void(std::string_view)>& on_output, const std::vector<std::string>& extra_env) {
     HostRun result;
+    // The child's environment, built before fork: only async-signal-safe calls may follow it.
+    std::vector<std::string> env_strings;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string_view entry(*e);
+        const auto name = entry.substr(0, entry.find('=') + 1);
+        const bool replaced = std::any_of(extra_env.begin(), extra_env.end(), [&](const std::string& x) { return x.compare(0, name.size(), name) == 0; });
+        if (!replaced) env_strings.emplace_back(entry);
+    }
+    env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
     int pipe_fds[2];
     if (argv.empty() || ::pipe2(pipe_fds, O_CLOEXEC) != 0) return result;
     std::vector<char*> args;
@@ -40,7 +52,7 @@ HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd,
         const int null = ::open("/dev/null", O_RDONLY);
         if (null >= 0) ::dup2(null, STDIN_FILENO);
         if (!dir.empty() && ::chdir(dir.c_str()) != 0) ::_exit(126);
-        ::execvp(args[0], args.data());
+        ::execvpe(args[0], args.data(), envp.data());
         ::_exit(127);
     }
     ::close(pipe_fds[1]);
@@ -279,9 +291,12 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
         // A build that exits non-zero is a compile error, not also a runtime error: the exit
         // code is said plainly; a build that timed out or was killed says so.
         const bool plain_exit = built->verdict == Verdict::ok || (built->verdict == Verdict::runtime_error && built->detail.starts_with("exit code"));
-        m.compile_output = "the build command failed (" +
-                           (plain_exit ? "exit code " + std::to_string(built->exit_code) : std::string(core::to_string(built->verdict)) + ": " + built->detail) +
-                           "):\n" + tail(output_of(*built), 40);
+        m.compile_output = built->verdict == Verdict::time_limit
+                               ? "the build command ran past its " + std::to_string(static_cast<long>(r.build_seconds)) +
+                                     " s (--build-timeout, or build_timeout in optiloop.toml's [repository], gives it more):\n" + tail(output_of(*built), 40)
+                               : "the build command failed (" +
+                                     (plain_exit ? "exit code " + std::to_string(built->exit_code) : std::string(core::to_string(built->verdict)) + ": " + built->detail) +
+                                     "):\n" + tail(output_of(*built), 40);
         return m;
     }
 
@@ -290,7 +305,11 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
     core::TestMeasurement t{"test command", false, Verdict::ok, "", std::nullopt, tested->wall_seconds, tested->wall_seconds, 0, tested->peak_rss_bytes};
     if (tested->verdict != Verdict::ok || tested->exit_code != 0) {
         t.verdict = tested->verdict != Verdict::ok ? tested->verdict : Verdict::wrong_answer;
-        t.detail = (tested->verdict != Verdict::ok ? tested->detail : "exit code " + std::to_string(tested->exit_code)) + "; output ends with:\n" + tail(output_of(*tested), 25);
+        const std::string why = tested->verdict == Verdict::time_limit
+                                    ? "ran past its " + std::to_string(static_cast<long>(r.test_seconds)) + " s (--test-timeout, or test_timeout in [repository], gives it more)"
+                                : tested->verdict != Verdict::ok ? tested->detail
+                                                                 : "exit code " + std::to_string(tested->exit_code);
+        t.detail = why + "; output ends with:\n" + tail(output_of(*tested), 25);
         m.verdict = t.verdict;
         m.tests.push_back(t);
         return m;

@@ -134,6 +134,27 @@ TEST_F(Repository, CiVerifyMeasuresTheUnchangedRepositoryOnceForAllFunctions) {
     EXPECT_EQ(count("reusing the baseline's measurement"), 1u) << r.err;
 }
 
+TEST_F(Repository, CiTimeBudgetListsTheFunctionsItDidNotReach) {
+    const fs::path repo = s_dir / "two-functions-budget";
+    ASSERT_EQ(shell("git clone -q " + (s_dir / "repo").string() + " " + repo.string(), s_dir).code, 0);
+    ASSERT_EQ(shell("sed -i 's/++words;/words += 1;/' src/textkit.cpp && git -c user.email=t@optiloop.test -c user.name=t commit -q -am 'count_words: += 1'", repo).code, 0);
+    // A budget the first function's verification spends: the second is listed, not verified, and
+    // the gate does not fail for it.
+    const fs::path sarif = repo / "out.sarif";
+    const CommandRun r = shell(std::string(OPTILOOP_BINARY) + " ci --base HEAD~2 --verify " + commands(false) + " --time-budget 0.5 --json --sarif " + sarif.string(), repo);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto report = json::parse(r.out);
+    ASSERT_EQ(report["changed_functions"].size(), 2u);
+    ASSERT_EQ(report["not_verified"].size(), 1u) << r.out;
+    EXPECT_NE(report["not_verified"][0]["message"].get<std::string>().find("--time-budget of 0.5 s was spent"), std::string::npos);
+    EXPECT_EQ(report["not_analysed"].size(), 0u);
+    const auto s = json::parse(slurp(sarif));
+    const auto& invocation = s["runs"][0]["invocations"][0];
+    EXPECT_TRUE(invocation["executionSuccessful"].get<bool>());
+    ASSERT_EQ(invocation["toolExecutionNotifications"].size(), 1u);
+    EXPECT_EQ(invocation["toolExecutionNotifications"][0]["level"], "note");
+}
+
 TEST_F(Repository, OptimizeRepoProducesAPatchWhoseBuildAndTestsPassAndWhoseBenchmarkIsFaster) {
     const fs::path out = s_dir / "out";
     const CommandRun r = optiloop("optimize --repo . --file src/textkit.cpp --function join_lines " + commands(true) + " --json --out " + out.string());

@@ -55,7 +55,10 @@ struct HostRun {
     int exit_code = -1;
     std::string output;
 };
+// `extra_env` ("NAME=value") is added to (or replaces in) the inherited environment: how a
+// caller hands a secret to the one command that needs it (sbatch) and to no other.
 HostRun run_host(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
-                 const std::function<void(std::string_view)>& on_output = {});
+                 const std::function<void(std::string_view)>& on_output = {},
+                 const std::vector<std::string>& extra_env = {});
 
 }  // namespace optiloop::runner

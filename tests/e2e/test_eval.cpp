@@ -134,3 +134,21 @@ TEST(Eval, ReportAndMergeLeaveANonDatabaseAlone) {
         EXPECT_FALSE(fs::exists(file.string() + "-wal")) << file;
     }
 }
+
+// eval honours the settings `optiloop config show` lists for it, as optimize does: from the
+// environment here (a flag still wins).
+TEST(Eval, SettingsFromTheEnvironmentReachTheRun) {
+    const fs::path db = temp_dir() / "settings.db", db2 = temp_dir() / "settings2.db";
+    const std::string run = "eval " + k_builtin + " --tasks io-word-count-getchar --no-reference --provider rules --db ";
+    ASSERT_EQ(std::system(("OPTILOOP_SAMPLES=2 OPTILOOP_ROUNDS=1 OPTILOOP_COUNTER=callgrind " + std::string(OPTILOOP_BINARY) + " " + run + db.string() +
+                           " > /dev/null 2>&1").c_str()),
+              0);
+    const fs::path out = temp_dir() / "meta";
+    ASSERT_EQ(std::system(("sqlite3 " + db.string() + " \"select value from meta where key='config'\" > " + out.string()).c_str()), 0);
+    const std::string config = slurp(out);
+    EXPECT_NE(config.find(" k=2 rounds=1 "), std::string::npos) << config;
+    EXPECT_NE(config.find(" counter=callgrind "), std::string::npos) << config;
+    ASSERT_EQ(std::system(("OPTILOOP_SAMPLES=2 " + std::string(OPTILOOP_BINARY) + " " + run + db2.string() + " -k 3 --rounds 1 > /dev/null 2>&1").c_str()), 0);
+    ASSERT_EQ(std::system(("sqlite3 " + db2.string() + " \"select value from meta where key='config'\" > " + out.string()).c_str()), 0);
+    EXPECT_NE(slurp(out).find(" k=3 rounds=1 "), std::string::npos) << slurp(out);
+}

@@ -280,6 +280,21 @@ TEST_F(Repository, AFailingBaselineBuildShowsTheCompilersErrors) {
     EXPECT_EQ(r.err.find("RE:"), std::string::npos) << r.err;
 }
 
+// A build or test command that runs past its timeout says which limit and how to raise it.
+TEST_F(Repository, ACommandPastItsTimeoutNamesTheLimit) {
+    const fs::path repo = s_dir / "slow-build";
+    fs::create_directories(repo);
+    std::ofstream(repo / "a.cpp") << "#include <iostream>\nint main() { for (int i = 0; i < 3; ++i) std::cout << i << std::endl; }\n";
+    ASSERT_EQ(shell("git init -q . && git add a.cpp && git -c user.name=t -c user.email=t@t commit -qm one", repo).code, 0);
+    CommandRun r = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build 'sleep 30' --build-timeout 1 --test true", repo);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("the build command ran past its 1 s (--build-timeout"), std::string::npos) << r.err;
+    std::ofstream(repo / "optiloop.toml") << "[repository]\ntest_timeout = 1\n";
+    r = shell(std::string(OPTILOOP_BINARY) + " optimize --repo . --file a.cpp --build true --test 'sleep 30'", repo);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("ran past its 1 s (--test-timeout"), std::string::npos) << r.err;
+}
+
 // A header that only the build knows where to find (a generated one): parsing takes its -I from
 // compile_commands.json (build/ by default, or -p DIR), with relative paths resolved against the
 // entry's directory; without it the file cannot be analysed, and ci says so.

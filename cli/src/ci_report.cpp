@@ -11,6 +11,7 @@
 #include <string_view>
 #include <tuple>
 
+#include <optiloop/core/text.hpp>
 #include <optiloop/core/hash.hpp>
 
 namespace optiloop::cli {
@@ -269,15 +270,6 @@ std::string code_span(std::string_view text) {
     return ticks + (pad ? " " : "") + std::string(text) + (pad ? " " : "") + ticks;
 }
 
-std::string fence_for(std::string_view text) {
-    std::size_t longest = 0, run = 0;
-    for (char c : text) {
-        run = c == '`' ? run + 1 : 0;
-        longest = std::max(longest, run);
-    }
-    return std::string(std::max<std::size_t>(3, longest + 1), '`');
-}
-
 std::string location_text(const CiFinding& finding) {
     return finding.line > 0 ? finding.file + ":" + std::to_string(finding.line) : finding.file;
 }
@@ -322,7 +314,7 @@ std::string diff_block(std::string_view diff, std::size_t budget) {
                " not shown (the comment must stay under GitHub's size limit); the SARIF report holds the whole fix.*\n";
     }
     if (!kept.empty() && !kept.ends_with('\n')) kept += '\n';
-    const std::string fence = fence_for(kept);
+    const std::string fence = core::fence_for(kept);
     return fence + "diff\n" + kept + fence + "\n" + note;
 }
 

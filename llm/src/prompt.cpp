@@ -3,6 +3,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include <optiloop/core/text.hpp>
 #include <optiloop/core/files.hpp>
 #include <optiloop/llm/prompt.hpp>
 
@@ -134,13 +135,7 @@ std::string fenced_sources(const std::vector<core::SourceFile>& sources) {
     std::string out;
     for (const auto& f : sources) {
         // A fence longer than any backtick run inside the file keeps the block intact.
-        std::size_t longest = 0, run = 0;
-        for (char c : f.content) {
-            run = c == '`' ? run + 1 : 0;
-            longest = std::max(longest, run);
-        }
-        const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
-        out += f.path + "\n" + fence + "cpp\n" + f.content + (f.content.ends_with('\n') ? "" : "\n") + fence + "\n\n";
+        out += f.path + "\n" + core::fenced(f.content, "cpp") + "\n";
     }
     return out;
 }

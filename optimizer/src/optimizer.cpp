@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/core/text.hpp>
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/analyzer/metrics.hpp>
@@ -126,16 +127,6 @@ const core::TestCase* find_test(const core::Task& task, const std::string& name)
     return nullptr;
 }
 
-std::string fenced(const std::string& text, const std::string& info = "") {
-    std::size_t longest = 0, run = 0;
-    for (char c : text) {
-        run = c == '`' ? run + 1 : 0;
-        longest = std::max(longest, run);
-    }
-    const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
-    return fence + info + "\n" + text + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
-}
-
 // The greedy loop's feedback: each candidate of the last round by its id.
 std::string round_feedback(const std::vector<CandidateResult>& round) {
     std::ostringstream out;
@@ -191,15 +182,15 @@ std::string attempt_feedback(const core::Task& task, const std::vector<core::Sou
                 if (p.path == f.path) before = p.content;
             diff += core::unified_diff(f.path, before, f.content, 2, 60);
         }
-        if (!diff.empty()) out << "Its change to the program above:\n" << fenced(diff, "diff");
-        if (m.verdict == core::Verdict::compile_error) out << "The compiler said:\n" << fenced(first_errors(m.compile_output));
+        if (!diff.empty()) out << "Its change to the program above:\n" << core::fenced(diff, "diff");
+        if (m.verdict == core::Verdict::compile_error) out << "The compiler said:\n" << core::fenced(first_errors(m.compile_output));
         for (const auto& t : m.tests) {
             if (t.verdict == core::Verdict::ok) continue;
             out << "Test " << t.name << ": " << core::to_string(t.verdict) << (t.detail.empty() ? "" : ": " + t.detail) << "\n";
             if (const auto* test = find_test(task, t.name)) {
                 const auto size = input_size(*test);
                 const std::string head = input_head(*test, 300);
-                out << "Its input (" << bytes_text(size) << (size > head.size() ? ", the first " + std::to_string(head.size()) + " bytes" : "") << "):\n" << fenced(head);
+                out << "Its input (" << bytes_text(size) << (size > head.size() ? ", the first " + std::to_string(head.size()) + " bytes" : "") << "):\n" << core::fenced(head);
             }
             break;  // the first failing test says enough
         }
@@ -213,34 +204,6 @@ std::string attempt_feedback(const core::Task& task, const std::vector<core::Sou
 }
 
 namespace {
-
-// Runs fn(i) for i in [0, n) on up to `threads` threads; the first error wins.
-core::Result<void> parallel_for(std::size_t n, int threads, const std::function<core::Result<void>(std::size_t)>& fn) {
-    std::atomic<std::size_t> next{0};
-    std::mutex mutex;
-    std::optional<core::Error> error;
-    auto worker = [&] {
-        for (;;) {
-            const std::size_t i = next++;
-            if (i >= n) return;
-            {
-                std::lock_guard lock(mutex);
-                if (error) return;
-            }
-            if (auto r = fn(i); !r) {
-                std::lock_guard lock(mutex);
-                if (!error) error = r.error();
-                return;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && static_cast<std::size_t>(t) < n; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (error) return core::fail(*error);
-    return {};
-}
 
 // The test a profile says most about: the largest input among the stress tests when there are
 // any, else among all tests (a tiny first test says where start-up goes, not the work).
@@ -397,7 +360,7 @@ static std::string hints_for(const core::Task& task, const std::vector<core::Sou
         one.warmups = 0;
         one.jobs = 1;
         const int threads = measure_options.jobs > 0 ? measure_options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-        (void)parallel_for(fixes.size(), threads, [&](std::size_t i) -> core::Result<void> {
+        (void)core::parallel_for(fixes.size(), threads, [&](std::size_t i) -> core::Result<void> {
             if (auto m = runner::measure(task, fixes[i].second, one); m && m->verdict == core::Verdict::ok) costs[i] = m->total_cost;
             return {};
         });
@@ -670,7 +633,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         runner::MeasureOptions measure = options.measure;
         measure.jobs = std::max(1, jobs / std::max(1, std::min(parallel, static_cast<int>(to_measure.size()))));
         if (task.kind == core::TaskKind::repository && log) measure.progress = [&](const std::string& line) { say("  " + line); };
-        auto measured = parallel_for(to_measure.size(), parallel, [&](std::size_t n) -> core::Result<void> {
+        auto measured = core::parallel_for(to_measure.size(), parallel, [&](std::size_t n) -> core::Result<void> {
             if (over_budget()) return {};  // what was measured so far still counts
             auto& c = made[to_measure[n]];
             say("round " + std::to_string(round) + ": evaluating " + c.candidate.id + (polish ? " (rules polishing " + c.candidate.parent + ": " : " (") +

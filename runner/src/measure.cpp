@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/core/text.hpp>
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/runner/build.hpp>
@@ -60,35 +61,6 @@ std::string last_words(const std::string& err) {
         line += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
     }
     return line.size() > 200 ? line.substr(0, 200) + "..." : line;
-}
-
-// Runs `work(i)` for i in [0, count) on `jobs` threads; stops handing out work after an error.
-core::Result<void> parallel_for(std::size_t count, int jobs, const std::function<core::Result<void>(std::size_t)>& work) {
-    std::atomic<std::size_t> next{0};
-    std::mutex mutex;
-    std::optional<core::Error> error;
-    auto worker = [&] {
-        for (;;) {
-            {
-                std::lock_guard lock(mutex);
-                if (error) return;
-            }
-            const std::size_t i = next.fetch_add(1);
-            if (i >= count) return;
-            auto r = work(i);
-            if (!r) {
-                std::lock_guard lock(mutex);
-                if (!error) error = r.error();
-            }
-        }
-    };
-    const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(count)));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (error) return core::fail(*error);
-    return {};
 }
 
 struct WallStats {
@@ -254,7 +226,7 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     for (const auto& t : task.tests) all.emplace_back(&t, false);
     for (const auto& t : task.stress) all.emplace_back(&t, true);
     m.tests.resize(all.size());
-    auto correctness = parallel_for(all.size(), jobs, [&](std::size_t i) -> core::Result<void> {
+    auto correctness = core::parallel_for(all.size(), jobs, [&](std::size_t i) -> core::Result<void> {
         const auto& [test, stress] = all[i];
         TestMeasurement& tm = m.tests[i];
         tm.name = test->name;
@@ -312,7 +284,7 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
         std::vector<std::optional<CountFailure>> failures(all.size());
         std::vector<std::string> units(all.size());
         // One at a time: a self-timed harness must not share the machine with its siblings.
-        auto reported = parallel_for(cost_tests.size(), 1, [&](std::size_t k) -> core::Result<void> {
+        auto reported = core::parallel_for(cost_tests.size(), 1, [&](std::size_t k) -> core::Result<void> {
             const std::size_t i = cost_tests[k];
             auto cost = harness_cost(task, built->binary, *all[i].first, checker_binary, failures[i]);
             if (cost) {
@@ -333,7 +305,7 @@ core::Result<Measurement> measure(const core::Task& task, const std::vector<core
     }
     if (m.counter != core::CounterKind::none && m.counter != core::CounterKind::harness) {
         std::vector<std::optional<CountFailure>> failures(all.size());
-        auto counted = parallel_for(cost_tests.size(), jobs, [&](std::size_t k) -> core::Result<void> {
+        auto counted = core::parallel_for(cost_tests.size(), jobs, [&](std::size_t k) -> core::Result<void> {
             const std::size_t i = cost_tests[k];
             auto count = m.counter == core::CounterKind::perf
                              ? count_with_perf(task, built->binary, *all[i].first, failures[i])

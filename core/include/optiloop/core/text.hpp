@@ -1,0 +1,24 @@
+// Small text and work helpers every layer uses: Markdown code fences that no content can break,
+// and a parallel loop over indices whose first error wins.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <optiloop/core/error.hpp>
+
+namespace optiloop::core {
+
+// A backtick fence longer than any run of backticks inside `text` (at least three).
+std::string fence_for(std::string_view text);
+
+// `text` inside such a fence, with an info string ("cpp", "diff"), ending in a newline.
+std::string fenced(std::string_view text, std::string_view info = "");
+
+// Runs work(i) for i in [0, count) on up to `jobs` threads (the caller's among them); hands out
+// no more work after an error, and returns the first one.
+Result<void> parallel_for(std::size_t count, int jobs, const std::function<Result<void>(std::size_t)>& work);
+
+}  // namespace optiloop::core

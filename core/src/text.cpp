@@ -1,0 +1,53 @@
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <optiloop/core/text.hpp>
+
+namespace optiloop::core {
+
+std::string fence_for(std::string_view text) {
+    std::size_t longest = 0, run = 0;
+    for (char c : text) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+std::string fenced(std::string_view text, std::string_view info) {
+    const std::string fence = fence_for(text);
+    return fence + std::string(info) + "\n" + std::string(text) + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
+}
+
+Result<void> parallel_for(std::size_t count, int jobs, const std::function<Result<void>(std::size_t)>& work) {
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<Error> error;
+    auto worker = [&] {
+        for (;;) {
+            {
+                std::lock_guard lock(mutex);
+                if (error) return;
+            }
+            const std::size_t i = next.fetch_add(1);
+            if (i >= count) return;
+            if (auto r = work(i); !r) {
+                std::lock_guard lock(mutex);
+                if (!error) error = r.error();
+            }
+        }
+    };
+    const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(std::min<std::size_t>(count, 1 << 16))));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) return fail(*error);
+    return {};
+}
+
+}  // namespace optiloop::core

@@ -3,6 +3,7 @@
 
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/rules_proposer.hpp>
+#include <optiloop/analyzer/tidy.hpp>
 
 namespace optiloop::analyzer {
 
@@ -40,6 +41,11 @@ core::Result<std::vector<core::Edit>> RulesProposer::propose(const core::Task& t
     }
     auto analysis = analyze(sources, options);
     if (!analysis) return core::fail(analysis.error());
+    if (m_source == Source::clang_tidy) {
+        auto findings = tidy(sources, options);
+        if (!findings) return core::fail(findings.error());
+        analysis->findings = std::move(*findings);
+    }
     // In a repository only the chosen function may change: findings elsewhere are not ours.
     if (task.kind == core::TaskKind::repository && !task.function_name.empty()) {
         std::erase_if(analysis->findings, [&](const Finding& f) {

@@ -10,6 +10,7 @@
 
 #include <optiloop/core/files.hpp>
 #include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/analyzer/tidy.hpp>
 #include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/profile.hpp>
@@ -81,6 +82,7 @@ Action setup_analyze(CLI::App& app) {
         std::vector<std::string> rules;
         bool json = false;
         bool list_rules = false;
+        bool tidy = false;
         int block_size = 256;
         std::string compile_commands;
     };
@@ -93,6 +95,7 @@ Action setup_analyze(CLI::App& app) {
     app.add_option("--rules", a->rules, "Only these rules (comma-separated)")->delimiter(',')->allow_extra_args(false);
     app.add_flag("--json", a->json, "Print JSON");
     app.add_flag("--list-rules", a->list_rules, "List the rule catalogue");
+    app.add_flag("--tidy", a->tidy, "Also run clang-tidy's performance checks (findings named by their check, e.g. performance-avoid-endl)");
     app.add_option("-p,--compile-commands", a->compile_commands,
                    "The build folder holding compile_commands.json: parse the first file with its entry's flags (default: ./build/ or ./ when one is there)");
     app.add_option("--block-size", a->block_size, "Threads per block for CUDA occupancy when a launch does not say")->check(CLI::Range(1, 1024));
@@ -209,6 +212,17 @@ Action setup_analyze(CLI::App& app) {
         if (!result) {
             s.err << "optiloop analyze: " << result.error().message << "\n";
             return static_cast<int>(result.error().exit_code());
+        }
+        if (a->tidy) {
+            auto tidied = analyzer::tidy(sources, options);
+            if (!tidied) {
+                s.err << "optiloop analyze: " << tidied.error().message << "\n";
+                return static_cast<int>(tidied.error().exit_code());
+            }
+            result->findings.insert(result->findings.end(), tidied->begin(), tidied->end());
+            std::stable_sort(result->findings.begin(), result->findings.end(), [](const auto& x, const auto& y) {
+                return std::tie(x.file, x.line, x.column) < std::tie(y.file, y.line, y.column);
+            });
         }
         std::vector<analyzer::HotSpot> spots;
         if (task) {

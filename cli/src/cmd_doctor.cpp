@@ -61,7 +61,7 @@ Action setup_doctor(CLI::App&) {
             line(false, "settings", settings.error().message);
         } else {
             const std::string provider = settings->get("provider").value;
-            if (provider == "rules" || provider == "replay") {
+            if (provider == "rules" || provider == "clang-tidy" || provider == "replay") {
                 line(true, "proposer", provider + " (offline); an LLM provider is chosen with --provider openai|anthropic --model NAME");
             } else {
                 llm::ProviderOptions o;

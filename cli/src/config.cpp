@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 const std::vector<SettingInfo>& setting_table() {
     static const std::vector<SettingInfo> table = {
-        {"provider", "--provider", {"OPTILOOP_PROVIDER"}, "rules", "who proposes edits: rules, replay, paste, openai, anthropic"},
+        {"provider", "--provider", {"OPTILOOP_PROVIDER"}, "rules", "who proposes edits: rules, clang-tidy, replay, paste, openai, anthropic"},
         {"model", "--model", {"OPTILOOP_MODEL"}, "", "model name for an LLM provider"},
         {"base_url", "--base-url", {"OPTILOOP_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_BASE"}, "", "OpenAI-compatible server"},
         {"samples", "-k", {"OPTILOOP_SAMPLES"}, "4", "candidates per round"},
@@ -72,8 +72,8 @@ core::Result<void> validate(const std::string& key, const std::string& value, co
         if (used != value.size() || n < lo || n > hi) return bad("an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
         return {};
     };
-    if (key == "provider" && value != "rules" && value != "replay" && value != "paste" && value != "openai" && value != "anthropic")
-        return bad("rules, replay, paste, openai or anthropic");
+    if (key == "provider" && value != "rules" && value != "clang-tidy" && value != "replay" && value != "paste" && value != "openai" && value != "anthropic")
+        return bad("rules, clang-tidy, replay, paste, openai or anthropic");
     if (key == "search" && value != "population" && value != "greedy") return bad("population or greedy");
     if (key == "population") return integer_in(1, 16);
     if (key == "counter" && value != "auto" && value != "perf" && value != "cachegrind" && value != "callgrind" && value != "none")

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 void add_proposer_options(CLI::App& app, ProposerArgs& a) {
     app.add_option("--provider", a.provider, "Who proposes edits: rules (offline, the default), replay, paste (you answer the prompts), openai, anthropic")
-        ->check(CLI::IsMember({"rules", "replay", "paste", "openai", "anthropic"}));
+        ->check(CLI::IsMember({"rules", "clang-tidy", "replay", "paste", "openai", "anthropic"}));
     app.add_option("--model", a.model, "Model name for an LLM provider");
     app.add_option("--base-url", a.base_url, "OpenAI-compatible server (vLLM, llama.cpp, Ollama: http://host:port/v1) or Anthropic endpoint");
     app.add_option("--temperature", a.temperature, "Sampling temperature")->check(CLI::Range(0.0, 2.0));
@@ -146,6 +146,9 @@ core::Result<void> fill_prompting(const ProposerArgs& a, Options& o) {
 
 core::Result<ProposerSource> plain_source(const ProposerArgs& a, const std::function<void(const std::string&)>& log) {
     if (a.provider == "rules") return ProposerSource{[] { return std::make_unique<analyzer::RulesProposer>(); }, nullptr, "rules"};
+    if (a.provider == "clang-tidy")
+        return ProposerSource{[] { return std::make_unique<analyzer::RulesProposer>(analyzer::RulesProposer::Source::clang_tidy); }, nullptr,
+                              "clang-tidy (performance checks with fixes)"};
     if (a.provider == "replay") {
         if (a.replay.empty()) return ProposerSource{[] { return std::make_unique<llm::ReplayProposer>(); }, nullptr, "replay (the tasks' references)"};
         auto recording = llm::ReplayProposer::from_recording(a.replay);

@@ -795,7 +795,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         // The greedy loop goes on only for a new best; the population for any new member.
         bool progress = greedy ? admitted.new_best : admitted.new_member;
         // A model's new best, polished by the rules (cheap, and verified like any candidate).
-        if (admitted.new_best && options.polish && !greedy && proposer.name() != "rules" && !over_budget()) {
+        if (admitted.new_best && options.polish && !greedy && proposer.name() != "rules" && proposer.name() != "clang-tidy" && !over_budget()) {
             const Member winner = population.front();
             analyzer::RulesProposer rules;
             core::ProposalContext context{winner.sources, "", "", round, 8, options.seed};

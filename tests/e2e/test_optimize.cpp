@@ -75,6 +75,25 @@ TEST(Optimize, RulesFindAVerifiedSpeedupOnABuiltinTask) {
     }
 }
 
+// clang-tidy's performance checks as a proposer: its fix (performance-avoid-endl) is built, tested
+// and measured like any candidate, and `analyze --tidy` shows the finding beside optiloop's rule.
+TEST(Optimize, ClangTidysFixesAreVerifiedLikeAnyCandidate) {
+    const CliResult r = optiloop("optimize " + (k_builtin / "io-divisor-table-endl").string() + " --provider clang-tidy --json --repeat 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_FALSE(j["best"].is_null()) << r.out;
+    EXPECT_GT(j["speedup"].get<double>(), 1.2);
+    EXPECT_NE(j["patch"].get<std::string>().find("+        cout << divs[i] << '\\n';"), std::string::npos) << j["patch"].get<std::string>();
+    bool named = false;
+    for (const auto& c : j["candidates"]) named = named || c["edit"]["explanation"].get<std::string>().find("performance-avoid-endl") != std::string::npos;
+    EXPECT_TRUE(named) << r.out;
+    const CliResult a = optiloop("analyze " + (k_builtin / "io-divisor-table-endl").string() + " --tidy");
+    ASSERT_EQ(a.code, 0) << a.err;
+    EXPECT_NE(a.out.find("[performance-avoid-endl]"), std::string::npos) << a.out;
+    EXPECT_NE(a.out.find("[endl-in-loop]"), std::string::npos) << a.out;
+    EXPECT_EQ(a.err.find("warnings generated"), std::string::npos) << a.err;
+}
+
 TEST(Optimize, ReplayReturnsTheReferencesSpeedup) {
     const fs::path task = k_builtin / "alg-inversion-count";
     const CliResult m = optiloop("measure " + task.string() + " --json --repeat 1");

@@ -1,0 +1,125 @@
+#include <algorithm>
+
+#include <clang-tidy/ClangTidy.h>
+#include <clang-tidy/ClangTidyDiagnosticConsumer.h>
+#include <clang-tidy/ClangTidyModuleRegistry.h>
+#include <clang-tidy/ClangTidyOptions.h>
+#include <clang/Tooling/CompilationDatabase.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/VirtualFileSystem.h>
+
+#include <optiloop/analyzer/tidy.hpp>
+#include <optiloop/core/files.hpp>
+
+#include "rules.hpp"
+
+// The clang-tidy modules register their checks from static objects that a static link drops
+// unless something refers to them: these anchors are how clang-tidy's own driver keeps them.
+namespace clang::tidy {
+extern volatile int PerformanceModuleAnchorSource;
+extern volatile int ModernizeModuleAnchorSource;
+[[maybe_unused]] static int performance_anchor = PerformanceModuleAnchorSource;
+[[maybe_unused]] static int modernize_anchor = ModernizeModuleAnchorSource;
+}  // namespace clang::tidy
+
+namespace optiloop::analyzer {
+
+const char* const k_tidy_checks = "-*,performance-*,modernize-use-emplace,modernize-pass-by-value";
+
+namespace {
+
+using namespace clang;
+
+std::unique_ptr<tidy::ClangTidyOptionsProvider> options_for(const std::string& checks) {
+    tidy::ClangTidyOptions options = tidy::ClangTidyOptions::getDefaults();
+    options.Checks = checks;
+    options.WarningsAsErrors = "";
+    options.HeaderFilterRegex = ".*";
+    options.SystemHeaders = false;
+    return std::make_unique<tidy::DefaultOptionsProvider>(tidy::ClangTidyGlobalOptions(), options);
+}
+
+std::pair<unsigned, unsigned> line_column(const std::string& text, std::size_t offset) {
+    unsigned line = 1, column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+}  // namespace
+
+std::vector<std::string> tidy_check_names(const std::string& checks) {
+    tidy::ClangTidyContext context(options_for(checks));
+    auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::getRealFileSystem());
+    tidy::ClangTidyASTConsumerFactory factory(context, overlay);
+    auto names = factory.getCheckNames();
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+core::Result<std::vector<Finding>> tidy(const std::vector<core::SourceFile>& sources, const AnalyzeOptions& options, const std::string& checks) {
+    const std::string& root = SourceMap::k_root;
+    auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::getRealFileSystem());
+    auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+    overlay->pushOverlay(memory);
+    for (const auto& file : sources) memory->addFile(root + file.path, 0, llvm::MemoryBuffer::getMemBufferCopy(file.content, file.path));
+
+    std::vector<std::string> args;
+    for (const auto& flag : options.flags)
+        if (flag.rfind("-O", 0) != 0) args.push_back(flag);
+    // -fno-caret-diagnostics also drops the "N warnings generated." summary clang prints.
+    args.insert(args.end(), {"-w", "-fno-caret-diagnostics", "-I" + root, "-resource-dir=" OPTILOOP_CLANG_RESOURCE_DIR, "-Wno-unknown-warning-option"});
+    // The working directory must exist in every layer of the overlay (the real one included).
+    tooling::FixedCompilationDatabase database("/", args);
+
+    std::vector<Finding> out;
+    for (const auto& file : sources) {
+        if (!core::is_translation_unit(file.path) || file.path.ends_with(".cu")) continue;
+        tidy::ClangTidyContext context(options_for(checks));
+        const auto errors = tidy::runClangTidy(context, database, {root + file.path}, overlay, /*ApplyAnyFix=*/false);
+        for (const auto& error : errors) {
+            if (error.DiagnosticName.rfind("clang-diagnostic-error", 0) == 0) {
+                std::string message = error.Message.Message;
+                return core::fail(core::Error::input(file.path + ": does not parse: " + message));
+            }
+            if (error.DiagnosticName.rfind("clang-diagnostic", 0) == 0) continue;
+            const std::string where = error.Message.FilePath;
+            if (where.rfind(root, 0) != 0) continue;  // a system header's
+            Finding f;
+            f.rule = error.DiagnosticName;
+            f.file = where.substr(root.size());
+            f.message = error.Message.Message;
+            const auto source = std::find_if(sources.begin(), sources.end(), [&](const core::SourceFile& s) { return s.path == f.file; });
+            if (source != sources.end()) std::tie(f.line, f.column) = line_column(source->content, error.Message.FileOffset);
+            bool keep_fix = true;
+            for (const auto& [path, replacements] : error.Message.Fix) {
+                const std::string p = path.str();
+                const std::string relative = p.rfind(root, 0) == 0 ? p.substr(root.size()) : "";
+                const bool ours = !relative.empty() && std::any_of(sources.begin(), sources.end(), [&](const core::SourceFile& s) { return s.path == relative; });
+                const bool fixed = std::find(options.fixed_files.begin(), options.fixed_files.end(), relative) != options.fixed_files.end();
+                if (!ours || fixed) {
+                    keep_fix = false;
+                    break;
+                }
+                for (const auto& r : replacements) f.fix.push_back({relative, r.getOffset(), r.getLength(), r.getReplacementText().str()});
+            }
+            if (!keep_fix) f.fix.clear();
+            const bool again = std::any_of(out.begin(), out.end(), [&](const Finding& g) {
+                return g.rule == f.rule && g.file == f.file && g.line == f.line && g.column == f.column;
+            });
+            if (!again) out.push_back(std::move(f));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+        return std::tie(a.file, a.line, a.column, a.rule) < std::tie(b.file, b.line, b.column, b.rule);
+    });
+    return out;
+}
+
+}  // namespace optiloop::analyzer

@@ -53,10 +53,22 @@ void on_terminating_signal(int signal) {
 
 // Once per process: the handler writes the signal to a pipe; a thread reads it, removes every live
 // workspace (git worktree remove: not something a signal handler may do) and exits 128 + signal.
+sigset_t terminating_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal);
+    return set;
+}
+
 void install_interrupt_cleanup() {
     static std::once_flag once;
     std::call_once(once, [] {
         if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return;
+        // The watcher never takes the signals itself (it inherits this mask): they reach a thread
+        // that may block them while a workspace is being made and registered (open_workspace).
+        const sigset_t blocked = terminating_signals();
+        sigset_t previous;
+        ::pthread_sigmask(SIG_BLOCK, &blocked, &previous);
         std::thread([] {
             unsigned char signal = 0;
             while (::read(g_signal_pipe[0], &signal, 1) < 0 && errno == EINTR) {
@@ -68,6 +80,7 @@ void install_interrupt_cleanup() {
             }
             ::_exit(128 + signal);
         }).detach();
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
         struct sigaction action {};
         action.sa_handler = on_terminating_signal;
         sigemptyset(&action.sa_mask);
@@ -109,9 +122,18 @@ core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& 
     const fs::path root = fs::absolute(repo);
     // What an earlier run killed outright left registered in the user's .git goes first.
     runner::sweep_stale_workspaces(root);
+    // A signal between `git worktree add` and the guard's registration would leave the worktree
+    // behind: it waits (blocked) until the guard is registered, then cleans up as usual.
+    install_interrupt_cleanup();
+    const sigset_t blocked = terminating_signals();
+    sigset_t previous;
+    ::pthread_sigmask(SIG_BLOCK, &blocked, &previous);
     auto ws = runner::make_workspace(root);
+    std::unique_ptr<WorkspaceGuard> guard;
+    if (ws) guard = std::make_unique<WorkspaceGuard>(root, *ws);
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     if (!ws) return core::fail(ws.error());
-    return std::make_unique<WorkspaceGuard>(root, *ws);
+    return guard;
 }
 
 namespace {

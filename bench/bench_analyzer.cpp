@@ -7,6 +7,7 @@
 
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/rules_proposer.hpp>
+#include <optiloop/analyzer/tidy.hpp>
 
 namespace {
 
@@ -68,8 +69,26 @@ void BM_RulesProposer500Lines(benchmark::State& state) {
     state.counters["edits"] = static_cast<double>(edits);
 }
 
+// What the default proposer adds to the rules: clang-tidy's extra checks (a second parse), and
+// all of clang-tidy's performance checks for comparison.
+void BM_Tidy500Lines(benchmark::State& state, const char* checks) {
+    const std::string source = program(500);
+    std::size_t findings = 0;
+    for (auto _ : state) {
+        auto found = optiloop::analyzer::tidy({{"main.cpp", source}}, {}, checks);
+        if (!found) {
+            state.SkipWithError(found.error().message.c_str());
+            return;
+        }
+        findings = found->size();
+    }
+    state.counters["findings"] = static_cast<double>(findings);
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_Tidy500Lines, extra_checks, optiloop::analyzer::k_tidy_extra_checks)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Tidy500Lines, all_performance_checks, optiloop::analyzer::k_tidy_checks)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Analyze)->Arg(100)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RulesProposer500Lines)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -41,11 +41,11 @@ core::Result<std::vector<core::Edit>> RulesProposer::propose(const core::Task& t
     }
     auto analysis = analyze(sources, options);
     if (!analysis) return core::fail(analysis.error());
-    if (m_source == Source::clang_tidy) {
-        auto findings = tidy(sources, options);
-        if (!findings) return core::fail(findings.error());
-        analysis->findings = std::move(*findings);
-    }
+    // clang-tidy alone, or the checks it has that optiloop has no rule for after optiloop's own.
+    auto findings = tidy(sources, options, m_source == Source::clang_tidy ? k_tidy_checks : k_tidy_extra_checks);
+    if (!findings) return core::fail(findings.error());
+    if (m_source == Source::clang_tidy) analysis->findings.clear();
+    analysis->findings.insert(analysis->findings.end(), findings->begin(), findings->end());
     // In a repository only the chosen function may change: findings elsewhere are not ours.
     if (task.kind == core::TaskKind::repository && !task.function_name.empty()) {
         std::erase_if(analysis->findings, [&](const Finding& f) {

@@ -25,6 +25,10 @@ extern volatile int ModernizeModuleAnchorSource;
 namespace optiloop::analyzer {
 
 const char* const k_tidy_checks = "-*,performance-*,modernize-use-emplace,modernize-pass-by-value";
+const char* const k_tidy_extra_checks =
+    "-*,performance-implicit-conversion-in-loop,performance-move-const-arg,performance-move-constructor-init,performance-no-automatic-move,"
+    "performance-noexcept-destructor,performance-noexcept-move-constructor,performance-noexcept-swap,performance-trivially-destructible,"
+    "performance-type-promotion-in-math-fn,modernize-pass-by-value";
 
 namespace {
 

@@ -55,7 +55,7 @@ std::string what_changed(const core::Edit& edit) {
         const std::string rule = line.substr(0, line.find(' '));
         if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
     }
-    if (edit.proposer != "rules") return edit.proposer + ": " + edit.explanation.substr(0, edit.explanation.find('\n'));
+    if (edit.proposer != "rules" && edit.proposer != "clang-tidy") return edit.proposer + ": " + edit.explanation.substr(0, edit.explanation.find('\n'));
     for (const auto& r : rules) summary += (summary.empty() ? "" : " + ") + r;
     return summary;
 }

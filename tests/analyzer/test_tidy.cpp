@@ -2,6 +2,7 @@
 // fixes come back as replacements, and fixes into files that must not change are dropped.
 #include <gtest/gtest.h>
 
+#include <optiloop/analyzer/rules_proposer.hpp>
 #include <optiloop/analyzer/tidy.hpp>
 
 using namespace optiloop;
@@ -69,4 +70,45 @@ TEST(Tidy, ASourceThatDoesNotParseIsAnInputError) {
     ASSERT_FALSE(findings);
     EXPECT_EQ(findings.error().kind, core::ErrorKind::input);
     EXPECT_NE(findings.error().message.find("main.cpp: does not parse"), std::string::npos) << findings.error().message;
+}
+
+TEST(Tidy, EveryExtraCheckExistsAndNoneHasAnOwnTwin) {
+    const auto all = analyzer::tidy_check_names();
+    const auto extra = analyzer::tidy_check_names(analyzer::k_tidy_extra_checks);
+    EXPECT_EQ(extra.size(), 10u);
+    for (const auto& check : extra) EXPECT_NE(std::find(all.begin(), all.end(), check), all.end()) << check;
+    for (const char* twin : {"performance-avoid-endl", "performance-unnecessary-value-param", "performance-for-range-copy", "modernize-use-emplace"})
+        EXPECT_EQ(std::find(extra.begin(), extra.end(), twin), extra.end()) << twin;
+}
+
+// The default rules proposer: optiloop's rule where it has one (endl-in-loop, not clang-tidy's
+// twin), clang-tidy's check where it has none (type-promotion-in-math-fn).
+TEST(Tidy, TheRulesProposerAddsTheChecksItHasNoRuleFor) {
+    core::Task task;
+    task.id = "t";
+    task.build.flags = {"-std=c++17", "-O2"};
+    const std::string program =
+        "#include <cmath>\n#include <iostream>\n"
+        "int main() {\n"
+        "    float s = 0;\n"
+        "    for (int i = 1; i < 1000; ++i) { s += ::sqrt(float(i)); std::cout << i << std::endl; }\n"
+        "    std::cout << s << '\\n';\n"
+        "}\n";
+    task.baseline = {{"main.cpp", program}};
+    analyzer::RulesProposer rules;
+    auto edits = rules.propose(task, core::ProposalContext{task.baseline, "", "", 4, 0, 0});
+    ASSERT_TRUE(edits) << edits.error().message;
+    std::string explanations;
+    for (const auto& e : *edits) explanations += e.explanation + "\n";
+    EXPECT_NE(explanations.find("endl-in-loop"), std::string::npos) << explanations;
+    EXPECT_NE(explanations.find("performance-type-promotion-in-math-fn"), std::string::npos) << explanations;
+    EXPECT_EQ(explanations.find("performance-avoid-endl"), std::string::npos) << explanations;
+    analyzer::RulesProposer tidy_only(analyzer::RulesProposer::Source::clang_tidy);
+    EXPECT_EQ(tidy_only.name(), "clang-tidy");
+    edits = tidy_only.propose(task, core::ProposalContext{task.baseline, "", "", 4, 0, 0});
+    ASSERT_TRUE(edits);
+    explanations.clear();
+    for (const auto& e : *edits) explanations += e.explanation + "\n";
+    EXPECT_NE(explanations.find("performance-avoid-endl"), std::string::npos) << explanations;
+    EXPECT_EQ(explanations.find("endl-in-loop"), std::string::npos) << explanations;
 }

@@ -7,6 +7,7 @@
 #include <clang/Basic/Diagnostic.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendAction.h>
+#include <clang/Frontend/MultiplexConsumer.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Tooling/Tooling.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -17,6 +18,7 @@
 #include <optiloop/analyzer/analyzer.hpp>
 
 #include "rules.hpp"
+#include "tidy_run.hpp"
 
 namespace optiloop::analyzer {
 
@@ -138,18 +140,25 @@ private:
     Analysis& m_out;
 };
 
+// The rules' consumer, and beside it on the same AST clang-tidy's checks when asked for.
 class Action : public ASTFrontendAction {
 public:
-    Action(const SourceMap& sources, const AnalyzeOptions& options, Analysis& out)
-        : m_sources(sources), m_options(options), m_out(out) {}
-    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance&, StringRef) override {
-        return std::make_unique<Consumer>(m_sources, m_options, m_out);
+    Action(const SourceMap& sources, const AnalyzeOptions& options, Analysis& out, TidyRun* tidy)
+        : m_sources(sources), m_options(options), m_out(out), m_tidy(tidy) {}
+    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance& compiler, StringRef file) override {
+        auto rules = std::make_unique<Consumer>(m_sources, m_options, m_out);
+        if (!m_tidy) return rules;
+        std::vector<std::unique_ptr<ASTConsumer>> both;
+        both.push_back(std::move(rules));
+        both.push_back(m_tidy->consumer(compiler, file.str()));
+        return std::make_unique<MultiplexConsumer>(std::move(both));
     }
 
 private:
     const SourceMap& m_sources;
     const AnalyzeOptions& m_options;
     Analysis& m_out;
+    TidyRun* m_tidy;
 };
 
 }  // namespace
@@ -178,7 +187,8 @@ core::Result<Analysis> analyze(const std::vector<core::SourceFile>& sources, con
         llvm::raw_string_ostream diagnostics_stream(diagnostics);
         auto diag_options = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
         TextDiagnosticPrinter printer(diagnostics_stream, diag_options.get());
-        tooling::ToolInvocation invocation(args, std::make_unique<Action>(map, options, analysis), files.get());
+        std::unique_ptr<TidyRun> tidy = options.tidy_checks.empty() ? nullptr : std::make_unique<TidyRun>(options.tidy_checks);
+        tooling::ToolInvocation invocation(args, std::make_unique<Action>(map, options, analysis, tidy.get()), files.get());
         invocation.setDiagnosticConsumer(&printer);
         if (!invocation.run()) {
             diagnostics_stream.flush();
@@ -186,6 +196,8 @@ core::Result<Analysis> analyze(const std::vector<core::SourceFile>& sources, con
             for (std::size_t at; (at = first.find(SourceMap::k_root)) != std::string::npos;) first.erase(at, SourceMap::k_root.size());
             return core::fail(core::Error::input(file.path + ": does not parse: " + (first.empty() ? "unknown error" : first)));
         }
+        if (tidy)
+            for (auto& f : tidy->findings(sources, options.fixed_files)) analysis.findings.push_back(std::move(f));
     }
     std::sort(analysis.findings.begin(), analysis.findings.end(), [](const Finding& a, const Finding& b) {
         return std::tie(a.file, a.line, a.column, a.rule) < std::tie(b.file, b.line, b.column, b.rule);

@@ -39,13 +39,13 @@ core::Result<std::vector<core::Edit>> RulesProposer::propose(const core::Task& t
         sources.push_back(h);
         options.fixed_files.push_back(h.path);
     }
+    // The rules with the clang-tidy checks optiloop has no rule for, in one parse; or clang-tidy's
+    // checks alone (the rules' findings dropped, the functions kept for the repository filter).
+    options.tidy_checks = m_source == Source::clang_tidy ? k_tidy_checks : k_tidy_extra_checks;
     auto analysis = analyze(sources, options);
     if (!analysis) return core::fail(analysis.error());
-    // clang-tidy alone, or the checks it has that optiloop has no rule for after optiloop's own.
-    auto findings = tidy(sources, options, m_source == Source::clang_tidy ? k_tidy_checks : k_tidy_extra_checks);
-    if (!findings) return core::fail(findings.error());
-    if (m_source == Source::clang_tidy) analysis->findings.clear();
-    analysis->findings.insert(analysis->findings.end(), findings->begin(), findings->end());
+    if (m_source == Source::clang_tidy)
+        std::erase_if(analysis->findings, [](const Finding& f) { return !f.rule.starts_with("performance-") && !f.rule.starts_with("modernize-"); });
     // In a repository only the chosen function may change: findings elsewhere are not ours.
     if (task.kind == core::TaskKind::repository && !task.function_name.empty()) {
         std::erase_if(analysis->findings, [&](const Finding& f) {

@@ -208,21 +208,11 @@ Action setup_analyze(CLI::App& app) {
             options.flags = a->flags;
         }
         options.rules = a->rules;
+        if (a->tidy) options.tidy_checks = analyzer::k_tidy_checks;
         auto result = analyzer::analyze(sources, options);
         if (!result) {
             s.err << "optiloop analyze: " << result.error().message << "\n";
             return static_cast<int>(result.error().exit_code());
-        }
-        if (a->tidy) {
-            auto tidied = analyzer::tidy(sources, options);
-            if (!tidied) {
-                s.err << "optiloop analyze: " << tidied.error().message << "\n";
-                return static_cast<int>(tidied.error().exit_code());
-            }
-            result->findings.insert(result->findings.end(), tidied->begin(), tidied->end());
-            std::stable_sort(result->findings.begin(), result->findings.end(), [](const auto& x, const auto& y) {
-                return std::tie(x.file, x.line, x.column) < std::tie(y.file, y.line, y.column);
-            });
         }
         std::vector<analyzer::HotSpot> spots;
         if (task) {

@@ -59,7 +59,7 @@ TEST(Tidy, FindingsCarryFixesAsReplacements) {
 TEST(Tidy, FixesIntoAFixedFileAreDropped) {
     const std::string header = "#include <iostream>\ninline void show(int i) { std::cout << i << std::endl; }\n";
     auto findings = analyzer::tidy({{"main.cpp", "#include \"harness.h\"\nint main() { show(1); }\n"}, {"harness.h", header}},
-                                   analyzer::AnalyzeOptions{{"-std=c++17"}, {}, {"harness.h"}});
+                                   analyzer::AnalyzeOptions{{"-std=c++17"}, {}, {"harness.h"}, ""});
     ASSERT_TRUE(findings) << findings.error().message;
     ASSERT_FALSE(findings->empty());
     for (const auto& f : *findings) EXPECT_TRUE(f.fix.empty()) << f.rule;

@@ -51,6 +51,9 @@ struct AnalyzeOptions {
     std::vector<std::string> flags = {"-std=c++17", "-O3"};  // compile flags of the sources
     std::vector<std::string> rules;  // empty: all
     std::vector<std::string> fixed_files;  // files that must not be edited (a task's harness)
+    // clang-tidy checks (a clang-tidy glob, analyzer/tidy.hpp) run on the same parse; their
+    // findings join the rules' under the check's name. Empty: none.
+    std::string tidy_checks;
 };
 
 // Whether a function's qualified name ("ns::Class::f") is what a user called it ("f", "Class::f").

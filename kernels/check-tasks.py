@@ -5,10 +5,11 @@ baseline (and reference, when it has one) compiled by nvcc, every test and stres
 the output compared with the expected one the way optiloop's `float` checker does, and the
 cost the harness writes (CUDA-event median, microseconds) collected.
 
-    kernels/check-tasks.py [--arch sm_90] [--out DIR] [--timeout S] [TASK_DIR ...]
+    kernels/check-tasks.py [--arch sm_90] [--out DIR] [--timeout S] [--build-only] [TASK_DIR ...]
 
 Prints one line per task and solution and writes check-tasks.json under --out. Exit 0 when every
-solution built and passed every test, 1 otherwise, 2 on bad arguments.
+solution built and passed every test (with --build-only, for a machine without a GPU: built),
+1 otherwise, 2 on bad arguments.
 """
 import argparse
 import concurrent.futures
@@ -131,6 +132,8 @@ def main():
     parser.add_argument("--arch", default="sm_90", help="the GPU's architecture (default sm_90, the H100/H200)")
     parser.add_argument("--out", default="", help="folder for check-tasks.json")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per test run")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build every solution and run nothing (a machine without a GPU)")
     parser.add_argument("tasks", nargs="*", help="task folders (default: every cuda-kernel task in datasets/kernels)")
     args = parser.parse_args()
     if not re.fullmatch(r"sm_\d+a?", args.arch):
@@ -167,6 +170,13 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
             builds = list(pool.map(build_job, jobs, workdirs))
         for (task_dir, spec, solution), workdir, (binary, problem, build_s) in zip(jobs, workdirs, builds):
+            if args.build_only:
+                report.append({"task": spec["id"], "solution": solution, "build_seconds": round(build_s, 1),
+                               "problem": problem, "tests": [], "passed": 0, "total": 0})
+                ok = ok and not problem
+                print(f"{spec['id']:<28} {solution:<9} {problem or 'built (tests not run: --build-only)'} "
+                      f"(build {build_s:.0f} s)", flush=True)
+                continue
             tests = run_tests(binary, task_dir, spec.get("checker", {}), args.timeout, workdir) if binary else []
             passed = sum(t["verdict"] == "OK" for t in tests)
             costs = [t["cost_us"] for t in tests if t["verdict"] == "OK" and t.get("cost_us") is not None]
@@ -184,7 +194,7 @@ def main():
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, "check-tasks.json"), "w") as f:
-            json.dump({"arch": args.arch, "tasks": report}, f, indent=1)
+            json.dump({"arch": args.arch, "build_only": args.build_only, "tasks": report}, f, indent=1)
     return 0 if ok else 1
 
 

@@ -2,7 +2,8 @@
 """Times PyTorch's flash SDPA (torch.nn.functional.scaled_dot_product_attention restricted to the
 flash backend) on the prefill shapes of an `optiloop-kernels bench --json` file, the same way the
 tool times its own kernels: CUDA events, 3 warm-ups, the median of the same number of runs, L2
-flushed (a fill of twice its size) before each. Used by kernels/device-check.sh.
+flushed (a fill of twice its size) before each, all enqueued before one wait. Used by
+kernels/device-check.sh.
 
     kernels/torch-sdpa-bench.py BENCH_JSON TORCH_JSON
 
@@ -26,23 +27,25 @@ except ImportError:  # older: the same choice through the backends switch
 
 
 def time_shape(p, runs, flush):
-    """Median milliseconds of flash SDPA on the shape of bench entry p, and the error ("" if none)."""
+    """Median milliseconds of flash SDPA on the shape of bench entry p, and the error ("" if none).
+    Every flush, event pair and call is enqueued first and the host waits once, at the end, as
+    `optiloop-kernels bench` (and Triton's do_bench) time: no host round trip between runs."""
     dtype = torch.float16 if p["dtype"] == "f16" else torch.bfloat16
     shape = (p["batch"], p["heads"], p["seq"], p["head_dim"])
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    times = []
+    total = 3 + runs
+    starts = [torch.cuda.Event(enable_timing=True) for _ in range(total)]
+    stops = [torch.cuda.Event(enable_timing=True) for _ in range(total)]
     try:
         q, k, v = (torch.rand(shape, dtype=dtype, device="cuda") * 2 - 1 for _ in range(3))
         with flash_only():
-            for i in range(3 + runs):
+            for i in range(total):
                 flush.fill_(i & 0xFF)
-                start.record()
+                starts[i].record()
                 F.scaled_dot_product_attention(q, k, v, is_causal=p["causal"])
-                stop.record()
-                stop.synchronize()
-                if i >= 3:
-                    times.append(start.elapsed_time(stop))
-        return sorted(times)[len(times) // 2], ""
+                stops[i].record()
+        stops[-1].synchronize()  # one stream: the last event done means all are
+        times = sorted(start.elapsed_time(stop) for start, stop in zip(starts[3:], stops[3:]))
+        return times[len(times) // 2], ""
     except RuntimeError as e:  # no flash kernel for this shape or build; out of memory
         return -1.0, (str(e).splitlines() or [type(e).__name__])[0]
 

@@ -17,6 +17,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -34,13 +35,36 @@ std::string cuda_check(cudaError_t error, const char* what) {
     return error == cudaSuccess ? "" : std::string(what) + ": " + cudaGetErrorString(error);
 }
 
+// --family NAME: one kernel family, so that kernels/device-check.sh can run each in a process of
+// its own (a kernel that faults leaves a sticky CUDA error that fails every later call of the
+// process). False after saying what was expected.
+bool parse_family(const char* command, const std::string& text, std::optional<AttentionKernel>* family) {
+    for (AttentionKernel kernel : {AttentionKernel::naive, AttentionKernel::prefill, AttentionKernel::decode})
+        if (text == kernel_name(kernel)) {
+            *family = kernel;
+            return true;
+        }
+    std::fprintf(stderr, "optiloop-kernels %s: --family expects naive, prefill or decode, not '%s'\n", command,
+                 text.c_str());
+    return false;
+}
+
+bool selected(const std::optional<AttentionKernel>& family, AttentionKernel kernel) {
+    return !family || *family == kernel;
+}
+
 int run_check_command(const std::vector<std::string>& arguments) {
     std::string filter;
+    std::optional<AttentionKernel> family;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         if (arguments[i] == "--filter" && i + 1 < arguments.size()) {
             filter = arguments[++i];
+        } else if (arguments[i] == "--family" && i + 1 < arguments.size()) {
+            if (!parse_family("check", arguments[++i], &family)) return k_exit_usage;
         } else {
-            std::fprintf(stderr, "optiloop-kernels check: unknown argument '%s' (usage: check [--filter TEXT])\n",
+            std::fprintf(stderr,
+                         "optiloop-kernels check: unknown argument '%s' (usage: check [--family naive|prefill|decode] "
+                         "[--filter TEXT])\n",
                          arguments[i].c_str());
             return k_exit_usage;
         }
@@ -55,6 +79,7 @@ int run_check_command(const std::vector<std::string>& arguments) {
     const auto start = std::chrono::steady_clock::now();
     for (const CheckCase& c : check_cases()) {
         const std::string name = describe(c);
+        if (!selected(family, c.kernel)) continue;
         if (!filter.empty() && name.find(filter) == std::string::npos) continue;
         const CheckResult result = run_check(c);
         std::printf("%-4s %-58s rel_l2=%.2e lse_err=%.2e rows=%zu%s%s\n", result.passed ? "ok" : "FAIL", name.c_str(),
@@ -73,8 +98,6 @@ int run_check_command(const std::vector<std::string>& arguments) {
 class Timer {
 public:
     Timer() {
-        cudaEventCreate(&m_start);
-        cudaEventCreate(&m_stop);
         int device = 0;
         int l2_bytes = 0;
         cudaGetDevice(&device);
@@ -85,32 +108,65 @@ public:
     Timer(const Timer&) = delete;
     Timer& operator=(const Timer&) = delete;
     ~Timer() {
-        cudaEventDestroy(m_start);
-        cudaEventDestroy(m_stop);
+        for (cudaEvent_t event : m_starts) cudaEventDestroy(event);
+        for (cudaEvent_t event : m_stops) cudaEventDestroy(event);
     }
 
     // Median milliseconds of `runs` timed calls after 3 warm-ups, L2 flushed before each call;
-    // negative when a call fails (the error in *error).
+    // negative when a call fails (the error in *error). As the anchors time (Triton's do_bench,
+    // FlashAttention's benchmarks), every flush, event pair and call is enqueued first and the host
+    // waits once at the end: the GPU never idles waiting for the host between runs.
     double median_ms(const std::function<std::string()>& call, int runs, std::string* error) {
+        const std::size_t total = k_warmups + static_cast<std::size_t>(runs);
+        *error = reserve_events(total);
+        if (!error->empty()) return -1;
+        std::size_t enqueued = 0;
+        while (enqueued < total && error->empty()) {
+            *error = cuda_check(cudaMemsetAsync(m_flush->get(), static_cast<int>(enqueued & 0xff), m_flush->bytes()),
+                                "L2 flush");
+            if (error->empty()) *error = cuda_check(cudaEventRecord(m_starts[enqueued]), "cudaEventRecord");
+            if (error->empty()) *error = call();
+            const std::string stop_error = cuda_check(cudaEventRecord(m_stops[enqueued]), "cudaEventRecord");
+            if (error->empty()) *error = stop_error;
+            ++enqueued;
+        }
+        // The one wait, also after a failed call: what was enqueued must finish before it is reused.
+        const std::string wait_error = cuda_check(cudaDeviceSynchronize(), "timed runs");
+        if (error->empty()) *error = wait_error;
+        if (!error->empty()) return -1;
         std::vector<float> times;
-        for (int i = 0; i < 3 + runs; ++i) {
-            cudaMemsetAsync(m_flush->get(), i & 0xff, m_flush->bytes());
-            cudaEventRecord(m_start);
-            *error = call();
-            cudaEventRecord(m_stop);
-            if (error->empty()) *error = cuda_check(cudaEventSynchronize(m_stop), "timed run");
-            if (!error->empty()) return -1;
+        for (std::size_t i = k_warmups; i < total; ++i) {
             float ms = 0;
-            cudaEventElapsedTime(&ms, m_start, m_stop);
-            if (i >= 3) times.push_back(ms);
+            *error = cuda_check(cudaEventElapsedTime(&ms, m_starts[i], m_stops[i]), "cudaEventElapsedTime");
+            if (!error->empty()) return -1;
+            times.push_back(ms);
         }
         std::sort(times.begin(), times.end());
         return times[times.size() / 2];
     }
 
 private:
-    cudaEvent_t m_start = nullptr;
-    cudaEvent_t m_stop = nullptr;
+    static constexpr std::size_t k_warmups = 3;
+
+    // One start and one stop event per run of the longest series so far.
+    std::string reserve_events(std::size_t count) {
+        while (m_stops.size() < count) {
+            cudaEvent_t start = nullptr;
+            cudaEvent_t stop = nullptr;
+            std::string problem = cuda_check(cudaEventCreate(&start), "cudaEventCreate");
+            if (problem.empty()) problem = cuda_check(cudaEventCreate(&stop), "cudaEventCreate");
+            if (!problem.empty()) {
+                if (start != nullptr) cudaEventDestroy(start);
+                return problem;
+            }
+            m_starts.push_back(start);
+            m_stops.push_back(stop);
+        }
+        return "";
+    }
+
+    std::vector<cudaEvent_t> m_starts;
+    std::vector<cudaEvent_t> m_stops;
     std::unique_ptr<DeviceBuffer> m_flush;
 };
 
@@ -219,11 +275,44 @@ bool write_file(const std::string& path, const std::string& text) {
     return true;
 }
 
+// The bench's JSON document, rewritten whole after every shape (write_file: a temporary file
+// renamed over it), so that a run cut short by a timeout or a crash keeps the shapes that
+// finished; "complete" says whether the run reached its end.
+class BenchReport {
+public:
+    BenchReport(std::string path, std::string header) : m_path(std::move(path)), m_header(std::move(header)) {}
+
+    JsonList prefill, naive, prefill_variants, decode, decode_variants;
+    double copy_gbs = 0;  // 0 when not measured (no decode in this run)
+
+    // False once the file could not be written (said once on stderr); a run without --json saves nothing.
+    bool save(bool complete) {
+        if (m_path.empty() || m_failed) return !m_failed;
+        std::ostringstream json;
+        json << "{\n" << m_header << "  \"complete\": " << (complete ? "true" : "false")
+             << ",\n  \"copy_bandwidth_gbs\": " << copy_gbs << ",\n  \"prefill\": " << prefill.str()
+             << ",\n  \"naive\": " << naive.str() << ",\n  \"prefill_variants\": " << prefill_variants.str()
+             << ",\n  \"decode\": " << decode.str() << ",\n  \"decode_variants\": " << decode_variants.str() << "\n}\n";
+        if (write_file(m_path, json.str())) return true;
+        std::fprintf(stderr, "optiloop-kernels bench: cannot write %s\n", m_path.c_str());
+        m_failed = true;
+        return false;
+    }
+    [[nodiscard]] bool failed() const { return m_failed; }
+
+private:
+    std::string m_path;
+    std::string m_header;
+    bool m_failed = false;
+};
+
 int run_bench_command(const std::vector<std::string>& arguments) {
     constexpr const char* usage =
-        "usage: bench [--json FILE] [--runs N] [--quick] [--prefill BxHxN]... [--decode BxCONTEXT]...";
+        "usage: bench [--json FILE] [--runs N] [--quick] [--family naive|prefill|decode] [--prefill BxHxN]... "
+        "[--decode BxCONTEXT]...";
     BenchOptions options;
     bool quick = false;  // the smallest default shapes only, for a smoke test
+    std::optional<AttentionKernel> family;
     std::vector<PrefillShape> prefill;
     std::vector<DecodeShape> decode;
     // The value after flag `i` as `count` numbers joined by 'x' (see parse_dimensions), each at
@@ -249,6 +338,8 @@ int run_bench_command(const std::vector<std::string>& arguments) {
             options.runs = static_cast<int>(numbers[0]);
         } else if (flag == "--quick") {
             quick = true;
+        } else if (flag == "--family" && has_value) {
+            if (!parse_family("bench", arguments[++i], &family)) return k_exit_usage;
         } else if (flag == "--prefill" && has_value) {
             if (!take(i, 3, k_any, "BATCHxHEADSxSEQ of positive numbers (e.g. 4x32x4096)")) return k_exit_usage;
             prefill.push_back({numbers[0], numbers[1], numbers[2]});
@@ -283,20 +374,31 @@ int run_bench_command(const std::vector<std::string>& arguments) {
         std::fprintf(stderr, "optiloop-kernels bench: %s\n", why.c_str());
         return k_exit_infrastructure;
     }
+    const bool run_prefill = selected(family, AttentionKernel::prefill);
+    const bool run_naive = selected(family, AttentionKernel::naive);
+    const bool run_decode = selected(family, AttentionKernel::decode);
     int device = 0;
     cudaGetDevice(&device);
     cudaDeviceProp properties{};
     cudaGetDeviceProperties(&properties, device);
     Timer timer;
     std::string error;
-    std::ostringstream json;
-    json << "{\n  \"device\": \"" << json_escape(properties.name) << "\",\n  \"sm_count\": " << properties.multiProcessorCount
-         << ",\n  \"runs\": " << options.runs << ",\n";
+    std::ostringstream header;
+    header << "  \"device\": \"" << json_escape(properties.name) << "\",\n  \"sm_count\": "
+           << properties.multiProcessorCount << ",\n  \"runs\": " << options.runs << ",\n  \"families\": [";
+    const char* separator = "";
+    for (AttentionKernel kernel : {AttentionKernel::prefill, AttentionKernel::naive, AttentionKernel::decode})
+        if (selected(family, kernel)) {
+            header << separator << "\"" << kernel_name(kernel) << "\"";
+            separator = ", ";
+        }
+    header << "],\n";
+    BenchReport report(options.json_path, header.str());
+    report.save(false);  // from the start: a run that never gets past the first shape still says so
     bool any_failed = false;
 
-    // Device-to-device copy bandwidth, counting the bytes read and written.
-    double copy_gbs = 0;
-    {
+    // Device-to-device copy bandwidth, counting the bytes read and written: what decode is measured against.
+    if (run_decode) {
         const std::size_t bytes = std::size_t{1} << 30;
         DeviceBuffer source(bytes), destination(bytes);
         if (source.ok() && destination.ok()) {
@@ -306,17 +408,18 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                                       "cudaMemcpyAsync");
                 },
                 options.runs, &error);
-            if (ms > 0) copy_gbs = 2.0 * static_cast<double>(bytes) / (ms * 1e6);
+            if (ms > 0) report.copy_gbs = 2.0 * static_cast<double>(bytes) / (ms * 1e6);
         }
-        std::printf("copy    device-to-device %.1f GB/s (read + write)\n", copy_gbs);
-        json << "  \"copy_bandwidth_gbs\": " << copy_gbs << ",\n";
+        std::printf("copy    device-to-device %.1f GB/s (read + write)\n", report.copy_gbs);
     }
+    report.save(false);
 
-    JsonList prefill_json, naive_json, variant_json;
     for (std::size_t d : {64u, 128u})
         for (const PrefillShape& p : options.prefill)
             for (bool causal : {false, true})
                 for (DType dtype : {DType::f16, DType::bf16}) {
+                    // The cuBLAS baseline runs on fp16 only: a naive-only run skips the rest.
+                    if (!run_prefill && (!run_naive || dtype != DType::f16)) continue;
                     const AttentionShape s = make_shape(p.batch, p.heads, p.heads, p.seq, p.seq, d, causal);
                     const double rows = static_cast<double>(p.batch) * static_cast<double>(p.heads) * static_cast<double>(p.seq);
                     const double bytes = rows * (4.0 * 2 * static_cast<double>(d) + sizeof(float));  // q k v out, lse
@@ -345,42 +448,45 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                             },
                             options.runs, &error);
                     };
-                    const std::vector<PrefillTuning> tiles = prefill_tile_shapes(d);
-                    report_prefill(prefill_json, "prefill", dtype, s, flops, time_prefill({}), error,
-                                   tile_shape_name(tiles.front()));
-                    any_failed = any_failed || !error.empty();
+                    if (run_prefill) {
+                        const std::vector<PrefillTuning> tiles = prefill_tile_shapes(d);
+                        report_prefill(report.prefill, "prefill", dtype, s, flops, time_prefill({}), error,
+                                       tile_shape_name(tiles.front()));
+                        any_failed = any_failed || !error.empty();
 
-                    // The other tile shapes, fp16: what the default may yet become, timed beside it
-                    // in the same run.
-                    if (dtype == DType::f16)
-                        for (auto tile = tiles.begin() + 1; tile != tiles.end(); ++tile) {
-                            report_prefill(variant_json, "prefill", dtype, s, flops, time_prefill(*tile), error,
-                                           tile_shape_name(*tile));
-                            any_failed = any_failed || !error.empty();
-                        }
+                        // The other tile shapes, fp16: what the default may yet become, timed beside it
+                        // in the same run.
+                        if (dtype == DType::f16)
+                            for (auto tile = tiles.begin() + 1; tile != tiles.end(); ++tile) {
+                                report_prefill(report.prefill_variants, "prefill", dtype, s, flops, time_prefill(*tile),
+                                               error, tile_shape_name(*tile));
+                                any_failed = any_failed || !error.empty();
+                            }
+                        report.save(false);
+                    }
 
                     // The cuBLAS baseline on the same shape, fp16 only, where its score matrix fits.
                     const std::size_t naive_bytes = attention_naive_workspace_bytes(s);
-                    if (dtype != DType::f16 || !fits(static_cast<double>(naive_bytes))) continue;
+                    if (!run_naive || dtype != DType::f16 || !fits(static_cast<double>(naive_bytes))) continue;
                     DeviceBuffer workspace(naive_bytes);
                     if (!workspace.ok()) continue;
-                    error.clear();
-                    const double naive_ms = timer.median_ms(
-                        [&] {
-                            return attention_naive(s, dtype, q.get(), k.get(), v.get(), out.get(),
-                                                   static_cast<float*>(lse.get()), 0, workspace.get(), naive_bytes,
-                                                   nullptr);
-                        },
-                        std::min(options.runs, 10), &error);
-                    report_prefill(naive_json, "naive", dtype, s, flops, naive_ms, error, "");
+                    error = fill_error;
+                    double naive_ms = -1;
+                    if (error.empty())
+                        naive_ms = timer.median_ms(
+                            [&] {
+                                return attention_naive(s, dtype, q.get(), k.get(), v.get(), out.get(),
+                                                       static_cast<float*>(lse.get()), 0, workspace.get(), naive_bytes,
+                                                       nullptr);
+                            },
+                            std::min(options.runs, 10), &error);
+                    report_prefill(report.naive, "naive", dtype, s, flops, naive_ms, error, "");
+                    report.save(false);
                 }
-    json << "  \"prefill\": " << prefill_json.str() << ",\n";
-    json << "  \"naive\": " << naive_json.str() << ",\n";
-    json << "  \"prefill_variants\": " << variant_json.str() << ",\n";
 
     // Decode: GQA 32/8, head_dim 128, fp16; bytes = the K and V that must be read.
-    JsonList decode_json, decode_variant_json;
-    for (const DecodeShape& shape : options.decode) {
+    const std::vector<DecodeShape> no_shapes;
+    for (const DecodeShape& shape : run_decode ? options.decode : no_shapes) {
         const AttentionShape s = make_shape(shape.batch, 32, 8, 1, shape.context, 128, false);
         const DType dtype = DType::f16;
         // K and V: batch x 8 KV heads x context rows of 128 fp16 each (in double: any shape given).
@@ -412,7 +518,7 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                     },
                     options.runs, &error);
             const double gbs = ms > 0 ? static_cast<double>(kv_bytes) / (ms * 1e6) : 0;
-            const double percent = copy_gbs > 0 ? 100.0 * gbs / copy_gbs : 0;
+            const double percent = report.copy_gbs > 0 ? 100.0 * gbs / report.copy_gbs : 0;
             std::printf("decode  f16  d=128 B=%-2zu H=32/8 context=%-6zu %9.3f ms %7.1f GB/s %5.1f%% of copy%s%s%s\n",
                         shape.batch, shape.context, ms, gbs, percent, tuning.prefetch ? "  prefetch" : "",
                         error.empty() ? "" : "  error: ", error.c_str());
@@ -424,16 +530,12 @@ int run_bench_command(const std::vector<std::string>& arguments) {
                   << ", \"prefetch\": " << (tuning.prefetch ? "true" : "false") << ", \"ms\": " << ms
                   << ", \"gbs\": " << gbs << ", \"percent_of_copy\": " << percent;
             if (!error.empty()) entry << ", \"error\": \"" << json_escape(error) << "\"";
-            (tuning.prefetch ? decode_variant_json : decode_json).add(entry.str());
+            (tuning.prefetch ? report.decode_variants : report.decode).add(entry.str());
         }
+        report.save(false);
     }
-    json << "  \"decode\": " << decode_json.str() << ",\n";
-    json << "  \"decode_variants\": " << decode_variant_json.str() << "\n}\n";
 
-    if (!options.json_path.empty() && !write_file(options.json_path, json.str())) {
-        std::fprintf(stderr, "optiloop-kernels bench: cannot write %s\n", options.json_path.c_str());
-        return k_exit_infrastructure;
-    }
+    if (!report.save(true)) return k_exit_infrastructure;
     return any_failed ? k_exit_failed : k_exit_ok;
 }
 
@@ -460,11 +562,13 @@ struct Subcommand {
 };
 
 constexpr Subcommand k_subcommands[] = {
-    {"check", "compare every kernel with the float64 reference (exit 1 on a failure, 3 without a GPU)",
+    {"check",
+     "compare every kernel with the float64 reference (exit 1 on a failure, 3 without a GPU) "
+     "[--family naive|prefill|decode] [--filter TEXT]",
      run_check_command},
     {"bench",
      "time prefill (TFLOP/s), decode (GB/s vs copy bandwidth) and the cuBLAS baseline [--json FILE] [--runs N] "
-     "[--quick] [--prefill BxHxN]... [--decode BxCONTEXT]...",
+     "[--quick] [--family naive|prefill|decode] [--prefill BxHxN]... [--decode BxCONTEXT]...",
      run_bench_command},
     {"info", "describe the GPU", run_info_command},
 };

@@ -8,11 +8,13 @@
 #include <sstream>
 
 #include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/analyzer/tidy.hpp>
+#include <optiloop/ci/changes.hpp>
+#include <optiloop/ci/report.hpp>
 #include <optiloop/core/files.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 #include <optiloop/runner/repository.hpp>
 
-#include "ci_report.hpp"
 #include "commands.hpp"
 #include "config.hpp"
 #include "patch.hpp"
@@ -22,6 +24,9 @@
 namespace optiloop::cli {
 
 namespace fs = std::filesystem;
+using ci::CiFinding;
+using ci::CiProblem;
+using ci::CiReport;
 
 namespace {
 
@@ -46,72 +51,6 @@ std::string trimmed(std::string text) {
     return text;
 }
 
-// The new side's changed line ranges of each file, from `git diff --unified=0`.
-std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> changed_lines(const std::string& diff) {
-    std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> out;
-    std::istringstream in(diff);
-    std::string line, file;
-    while (std::getline(in, line)) {
-        if (line.starts_with("+++ ")) {
-            file = line.substr(4);
-            if (file.starts_with("b/")) file = file.substr(2);
-            if (file == "/dev/null") file.clear();
-        } else if (line.starts_with("@@ ") && !file.empty()) {
-            // @@ -a[,b] +c[,d] @@
-            const std::size_t plus = line.find(" +");
-            if (plus == std::string::npos) continue;
-            unsigned start = 0, count = 1;
-            const std::string range = line.substr(plus + 2, line.find(' ', plus + 2) - plus - 2);
-            try {
-                const std::size_t comma = range.find(',');
-                start = static_cast<unsigned>(std::stoul(range.substr(0, comma)));
-                if (comma != std::string::npos) count = static_cast<unsigned>(std::stoul(range.substr(comma + 1)));
-            } catch (...) {
-                continue;
-            }
-            // A pure deletion (count 0) touches the line it happened after.
-            out[file].push_back({std::max(1u, start), std::max(1u, start) + (count ? count - 1 : 0)});
-        }
-    }
-    return out;
-}
-
-// One replacement covering what differs between two versions (common prefix and suffix kept).
-core::Replacement minimal_replacement(const std::string& path, const std::string& before, const std::string& after) {
-    std::size_t prefix = 0;
-    while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
-    // Whole lines read better in a review: back up to the start of the line.
-    while (prefix > 0 && before[prefix - 1] != '\n') --prefix;
-    std::size_t suffix = 0;
-    while (suffix < before.size() - prefix && suffix < after.size() - prefix && before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) ++suffix;
-    return {path, prefix, before.size() - prefix - suffix, after.substr(prefix, after.size() - prefix - suffix)};
-}
-
-int level_rank(const std::string& level) { return level == "error" ? 3 : level == "warning" ? 2 : level == "note" ? 1 : 0; }
-
-std::string rule_description(const std::string& rule) {
-    for (const auto& info : analyzer::rule_catalogue())
-        if (rule == info.id) return info.rationale;
-    return "";
-}
-
-// What a verified and a contradicted suggestion share: where it is, what was measured, and the
-// smallest replacement that turns the function's code into the candidate's (its first line is
-// the finding's line).
-CiFinding measured_finding(const std::string& file, const std::string& function, const optimizer::CandidateResult& candidate,
-                           const core::Task& task, const core::Measurement& baseline) {
-    CiFinding finding;
-    finding.file = file;
-    finding.function = function;
-    finding.speedup = candidate.speedup;
-    finding.wall_speedup = candidate.wall_speedup;
-    finding.metric = baseline.total_cost ? "instructions (" + std::string(core::to_string(baseline.counter)) + ")"
-                                         : baseline.cost_unit + " (Google Benchmark medians)";
-    const std::string& before = task.baseline[0].content;
-    finding.fix = {minimal_replacement(file, before, candidate.candidate.sources[0].content)};
-    finding.line = 1 + static_cast<unsigned>(std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(finding.fix[0].offset), '\n'));
-    return finding;
-}
 
 }  // namespace
 
@@ -177,7 +116,7 @@ Action setup_ci(CLI::App& app) {
 
         const auto diff = runner::run_host({"git", "-C", root.string(), "diff", "--unified=0", "--no-color", "--no-ext-diff", *base, *head});
         if (diff.exit_code != 0) return fail(core::Error::infrastructure("git diff " + a->base + " " + a->head + " failed: " + trimmed(diff.output)));
-        const auto changes = changed_lines(diff.output);
+        const auto changes = ci::changed_lines(diff.output);
 
         // The changed functions of each changed C/C++ file, with the rules' findings inside them.
         struct Changed {
@@ -192,6 +131,7 @@ Action setup_ci(CLI::App& app) {
             auto parse_flags = project_parse_flags(root, file, a->flags, root, a->commands.compile_commands);
             if (!parse_flags) return fail(parse_flags.error());
             options.flags = *parse_flags;
+            options.tidy_checks = analyzer::k_tidy_extra_checks;  // as the rules proposer: clang-tidy's checks optiloop has no rule for
             auto analysis = analyzer::analyze({{file, content.output}}, options);
             if (!analysis) {
                 s.err << "optiloop ci: " << file << ": not analysed: " << analysis.error().message << "\n";
@@ -208,7 +148,7 @@ Action setup_ci(CLI::App& app) {
                     if (f.file != file || f.line < fn.begin_line || f.line > fn.end_line) continue;
                     CiFinding finding;
                     finding.rule = f.rule;
-                    finding.rule_description = rule_description(f.rule);
+                    finding.rule_description = ci::rule_description(f.rule);
                     finding.level = "note";
                     finding.file = file;
                     finding.line = f.line;
@@ -261,7 +201,7 @@ Action setup_ci(CLI::App& app) {
                     for (const auto& candidate : result->candidates)
                         if (candidate.contradicted && (!claimed || candidate.speedup.value_or(0) > claimed->speedup.value_or(0))) claimed = &candidate;
                     if (!claimed) continue;
-                    CiFinding finding = measured_finding(c.file, c.function, *claimed, *task, result->baseline);
+                    CiFinding finding = ci::measured_finding(c.file, c.function, *claimed, *task, result->baseline);
                     finding.rule = "contradicted-speedup";
                     finding.rule_description = "An edit that optiloop proposed, built and tested, whose measured instruction gain wall time contradicts.";
                     finding.level = "note";
@@ -274,7 +214,7 @@ Action setup_ci(CLI::App& app) {
                 const auto& best = result->candidates[*result->best];
                 const std::string& before = task->baseline[0].content;
                 const std::string& after = best.candidate.sources[0].content;
-                CiFinding finding = measured_finding(c.file, c.function, best, *task, result->baseline);
+                CiFinding finding = ci::measured_finding(c.file, c.function, best, *task, result->baseline);
                 if (!result->baseline.total_cost) finding.noise_band = result->noise_band;
                 finding.rule = "verified-speedup";
                 finding.rule_description = "An edit that optiloop proposed, built and tested with the project's own commands, and measured faster.";
@@ -296,9 +236,9 @@ Action setup_ci(CLI::App& app) {
             s.err << "optiloop ci: cannot write " << path << "\n";
             return false;
         };
-        if (!write(a->sarif, to_sarif(report)) || !write(a->markdown, to_markdown(report))) return static_cast<int>(core::ExitCode::usage);
+        if (!write(a->sarif, ci::to_sarif(report)) || !write(a->markdown, ci::to_markdown(report))) return static_cast<int>(core::ExitCode::usage);
         if (a->json) {
-            s.out << to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+            s.out << ci::to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             std::size_t verified = 0, contradicted = 0;
             for (const auto& f : report.findings) {
@@ -320,11 +260,11 @@ Action setup_ci(CLI::App& app) {
                   << " (the --time-budget was spent first)\n";
         if (!report.problems.empty() && !a->json)
             s.out << "  not analysed: " << report.problems.size() << (report.problems.size() == 1 ? " file or function" : " files or functions") << " (see above)\n";
-        const int threshold = level_rank(a->fail_on);
+        const int threshold = ci::level_rank(a->fail_on);
         if (threshold > 0) {
-            if (!report.problems.empty() && level_rank("error") >= threshold) return static_cast<int>(core::ExitCode::findings);
+            if (!report.problems.empty() && ci::level_rank("error") >= threshold) return static_cast<int>(core::ExitCode::findings);
             for (const auto& f : report.findings)
-                if (level_rank(f.level) >= threshold) return static_cast<int>(core::ExitCode::findings);
+                if (ci::level_rank(f.level) >= threshold) return static_cast<int>(core::ExitCode::findings);
         }
         return 0;
     };

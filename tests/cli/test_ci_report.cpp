@@ -9,10 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../../cli/src/ci_report.hpp"
+#include <optiloop/ci/changes.hpp>
+#include <optiloop/ci/report.hpp>
 
-using optiloop::cli::CiFinding;
-using optiloop::cli::CiReport;
+using optiloop::ci::CiFinding;
+using optiloop::ci::CiReport;
 using optiloop::core::Replacement;
 
 namespace {
@@ -233,7 +234,7 @@ CiReport sample_report() {
     return report;
 }
 
-nlohmann::json sarif_of(const CiReport& report) { return nlohmann::json::parse(optiloop::cli::to_sarif(report)); }
+nlohmann::json sarif_of(const CiReport& report) { return nlohmann::json::parse(optiloop::ci::to_sarif(report)); }
 
 const nlohmann::json& first_replacement_region(const nlohmann::json& sarif, std::size_t index = 0) {
     return sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0]["replacements"][index]["deletedRegion"];
@@ -436,7 +437,7 @@ TEST(SarifValidator, RejectsBrokenDocuments) {
 // --- Markdown ---------------------------------------------------------------------------------
 
 TEST(CiMarkdown, TitleTableDetailsListAndFooter) {
-    const std::string md = optiloop::cli::to_markdown(sample_report());
+    const std::string md = optiloop::ci::to_markdown(sample_report());
     EXPECT_EQ(md.rfind("### optiloop: 1 verified speedup, 2 findings in 3 changed functions\n", 0), 0u) << md;
     EXPECT_NE(md.find("| function | file:line | finding | speedup | verified |\n|---|---|---|---|---|\n"), std::string::npos);
     EXPECT_NE(md.find("| `join_all` | `src/lib.cpp:2` | `verified-speedup`: Fold the repeated additions into one "
@@ -466,7 +467,7 @@ TEST(CiMarkdown, PipesInCellsAreEscaped) {
     CiReport report;
     report.changed_functions = {"src/a.cpp:operator|"};
     report.findings = {rule_finding("endl-in-loop", "src/a.cpp", 3, "operator|", "a | b is evaluated twice.")};
-    const std::string md = optiloop::cli::to_markdown(report);
+    const std::string md = optiloop::ci::to_markdown(report);
     EXPECT_NE(md.find("| `operator\\|` | `src/a.cpp:3` | `endl-in-loop`: a \\| b is evaluated twice. | – | no |\n"),
               std::string::npos)
         << md;
@@ -477,7 +478,7 @@ TEST(CiMarkdown, DiffContainingBackticksGetsALongerFence) {
     CiFinding f = verified_finding();
     f.diff = "+// ```example```\n";
     report.findings = {f};
-    const std::string md = optiloop::cli::to_markdown(report);
+    const std::string md = optiloop::ci::to_markdown(report);
     EXPECT_NE(md.find("````diff\n+// ```example```\n````\n"), std::string::npos) << md;
 }
 
@@ -487,7 +488,7 @@ TEST(CiMarkdown, EmptyReport) {
     report.base_commit = "0123456789abcdef";
     report.head_commit = "fedcba9876543210";
     report.changed_functions = {"src/a.cpp:f", "src/a.cpp:g"};
-    const std::string md = optiloop::cli::to_markdown(report);
+    const std::string md = optiloop::ci::to_markdown(report);
     EXPECT_EQ(md.rfind("### optiloop: no findings in 2 changed functions\n", 0), 0u) << md;
     EXPECT_EQ(md.find("| function |"), std::string::npos);
     EXPECT_NE(md.find("Nothing to suggest"), std::string::npos) << md;
@@ -510,7 +511,7 @@ TEST(CiMarkdown, StaysUnderTheCommentLimitWithHugeDiffs) {
         function += std::to_string(i);
         report.findings.push_back(rule_finding("endl-in-loop", "src/io.cpp", 100 + i, function, std::string(150, 'x')));
     }
-    const std::string md = optiloop::cli::to_markdown(report);
+    const std::string md = optiloop::ci::to_markdown(report);
     EXPECT_LE(md.size(), 60'000u);
     EXPECT_NE(md.find("Diff cut short"), std::string::npos);
     EXPECT_NE(md.find("not shown"), std::string::npos);
@@ -527,7 +528,7 @@ TEST(CiMarkdown, StaysUnderTheCommentLimitWithHugeDiffs) {
 // --- JSON -------------------------------------------------------------------------------------
 
 TEST(CiJson, AllFieldsWithExactNumbers) {
-    const nlohmann::json json = optiloop::cli::to_json(sample_report());
+    const nlohmann::json json = optiloop::ci::to_json(sample_report());
     EXPECT_EQ(json["base"], "origin/main");
     EXPECT_EQ(json["base_commit"], "0123456789abcdef0123456789abcdef01234567");
     EXPECT_EQ(json["head_commit"], "fedcba9876543210fedcba9876543210fedcba98");
@@ -595,7 +596,7 @@ TEST(CiContradicted, SarifNoteWithoutFixMarkedNotVerified) {
 }
 
 TEST(CiContradicted, MarkdownNeverListsItAsAVerifiedSuggestion) {
-    const std::string md = optiloop::cli::to_markdown(contradicted_report());
+    const std::string md = optiloop::ci::to_markdown(contradicted_report());
     EXPECT_EQ(md.rfind("### optiloop: 0 verified speedups, 2 findings in 3 changed functions\n", 0), 0u) << md;
     EXPECT_EQ(md.find("#### Verified suggestions"), std::string::npos) << md;
     EXPECT_EQ(md.find("```diff"), std::string::npos) << md;
@@ -613,7 +614,7 @@ TEST(CiContradicted, MarkdownNeverListsItAsAVerifiedSuggestion) {
 }
 
 TEST(CiContradicted, JsonCountsItAsUnverified) {
-    const nlohmann::json json = optiloop::cli::to_json(contradicted_report());
+    const nlohmann::json json = optiloop::ci::to_json(contradicted_report());
     EXPECT_EQ(json["counts"]["verified"], 0);
     EXPECT_EQ(json["counts"]["unverified"], 2);
     const nlohmann::json& f = json["findings"][0];
@@ -630,22 +631,35 @@ TEST(CiReport, ATimedSpeedupCarriesItsNoiseBandEverywhere) {
     CiFinding timed = verified_finding();
     timed.noise_band = 0.04;
     report.findings = {timed};
-    EXPECT_NE(optiloop::cli::to_markdown(report).find(" ±4%"), std::string::npos) << optiloop::cli::to_markdown(report);
-    EXPECT_DOUBLE_EQ(optiloop::cli::to_json(report)["findings"][0]["noise_band"].get<double>(), 0.04);
-    const auto sarif = nlohmann::json::parse(optiloop::cli::to_sarif(report));
+    EXPECT_NE(optiloop::ci::to_markdown(report).find(" ±4%"), std::string::npos) << optiloop::ci::to_markdown(report);
+    EXPECT_DOUBLE_EQ(optiloop::ci::to_json(report)["findings"][0]["noise_band"].get<double>(), 0.04);
+    const auto sarif = nlohmann::json::parse(optiloop::ci::to_sarif(report));
     EXPECT_DOUBLE_EQ(sarif["runs"][0]["results"][0]["properties"]["noiseBand"].get<double>(), 0.04);
 }
 
 TEST(CiReport, WhatCouldNotBeAnalysedIsAnErrorNotificationAndListed) {
     CiReport report = sample_report();
     report.problems = {{"src/broken.cpp", "", "src/broken.cpp:3:1: error: expected ';'"}};
-    const auto sarif = nlohmann::json::parse(optiloop::cli::to_sarif(report));
+    const auto sarif = nlohmann::json::parse(optiloop::ci::to_sarif(report));
     EXPECT_TRUE(sarif_problems(sarif).empty()) << joined(sarif_problems(sarif));
     EXPECT_FALSE(sarif["runs"][0]["invocations"][0]["executionSuccessful"].get<bool>());
     EXPECT_EQ(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["level"], "error");
-    const std::string markdown = optiloop::cli::to_markdown(report);
+    const std::string markdown = optiloop::ci::to_markdown(report);
     EXPECT_NE(markdown.find("**Not analysed**"), std::string::npos) << markdown;
     EXPECT_NE(markdown.find("src/broken.cpp"), std::string::npos);
     report.problems.clear();
-    EXPECT_TRUE(nlohmann::json::parse(optiloop::cli::to_sarif(report))["runs"][0]["invocations"][0]["executionSuccessful"].get<bool>());
+    EXPECT_TRUE(nlohmann::json::parse(optiloop::ci::to_sarif(report))["runs"][0]["invocations"][0]["executionSuccessful"].get<bool>());
+}
+
+TEST(CiChanges, DiffHunksBecomeLineRangesAndEveryRuleHasADescription) {
+    const auto ranges = optiloop::ci::changed_lines(
+        "diff --git a/src/a.cpp b/src/a.cpp\n--- a/src/a.cpp\n+++ b/src/a.cpp\n@@ -3,0 +4,2 @@\n+x\n+y\n@@ -10 +12 @@\n-a\n+b\n@@ -20,2 +21,0 @@\n-c\n-d\n"
+        "diff --git a/gone.cpp b/gone.cpp\n--- a/gone.cpp\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n");
+    ASSERT_EQ(ranges.size(), 1u);
+    const std::vector<std::pair<unsigned, unsigned>> expected = {{4, 5}, {12, 12}, {21, 21}};
+    EXPECT_EQ(ranges.at("src/a.cpp"), expected);
+    EXPECT_FALSE(optiloop::ci::rule_description("endl-in-loop").empty());
+    EXPECT_EQ(optiloop::ci::rule_description("performance-type-promotion-in-math-fn"),
+              "clang-tidy's performance-type-promotion-in-math-fn check (https://clang.llvm.org/extra/clang-tidy/checks/performance/type-promotion-in-math-fn.html).");
+    EXPECT_EQ(optiloop::ci::rule_description("no-such-rule"), "");
 }

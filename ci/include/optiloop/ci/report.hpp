@@ -10,7 +10,7 @@
 
 #include <optiloop/core/model.hpp>
 
-namespace optiloop::cli {
+namespace optiloop::ci {
 
 struct CiFinding {
     std::string rule;              // a rule id ("endl-in-loop"), "verified-speedup" for a proposer's verified edit,
@@ -63,4 +63,4 @@ std::string to_sarif(const CiReport& report);     // SARIF 2.1.0 JSON text
 std::string to_markdown(const CiReport& report);  // a pull-request comment
 nlohmann::json to_json(const CiReport& report);
 
-}  // namespace optiloop::cli
+}  // namespace optiloop::ci

@@ -3,7 +3,7 @@
 // Markdown stays under GitHub's 65,536-character comment limit by cutting diffs, never findings'
 // table rows first.
 #include <cmath>
-#include "ci_report.hpp"
+#include <optiloop/ci/report.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,7 +14,7 @@
 #include <optiloop/core/text.hpp>
 #include <optiloop/core/hash.hpp>
 
-namespace optiloop::cli {
+namespace optiloop::ci {
 
 namespace {
 
@@ -576,4 +576,4 @@ nlohmann::json to_json(const CiReport& report) {
     };
 }
 
-}  // namespace optiloop::cli
+}  // namespace optiloop::ci

@@ -7,6 +7,8 @@
 #   build         the kernels-only configuration (optiloop-kernels)
 #   gpu           `optiloop-kernels info`: is there a usable GPU
 #   smoke         one tiny `check` case, 20 seconds
+#   probe         `optiloop-kernels probe`: ldmatrix and mma.sync lane by lane against the PTX ISA's
+#                 fragment formulas, and one-tile prefills that say which key and dim each output used
 #   check-*       `check --family naive|prefill|decode`, one process per family: a kernel that
 #                 faults leaves a sticky CUDA error that would fail everything after it
 #   bench-*       `bench --family ...`, one process per family, each rewriting its JSON after every
@@ -33,8 +35,8 @@
 # Exit 0 when every step that could run passed, 1 when one failed, 3 when there is no usable GPU
 # (and nothing failed): without one, everything that needs none still runs (environment, build,
 # the task harnesses built with --build-only, the tables) and, when OPTILOOP_KERNELS_EMULATED
-# names the normal build's kernels/optiloop-kernels-emulated, the smoke test, checks and benches
-# run on the SIMT emulator on small shapes, so that every path of this script runs on any machine
+# names the normal build's kernels/optiloop-kernels-emulated, the smoke test, the probe, checks and
+# benches run on the SIMT emulator on small shapes, so that every path of this script runs on any machine
 # (tests/kernels/device_check_without_gpu.sh, in `make test`).
 #
 # Environment: OPTILOOP_KERNELS_BUILD (a build folder to reuse; default a temporary one),
@@ -295,6 +297,17 @@ if [ -n "$(no_tool_reason)" ]; then
 else
     note=$(emulated_note) run_step smoke 20 "$tool" check --family prefill --filter "$smoke_case"
     amend_note "$(log_line smoke '^check:')"
+fi
+# The fragment layouts, lane by lane: when a check fails, this says whether ldmatrix or mma.sync
+# hand a lane other elements than the kernels assume, and which key and dim a prefill output took.
+if [ -n "$(no_tool_reason)" ]; then
+    skip probe "$(no_tool_reason)"
+else
+    note=$(if [ "$emulated" -eq 1 ]; then echo "on the SIMT emulator (CPU)"; fi) run_step probe 30 "$tool" probe
+    amend_note "$(log_line probe '^probe:')"
+    if grep -q '^FAIL' "$logs/probe.log" 2>/dev/null; then
+        amend_note "first: $(grep -m 1 '^FAIL' "$logs/probe.log" | tr -s ' ' | cut -c1-200)"
+    fi
 fi
 for family in "${families[@]}"; do
     if [ -n "$(no_tool_reason)" ]; then

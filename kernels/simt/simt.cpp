@@ -369,6 +369,13 @@ void fiber_entry() {
     std::abort();  // a finished thread is never resumed
 }
 
+// Device::swap_lanes, the test-only fault: two lanes' results of `operation` exchanged.
+void swap_lanes_if_asked(Warp& warp, Device::LaneSwap::Operation operation) {
+    const Device::LaneSwap& swap = device().swap_lanes;
+    if (swap.operation != operation) return;
+    for (int i = 0; i < 4; ++i) std::swap(warp.out[swap.lanes[0]][i], warp.out[swap.lanes[1]][i]);
+}
+
 // Lane side of a warp collective: check, deposit, wait; returns when the warp has computed.
 template <typename Compute>
 void collective(Kind kind, std::uint32_t modifier, Compute&& compute) {
@@ -726,6 +733,7 @@ void ldmatrix_x4(std::uint32_t (&r)[4], const void* row_address, bool transposed
                 warp.out[l][m] = transposed ? element(m, b, a) | (element(m, b + 1, a) << 16)
                                             : element(m, a, b) | (element(m, a, b + 1) << 16);
             }
+        swap_lanes_if_asked(warp, Device::LaneSwap::Operation::ldmatrix);
     });
     for (int m = 0; m < 4; ++m) r[m] = block.warps[t_fiber->warp].out[lane][m];
 }
@@ -778,6 +786,7 @@ void mma_m16n8k16(float (&d)[4], const std::uint32_t (&a)[4], std::uint32_t b0, 
                 std::memcpy(&warp.out[l][i], &sum, 4);
             }
         }
+        swap_lanes_if_asked(warp, Device::LaneSwap::Operation::mma);
     });
     for (int i = 0; i < 4; ++i) std::memcpy(&d[i], &block.warps[t_fiber->warp].out[lane][i], 4);
 }

@@ -212,6 +212,16 @@ struct Device {
     // What cudaMemGetInfo and cudaGetDeviceProperties report; cudaMalloc refuses to go past it.
     std::size_t memory_bytes = std::size_t{16} << 30;
     int l2_bytes = 4 << 20;
+    // Test-only fault: the results of lanes `lanes[0]` and `lanes[1]` of every ldmatrix (or every
+    // mma) are exchanged, a wrong fragment layout on purpose, so that a test can show that
+    // `optiloop-kernels probe` and `check` catch one (optiloop-kernels-emulated sets it from
+    // OPTILOOP_SIMT_SWAP_LANES; nothing else does).
+    struct LaneSwap {
+        enum class Operation { none, ldmatrix, mma };
+        Operation operation = Operation::none;
+        int lanes[2] = {0, 0};
+    };
+    LaneSwap swap_lanes;
 };
 Device& device();
 

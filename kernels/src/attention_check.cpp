@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <optiloop/kernels/attention_check.hpp>
@@ -82,6 +84,74 @@ std::vector<std::uint16_t> random_values(DType dtype, std::size_t count, std::mt
     // 24 bits of one draw per value: uniform on [-1, 1), far faster than a distribution object.
     for (auto& value : values) value = to_dtype(dtype, static_cast<float>(rng() >> 8) * (2.f / 16777216.f) - 1.f);
     return values;
+}
+
+// A sampled row of a case, for the diagnosis; its d outputs are the next d of `got` and `expected`.
+struct SampledRow {
+    std::size_t batch, head, position;
+    std::size_t visible;  // keys the row sees
+    double lse_error;     // infinite for a NaN
+};
+
+void add(ErrorBucket& bucket, double got, double expected) {
+    ++bucket.elements;
+    if (std::isnan(got)) {
+        ++bucket.nan;
+        return;
+    }
+    const double error = std::fabs(got - expected);
+    bucket.squared_error += error * error;
+    bucket.max_error = std::max(bucket.max_error, error);
+}
+
+CheckDiagnosis diagnose(const std::vector<SampledRow>& sampled, const std::vector<double>& got,
+                        const std::vector<double>& expected, std::size_t d, std::size_t key_tile_keys) {
+    CheckDiagnosis diagnosis;
+    diagnosis.key_tile_keys = key_tile_keys;
+    std::vector<RowError> rows;
+    for (std::size_t n = 0; n < sampled.size(); ++n) {
+        const SampledRow& row = sampled[n];
+        RowError row_error;
+        row_error.batch = row.batch;
+        row_error.head = row.head;
+        row_error.position = row.position;
+        row_error.lse_error = row.lse_error;
+        ErrorBucket* tile = &diagnosis.rows_without_keys;
+        if (row.visible > 0) {
+            const std::size_t index = (row.visible - 1) / key_tile_keys;
+            if (diagnosis.by_key_tile.size() <= index) diagnosis.by_key_tile.resize(index + 1);
+            tile = &diagnosis.by_key_tile[index];
+        }
+        double row_squared = 0;
+        double row_norm = 0;
+        for (std::size_t x = 0; x < d; ++x) {
+            const double g = got[n * d + x];
+            const double e = expected[n * d + x];
+            add(diagnosis.by_row_mod_16[row.position % 16], g, e);
+            add(diagnosis.by_column_mod_8[x % 8], g, e);
+            add(*tile, g, e);
+            const double error = std::isnan(g) ? std::numeric_limits<double>::infinity() : std::fabs(g - e);
+            if (x == 0 || error > row_error.max_error) {
+                row_error.max_error = error;
+                row_error.dimension = x;
+                row_error.got = g;
+                row_error.expected = e;
+            }
+            row_squared += error * error;
+            row_norm += e * e;
+            if (!std::isnan(g)) diagnosis.total_squared_error += (g - e) * (g - e);
+        }
+        row_error.relative_l2 = row_norm > 0 ? std::sqrt(row_squared / row_norm) : std::sqrt(row_squared);
+        rows.push_back(row_error);
+    }
+    const std::size_t kept = std::min(rows.size(), k_worst_rows);
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(kept), rows.end(),
+                      [](const RowError& a, const RowError& b) {
+                          return std::max(a.max_error, a.lse_error) > std::max(b.max_error, b.lse_error);
+                      });
+    rows.resize(kept);
+    diagnosis.worst_rows = std::move(rows);
+    return diagnosis;
 }
 
 }  // namespace
@@ -247,16 +317,12 @@ CheckResult run_check(const CheckCase& c) {
         return result;
     }
 
-    for (std::size_t i = 0; i < out.size(); ++i)
-        if (std::isnan(from_dtype(dtype, out[i]))) {
-            result.message = "NaN in output at element " + std::to_string(i);
-            return result;
-        }
-    for (std::size_t i = 0; i < rows; ++i)
-        if (std::isnan(lse_host[i])) {
-            result.message = "NaN in lse at row " + std::to_string(i);
-            return result;
-        }
+    // A NaN anywhere fails the case; the sampled rows are still compared, for the diagnosis.
+    std::string nan_message;
+    for (std::size_t i = 0; i < out.size() && nan_message.empty(); ++i)
+        if (std::isnan(from_dtype(dtype, out[i]))) nan_message = "NaN in output at element " + std::to_string(i);
+    for (std::size_t i = 0; i < rows && nan_message.empty(); ++i)
+        if (std::isnan(lse_host[i])) nan_message = "NaN in lse at row " + std::to_string(i);
 
     // float64 reference on a sample of rows, sized so no case costs more than about a GFLOP.
     const std::size_t d = s.head_dim;
@@ -264,6 +330,7 @@ CheckResult run_check(const CheckCase& c) {
     const std::size_t sample = std::min(rows, budget);
     const std::size_t group = s.heads / s.kv_heads;
     std::vector<double> got, expected, k_head, v_head, q_row(d), o_row(d);
+    std::vector<SampledRow> sampled;
     std::size_t cached_kv = std::numeric_limits<std::size_t>::max();
     for (std::size_t n = 0; n < sample; ++n) {
         const std::size_t row = sample == 1 ? 0 : n * (rows - 1) / (sample - 1);
@@ -306,15 +373,24 @@ CheckResult run_check(const CheckCase& c) {
         else
             lse_difference = std::fabs(lse_got - expected_lse);
         result.lse_error = std::max(result.lse_error, lse_difference);
+        sampled.push_back({b, head, i, visible, std::isnan(lse_got) ? std::numeric_limits<double>::infinity() : lse_difference});
     }
     result.rows_checked = sample;
     result.output_error = relative_l2_error(got, expected);
     // An all-masked output is exactly 0 in both, which relative_l2_error reports as 0.
     const bool output_ok = result.output_error < k_output_tolerance;
     const bool lse_ok = result.lse_error < k_lse_tolerance;
-    result.passed = output_ok && lse_ok;
-    if (!output_ok) result.message = "relative L2 error above 1e-2";
-    if (!lse_ok) result.message += std::string(result.message.empty() ? "" : "; ") + "lse differs by more than 1e-2";
+    result.passed = output_ok && lse_ok && nan_message.empty();
+    if (!nan_message.empty()) {
+        result.message = nan_message;
+    } else {
+        if (!output_ok) result.message = "relative L2 error above 1e-2";
+        if (!lse_ok) result.message += std::string(result.message.empty() ? "" : "; ") + "lse differs by more than 1e-2";
+    }
+    if (!result.passed) {
+        const int key_rows = c.kernel == AttentionKernel::prefill && c.tuning.key_rows != 0 ? c.tuning.key_rows : 64;
+        result.diagnosis = diagnose(sampled, got, expected, d, static_cast<std::size_t>(key_rows));
+    }
     return result;
 }
 

@@ -25,6 +25,7 @@
 
 #include <optiloop/kernels/attention_check.hpp>
 #include <optiloop/kernels/attention_cuda.hpp>
+#include <optiloop/kernels/fragment_probe.hpp>
 
 namespace optiloop::kernels {
 namespace {
@@ -51,6 +52,52 @@ bool parse_family(const char* command, const std::string& text, std::optional<At
 
 bool selected(const std::optional<AttentionKernel>& family, AttentionKernel kernel) {
     return !family || *family == kernel;
+}
+
+// "12.5% 4.1e-01" (and " 3 NaN"): a bucket's share of the squared error and its largest error.
+std::string bucket_text(const ErrorBucket& bucket, double total_squared_error) {
+    char text[64];
+    const double share = total_squared_error > 0 ? 100 * bucket.squared_error / total_squared_error : 0.0;
+    if (bucket.nan > 0)
+        std::snprintf(text, sizeof text, "%5.1f%% %.1e %zu NaN", share, bucket.max_error, bucket.nan);
+    else
+        std::snprintf(text, sizeof text, "%5.1f%% %.1e", share, bucket.max_error);
+    return text;
+}
+
+void print_buckets(const char* title, const ErrorBucket* buckets, std::size_t count, double total_squared_error) {
+    std::printf("  %s:\n", title);
+    for (std::size_t first = 0; first < count; first += 8) {
+        std::string line = "   ";
+        for (std::size_t i = first; i < std::min(count, first + 8); ++i) {
+            char entry[48];
+            std::snprintf(entry, sizeof entry, " %2zu: %-16s", i, bucket_text(buckets[i], total_squared_error).c_str());
+            line += entry;
+        }
+        line.erase(line.find_last_not_of(' ') + 1);
+        std::printf("%s\n", line.c_str());
+    }
+}
+
+// Where the first failing case's error lies: its worst rows, and the error by fragment row and
+// column and by key tile (lines indented, so that no line starts with ok or FAIL).
+void print_diagnosis(const std::string& name, const CheckDiagnosis& diagnosis) {
+    std::printf("  diagnosis of %s (sampled rows; printed for the first failing case only)\n", name.c_str());
+    std::printf("  worst rows:\n");
+    for (const RowError& row : diagnosis.worst_rows)
+        std::printf("    b=%zu h=%zu q=%zu: max |error| %.2e at dim %zu (got %.5g, expected %.5g), row rel_l2 %.2e, "
+                    "lse error %.2e\n",
+                    row.batch, row.head, row.position, row.max_error, row.dimension, row.got, row.expected,
+                    row.relative_l2, row.lse_error);
+    const double total = diagnosis.total_squared_error;
+    print_buckets("by query row mod 16 (mma row; share of the squared error, max |error|)",
+                  diagnosis.by_row_mod_16.data(), diagnosis.by_row_mod_16.size(), total);
+    print_buckets("by dim mod 8 (mma column)", diagnosis.by_column_mod_8.data(), diagnosis.by_column_mod_8.size(), total);
+    const std::string tiles =
+        "by key tile of the row's last visible key (" + std::to_string(diagnosis.key_tile_keys) + " keys per tile)";
+    print_buckets(tiles.c_str(), diagnosis.by_key_tile.data(), diagnosis.by_key_tile.size(), total);
+    if (diagnosis.rows_without_keys.elements > 0)
+        std::printf("  rows that see no key: %s\n", bucket_text(diagnosis.rows_without_keys, total).c_str());
 }
 
 int run_check_command(const std::vector<std::string>& arguments) {
@@ -85,6 +132,7 @@ int run_check_command(const std::vector<std::string>& arguments) {
         std::printf("%-4s %-58s rel_l2=%.2e lse_err=%.2e rows=%zu%s%s\n", result.passed ? "ok" : "FAIL", name.c_str(),
                     result.output_error, result.lse_error, result.rows_checked, result.message.empty() ? "" : "  ",
                     result.message.c_str());
+        if (!result.passed && failed == 0 && result.diagnosis) print_diagnosis(name, *result.diagnosis);
         std::fflush(stdout);
         (result.passed ? passed : failed) += 1;
     }
@@ -539,6 +587,43 @@ int run_bench_command(const std::vector<std::string>& arguments) {
     return any_failed ? k_exit_failed : k_exit_ok;
 }
 
+int run_probe_command(const std::vector<std::string>& arguments) {
+    if (!arguments.empty()) {
+        std::fprintf(stderr, "optiloop-kernels probe: unknown argument '%s' (usage: probe)\n", arguments[0].c_str());
+        return k_exit_usage;
+    }
+    std::string why;
+    if (!cuda_device_available(&why)) {
+        std::fprintf(stderr, "optiloop-kernels probe: %s\n", why.c_str());
+        return k_exit_infrastructure;
+    }
+    std::size_t passed = 0;
+    std::size_t failed = 0;
+    const auto start = std::chrono::steady_clock::now();
+    run_fragment_probes([&](const ProbeResult& result) {
+        std::string detail;
+        if (!result.error.empty()) {
+            detail = "error: " + result.error;
+        } else if (result.mismatched > 0) {
+            detail = std::to_string(result.mismatched) + " of " + std::to_string(result.checked) +
+                     " values not where the PTX ISA puts them:";
+            for (std::size_t i = 0; i < result.first_mismatches.size(); ++i) {
+                const ProbeMismatch& m = result.first_mismatches[i];
+                detail += (i == 0 ? " " : "; ") + m.where + ": expected " + m.expected + ", got " + m.got;
+            }
+            if (result.mismatched > result.first_mismatches.size()) detail += "; ...";
+        } else {
+            detail = std::to_string(result.checked) + " values";
+        }
+        std::printf("%-4s %-30s %s\n", result.passed() ? "ok" : "FAIL", result.name.c_str(), detail.c_str());
+        std::fflush(stdout);
+        (result.passed() ? passed : failed) += 1;
+    });
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("probe: %zu ok, %zu failed (%.1f s)\n", passed, failed, seconds);
+    return failed == 0 ? k_exit_ok : k_exit_failed;
+}
+
 int run_info_command(const std::vector<std::string>&) {
     std::string why;
     if (!cuda_device_available(&why)) {
@@ -570,6 +655,11 @@ constexpr Subcommand k_subcommands[] = {
      "time prefill (TFLOP/s), decode (GB/s vs copy bandwidth) and the cuBLAS baseline [--json FILE] [--runs N] "
      "[--quick] [--family naive|prefill|decode] [--prefill BxHxN]... [--decode BxCONTEXT]...",
      run_bench_command},
+    {"probe",
+     "one warp of ldmatrix.x4(.trans) and mma.sync m16n8k16, lane by lane against the PTX ISA's fragment "
+     "formulas, and one-tile prefills whose output says which key and dim each element used (exit 1 on a "
+     "mismatch, 3 without a GPU)",
+     run_probe_command},
     {"info", "describe the GPU", run_info_command},
 };
 
@@ -579,11 +669,44 @@ void print_usage(std::FILE* stream) {
         std::fprintf(stream, "  %-6s %s\n", subcommand.name, subcommand.description);
 }
 
+#if defined(OPTILOOP_SIMT_EMULATION)
+// OPTILOOP_SIMT_SWAP_LANES=ldmatrix:A,B (or mma:A,B), for tests only and only in this emulated
+// build: the emulator exchanges lanes A and B's results of every ldmatrix (mma), a wrong fragment
+// layout on purpose (simt::Device::swap_lanes), so that a test can show that `probe` and `check`
+// catch one. False after saying what is wrong with the value.
+bool set_emulator_fault() {
+    const char* value = std::getenv("OPTILOOP_SIMT_SWAP_LANES");
+    if (value == nullptr || *value == '\0') return true;
+    char operation[16] = {};
+    int lanes[2] = {-1, -1};
+    int consumed = 0;
+    using Operation = simt::Device::LaneSwap::Operation;
+    const bool parsed = std::sscanf(value, "%15[a-z]:%d,%d%n", operation, &lanes[0], &lanes[1], &consumed) == 3 &&
+                        value[consumed] == '\0' && lanes[0] >= 0 && lanes[0] < 32 && lanes[1] >= 0 && lanes[1] < 32;
+    const std::string name = operation;
+    if (!parsed || (name != "ldmatrix" && name != "mma")) {
+        std::fprintf(stderr, "optiloop-kernels: OPTILOOP_SIMT_SWAP_LANES expects ldmatrix:A,B or mma:A,B (lanes 0-31), "
+                             "not '%s'\n", value);
+        return false;
+    }
+    simt::Device::LaneSwap& swap = simt::device().swap_lanes;
+    swap.operation = name == "ldmatrix" ? Operation::ldmatrix : Operation::mma;
+    swap.lanes[0] = lanes[0];
+    swap.lanes[1] = lanes[1];
+    std::fprintf(stderr, "optiloop-kernels: test fault: the emulator swaps lanes %d and %d of every %s\n", lanes[0],
+                 lanes[1], name.c_str());
+    return true;
+}
+#endif
+
 }  // namespace
 }  // namespace optiloop::kernels
 
 int main(int argc, char** argv) {
     using namespace optiloop::kernels;
+#if defined(OPTILOOP_SIMT_EMULATION)
+    if (!set_emulator_fault()) return k_exit_usage;
+#endif
     if (argc < 2) {
         print_usage(stderr);
         return k_exit_usage;

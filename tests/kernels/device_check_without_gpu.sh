@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kernels/device-check.sh on a machine without a GPU (the GPU hidden with CUDA_VISIBLE_DEVICES
 # where there is one): it must run to its end and exit 3, with one row per step in summary.md,
-# none failed, after building the kernels-only configuration, running the smoke test, the checks
+# none failed, after building the kernels-only configuration, running the smoke test, the probe, the checks
 # and the benches on the SIMT emulator, merging the benches' JSON, printing the tables and building
 # one task's harness (check-tasks.py --build-only); the sass step runs on a stand-in cuobjdump
 # (fake_cuda_tools/). Then `bench` killed mid-run must leave a whole JSON, marked incomplete.
@@ -42,11 +42,11 @@ expect "exits 3 (no usable GPU, nothing failed)" "$([ "$status" -eq 3 ]; echo $?
 expect "writes summary.md" "$([ -s "$summary" ]; echo $?)"
 expect "prints the summary table at the end" "$(tail -n 5 "$work/run.log" | grep -q '^total .* exit 3'; echo $?)"
 row() { grep -E "^\| $1 \| " "$summary" 2>/dev/null; }
-for step in environment build gpu smoke check-naive check-prefill check-decode memcheck racecheck sass \
+for step in environment build gpu smoke probe check-naive check-prefill check-decode memcheck racecheck sass \
     bench-naive bench-prefill bench-decode clocks torch table tasks; do
     expect "a row for step $step" "$(row "$step" >/dev/null; echo $?)"
 done
-for step in environment build smoke check-prefill check-decode sass bench-naive bench-prefill bench-decode table tasks; do
+for step in environment build smoke probe check-prefill check-decode sass bench-naive bench-prefill bench-decode table tasks; do
     expect "step $step ok" "$(row "$step" | grep -q '| ok |'; echo $?)" "$(row "$step")"
 done
 for step in gpu check-naive memcheck racecheck clocks torch; do
@@ -54,6 +54,9 @@ for step in gpu check-naive memcheck racecheck clocks torch; do
 done
 expect "no step failed" "$(! grep -q '| failed |' "$summary"; echo $?)" "$(grep '| failed |' "$summary")"
 expect "the emulated steps say so" "$(row check-prefill | grep -q 'SIMT emulator'; echo $?)"
+expect "the probe step right after the smoke test, every probe ok" \
+    "$(grep -A 1 -E '^\| smoke \| ' "$summary" | tail -n 1 | grep -q -E '^\| probe \| ok \| .*SIMT emulator.*probe: [0-9]+ ok, 0 failed'; echo $?)" \
+    "$(row probe)"
 expect "the sass step keeps the prefill functions only" "$(row sass | grep -q '1 functions'; echo $?)" "$(row sass)"
 expect "the task check built its harness only" "$(row tasks | grep -q '2 of 2 solutions built'; echo $?)" "$(row tasks)"
 expect "environment.txt records the tools" \

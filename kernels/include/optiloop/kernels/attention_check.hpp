@@ -3,7 +3,9 @@
 // `optiloop-kernels check` and tests/kernels/test_attention_cuda.cpp so both run the same cases.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,12 +29,47 @@ struct CheckCase {
     DecodeTuning decode;   // decode only
 };
 
+// The error of a set of output elements.
+struct ErrorBucket {
+    double squared_error = 0;  // sum of (got - expected)^2, NaN elements left out
+    double max_error = 0;      // largest |got - expected|, NaN elements left out
+    std::size_t elements = 0;
+    std::size_t nan = 0;  // elements whose output is NaN
+};
+
+// One sampled query row of a failed case.
+struct RowError {
+    std::size_t batch = 0, head = 0, position = 0;  // position: the query's index in q_len
+    double max_error = 0;     // largest |got - expected| of the row (infinite for a NaN)
+    std::size_t dimension = 0;  // where it is
+    double got = 0, expected = 0;
+    double relative_l2 = 0;  // of the row
+    double lse_error = 0;
+};
+
+// Where the error of a failed case lies, so that a wrong lane mapping shows as a pattern: the
+// sampled rows with the largest error, and the error summed by query position mod 16 and dimension
+// mod 8 (an mma fragment's row and column), and by the key tile that holds the row's last visible
+// key (under causal masking, where its diagonal falls; rows that see no key apart).
+struct CheckDiagnosis {
+    std::vector<RowError> worst_rows;  // largest max_error or lse_error first, at most k_worst_rows
+    std::array<ErrorBucket, 16> by_row_mod_16;
+    std::array<ErrorBucket, 8> by_column_mod_8;
+    std::size_t key_tile_keys = 64;
+    std::vector<ErrorBucket> by_key_tile;
+    ErrorBucket rows_without_keys;
+    double total_squared_error = 0;
+};
+constexpr std::size_t k_worst_rows = 5;
+
 struct CheckResult {
     bool passed = false;
     double output_error = 0;  // relative L2 error of the output over the sampled rows
     double lse_error = 0;     // max |lse - reference| over the sampled rows
     std::size_t rows_checked = 0;
     std::string message;  // why it failed (a kernel or CUDA error, NaN, tolerance)
+    // Filled when the case ran and its output or lse is wrong (NaN or beyond the tolerances).
+    std::optional<CheckDiagnosis> diagnosis;
 };
 
 // Output tolerances: relative L2 of the output, absolute error of the natural-log lse.

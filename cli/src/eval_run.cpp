@@ -14,6 +14,7 @@
 
 #include "eval_run.hpp"
 #include "secrets.hpp"
+#include "status_line.hpp"
 #include "target.hpp"
 
 namespace optiloop::cli {
@@ -115,11 +116,8 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
         selection.shard_count = shard->second;
     }
     const std::string provider = a.proposer.provider;
-    const bool terminal = ::isatty(STDERR_FILENO) && !std::getenv("CI");
-    auto source = proposer_source(a.proposer, [&](const std::string& line) {
-        if (terminal) s.err << "\r\033[K";
-        s.err << line << "\n";
-    });
+    StatusLine status(s.err);
+    auto source = proposer_source(a.proposer, [&](const std::string& line) { status.print(line); });
     if (!source) {
         s.err << "optiloop eval: " << source.error().message << "\n";
         return static_cast<int>(source.error().exit_code());
@@ -180,14 +178,13 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
         std::ostringstream line;
         line << "[" << p.done << "/" << p.total << "] " << p.task << "  %OPT " << static_cast<int>(p.opt_percent * 10) / 10.0 << "%  ETA "
              << eta(p.elapsed_seconds, fresh, p.total - p.done) << (p.failed ? "  failed " + std::to_string(p.failed) : "");
-        if (terminal) s.err << "\r\033[K" << line.str() << std::flush;
-        else s.err << line.str() << "\n";
+        status.update(line.str());
     };
     auto result = optimizer::run_eval(
         selected, load, **db,
         source->make,
         options, progress, g_interrupted);
-    if (terminal) s.err << "\n";
+    status.finish();
     if (!result) {
         s.err << "optiloop eval: " << result.error().message << "\n";
         return static_cast<int>(result.error().exit_code());
@@ -381,16 +378,11 @@ int run_slurm_command(Streams& s, const CLI::App& app, const std::string& datase
     action.sa_handler = on_signal;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
-    const bool terminal = ::isatty(STDERR_FILENO) && !std::getenv("CI");
-    std::string last;
-    auto shards = slurm::watch(plan, run.jobs, plain, [&](const std::vector<slurm::Shard>& now) {
-        const std::string line = "eval: Slurm job " + run.jobs.back() + ", " + shard_line(now);
-        if (line == last) return;
-        last = line;
-        if (terminal) s.err << "\r\033[K" << line << std::flush;
-        else s.err << line << "\n";
-    }, g_interrupted, 2.0);
-    if (terminal) s.err << "\n";
+    StatusLine status(s.err);
+    auto shards = slurm::watch(
+        plan, run.jobs, plain, [&](const std::vector<slurm::Shard>& now) { status.update("eval: Slurm job " + run.jobs.back() + ", " + shard_line(now)); },
+        g_interrupted, 2.0);
+    status.finish();
     if (!shards) {
         s.err << "optiloop eval: --slurm: " << shards.error().message << "\n";
         return static_cast<int>(shards.error().exit_code());

@@ -81,6 +81,10 @@ Action setup_ci(CLI::App& app) {
         if (!settings) return fail(settings.error());
         apply_proposer_settings(app, *settings, a->proposer);
         apply_repository_settings(app, *settings, a->commands);
+        // ci keeps its own smaller defaults (-k 2, one round: a pull-request job has minutes), but a
+        // samples or rounds setting the user made (environment, optiloop.toml) applies here too.
+        if (settings->get("samples").source != "default") apply_unset(app, *settings, "samples", a->samples);
+        if (settings->get("rounds").source != "default") apply_unset(app, *settings, "rounds", a->rounds);
         for (const auto& [flag, path] : {std::pair{"--sarif", a->sarif}, std::pair{"--markdown", a->markdown}})
             if (!path.empty())
                 if (const std::string why = core::cannot_write(path, false); !why.empty())

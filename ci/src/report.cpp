@@ -3,6 +3,7 @@
 // Markdown stays under GitHub's 65,536-character comment limit by cutting diffs, never findings'
 // table rows first.
 #include <cmath>
+#include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/ci/report.hpp>
 
 #include <algorithm>
@@ -211,13 +212,16 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
 
 Sarif sarif_rule(const CiFinding& finding) {
     const std::string description = rule_description(finding);
+    // An own rule's documentation page (optiloop explain RULE) is its help in Markdown.
+    Sarif help = {{"text", rule_help(finding)}};
+    if (const auto page = analyzer::rule_doc(finding.rule)) help["markdown"] = std::string(*page);
     return {
         {"id", finding.rule},
         {"name", camel_case(finding.rule)},
         {"shortDescription", {{"text", first_sentence(description)}}},
         {"fullDescription", {{"text", description}}},
         {"defaultConfiguration", {{"level", level_of(finding)}}},
-        {"help", {{"text", rule_help(finding)}}},
+        {"help", help},
         {"properties", {{"tags", Sarif::array({"performance"})}}},
     };
 }

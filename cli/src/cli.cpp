@@ -23,6 +23,7 @@ const Command k_commands[] = {
     {"measure", "Build a program, check it on tests and measure its cost", setup_measure, nullptr},
     {"analyze", "Show functions, loops, calls and what the rewrite rules find in source files", setup_analyze, nullptr},
     {"report", "Summarise a results database as text, JSON, Markdown or HTML", setup_report, nullptr},
+    {"explain", "What a rule finds, why it is slow, its rewrite, when it stays silent (or where a clang-tidy check is documented)", setup_explain, nullptr},
     {"ci", "Suggest verified optimizations for the functions a change touched (SARIF, Markdown)", setup_ci, nullptr},
     {"kernels", "Test and benchmark optiloop's own CUDA attention kernels (check, bench)", setup_kernels, nullptr},
     {"sandbox", "Run a command in the sandbox, or --check which isolation layers work here", setup_sandbox, nullptr},

@@ -41,5 +41,6 @@ Action setup_report(CLI::App& app);
 Action setup_config(CLI::App& app);
 Action setup_ci(CLI::App& app);
 Action setup_kernels(CLI::App& app);
+Action setup_explain(CLI::App& app);
 
 }  // namespace optiloop::cli

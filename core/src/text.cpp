@@ -23,6 +23,32 @@ std::string fenced(std::string_view text, std::string_view info) {
     return fence + std::string(info) + "\n" + std::string(text) + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
 }
 
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = row[j];
+            row[j] = next;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates) {
+    std::string found;
+    std::size_t best = word.size() / 3 + 1;
+    for (const auto& candidate : candidates)
+        if (const auto d = edit_distance(word, candidate); d < best) {
+            best = d;
+            found = candidate;
+        }
+    return found;
+}
+
 Result<void> parallel_for(std::size_t count, int jobs, const std::function<Result<void>(std::size_t)>& work) {
     std::atomic<std::size_t> next{0};
     std::mutex mutex;

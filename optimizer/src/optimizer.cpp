@@ -448,27 +448,12 @@ core::Result<std::optional<Scope>> scope_of(const core::Task& task) {
     std::string files;
     for (const auto& f : task.baseline) files += (files.empty() ? "" : ", ") + f.path;
     // A typo gets the nearest name defined there (edit distance at most a third of its length).
-    auto distance = [](const std::string& a, const std::string& b) {
-        std::vector<std::size_t> row(b.size() + 1);
-        for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-        for (std::size_t i = 1; i <= a.size(); ++i) {
-            std::size_t diagonal = row[0];
-            row[0] = i;
-            for (std::size_t j = 1; j <= b.size(); ++j) {
-                const std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-                diagonal = row[j];
-                row[j] = next;
-            }
-        }
-        return row[b.size()];
-    };
-    std::string nearest;
-    std::size_t best = task.function_name.size() / 3 + 1;
+    std::vector<std::string> names;
     for (const auto& fn : analysis->functions) {
-        const std::string name = fn.name.substr(fn.name.rfind(':') == std::string::npos ? 0 : fn.name.rfind(':') + 1);
-        for (const std::string& candidate : {fn.name, name})
-            if (const auto d = distance(task.function_name, candidate); d < best) best = d, nearest = candidate;
+        names.push_back(fn.name);
+        names.push_back(fn.name.substr(fn.name.rfind(':') == std::string::npos ? 0 : fn.name.rfind(':') + 1));
     }
+    const std::string nearest = core::nearest(task.function_name, names);
     return core::fail(core::Error::input("--function " + task.function_name + ": no function of that name is defined in " + files +
                                          (nearest.empty() ? "" : "; did you mean " + nearest + "?")));
 }

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/cli/cli.hpp>
 #include <optiloop/optimizer/results_db.hpp>
 
@@ -200,4 +201,23 @@ TEST(Cli, UnquotedCompilerFlagsAfterFlagsAreItsValue) {
     r = cli({"analyze", "--flags", inc, file.string()});
     EXPECT_NE(r.code, 0);
     EXPECT_NE(r.err.find("X is not defined"), std::string::npos) << r.err;
+}
+
+// `optiloop explain`: every rule of the catalogue has its page, embedded in the binary; a clang-tidy
+// check points at its documentation; a typo gets the nearest name and exit 2.
+TEST(Cli, ExplainShowsEachRulesPage) {
+    for (const auto& info : optiloop::analyzer::rule_catalogue()) {
+        const CliRun r = cli({"explain", info.id});
+        EXPECT_EQ(r.code, 0) << info.id << ": " << r.err;
+        EXPECT_EQ(r.out.rfind(std::string("# ") + info.id + "\n", 0), 0u) << info.id;
+        for (const char* section : {"## Before", "## When it stays silent", "## clang-tidy"})
+            EXPECT_NE(r.out.find(section), std::string::npos) << info.id << " lacks " << section;
+    }
+    CliRun r = cli({"explain", "performance-noexcept-move-constructor"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("https://clang.llvm.org/extra/clang-tidy/checks/performance/noexcept-move-constructor.html"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("The default rules proposer runs it"), std::string::npos) << r.out;
+    r = cli({"explain", "endl-in-lop"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("did you mean endl-in-loop?"), std::string::npos) << r.err;
 }

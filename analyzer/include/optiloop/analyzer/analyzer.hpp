@@ -3,7 +3,9 @@
 // rewrite rules (each with the replacements that fix it).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <optiloop/core/error.hpp>
@@ -46,6 +48,10 @@ struct RuleInfo {
 };
 
 const std::vector<RuleInfo>& rule_catalogue();
+
+// A rule's documentation page (analyzer/docs/rules/ID.md: what, why, before/after, when it stays
+// silent, its clang-tidy twin), embedded at build time; nullopt for an id without one.
+std::optional<std::string_view> rule_doc(std::string_view id);
 
 struct AnalyzeOptions {
     std::vector<std::string> flags = {"-std=c++17", "-O3"};  // compile flags of the sources

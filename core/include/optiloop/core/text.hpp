@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <optiloop/core/error.hpp>
 
@@ -16,6 +17,13 @@ std::string fence_for(std::string_view text);
 
 // `text` inside such a fence, with an info string ("cpp", "diff"), ending in a newline.
 std::string fenced(std::string_view text, std::string_view info = "");
+
+// Levenshtein distance between two strings.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate nearest to `word` when it is close enough to be a typo of it (edit distance at
+// most a third of the word's length), else "": for "did you mean X?".
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 // Runs work(i) for i in [0, count) on up to `jobs` threads (the caller's among them); hands out
 // no more work after an error, and returns the first one.

@@ -530,6 +530,14 @@ public:
             if (type->isReferenceType() || type->isPointerType()) continue;
             if (match(heavy_type(), type, m_e.context()).empty()) continue;
             if (param->getName().empty() || !only_read(m_e.context(), param, *fn->getBody())) continue;
+            // A constructor may move the parameter into a member (`: label(std::move(l))`): the
+            // member-initialiser list is read as the body is, and a move there is not a read.
+            if (const auto* ctor = dyn_cast<CXXConstructorDecl>(fn)) {
+                const bool moved = std::any_of(ctor->init_begin(), ctor->init_end(), [&](const CXXCtorInitializer* init) {
+                    return init->getInit() && ExprMutationAnalyzer(*init->getInit(), m_e.context()).isMutated(param);
+                });
+                if (moved) continue;
+            }
             // Every declaration of the function changes together, or none does.
             std::vector<core::Replacement> fix;
             bool all = true;

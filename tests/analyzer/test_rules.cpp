@@ -330,6 +330,27 @@ void grow() { g.push_back(2); }
 std::size_t f(std::vector<int> v) { grow(); return v.size(); }
 int main() { std::cout << f(g) << '\n'; }
 )", "by-value-param").empty());
+    // A constructor that moves the parameter into a member consumes it: const& would make the
+    // move a copy.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <string>
+#include <utility>
+struct Edge {
+    Edge(int a, std::string l) : from(a), label(std::move(l)) {}
+    int from;
+    std::string label;
+};
+int main() { Edge e(1, "abc"); std::cout << e.label << '\n'; }
+)", "by-value-param").empty());
+    // One that only reads it in an initialiser is still found.
+    EXPECT_EQ(findings_of(R"(#include <iostream>
+#include <string>
+struct Name {
+    explicit Name(std::string s) : length(s.size()) {}
+    std::size_t length;
+};
+int main() { Name n("abc"); std::cout << n.length << '\n'; }
+)", "by-value-param").size(), 1u);
 }
 
 // ---- range-for-copy ----------------------------------------------------------------------------

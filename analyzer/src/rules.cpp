@@ -459,7 +459,9 @@ UnitFacts gather_facts(ASTContext& ctx, const SourceMap& sources) {
                                     "printf", "scanf", "puts", "putchar", "getchar", "fgets", "gets", "fputs", "fputc",
                                     "fgetc", "getc", "putc", "fread", "fwrite", "fprintf", "fscanf", "perror", "fflush",
                                     "ungetc", "getchar_unlocked", "putchar_unlocked", "getc_unlocked", "putc_unlocked",
-                                    "vprintf", "vfprintf", "getline", "getdelim", "read", "write")))),
+                                    "vprintf", "vfprintf", "getline", "getdelim", "read", "write"),
+                                    // the C library's (extern "C"), not std::getline or a program's own read()
+                                    isExternC()))),
                                 ctx, sources).empty();
     facts.calls_sync = !match_in_sources(callExpr(callee(functionDecl(hasName("sync_with_stdio")))), ctx, sources).empty();
     for (const Decl* d : ctx.getTranslationUnitDecl()->decls())

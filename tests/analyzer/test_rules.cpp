@@ -217,6 +217,29 @@ int main() {
     std::cout << a << '\n';
 }
 )", "iostream-sync").empty());
+    // POSIX read() is C stdio's kind of I/O too.
+    EXPECT_TRUE(findings_of(R"(#include <iostream>
+#include <unistd.h>
+int main() {
+    char c;
+    if (read(0, &c, 1) == 1) std::cout << c << '\n';
+}
+)", "iostream-sync").empty());
+}
+
+// std::getline and a program's own function named read are iostreams' and the program's, not C
+// stdio: they do not silence the rule.
+TEST(IostreamSync, FindsProgramsThatReadWithStdGetline) {
+    EXPECT_EQ(findings_of(R"(#include <iostream>
+#include <string>
+int read(int x) { return x + 1; }
+int main() {
+    std::string line;
+    long total = 0;
+    while (std::getline(std::cin, line)) total += static_cast<long>(line.size()) + read(0);
+    std::cout << total << '\n';
+}
+)", "iostream-sync").size(), 1u);
 }
 
 // ---- string-concat-assign ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// `optiloop kernels check|bench`: optiloop's own CUDA attention kernels. The work is done by
+// `optiloop kernels check|bench|probe`: optiloop's own CUDA attention kernels. The work is done by
 // the optiloop-kernels tool built beside this binary (it links only the CUDA runtime and cuBLAS,
 // so kernels/device-check.sh can build it alone on a bare GPU machine).
 #include <unistd.h>
@@ -19,16 +19,20 @@ Action setup_kernels(CLI::App& app) {
         std::string what;
         std::string json;
         std::string filter;
+        std::string family;
         std::string runs;
         bool quick = false;
         std::vector<std::string> prefill;
         std::vector<std::string> decode;
     };
     auto a = std::make_shared<Args>();
-    app.add_option("what", a->what, "check: correctness against the float64 reference; bench: TFLOP/s and GB/s")
-        ->check(CLI::IsMember({"check", "bench"}))
+    app.add_option("what", a->what,
+                   "check: correctness against the float64 reference; bench: TFLOP/s and GB/s; probe: the fragment layouts of "
+                   "ldmatrix and mma.sync, lane by lane, against the PTX ISA")
+        ->check(CLI::IsMember({"check", "bench", "probe"}))
         ->required();
     app.add_option("--filter", a->filter, "check: only the cases whose description contains this text");
+    app.add_option("--family", a->family, "check, bench: one kernel family (naive, prefill, decode)");
     app.add_option("--json", a->json, "bench: also write the results as JSON to this file");
     app.add_option("--runs", a->runs, "bench: timed runs per shape (median; default 20)");
     app.add_flag("--quick", a->quick, "bench: only the smallest default shapes");
@@ -47,6 +51,10 @@ Action setup_kernels(CLI::App& app) {
             s.err << "optiloop kernels: --filter is for check\n";
             return static_cast<int>(core::ExitCode::usage);
         }
+        if (a->what == "probe" && (bench_flags || !a->filter.empty() || !a->family.empty())) {
+            s.err << "optiloop kernels: probe takes no flags\n";
+            return static_cast<int>(core::ExitCode::usage);
+        }
         std::error_code ec;
         const fs::path self = fs::read_symlink("/proc/self/exe", ec);
         const fs::path tool = self.parent_path() / "optiloop-kernels";
@@ -60,6 +68,7 @@ Action setup_kernels(CLI::App& app) {
             if (!value.empty()) argv.insert(argv.end(), {flag, value});
         };
         forward("--filter", a->filter);
+        forward("--family", a->family);
         forward("--json", a->json);
         forward("--runs", a->runs);
         if (a->quick) argv.emplace_back("--quick");

@@ -436,6 +436,14 @@ TEST(KernelsCommand, ForwardsItsFlagsToTheTool) {
     r = optiloop("kernels bench --runs 0");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("--runs expects"), std::string::npos) << r.out;
+    r = optiloop("kernels check --family prefil");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE((r.out + r.err).find("--family expects naive, prefill or decode"), std::string::npos) << r.out << r.err;
+    // The probe needs a GPU in this build (the emulated build runs it on the CPU: ctest -R kernels_probe).
+    r = optiloop("kernels probe");
+    if (r.code != 0) {
+        EXPECT_EQ(r.code, 3) << r.out << r.err;
+    }
 }
 
 // Being the model: with --provider paste each prompt is a file and each answer a file beside it.

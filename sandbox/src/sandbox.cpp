@@ -310,7 +310,15 @@ long pivot(const Prepared& p) {
     sys(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     if (p.seccomp && (r = sys(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p.seccomp, 0, 0)) < 0)
         child_fail(p.error_fd, stage_seccomp, r);
-    r = sys(SYS_execve, p.argv[0], p.argv.data(), p.envp.data());
+    // ETXTBSY: the binary was written a moment ago, and a process forked meanwhile by another
+    // thread of optiloop may still hold its write descriptor until that process execs (close on
+    // exec does not close it sooner). That lasts milliseconds: retry for up to a second.
+    for (int attempt = 0;; ++attempt) {
+        r = sys(SYS_execve, p.argv[0], p.argv.data(), p.envp.data());
+        if (r != -ETXTBSY || attempt == 200) break;
+        const timespec pause{0, 5'000'000};
+        sys(SYS_nanosleep, &pause, nullptr);
+    }
     child_fail(p.error_fd, stage_exec, r);
 }
 
@@ -356,6 +364,12 @@ long pivot(const Prepared& p) {
     sys(SYS_close, p.stdin_fd);
     sys(SYS_close, p.stdout_fd);
     sys(SYS_close, p.stderr_fd);
+    // Init was cloned from a multithreaded optiloop and holds whatever descriptors were open
+    // then, other threads' among them: a binary another thread was writing could not be executed
+    // (ETXTBSY) while this run lasts. From here on init needs only the status pipe.
+    const auto keep = static_cast<unsigned>(p.status_fd);
+    if (keep > 3) sys(SYS_close_range, 3U, keep - 1, 0U);
+    sys(SYS_close_range, keep + 1, ~0U, 0U);
     for (;;) {
         int status = 0;
         const long pid = sys(SYS_wait4, -1, &status, __WALL, nullptr);

@@ -127,31 +127,11 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
         s.err << "optiloop eval: no task of " << dataset << " matches the selection\n";
         return 2;
     }
-    const bool existed = fs::exists(a.db);
-    auto db = optimizer::ResultsDb::open(a.db);
+    // One database holds one configuration: a resumed run must be the same run.
+    auto db = optimizer::open_run_database(a.db, eval_config(dataset, a) + " shard=" + a.shard, a.resume);
     if (!db) {
         s.err << "optiloop eval: " << db.error().message << "\n";
-        return 2;
-    }
-    // One database holds one configuration: a resumed run must be the same run.
-    const std::string config = eval_config(dataset, a) + " shard=" + a.shard;
-    auto stored = (*db)->meta("config");
-    auto done = (*db)->tasks();
-    if (!stored || !done) {
-        s.err << "optiloop eval: --db " << a.db << ": cannot be read\n";
-        return 2;
-    }
-    if (existed && !done->empty() && !a.resume) {
-        s.err << "optiloop eval: --db " << a.db << " already holds " << done->size() << " tasks; pass --resume to continue that run or choose another --db\n";
-        return 2;
-    }
-    if (*stored && **stored != config) {
-        s.err << "optiloop eval: --db " << a.db << " was written by another configuration (" << **stored << "); choose another --db\n";
-        return 2;
-    }
-    if (auto r = (*db)->set_meta("config", config); !r) {
-        s.err << "optiloop eval: " << r.error().message << "\n";
-        return 3;
+        return static_cast<int>(db.error().exit_code());
     }
 
     optimizer::EvalOptions options;

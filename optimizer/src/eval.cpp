@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -10,6 +11,23 @@
 #include <optiloop/runner/verify.hpp>
 
 namespace optiloop::optimizer {
+
+core::Result<std::unique_ptr<ResultsDb>> open_run_database(const std::string& path, const std::string& config, bool resume) {
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(path, ec);
+    auto db = ResultsDb::open(path);
+    if (!db) return core::fail(core::Error::input(db.error().message));
+    auto stored = (*db)->meta("config");
+    auto done = (*db)->tasks();
+    if (!stored || !done) return core::fail(core::Error::input("--db " + path + ": cannot be read"));
+    if (existed && !done->empty() && !resume)
+        return core::fail(core::Error::input("--db " + path + " already holds " + std::to_string(done->size()) +
+                                             " tasks; pass --resume to continue that run or choose another --db"));
+    if (*stored && **stored != config)
+        return core::fail(core::Error::input("--db " + path + " was written by another configuration (" + **stored + "); choose another --db"));
+    if (auto r = (*db)->set_meta("config", config); !r) return core::fail(core::Error::infrastructure(r.error().message));
+    return std::move(*db);
+}
 
 std::vector<std::string> select_tasks(std::vector<std::string> ids, const Selection& s) {
     std::sort(ids.begin(), ids.end());

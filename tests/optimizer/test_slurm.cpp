@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <optiloop/core/files.hpp>
+#include <optiloop/optimizer/eval.hpp>
 #include <optiloop/optimizer/results_db.hpp>
 #include <optiloop/optimizer/slurm.hpp>
 
@@ -176,4 +177,26 @@ TEST(Slurm, NodeLocalPathsAreRecognised) {
     EXPECT_TRUE(slurm::node_local("/dev/shm"));
     EXPECT_FALSE(slurm::node_local("/tmpfs/x"));
     EXPECT_FALSE(slurm::node_local("/home/me/run"));
+}
+
+// eval's guard on its database (optimizer::open_run_database): a database holds one run.
+TEST(RunDatabase, OneDatabaseHoldsOneConfiguration) {
+    TempDir tmp;
+    const std::string path = (tmp.path / "run.db").string();
+    {
+        auto db = optimizer::open_run_database(path, "data k=4", false);
+        ASSERT_TRUE(db) << db.error().message;
+        optimizer::TaskRow row;
+        row.task_id = "t";
+        row.status = "done";
+        ASSERT_TRUE((*db)->save(row, {}));
+    }
+    auto again = optimizer::open_run_database(path, "data k=4", false);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().kind, core::ErrorKind::input);
+    EXPECT_NE(again.error().message.find("already holds 1 tasks; pass --resume"), std::string::npos) << again.error().message;
+    EXPECT_TRUE(optimizer::open_run_database(path, "data k=4", true));
+    auto other = optimizer::open_run_database(path, "data k=2", true);
+    ASSERT_FALSE(other);
+    EXPECT_NE(other.error().message.find("was written by another configuration (data k=4)"), std::string::npos) << other.error().message;
 }

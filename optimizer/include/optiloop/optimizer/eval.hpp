@@ -37,6 +37,12 @@ struct EvalProgress {
     double opt_percent = 0;  // share of finished tasks with a verified speedup >= 1.10
 };
 
+// Opens the results database of a run with configuration `config` (a string naming everything
+// that decides its results). One database holds one configuration: a database with tasks from an
+// earlier run is refused unless `resume`, one written by another configuration always is (input
+// errors naming --db); the configuration is recorded.
+core::Result<std::unique_ptr<ResultsDb>> open_run_database(const std::string& path, const std::string& config, bool resume);
+
 using ProposerFactory = std::function<std::unique_ptr<core::Proposer>()>;
 using TaskLoader = std::function<core::Result<core::Task>(const std::string& id)>;
 

@@ -76,6 +76,10 @@ std::string job_script(const Plan& plan) {
       << "i=${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}\n"
       << "dir=" << quote(dir) << "\n"
       << "rm -f \"$dir/shard-$i.exit\"\n"
+      << "# The LLM response cache (SQLite) and the build cache live under XDG_CACHE_HOME. SQLite must not\n"
+      << "# be shared between hosts, so each shard has its own in the run's folder: used by one job at a\n"
+      << "# time, and still there when a failed shard is resubmitted (its answers are not asked again).\n"
+      << "export XDG_CACHE_HOME=\"$dir/cache-$i\"\n"
       << "echo \"optiloop eval --slurm: shard $i/" << plan.shards << " on $(hostname), job ${SLURM_ARRAY_JOB_ID:-?}_$i, $(date -u +%FT%TZ)\"\n"
       << "for path in " << quote(dir);
     for (const auto& p : plan.shared) s << " " << quote(p.string());

@@ -36,7 +36,7 @@ slurm::Plan plan_in(const fs::path& dir, int shards) {
     plan.workdir = dir;
     plan.shards = shards;
     // Stands in for optiloop: records its arguments, fails for shard 1.
-    plan.command = {"/bin/sh", "-c", "echo \"$*\" > \"$0.args\"; echo '[2/2] t'; case \"$2\" in 1/*) echo 'optiloop eval: boom'; exit 4;; esac",
+    plan.command = {"/bin/sh", "-c", "echo \"$*\" > \"$0.args\"; echo \"$XDG_CACHE_HOME\" > \"$0.cache\"; echo '[2/2] t'; case \"$2\" in 1/*) echo 'optiloop eval: boom'; exit 4;; esac",
                     (dir / "called").string()};
     plan.shared = {"/bin/sh"};
     return plan;
@@ -71,11 +71,13 @@ TEST(Slurm, TheJobScriptRunsOneShardPerArrayTaskAndLeavesItsExitCode) {
     EXPECT_NE(script.find("#SBATCH --array=0-2\n"), std::string::npos);
     EXPECT_NE(script.find("#SBATCH --partition=cpu --time=1:00:00\n"), std::string::npos);
     EXPECT_NE(script.find("#SBATCH --output=" + tmp.path.string() + "/shard-%a.log"), std::string::npos);
+    EXPECT_NE(script.find("export XDG_CACHE_HOME=\"$dir/cache-$i\""), std::string::npos) << script;
 
     EXPECT_EQ(run_array_task(plan, 0), 0);
     EXPECT_EQ(run_array_task(plan, 1), 4);
     EXPECT_EQ(core::read_file(tmp.path / "called.args").value_or(""), "--shard 1/3 --db " + tmp.path.string() + "/shard-1.db --resume\n");
     EXPECT_EQ(core::read_file(slurm::shard_exit(plan, 0)).value_or(""), "0\n");
+    EXPECT_EQ(core::read_file(tmp.path / "called.cache").value_or(""), tmp.path.string() + "/cache-1\n");
     EXPECT_EQ(core::read_file(slurm::shard_exit(plan, 1)).value_or(""), "4\n");
 
     // Shard 2 never ran and is not queued: it left the queue without finishing.

@@ -23,6 +23,12 @@ std::string fenced(std::string_view text, std::string_view info) {
     return fence + std::string(info) + "\n" + std::string(text) + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
 }
 
+std::string shell_quote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/text.hpp>
 #include <optiloop/optimizer/results_db.hpp>
 #include <optiloop/optimizer/slurm.hpp>
 
@@ -15,12 +16,6 @@ namespace optiloop::optimizer::slurm {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -74,15 +69,15 @@ std::string job_script(const Plan& plan) {
       << "# it is never written here or to a log.\n"
       << "set -u\n"
       << "i=${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}\n"
-      << "dir=" << quote(dir) << "\n"
+      << "dir=" << core::shell_quote(dir) << "\n"
       << "rm -f \"$dir/shard-$i.exit\"\n"
       << "# The LLM response cache (SQLite) and the build cache live under XDG_CACHE_HOME. SQLite must not\n"
       << "# be shared between hosts, so each shard has its own in the run's folder: used by one job at a\n"
       << "# time, and still there when a failed shard is resubmitted (its answers are not asked again).\n"
       << "export XDG_CACHE_HOME=\"$dir/cache-$i\"\n"
       << "echo \"optiloop eval --slurm: shard $i/" << plan.shards << " on $(hostname), job ${SLURM_ARRAY_JOB_ID:-?}_$i, $(date -u +%FT%TZ)\"\n"
-      << "for path in " << quote(dir);
-    for (const auto& p : plan.shared) s << " " << quote(p.string());
+      << "for path in " << core::shell_quote(dir);
+    for (const auto& p : plan.shared) s << " " << core::shell_quote(p.string());
     s << "; do\n"
       << "  if [ ! -e \"$path\" ]; then\n"
       << "    echo \"optiloop eval --slurm: $path is not visible on $(hostname): the optiloop binary, the dataset and the run's folder must be on a filesystem every node shares\"\n"
@@ -90,7 +85,7 @@ std::string job_script(const Plan& plan) {
       << "    exit 3\n"
       << "  fi\n"
       << "done\n";
-    for (std::size_t k = 0; k < plan.command.size(); ++k) s << (k ? " " : "") << quote(plan.command[k]);
+    for (std::size_t k = 0; k < plan.command.size(); ++k) s << (k ? " " : "") << core::shell_quote(plan.command[k]);
     s << " --shard \"$i/" << plan.shards << "\" --db \"$dir/shard-$i.db\" --resume\n"
       << "code=$?\n"
       << "echo \"$code\" > \"$dir/shard-$i.exit.tmp\" && mv \"$dir/shard-$i.exit.tmp\" \"$dir/shard-$i.exit\"\n"

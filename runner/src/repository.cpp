@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/text.hpp>
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/runner/repository.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
@@ -96,15 +97,9 @@ std::string tail(const std::string& text, std::size_t lines) {
     return at == 0 ? out : "...\n" + out;
 }
 
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 sandbox::Spec command_spec(const core::RepositorySpec& r, const std::string& command, double seconds) {
     sandbox::Spec spec;
-    spec.argv = {"/bin/sh", "-c", "cd " + shell_quote(r.workspace.string()) + " && " + command};
+    spec.argv = {"/bin/sh", "-c", "cd " + core::shell_quote(r.workspace.string()) + " && " + command};
     spec.binds.push_back({r.workspace, r.workspace, true});
     spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp", "CCACHE_DIR=/tmp/ccache", "CTEST_OUTPUT_ON_FAILURE=1"};
     // A project's build runs compilers in parallel and writes large objects.
@@ -327,7 +322,7 @@ core::Result<Measurement> measure_repository(const core::Task& task, const std::
         for (int repetitions = asked;; repetitions *= 2) {
             std::string command = cost_command + " --benchmark_format=json --benchmark_repetitions=" + std::to_string(repetitions) +
                                   " --benchmark_report_aggregates_only=false";
-            if (!r.bench_filter.empty()) command += " --benchmark_filter=" + shell_quote(r.bench_filter);
+            if (!r.bench_filter.empty()) command += " --benchmark_filter=" + core::shell_quote(r.bench_filter);
             auto ran = run(command, r.bench_seconds, "bench command (Google Benchmark)");
             if (!ran) return core::fail(ran.error());
             if (cost_run_failed(m, *ran, "bench command", "the bench command failed: ")) return m;

@@ -18,6 +18,9 @@ std::string fence_for(std::string_view text);
 // `text` inside such a fence, with an info string ("cpp", "diff"), ending in a newline.
 std::string fenced(std::string_view text, std::string_view info = "");
 
+// `s` as one word for a POSIX shell: in single quotes, each ' written as '\''.
+std::string shell_quote(std::string_view s);
+
 // Levenshtein distance between two strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

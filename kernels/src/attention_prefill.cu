@@ -10,7 +10,8 @@
 // head_dim 128 with 128 rows as 8 warps of 16 (one CTA per SM; half the K/V traffic from L2 per
 // FLOP) or as 4 warps of 32 (FlashAttention-2's shape: each K/V fragment read from shared memory
 // serves two row blocks, which halves the shared-memory traffic per FLOP; Q is re-read from shared
-// memory to make room; with 64-key or 32-key tiles), and head_dim 64 with 4 warps of 32.
+// memory to make room; with 64-key or 32-key tiles, both consumed 32 keys at a time so that
+// nothing spills: see PrefillConfig), and head_dim 64 with 4 warps of 32.
 // `optiloop-kernels bench` times them all beside the default. Key tiles are 64 wide otherwise.
 // Shared memory rows are head_dim halves long, split into 16-byte chunks; chunk c of row r is
 // stored at chunk c ^ (r % 8), so the 8 row addresses of an ldmatrix and the 16-byte cp.async
@@ -55,6 +56,19 @@ struct PrefillConfig {
     // Q fragments take head_dim / 4 registers per row block; with two blocks at head_dim 128 they
     // would not fit beside the accumulators, so they are re-read from shared memory per k-step.
     static constexpr bool q_in_registers = row_blocks * head_dim <= 128;
+    // Keys per step of the softmax: a K/V tile is consumed in steps of key_step keys, each with its
+    // own score tile and online-softmax update. Two row blocks at head_dim 128 hold 128 accumulator
+    // registers; a 64-key score tile (64 more) beside them makes ptxas spill, a 32-key one does
+    // not, so that shape keeps the 64-key tile (one barrier and one copy group per 64 keys) and
+    // pays a second rescale of the accumulators per tile instead.
+    static constexpr int key_step = row_blocks * head_dim > 128 ? 32 : key_tile;
+    // The k-steps of S = Q K^T are unrolled where Q lives in registers (its slots are indexed by
+    // the k-step); where it is re-read, a rolled loop keeps ptxas from hoisting the Q reads of all
+    // k-steps ahead of their MMAs, which is what spilled.
+    static constexpr int qk_unroll = q_in_registers ? head_dim / 16 : 1;
+    // Likewise the tile copies: unrolled, the addresses and bounds tests of the next K/V tile's
+    // copies stay live across the compute of the current tile and spill there. (0: unroll fully.)
+    static constexpr int copy_unroll = q_in_registers ? 0 : 1;
     // CTAs that must fit on one SM by registers (65536 per SM): 128-thread CTAs get two at the
     // full 255 registers anyway; 256 threads of head_dim 64 need at most 128 registers for two.
     static constexpr int ctas_per_sm = threads == 256 && head_dim == 64 ? 2 : 1;
@@ -79,12 +93,14 @@ __device__ __forceinline__ int swizzled_step(int offset, int rows, int chunks) {
 }
 
 // Rows [row0, row0 + rows) of a [len, head_dim] matrix into a swizzled tile; rows past len are
-// zero-filled so padded keys contribute nothing and padded queries stay finite.
-template <typename T, int head_dim, int rows, int threads>
+// zero-filled so padded keys contribute nothing and padded queries stay finite. `unroll` 1 issues
+// the copies from a rolled loop, whose addresses and bounds tests are not held in registers;
+// 0 unrolls it fully.
+template <typename T, int head_dim, int rows, int threads, int unroll = 0>
 __device__ __forceinline__ void load_tile(T* tile, const T* matrix, int row0, int len, int thread) {
     constexpr int chunks = head_dim / 8;
     static_assert((rows * chunks) % threads == 0, "tile copy must divide evenly over the CTA");
-#pragma unroll
+#pragma unroll(unroll == 0 ? rows * chunks / threads : unroll)
     for (int i = 0; i < rows * chunks / threads; ++i) {
         const int index = thread + i * threads;
         const int row = index / chunks;
@@ -104,7 +120,8 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
     constexpr int query_tile = Config::query_tile;
     constexpr int warp_rows = 16 * row_blocks;
     constexpr int threads = Config::threads;
-    constexpr int key_frags = key_tile / 8;  // n-tiles of 8 keys in S
+    constexpr int key_step = Config::key_step;
+    constexpr int key_frags = key_step / 8;  // n-tiles of 8 keys in S
     constexpr int dim_frags = head_dim / 8;  // n-tiles of 8 dims in O
 
     extern __shared__ __align__(128) unsigned char smem_bytes[];
@@ -138,11 +155,11 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
     if constexpr (causal) key_end = min(kv_len, min(q0 + query_tile, q_len) + causal_shift);
     const int key_tiles = key_end > 0 ? (key_end + key_tile - 1) / key_tile : 0;
 
-    load_tile<T, head_dim, query_tile, threads>(q_tile, q, q0, q_len, thread);
+    load_tile<T, head_dim, query_tile, threads, Config::copy_unroll>(q_tile, q, q0, q_len, thread);
     detail::cp_async_commit();
     if (key_tiles > 0) {
-        load_tile<T, head_dim, key_tile, threads>(k_tiles, k, 0, kv_len, thread);
-        load_tile<T, head_dim, key_tile, threads>(v_tiles, v, 0, kv_len, thread);
+        load_tile<T, head_dim, key_tile, threads, Config::copy_unroll>(k_tiles, k, 0, kv_len, thread);
+        load_tile<T, head_dim, key_tile, threads, Config::copy_unroll>(v_tiles, v, 0, kv_len, thread);
     }
     detail::cp_async_commit();
     detail::cp_async_wait<1>();
@@ -193,121 +210,126 @@ __global__ void __launch_bounds__(PrefillConfig<head_dim, warps, row_blocks, key
         const int stage = tile & 1;
         if (tile + 1 < key_tiles) {
             const int next = (tile + 1) * key_tile;
-            load_tile<T, head_dim, key_tile, threads>(k_tiles + (stage ^ 1) * key_tile * head_dim, k, next, kv_len,
-                                                      thread);
-            load_tile<T, head_dim, key_tile, threads>(v_tiles + (stage ^ 1) * key_tile * head_dim, v, next, kv_len,
-                                                      thread);
+            const int next_stage = (stage ^ 1) * key_tile * head_dim;
+            load_tile<T, head_dim, key_tile, threads, Config::copy_unroll>(k_tiles + next_stage, k, next, kv_len, thread);
+            load_tile<T, head_dim, key_tile, threads, Config::copy_unroll>(v_tiles + next_stage, v, next, kv_len, thread);
             detail::cp_async_commit();
             detail::cp_async_wait<1>();
         } else {
             detail::cp_async_wait<0>();
         }
         __syncthreads();
-        const T* const k_tile = k_tiles + stage * key_tile * head_dim;
-        const T* const v_tile = v_tiles + stage * key_tile * head_dim;
+        // Rolled: unrolled, ptxas interleaves the steps and spills (see Config::key_step).
+#pragma unroll 1
+        for (int step = 0; step < key_tile / key_step; ++step) {
+            const int key0 = tile * key_tile + step * key_step;
+            // Keys no row of this tile can see contribute nothing.
+            if (key0 >= key_end) break;
+            const T* const k_tile = k_tiles + stage * key_tile * head_dim + step * key_step * head_dim;
+            const T* const v_tile = v_tiles + stage * key_tile * head_dim + step * key_step * head_dim;
 
-        // S = Q K^T. K is stored [key][dim], which is B (dim x key) column-major, so plain
-        // ldmatrix gives B fragments: matrices (keys 0-7, dims lo), (keys 0-7, dims hi),
-        // (keys 8-15, dims lo), (keys 8-15, dims hi) -> b0,b1 of two adjacent key n-tiles.
-        // Each B fragment serves every row block of the warp.
-        float s[row_blocks][key_frags][4];
-#pragma unroll
-        for (int m = 0; m < row_blocks; ++m)
-#pragma unroll
-            for (int j = 0; j < key_frags; ++j)
-                for (int e = 0; e < 4; ++e) s[m][j][e] = 0.f;
-#pragma unroll
-        for (int kk = 0; kk < head_dim / 16; ++kk) {
-            const int slot = Config::q_in_registers ? kk : 0;
-            if constexpr (!Config::q_in_registers) {
-#pragma unroll
-                for (int m = 0; m < row_blocks; ++m) load_q(m, kk, q_frag[m][0]);
-            }
-#pragma unroll
-            for (int np = 0; np < key_frags / 2; ++np) {
-                uint32_t b[4];
-                detail::ldmatrix_x4(b, k_tile + swizzled_step<head_dim>(k_fragment_base, np * 16, 2 * kk));
-#pragma unroll
-                for (int m = 0; m < row_blocks; ++m) {
-                    Ops::mma(s[m][2 * np], q_frag[m][slot], b[0], b[1]);
-                    Ops::mma(s[m][2 * np + 1], q_frag[m][slot], b[2], b[3]);
-                }
-            }
-        }
-
-        // Mask keys past kv_len or, under causal masking, past the row's position. Only tiles
-        // that straddle a boundary pay for the test.
-        const int key0 = tile * key_tile;
-        const bool straddles = key0 + key_tile > kv_len || (causal && key0 + key_tile - 1 > q0 + causal_shift);
-        if (straddles) {
+            // S = Q K^T. K is stored [key][dim], which is B (dim x key) column-major, so plain
+            // ldmatrix gives B fragments: matrices (keys 0-7, dims lo), (keys 0-7, dims hi),
+            // (keys 8-15, dims lo), (keys 8-15, dims hi) -> b0,b1 of two adjacent key n-tiles.
+            // Each B fragment serves every row block of the warp.
+            float s[row_blocks][key_frags][4];
 #pragma unroll
             for (int m = 0; m < row_blocks; ++m)
 #pragma unroll
                 for (int j = 0; j < key_frags; ++j)
+                    for (int e = 0; e < 4; ++e) s[m][j][e] = 0.f;
+#pragma unroll Config::qk_unroll
+            for (int kk = 0; kk < head_dim / 16; ++kk) {
+                const int slot = Config::q_in_registers ? kk : 0;
+                if constexpr (!Config::q_in_registers) {
 #pragma unroll
-                    for (int e = 0; e < 4; ++e) {
-                        const int key = key0 + j * 8 + lane_pair * 2 + (e & 1);
-                        const int row = first_row + 16 * m + 8 * (e >> 1);
-                        if (key >= kv_len || (causal && key > row + causal_shift)) s[m][j][e] = -INFINITY;
+                    for (int m = 0; m < row_blocks; ++m) load_q(m, kk, q_frag[m][0]);
+                }
+#pragma unroll
+                for (int np = 0; np < key_frags / 2; ++np) {
+                    uint32_t b[4];
+                    detail::ldmatrix_x4(b, k_tile + swizzled_step<head_dim>(k_fragment_base, np * 16, 2 * kk));
+#pragma unroll
+                    for (int m = 0; m < row_blocks; ++m) {
+                        Ops::mma(s[m][2 * np], q_frag[m][slot], b[0], b[1]);
+                        Ops::mma(s[m][2 * np + 1], q_frag[m][slot], b[2], b[3]);
                     }
-        }
-
-        // Online softmax: new max per row (quad-wide), rescale what was accumulated, exponentiate.
-        // The scale is positive, so the max of the raw scores gives the max in the log2 domain,
-        // and scaling and subtracting it is one FMA per score.
-#pragma unroll
-        for (int m = 0; m < row_blocks; ++m)
-#pragma unroll
-            for (int r = 0; r < 2; ++r) {
-                float tile_max = -INFINITY;
-#pragma unroll
-                for (int j = 0; j < key_frags; ++j)
-                    tile_max = fmaxf(tile_max, fmaxf(s[m][j][2 * r], s[m][j][2 * r + 1]));
-                tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 1));
-                tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 2));
-                const float new_max = fmaxf(row_max[m][r], tile_max * params.scale_log2);
-                // A row that has seen only masked keys keeps max -inf; subtracting 0 instead keeps
-                // exp2f(-inf - -inf) = NaN out and gives p = 0.
-                const float reference = new_max == -INFINITY ? 0.f : new_max;
-                const float rescale = exp2f(row_max[m][r] - reference);
-                row_max[m][r] = new_max;
-                float tile_sum = 0.f;
-#pragma unroll
-                for (int j = 0; j < key_frags; ++j) {
-                    s[m][j][2 * r] = exp2f(fmaf(s[m][j][2 * r], params.scale_log2, -reference));
-                    s[m][j][2 * r + 1] = exp2f(fmaf(s[m][j][2 * r + 1], params.scale_log2, -reference));
-                    tile_sum += s[m][j][2 * r] + s[m][j][2 * r + 1];
-                }
-                row_sum[m][r] = row_sum[m][r] * rescale + tile_sum;
-#pragma unroll
-                for (int j = 0; j < dim_frags; ++j) {
-                    o_acc[m][j][2 * r] *= rescale;
-                    o_acc[m][j][2 * r + 1] *= rescale;
                 }
             }
 
-        // O += P V. The S accumulators of key n-tiles 2kk and 2kk+1 are exactly the A fragment
-        // of P for keys 16kk..16kk+15. V is stored [key][dim] = B (key x dim) row-major, so the
-        // transposing ldmatrix gives B fragments: matrices (keys 0-7, dims lo), (keys 8-15,
-        // dims lo), (keys 0-7, dims hi), (keys 8-15, dims hi) -> b0,b1 of two dim n-tiles.
+            // Mask keys past kv_len or, under causal masking, past the row's position. Only tiles
+            // that straddle a boundary pay for the test.
+            const bool straddles = key0 + key_step > kv_len || (causal && key0 + key_step - 1 > q0 + causal_shift);
+            if (straddles) {
 #pragma unroll
-        for (int kk = 0; kk < key_tile / 16; ++kk) {
-            uint32_t p_frag[row_blocks][4];
+                for (int m = 0; m < row_blocks; ++m)
 #pragma unroll
-            for (int m = 0; m < row_blocks; ++m) {
-                p_frag[m][0] = Ops::pack(s[m][2 * kk][0], s[m][2 * kk][1]);
-                p_frag[m][1] = Ops::pack(s[m][2 * kk][2], s[m][2 * kk][3]);
-                p_frag[m][2] = Ops::pack(s[m][2 * kk + 1][0], s[m][2 * kk + 1][1]);
-                p_frag[m][3] = Ops::pack(s[m][2 * kk + 1][2], s[m][2 * kk + 1][3]);
+                    for (int j = 0; j < key_frags; ++j)
+#pragma unroll
+                        for (int e = 0; e < 4; ++e) {
+                            const int key = key0 + j * 8 + lane_pair * 2 + (e & 1);
+                            const int row = first_row + 16 * m + 8 * (e >> 1);
+                            if (key >= kv_len || (causal && key > row + causal_shift)) s[m][j][e] = -INFINITY;
+                        }
             }
+
+            // Online softmax: new max per row (quad-wide), rescale what was accumulated, exponentiate.
+            // The scale is positive, so the max of the raw scores gives the max in the log2 domain,
+            // and scaling and subtracting it is one FMA per score.
 #pragma unroll
-            for (int dp = 0; dp < dim_frags / 2; ++dp) {
-                uint32_t b[4];
-                detail::ldmatrix_x4_trans(b, v_tile + swizzled_step<head_dim>(v_fragment_base, kk * 16, 2 * dp));
+            for (int m = 0; m < row_blocks; ++m)
+#pragma unroll
+                for (int r = 0; r < 2; ++r) {
+                    float tile_max = -INFINITY;
+#pragma unroll
+                    for (int j = 0; j < key_frags; ++j)
+                        tile_max = fmaxf(tile_max, fmaxf(s[m][j][2 * r], s[m][j][2 * r + 1]));
+                    tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 1));
+                    tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, 2));
+                    const float new_max = fmaxf(row_max[m][r], tile_max * params.scale_log2);
+                    // A row that has seen only masked keys keeps max -inf; subtracting 0 instead keeps
+                    // exp2f(-inf - -inf) = NaN out and gives p = 0.
+                    const float reference = new_max == -INFINITY ? 0.f : new_max;
+                    const float rescale = exp2f(row_max[m][r] - reference);
+                    row_max[m][r] = new_max;
+                    float tile_sum = 0.f;
+#pragma unroll
+                    for (int j = 0; j < key_frags; ++j) {
+                        s[m][j][2 * r] = exp2f(fmaf(s[m][j][2 * r], params.scale_log2, -reference));
+                        s[m][j][2 * r + 1] = exp2f(fmaf(s[m][j][2 * r + 1], params.scale_log2, -reference));
+                        tile_sum += s[m][j][2 * r] + s[m][j][2 * r + 1];
+                    }
+                    row_sum[m][r] = row_sum[m][r] * rescale + tile_sum;
+#pragma unroll
+                    for (int j = 0; j < dim_frags; ++j) {
+                        o_acc[m][j][2 * r] *= rescale;
+                        o_acc[m][j][2 * r + 1] *= rescale;
+                    }
+                }
+
+            // O += P V. The S accumulators of key n-tiles 2kk and 2kk+1 are exactly the A fragment
+            // of P for keys 16kk..16kk+15. V is stored [key][dim] = B (key x dim) row-major, so the
+            // transposing ldmatrix gives B fragments: matrices (keys 0-7, dims lo), (keys 8-15,
+            // dims lo), (keys 0-7, dims hi), (keys 8-15, dims hi) -> b0,b1 of two dim n-tiles.
+#pragma unroll
+            for (int kk = 0; kk < key_step / 16; ++kk) {
+                uint32_t p_frag[row_blocks][4];
 #pragma unroll
                 for (int m = 0; m < row_blocks; ++m) {
-                    Ops::mma(o_acc[m][2 * dp], p_frag[m], b[0], b[1]);
-                    Ops::mma(o_acc[m][2 * dp + 1], p_frag[m], b[2], b[3]);
+                    p_frag[m][0] = Ops::pack(s[m][2 * kk][0], s[m][2 * kk][1]);
+                    p_frag[m][1] = Ops::pack(s[m][2 * kk][2], s[m][2 * kk][3]);
+                    p_frag[m][2] = Ops::pack(s[m][2 * kk + 1][0], s[m][2 * kk + 1][1]);
+                    p_frag[m][3] = Ops::pack(s[m][2 * kk + 1][2], s[m][2 * kk + 1][3]);
+                }
+#pragma unroll
+                for (int dp = 0; dp < dim_frags / 2; ++dp) {
+                    uint32_t b[4];
+                    detail::ldmatrix_x4_trans(b, v_tile + swizzled_step<head_dim>(v_fragment_base, kk * 16, 2 * dp));
+#pragma unroll
+                    for (int m = 0; m < row_blocks; ++m) {
+                        Ops::mma(o_acc[m][2 * dp], p_frag[m], b[0], b[1]);
+                        Ops::mma(o_acc[m][2 * dp + 1], p_frag[m], b[2], b[3]);
+                    }
                 }
             }
         }

@@ -73,7 +73,7 @@ core::Result<std::vector<core::Edit>> PasteProposer::propose(const core::Task& t
     PromptInputs inputs{&task, context.current, context.hints, context.feedback,
                         retrieve_examples(source, m_options.examples, m_options.example_count, task.id, k_example_min_similarity), m_options.edit_format};
     const auto messages = build_messages(m_options.templates, inputs);
-    const int call = ++m_calls[task.id];
+    const int call = context.request + 1;
     const int samples = std::max(1, context.samples);
     const std::string stem = file_part(task.id) + "-r" + std::to_string(context.round) + "-c" + std::to_string(call);
     std::string prompt = "<!-- optiloop prompt: task " + task.id + ", round " + std::to_string(context.round) + ", request " + std::to_string(call) + "; " +

@@ -32,8 +32,12 @@ core::Result<ReplayProposer> ReplayProposer::from_recording(const std::filesyste
             if (!j["round"].is_number_integer() || j["round"].get<int>() < 1) return core::fail(core::Error::input(where + ": round: expected an integer >= 1"));
             round = j["round"].get<int>();
         }
-        if (j.contains("call")) {
-            if (!j["call"].is_number_integer() || j["call"].get<int>() < 1) return core::fail(core::Error::input(where + ": call: expected an integer >= 1"));
+        if (j.contains("request") || j.contains("call")) {
+            const bool numbered = !j.contains("request");
+            const char* field = numbered ? "call" : "request";
+            const int least = numbered ? 1 : 0;
+            if (!j[field].is_number_integer() || j[field].get<int>() < least)
+                return core::fail(core::Error::input(where + ": " + field + ": expected an integer >= " + std::to_string(least)));
             if (!j.contains("samples") || !j["samples"].is_number_integer() || j["samples"].get<int>() < 1)
                 return core::fail(core::Error::input(where + ": samples: expected an integer >= 1"));
             if (!j.contains("edits") || !j["edits"].is_array()) return core::fail(core::Error::input(where + ": edits: expected an array of edits"));
@@ -43,8 +47,12 @@ core::Result<ReplayProposer> ReplayProposer::from_recording(const std::filesyste
                 if (!edit) return core::fail(core::Error::input(where + ": edits: " + edit.error().message));
                 e.edits.push_back(*edit);
             }
-            if (!replay.m_exchanges.emplace(std::make_pair(task, j["call"].get<int>()), std::move(e)).second)
-                return core::fail(core::Error::input(where + ": call " + std::to_string(j["call"].get<int>()) + " of task " + task + " is recorded twice"));
+            const int number = j[field].get<int>();
+            replay.m_numbered_calls = replay.m_numbered_calls || numbered;
+            const auto key = numbered ? std::make_tuple(task, 0, number - 1) : std::make_tuple(task, round, number);
+            if (!replay.m_exchanges.emplace(key, std::move(e)).second)
+                return core::fail(core::Error::input(where + ": " + field + " " + std::to_string(number) + (numbered ? "" : " of round " + std::to_string(round)) +
+                                                     " of task " + task + " is recorded twice"));
             continue;
         }
         Recorded r;
@@ -65,21 +73,24 @@ core::Result<ReplayProposer> ReplayProposer::from_recording(const std::filesyste
 
 core::Result<std::vector<core::Edit>> ReplayProposer::propose(const core::Task& task, const core::ProposalContext& context) {
     if (m_recorded) {
-        const int call = ++m_calls[task.id];
-        if (auto it = m_exchanges.find({task.id, call}); it != m_exchanges.end()) {
-            const auto& e = it->second;
+        const int call = m_numbered_calls ? ++m_calls[task.id] : 0;
+        const auto found = m_numbered_calls ? m_exchanges.find({task.id, 0, call - 1}) : m_exchanges.find({task.id, context.round, context.request});
+        if (found != m_exchanges.end()) {
+            const auto& e = found->second;
+            const std::string which = m_numbered_calls ? "request " + std::to_string(call) + " of task " + task.id
+                                                       : "request " + std::to_string(context.request) + " of round " + std::to_string(context.round) + " of task " + task.id;
             if (e.round != context.round || e.samples != context.samples)
-                return core::fail(core::Error::input("--replay " + m_path.string() + ": request " + std::to_string(call) + " of task " + task.id + " was recorded in round " +
-                                                     std::to_string(e.round) + " for " + std::to_string(e.samples) + " samples, but this run asks in round " +
-                                                     std::to_string(context.round) + " for " + std::to_string(context.samples) +
-                                                     " (the search took another path: other options or another optiloop?)"));
+                return core::fail(core::Error::input("--replay " + m_path.string() + ": " + which + " was recorded in round " + std::to_string(e.round) + " for " +
+                                                     std::to_string(e.samples) + " samples, but this run asks in round " + std::to_string(context.round) + " for " +
+                                                     std::to_string(context.samples) + " (the search took another path: other options or another optiloop?)"));
             return e.edits;
         }
         std::vector<core::Edit> edits;
         auto it = m_records.find({task.id, context.round});
         if (it == m_records.end()) return edits;
-        auto& used = m_used[{task.id, context.round}];
-        while (used < it->second.size() && static_cast<int>(edits.size()) < context.samples) {
+        // This request's share of the round's answers: from its first sample on.
+        for (auto used = static_cast<std::size_t>(std::max(0, context.first_sample));
+             used < it->second.size() && static_cast<int>(edits.size()) < context.samples;) {
             const auto& r = it->second[used++];
             if (r.edit) {
                 edits.push_back(*r.edit);
@@ -131,7 +142,7 @@ core::Result<void> RecordFile::write(const std::string& line) {
 core::Result<std::vector<core::Edit>> RecordingProposer::propose(const core::Task& task, const core::ProposalContext& context) {
     auto edits = m_inner->propose(task, context);
     if (!edits) return edits;
-    nlohmann::json line = {{"task", task.id}, {"call", ++m_calls[task.id]}, {"round", context.round}, {"samples", context.samples}};
+    nlohmann::json line = {{"task", task.id}, {"round", context.round}, {"request", context.request}, {"samples", context.samples}};
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : *edits) list.push_back(core::to_json(e));
     line["edits"] = list;

@@ -701,8 +701,16 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         std::vector<int> share(population.size(), 0);
         for (int i = 0; i < options.samples; ++i) ++share[static_cast<std::size_t>(i) % population.size()];
         const std::vector<Member> parents = population;  // this round's, unchanged while it runs
-        std::vector<std::pair<const Member*, core::Edit>> batch;
-        std::optional<core::Error> failed;
+        // One request per member with a share: prompts first (profiling a member for its hints
+        // runs the program, so one at a time), then the requests, side by side where the
+        // proposer allows it, then their edits in member order whatever order they came back in.
+        struct Request {
+            std::size_t parent = 0;
+            core::ProposalContext context;
+            std::optional<core::Result<std::vector<core::Edit>>> answer;
+        };
+        std::vector<Request> requests;
+        int samples_dealt = 0;
         for (std::size_t p = 0; p < parents.size(); ++p) {
             if (share[p] == 0) continue;
             const Member& parent = parents[p];
@@ -744,15 +752,31 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                                    " than the original program.\n\n" + feedback;
             }
             core::ProposalContext context{parent.sources, feedback, hints[parent.id], round, share[p],
-                                          options.seed + static_cast<unsigned>(round) * 101u + static_cast<unsigned>(p)};
+                                          options.seed + static_cast<unsigned>(round) * 101u + static_cast<unsigned>(p),
+                                          static_cast<int>(requests.size()), samples_dealt};
+            samples_dealt += share[p];
+            requests.push_back({p, std::move(context), std::nullopt});
             // Round 1's only request may have been made before the baseline was measured.
-            auto edits = first_edits && round == 1 && p == 0 ? core::Result<std::vector<core::Edit>>(std::move(*first_edits)) : proposer.propose(task, context);
+            if (first_edits && round == 1 && p == 0) requests.back().answer = std::move(*first_edits);
+        }
+        const bool side_by_side = proposer.concurrent() && requests.size() > 1;
+        // A failed request stops the ones not yet made (one at a time: all that follow it).
+        (void)core::parallel_for(requests.size(), side_by_side ? static_cast<int>(requests.size()) : 1, [&](std::size_t i) -> core::Result<void> {
+            if (!requests[i].answer) requests[i].answer = proposer.propose(task, requests[i].context);
+            if (!*requests[i].answer) return core::fail(requests[i].answer->error());
+            return {};
+        });
+        std::vector<std::pair<const Member*, core::Edit>> batch;
+        std::optional<core::Error> failed;
+        for (Request& request : requests) {
+            if (!request.answer) break;  // not made: an earlier request failed
+            auto& edits = *request.answer;
             if (!edits) {
                 failed = edits.error();
                 break;
             }
             result.answers += static_cast<std::int64_t>(edits->size());
-            for (auto& e : *edits) batch.emplace_back(&parents[p], std::move(e));
+            for (auto& e : *edits) batch.emplace_back(&parents[request.parent], std::move(e));
         }
         if (failed) {
             // What was verified in earlier rounds stays; a failure in the first round is the run's.

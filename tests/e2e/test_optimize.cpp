@@ -459,13 +459,13 @@ TEST(Paste, AnsweringThePromptsFromFilesRepairsAFailureAndReplaysExactly) {
     const fs::path answers = dir / "answers";
     std::string second_prompt;
     std::thread model([&] {
-        const fs::path first = answers / "slow-r1-c1-prompt.md", second = answers / "slow-r2-c2-prompt.md";
+        const fs::path first = answers / "slow-r1-c1-prompt.md", second = answers / "slow-r2-c1-prompt.md";
         for (int i = 0; i < 6000 && !fs::exists(first); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         std::ofstream(answers / "slow-r1-c1-answer-1.md") << "Use the formula.\n```cpp\n#include <cstdio>\nint main() { long n; std::scanf(\"%ld\", &n)\n"
                                                             "  std::printf(\"%ld\\n\", n * (n - 1) / 2); }\n```\n";
         for (int i = 0; i < 6000 && !fs::exists(second); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         second_prompt = slurp(second);
-        std::ofstream(answers / "slow-r2-c2-answer-1.md") << "Add the semicolon.\n```cpp\n#include <cstdio>\nint main() { long n; std::scanf(\"%ld\", &n);\n"
+        std::ofstream(answers / "slow-r2-c1-answer-1.md") << "Add the semicolon.\n```cpp\n#include <cstdio>\nint main() { long n; std::scanf(\"%ld\", &n);\n"
                                                             "  std::printf(\"%ld\\n\", n * (n - 1) / 2); }\n```\n";
     });
     const std::string common = "optimize " + (dir / "slow.cpp").string() + " --tests " + (dir / "tests").string() + " -k 1 --rounds 2 --repeat 1 --counter cachegrind --json";

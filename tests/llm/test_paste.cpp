@@ -124,7 +124,7 @@ TEST(Paste, AFolderThatCannotBeMadeIsNamed) {
     EXPECT_NE(paste.error().message.find("--paste-dir"), std::string::npos) << paste.error().message;
 }
 
-TEST(Replay, ARoundsAnswersAreHandedOutOnceAcrossItsRequests) {
+TEST(Replay, ARoundsAnswersAreDealtToItsRequestsFromTheirFirstSample) {
     const fs::path dir = scratch("replay");
     std::ofstream(dir / "r.jsonl") << R"({"task": "t", "round": 1, "answer": "```cpp\nint main() { return 0; } // a\n```"})" "\n"
                                    << R"({"task": "t", "round": 1, "answer": "```cpp\nint main() { return 0; } // b\n```"})" "\n"
@@ -132,9 +132,10 @@ TEST(Replay, ARoundsAnswersAreHandedOutOnceAcrossItsRequests) {
     auto replay = llm::ReplayProposer::from_recording(dir / "r.jsonl");
     ASSERT_TRUE(replay) << replay.error().message;
     const core::Task task = task_of("t");
-    auto first = replay->propose(task, core::ProposalContext{task.baseline, "", "", 1, 1, 0});
-    auto second = replay->propose(task, core::ProposalContext{task.baseline, "", "", 1, 5, 0});
-    auto third = replay->propose(task, core::ProposalContext{task.baseline, "", "", 1, 5, 0});
+    // Asked in another order than the round's (requests side by side): the same answers each.
+    auto third = replay->propose(task, core::ProposalContext{task.baseline, "", "", 1, 5, 0, 2, 6});
+    auto second = replay->propose(task, core::ProposalContext{task.baseline, "", "", 1, 5, 0, 1, 1});
+    auto first = replay->propose(task, core::ProposalContext{task.baseline, "", "", 1, 1, 0, 0, 0});
     ASSERT_TRUE(first && second && third);
     ASSERT_EQ(first->size(), 1u);
     EXPECT_NE(first->at(0).files.at(0).content.find("// a"), std::string::npos);

@@ -2,11 +2,15 @@
 // each attempt's diff, the compiler's errors, the failing test's input and what was expected) and
 // the search goes on, where the greedy loop stops; the population deals a round's samples out
 // best-first, each member with its own history; the rules polish a model's new best; a recorded
-// run replays to the same decisions; the measured search is the same at any parallelism.
+// run replays to the same decisions; the measured search is the same at any parallelism; a
+// round's requests are made side by side where the proposer allows it.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -205,6 +209,61 @@ TEST(Search, ANewMemberThatIsNotTheBestKeepsThePopulationSearching) {
     ASSERT_TRUE(result) << result.error().message;
     EXPECT_EQ(result->rounds_run, 3);
     EXPECT_EQ(result->population, (std::vector<std::string>{"c1", "c3", "baseline"}));
+}
+
+// A model that answers only when every request of its round is in flight: made one at a time,
+// the first request of a round with several waits in vain and fails.
+class SideBySideProposer : public core::Proposer {
+public:
+    [[nodiscard]] std::string name() const override { return "side-by-side"; }
+    [[nodiscard]] bool concurrent() const override { return true; }
+    core::Result<std::vector<core::Edit>> propose(const core::Task&, const core::ProposalContext& context) override {
+        std::unique_lock lock(m_mutex);
+        contexts.push_back(context);
+        if (context.round == 1) return std::vector<core::Edit>{whole(k_half, "half the loop")};
+        // Round 2 asks once per member: c1 (half the loop) and the baseline.
+        ++m_in_round_two;
+        m_changed.notify_all();
+        if (!m_changed.wait_for(lock, std::chrono::seconds(20), [&] { return m_in_round_two == 2; }))
+            return core::fail(core::Error::infrastructure("round 2's requests were not made side by side"));
+        if (context.request == 0) return std::vector<core::Edit>{whole(k_fast, "Gauss")};
+        return std::vector<core::Edit>{};
+    }
+    std::vector<core::ProposalContext> contexts;
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    int m_in_round_two = 0;
+};
+
+TEST(Search, ARoundsRequestsAreMadeSideBySideAndTakenInMemberOrder) {
+    if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
+    const core::Task task = sum_task();
+    SideBySideProposer model;
+    auto options = search_options();
+    options.samples = 2;
+    options.rounds = 2;
+    auto result = optimizer::optimize(task, model, options);
+    ASSERT_TRUE(result) << result.error().message;
+    ASSERT_EQ(model.contexts.size(), 3u);
+    // Each request knows its place in the round, whichever came first.
+    for (const auto& context : model.contexts) {
+        if (context.round == 1) {
+            EXPECT_EQ(context.request, 0);
+            EXPECT_EQ(context.first_sample, 0);
+        } else if (context.request == 0) {
+            EXPECT_EQ(context.current[0].content, k_half);
+            EXPECT_EQ(context.first_sample, 0);
+        } else {
+            EXPECT_EQ(context.request, 1);
+            EXPECT_EQ(context.current[0].content, k_slow);
+            EXPECT_EQ(context.first_sample, 1);
+        }
+    }
+    ASSERT_TRUE(result->best);
+    EXPECT_EQ(result->candidates[*result->best].candidate.parent, "c1");
+    EXPECT_EQ(result->population.front(), "c2");
 }
 
 TEST(Search, ThePopulationDealsARoundsSamplesBestFirstEachWithItsOwnHistory) {

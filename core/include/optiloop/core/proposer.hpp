@@ -19,6 +19,11 @@ struct ProposalContext {
     int round = 0;
     int samples = 1;  // k: how many edits to return at most
     unsigned seed = 0;
+    // Where this request stands in its round, which may ask once per member of the population:
+    // its place among the round's requests and the place of its first sample among the round's
+    // samples. The same in every run of the same search, however the requests were scheduled.
+    int request = 0;
+    int first_sample = 0;
 };
 
 // What a proposer spent: requests to a model and their tokens (zero for offline proposers).
@@ -43,6 +48,9 @@ public:
     // Whether hints (hot spots measured by a profile) are worth their cost to this proposer.
     [[nodiscard]] virtual bool wants_hints() const { return false; }
     [[nodiscard]] virtual ProposerUsage usage() const { return {}; }
+    // Whether propose() may run on several threads at once (a round's requests, one per member,
+    // are then made side by side: a model's latency is paid once per round, not once per member).
+    [[nodiscard]] virtual bool concurrent() const { return false; }
 };
 
 }  // namespace optiloop::core

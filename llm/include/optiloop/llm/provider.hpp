@@ -101,6 +101,8 @@ public:
     core::Result<std::vector<core::Edit>> propose(const core::Task& task, const core::ProposalContext& context) override;
     [[nodiscard]] bool wants_hints() const override { return true; }
     [[nodiscard]] core::ProposerUsage usage() const override;
+    // Each request has its own HTTP transfer; usage, logging and the give-up flag are shared safely.
+    [[nodiscard]] bool concurrent() const override { return true; }
 
     // The messages the next propose() would send (for --dry-run and tests).
     [[nodiscard]] std::vector<Message> messages_for(const core::Task& task, const core::ProposalContext& context) const;

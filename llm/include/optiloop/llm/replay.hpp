@@ -4,12 +4,15 @@
 // (to check the harness end to end); with a JSONL recording it plays the answers back, parsed
 // exactly as live answers are. Two kinds of line:
 //   {"task": ID, "round": N (default 1), "answer": "model text"} or {..., "edit": Edit}
-//     answers of a round, handed out in order to the round's requests (a round with a population
-//     asks several times); written by hand, or to compare searches on the same answers;
-//   {"task": ID, "call": N, "round": R, "samples": K, "edits": [Edit, ...]}
-//     one exchange as `--record` writes it: the N-th request of the task gets exactly these edits,
-//     so a replay makes the same search decisions. A request that does not match its record
-//     (another round or sample count: the search took another path) is an error.
+//     answers of a round, in the order of the round's samples (a round with a population asks
+//     once per member; a request gets the answers from its first sample on); written by hand, or
+//     to compare searches on the same answers;
+//   {"task": ID, "round": R, "request": Q, "samples": K, "edits": [Edit, ...]}
+//     one exchange as `--record` writes it: request Q (from 0) of round R gets exactly these
+//     edits, so a replay makes the same search decisions however the requests were scheduled.
+//     A request that does not match its record (another sample count: the search took another
+//     path) is an error. Recordings of optiloop 0.1 numbered the task's requests instead
+//     ("call": N, from 1); they replay by the order of the requests, one at a time.
 //
 // The recording proposer wraps any proposer and writes each exchange as the second kind.
 #pragma once
@@ -19,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <tuple>
 
 #include <optiloop/core/proposer.hpp>
 
@@ -32,6 +36,9 @@ public:
 
     [[nodiscard]] std::string name() const override { return "replay"; }
     core::Result<std::vector<core::Edit>> propose(const core::Task& task, const core::ProposalContext& context) override;
+    // Answers are keyed by round and request, so any schedule gets the same ones; a recording that
+    // numbers calls is replayed in call order, which needs the requests one at a time.
+    [[nodiscard]] bool concurrent() const override { return !m_numbered_calls; }
 
 private:
     struct Recorded {
@@ -44,11 +51,12 @@ private:
         std::vector<core::Edit> edits;
     };
     bool m_recorded = false;
+    bool m_numbered_calls = false;
     std::filesystem::path m_path;
     std::map<std::pair<std::string, int>, std::vector<Recorded>> m_records;  // (task, round) -> answers
-    std::map<std::pair<std::string, int>, std::size_t> m_used;               // (task, round) -> answers handed out
-    std::map<std::pair<std::string, int>, Exchange> m_exchanges;             // (task, call) -> what was said
-    std::map<std::string, int> m_calls;                                      // task -> requests so far
+    // (task, round, request) -> what was said; round 0 and request N-1 for a numbered call N.
+    std::map<std::tuple<std::string, int, int>, Exchange> m_exchanges;
+    std::map<std::string, int> m_calls;  // task -> requests so far (numbered calls, made one at a time)
 };
 
 // One JSONL file of exchanges, shared by the proposers of a run (eval works on tasks in parallel).
@@ -78,11 +86,11 @@ public:
     core::Result<std::vector<core::Edit>> propose(const core::Task& task, const core::ProposalContext& context) override;
     [[nodiscard]] bool wants_hints() const override { return m_inner->wants_hints(); }
     [[nodiscard]] core::ProposerUsage usage() const override { return m_inner->usage(); }
+    [[nodiscard]] bool concurrent() const override { return m_inner->concurrent(); }
 
 private:
     std::unique_ptr<core::Proposer> m_inner;
     std::shared_ptr<RecordFile> m_file;
-    std::map<std::string, int> m_calls;
 };
 
 }  // namespace optiloop::llm

@@ -65,8 +65,10 @@ Action setup_ci(CLI::App& app) {
     app.add_option("--fail-on", a->fail_on, "Exit 1 when a result is at or above this level: error (the default: a file or function that could not be analysed), warning (a verified speedup), note (a rule finding), none")
         ->check(CLI::IsMember({"none", "note", "warning", "error"}));
     app.add_flag("--verify", a->verify, "Propose edits for each changed function and verify them with --build, --test and --bench");
-    app.add_option("-k,--samples", a->samples, "With --verify: candidates per round")->check(CLI::Range(1, 64));
-    app.add_option("--rounds", a->rounds, "With --verify: rounds per function")->check(CLI::Range(1, 50));
+    // ci keeps its own smaller defaults (-k 2, one round: a pull-request job has minutes); a
+    // setting the user made (environment, optiloop.toml) applies here too.
+    add_setting(app, "samples", a->samples, "With --verify: ");
+    add_setting(app, "rounds", a->rounds, "With --verify: ");
     app.add_option("--time-budget", a->time_budget, "With --verify: seconds for verifying all changed functions; the rest are listed as not verified")
         ->check(positive_up_to(7 * 86400));
     app.add_option("--flags", a->flags, "Extra compiler flags for parsing the sources (e.g. -Ithird_party)")->delimiter(' ')->allow_extra_args(false);
@@ -79,12 +81,9 @@ Action setup_ci(CLI::App& app) {
         };
         auto settings = Settings::load("");
         if (!settings) return fail(settings.error());
-        apply_proposer_settings(app, *settings, a->proposer);
-        apply_repository_settings(app, *settings, a->commands);
-        // ci keeps its own smaller defaults (-k 2, one round: a pull-request job has minutes), but a
-        // samples or rounds setting the user made (environment, optiloop.toml) applies here too.
-        if (settings->get("samples").source != "default") apply_unset(app, *settings, "samples", a->samples);
-        if (settings->get("rounds").source != "default") apply_unset(app, *settings, "rounds", a->rounds);
+        note_proposer_sources(app, *settings, a->proposer);
+        apply_settings(app, *settings);
+        apply_settings(app, *settings, "repository");
         for (const auto& [flag, path] : {std::pair{"--sarif", a->sarif}, std::pair{"--markdown", a->markdown}})
             if (!path.empty())
                 if (const std::string why = core::cannot_write(path, false); !why.empty())

@@ -99,13 +99,8 @@ Action setup_eval(CLI::App& app) {
             s.err << "optiloop eval: " << settings.error().message << "\n";
             return 2;
         }
-        apply_proposer_settings(app, *settings, a->run.proposer);
-        apply_search_settings(app, *settings, a->run.search);
-        apply_unset(app, *settings, "samples", a->run.samples);
-        apply_unset(app, *settings, "rounds", a->run.rounds);
-        apply_unset(app, *settings, "counter", a->run.counter);
-        apply_unset(app, *settings, "jobs", a->run.jobs);
-        apply_unset(app, *settings, "repeat", a->run.repeat);
+        note_proposer_sources(app, *settings, a->run.proposer);
+        apply_settings(app, *settings);
         if (a->dataset.empty()) {
             s.err << "optiloop eval: give a dataset (a folder of task folders or a PIE .jsonl), or --merge A.db B.db\n";
             return 2;

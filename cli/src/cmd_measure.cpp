@@ -62,9 +62,9 @@ void print_failure(std::ostream& out, const std::string& name, const core::Measu
 Action setup_measure(CLI::App& app) {
     auto a = std::make_shared<MeasureArgs>();
     add_target_options(app, a->target);
-    add_counter_option(app, a->counter);
-    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (0: the number of cores)")->check(CLI::Range(0, 1024));
-    app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test (after one warm-up)")->check(CLI::Range(1, 100));
+    add_setting(app, "counter", a->counter);
+    add_setting(app, "jobs", a->jobs);
+    add_setting(app, "repeat", a->repeat);  // 5 here: measure is the careful look
     app.add_flag("--baseline-only", a->baseline_only, "Do not measure the task's reference");
     app.add_flag("--json", a->json, "Print the full measurements as JSON");
     return [a, &app](Streams& s) {
@@ -75,9 +75,7 @@ Action setup_measure(CLI::App& app) {
             s.err << "optiloop measure: " << settings.error().message << "\n";
             return 2;
         }
-        if (settings->get("counter").source != "default") apply_unset(app, *settings, "counter", a->counter);
-        if (settings->get("jobs").source != "default") apply_unset(app, *settings, "jobs", a->jobs);
-        if (settings->get("repeat").source != "default") apply_unset(app, *settings, "repeat", a->repeat);
+        apply_settings(app, *settings);
         auto task = load_target(a->target);
         if (!task) {
             s.err << "optiloop measure: " << task.error().message << "\n";

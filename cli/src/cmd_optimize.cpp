@@ -84,11 +84,11 @@ Action setup_optimize(CLI::App& app) {
     add_proposer_options(app, a->proposer);
     add_search_options(app, a->search);
     add_repo_options(app, a->repo, true);
-    app.add_option("-k,--samples", a->samples, "Candidates per round")->check(CLI::Range(1, 64));
-    app.add_option("--rounds", a->rounds, "Rounds of propose / verify / feed back")->check(CLI::Range(1, 50));
-    add_counter_option(app, a->counter);
-    app.add_option("--jobs,-j", a->jobs, "Tests run in parallel for correctness (0: the number of cores)")->check(CLI::Range(0, 1024));
-    app.add_option("--repeat", a->repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
+    add_setting(app, "samples", a->samples);
+    add_setting(app, "rounds", a->rounds);
+    add_setting(app, "counter", a->counter);
+    add_setting(app, "jobs", a->jobs);
+    add_setting(app, "repeat", a->repeat);
     app.add_flag("--json", a->json, "Print the result as JSON");
     app.add_option("--out", a->out, "Write best.cpp (best.cc, best.cu: the source's extension), best.patch, candidates.jsonl and result.json here");
     app.add_flag("--apply", a->apply, "Write the best version over the source file (keeping FILE.orig) when the speedup is significant");
@@ -102,13 +102,8 @@ Action setup_optimize(CLI::App& app) {
             s.err << "optiloop optimize: " << settings.error().message << "\n";
             return 2;
         }
-        apply_proposer_settings(app, *settings, a->proposer);
-        apply_search_settings(app, *settings, a->search);
-        apply_unset(app, *settings, "samples", a->samples);
-        apply_unset(app, *settings, "rounds", a->rounds);
-        apply_unset(app, *settings, "counter", a->counter);
-        apply_unset(app, *settings, "jobs", a->jobs);
-        apply_unset(app, *settings, "repeat", a->repeat);
+        note_proposer_sources(app, *settings, a->proposer);
+        apply_settings(app, *settings);
         // A repository target works in a scratch workspace that lives until the end of the command.
         std::unique_ptr<WorkspaceGuard> workspace;
         core::Result<core::Task> task = core::fail(core::Error::internal("no target"));
@@ -128,7 +123,7 @@ Action setup_optimize(CLI::App& app) {
         }
         if (repo_mode) {
             // [repository] in optiloop.toml fills the commands the flags did not give.
-            apply_repository_settings(app, *settings, a->repo);
+            apply_settings(app, *settings, "repository");
             if (a->repo.file.empty()) {
                 s.err << "optiloop optimize: --repo needs --file PATH (the source file to optimize)\n";
                 return static_cast<int>(core::ExitCode::usage);

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cstdlib>
+#include <functional>
+#include <stdexcept>
 #include <filesystem>
 #include <sstream>
 
@@ -15,94 +18,146 @@ namespace optiloop::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+using Kind = SettingCheck::Kind;
+
+SettingCheck integer(double low, double high) { return {Kind::integer, low, high, {}}; }
+SettingCheck number(double low, double high) { return {Kind::number, low, high, {}}; }
+SettingCheck one_of(std::vector<const char*> choices) { return {Kind::choice, 0, 0, std::move(choices)}; }
+
+}  // namespace
+
 const std::vector<SettingInfo>& setting_table() {
     static const std::vector<SettingInfo> table = {
-        {"provider", "--provider", {"OPTILOOP_PROVIDER"}, "rules", "who proposes edits: rules, clang-tidy, replay, paste, openai, anthropic"},
-        {"model", "--model", {"OPTILOOP_MODEL"}, "", "model name for an LLM provider"},
-        {"base_url", "--base-url", {"OPTILOOP_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_BASE"}, "", "OpenAI-compatible server"},
-        {"samples", "-k", {"OPTILOOP_SAMPLES"}, "4", "candidates per round"},
-        {"rounds", "--rounds", {"OPTILOOP_ROUNDS"}, "3", "rounds of propose / verify / feed back"},
-        {"search", "--search", {"OPTILOOP_SEARCH"}, "population", "how rounds are searched: population or greedy"},
-        {"population", "--population", {"OPTILOOP_POPULATION"}, "3", "distinct correct programs the search draws prompts from"},
+        {"provider", "--provider", {"OPTILOOP_PROVIDER"}, "rules",
+         "Who proposes edits: rules (offline, the default), clang-tidy, replay, paste (you answer the prompts), openai, anthropic",
+         one_of({"rules", "clang-tidy", "replay", "paste", "openai", "anthropic"})},
+        {"model", "--model", {"OPTILOOP_MODEL"}, "", "Model name for an LLM provider", {}},
+        {"base_url", "--base-url", {"OPTILOOP_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_BASE"}, "",
+         "OpenAI-compatible server (vLLM, llama.cpp, Ollama: http://host:port/v1) or Anthropic endpoint", {}},
+        {"samples", "-k,--samples", {"OPTILOOP_SAMPLES"}, "4", "Candidates per round", integer(1, 64)},
+        {"rounds", "--rounds", {"OPTILOOP_ROUNDS"}, "3", "Rounds of propose / verify / feed back", integer(1, 50)},
+        {"search", "--search", {"OPTILOOP_SEARCH"}, "population",
+         "population (the default: the best few programs, repair rounds, rules polish) or greedy (the first loop, for comparison)",
+         one_of({"population", "greedy"})},
+        {"population", "--population", {"OPTILOOP_POPULATION"}, "3", "Distinct correct programs the search draws its prompts from", integer(1, 16)},
         // [repository] in optiloop.toml: the commands of `optimize --repo` and `ci --verify`, so
         // that `optiloop ci --base origin/main --verify` is the whole command in a configured project.
-        {"repository.build", "--build", {}, "", "repository mode: the build command"},
-        {"repository.test", "--test", {}, "", "repository mode: the test command (exit 0 = correct)"},
-        {"repository.bench", "--bench", {}, "", "repository mode: the command whose cost is measured"},
-        {"repository.bench_format", "--bench-format", {}, "instructions", "repository mode: instructions or gbench"},
-        {"repository.bench_filter", "--bench-filter", {}, "", "repository mode, gbench: the benchmarks to run (regex)"},
-        {"repository.bench_metric", "--bench-metric", {}, "cpu_time", "repository mode, gbench: cpu_time or real_time"},
-        {"repository.bench_repetitions", "--bench-repetitions", {}, "5", "repository mode, gbench: repetitions per benchmark"},
-        {"repository.compile_commands", "--compile-commands", {}, "", "the folder holding compile_commands.json"},
-        {"repository.build_timeout", "--build-timeout", {}, "1800", "repository mode: seconds the build command may run"},
-        {"repository.test_timeout", "--test-timeout", {}, "600", "repository mode: seconds the test command may run"},
-        {"repository.bench_timeout", "--bench-timeout", {}, "900", "repository mode: seconds one bench run may take"},
-        {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "instruction counter: auto, perf, cachegrind, callgrind, none"},
-        {"jobs", "--jobs", {"OPTILOOP_JOBS"}, "0", "parallel test runs (0: the number of cores)"},
-        {"repeat", "--repeat", {"OPTILOOP_REPEAT"}, "3", "wall-time repetitions per cost test"},
-        {"temperature", "--temperature", {"OPTILOOP_TEMPERATURE"}, "0.7", "sampling temperature of an LLM provider"},
-        {"max_tokens", "--max-tokens", {"OPTILOOP_MAX_TOKENS"}, "4096", "longest answer an LLM may give, in tokens"},
-        {"llm_concurrency", "--llm-concurrency", {"OPTILOOP_LLM_CONCURRENCY"}, "4", "LLM requests in flight at most"},
-        {"llm_retries", "--llm-retries", {"OPTILOOP_LLM_RETRIES"}, "6", "tries per LLM request before giving up (429, 5xx, resets, timeouts)"},
-        {"token_budget", "--token-budget", {"OPTILOOP_TOKEN_BUDGET"}, "0", "stop asking the LLM after this many tokens in a run (0: no limit)"},
-        {"llm_timeout", "--llm-timeout", {"OPTILOOP_LLM_TIMEOUT"}, "300", "seconds one LLM request may take"},
-        {"edit_format", "--edit-format", {"OPTILOOP_EDIT_FORMAT"}, "auto", "how the model answers: auto, whole-file, search-replace"},
-        {"examples", "--examples", {"OPTILOOP_EXAMPLES"}, "2", "few-shot examples retrieved into each prompt"},
-        {"examples_from", "--examples-from", {"OPTILOOP_EXAMPLES_FROM"}, "", "dataset the examples come from (default: the built-in one)"},
-        {"prompt_dir", "--prompt-dir", {"OPTILOOP_PROMPT_DIR"}, "", "directory of prompt templates that replace the built-in ones"},
+        {"repository.build", "--build", {}, "", "Repository mode: the build command, run from the repository root (in the sandbox)", {}},
+        {"repository.test", "--test", {}, "", "Repository mode: the test command; exit code 0 means correct", {}},
+        {"repository.bench", "--bench", {}, "", "Repository mode: the command whose cost is measured (default: the test command)", {}},
+        {"repository.bench_format", "--bench-format", {}, "instructions",
+         "gbench: Google Benchmark JSON times; instructions: count the command's instructions (default)", one_of({"instructions", "gbench"})},
+        {"repository.bench_filter", "--bench-filter", {}, "", "gbench: only the benchmarks matching this regex", {}},
+        {"repository.bench_metric", "--bench-metric", {}, "cpu_time", "gbench: cpu_time (the default: steadier on a shared machine) or real_time",
+         one_of({"real_time", "cpu_time"})},
+        {"repository.bench_repetitions", "--bench-repetitions", {}, "5", "gbench: repetitions per benchmark (the median counts)", integer(1, 100)},
+        {"repository.compile_commands", "-p,--compile-commands", {}, "",
+         "The build folder holding compile_commands.json, for parsing (default: build/ or the repository root when it has one)", {}},
+        {"repository.build_timeout", "--build-timeout", {}, "1800", "Repository mode: seconds the build command may run", integer(1, 86400)},
+        {"repository.test_timeout", "--test-timeout", {}, "600", "Repository mode: seconds the test command may run", integer(1, 86400)},
+        {"repository.bench_timeout", "--bench-timeout", {}, "900", "Repository mode: seconds one bench run may take", integer(1, 86400)},
+        {"counter", "--counter", {"OPTILOOP_COUNTER"}, "auto", "Instruction counter: auto, perf, cachegrind, callgrind, none",
+         one_of({"auto", "perf", "cachegrind", "callgrind", "none"})},
+        {"jobs", "--jobs,-j", {"OPTILOOP_JOBS"}, "0",
+         "Work at once: tests run in parallel for correctness (optimize, measure) or tasks evaluated in parallel (eval); 0: the number of cores",
+         integer(0, 1024)},
+        {"repeat", "--repeat", {"OPTILOOP_REPEAT"}, "3", "Wall-time repetitions per cost test", integer(1, 100)},
+        {"temperature", "--temperature", {"OPTILOOP_TEMPERATURE"}, "0.7", "Sampling temperature of an LLM provider", number(0, 2)},
+        {"max_tokens", "--max-tokens", {"OPTILOOP_MAX_TOKENS"}, "4096", "Longest answer an LLM may give, in tokens", integer(1, 1000000)},
+        {"llm_concurrency", "--llm-concurrency", {"OPTILOOP_LLM_CONCURRENCY"}, "4", "LLM requests in flight at most", integer(1, 64)},
+        {"llm_retries", "--llm-retries", {"OPTILOOP_LLM_RETRIES"}, "6", "Tries per LLM request before giving up (429, 5xx, resets, timeouts)",
+         integer(1, 20)},
+        {"token_budget", "--token-budget", {"OPTILOOP_TOKEN_BUDGET"}, "0", "Stop asking the LLM once the run has spent this many tokens (0: no limit)",
+         integer(0, 2000000000)},
+        {"llm_timeout", "--llm-timeout", {"OPTILOOP_LLM_TIMEOUT"}, "300", "Seconds one LLM request may take", integer(1, 3600)},
+        {"edit_format", "--edit-format", {"OPTILOOP_EDIT_FORMAT"}, "auto", "How the model answers: auto, whole-file, search-replace",
+         one_of({"auto", "whole-file", "search-replace"})},
+        {"examples", "--examples", {"OPTILOOP_EXAMPLES"}, "2", "Few-shot examples retrieved into each prompt", integer(0, 8)},
+        {"examples_from", "--examples-from", {"OPTILOOP_EXAMPLES_FROM"}, "", "Dataset folder the examples come from (default: the built-in dataset)", {}},
+        {"prompt_dir", "--prompt-dir", {"OPTILOOP_PROMPT_DIR"}, "",
+         "Directory of prompt templates (system.md, user.md, ...) replacing the built-in ones", {}},
     };
     return table;
 }
 
+const SettingInfo& setting(const std::string& key) {
+    for (const auto& info : setting_table())
+        if (key == info.key) return info;
+    throw std::logic_error("no setting " + key);  // a typo in optiloop's own code, caught by its tests
+}
+
 namespace {
+
+std::string number_text(double x) {
+    std::ostringstream out;
+    out << x;
+    return out.str();
+}
+
+// "a, b or c"
+std::string choice_list(const std::vector<const char*>& choices) {
+    std::string out;
+    for (std::size_t i = 0; i < choices.size(); ++i) out += std::string(i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    return out;
+}
 
 // Checks a value against what its key accepts; the message names the key and the source.
 core::Result<void> validate(const std::string& key, const std::string& value, const std::string& source) {
+    const SettingCheck& check = setting(key).check;
     auto bad = [&](const std::string& expected) {
         return core::fail(core::Error::input(source + ": " + key + ": expected " + expected + ", got \"" + value + "\""));
     };
-    auto integer_in = [&](int lo, int hi) -> core::Result<void> {
-        std::size_t used = 0;
-        int n = 0;
-        try {
-            n = std::stoi(value, &used);
-        } catch (...) {
-            return bad("an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-        }
-        if (used != value.size() || n < lo || n > hi) return bad("an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    switch (check.kind) {
+    case Kind::text: return {};
+    case Kind::choice:
+        if (std::find(check.choices.begin(), check.choices.end(), value) == check.choices.end()) return bad(choice_list(check.choices));
         return {};
-    };
-    if (key == "provider" && value != "rules" && value != "clang-tidy" && value != "replay" && value != "paste" && value != "openai" && value != "anthropic")
-        return bad("rules, clang-tidy, replay, paste, openai or anthropic");
-    if (key == "search" && value != "population" && value != "greedy") return bad("population or greedy");
-    if (key == "population") return integer_in(1, 16);
-    if (key == "counter" && value != "auto" && value != "perf" && value != "cachegrind" && value != "callgrind" && value != "none")
-        return bad("auto, perf, cachegrind, callgrind or none");
-    if (key == "repository.bench_format" && value != "instructions" && value != "gbench") return bad("instructions or gbench");
-    if (key == "repository.bench_metric" && value != "real_time" && value != "cpu_time") return bad("real_time or cpu_time");
-    if (key == "repository.bench_repetitions") return integer_in(1, 100);
-    if (key == "repository.build_timeout" || key == "repository.test_timeout" || key == "repository.bench_timeout") return integer_in(1, 86400);
-    if (key == "samples") return integer_in(1, 64);
-    if (key == "rounds") return integer_in(1, 50);
-    if (key == "jobs") return integer_in(0, 256);
-    if (key == "repeat") return integer_in(1, 100);
-    if (key == "max_tokens") return integer_in(1, 1000000);
-    if (key == "llm_concurrency") return integer_in(1, 64);
-    if (key == "llm_timeout") return integer_in(1, 3600);
-    if (key == "llm_retries") return integer_in(1, 20);
-    if (key == "token_budget") return integer_in(0, 2000000000);
-    if (key == "examples") return integer_in(0, 8);
-    if (key == "edit_format" && value != "auto" && value != "whole-file" && value != "search-replace") return bad("auto, whole-file or search-replace");
-    if (key == "temperature") {
+    case Kind::integer:
+    case Kind::number: {
+        const bool whole = check.kind == Kind::integer;
+        const std::string expected = std::string(whole ? "an integer" : "a number") + " from " + number_text(check.low) + " to " + number_text(check.high);
         std::size_t used = 0;
-        double t = -1;
+        double x = 0;
         try {
-            t = std::stod(value, &used);
+            x = whole ? static_cast<double>(std::stoll(value, &used)) : std::stod(value, &used);
         } catch (...) {
+            return bad(expected);
         }
-        if (used != value.size() || t < 0 || t > 2) return bad("a number from 0 to 2");
+        if (used != value.size() || x < check.low || x > check.high) return bad(expected);
+        return {};
+    }
     }
     return {};
+}
+
+// The settings each parsed command added, with what sets their targets.
+struct Binding {
+    std::string key;
+    const CLI::Option* option;
+    std::function<void(const std::string&)> set;
+};
+std::map<const CLI::App*, std::vector<Binding>>& bindings() {
+    static std::map<const CLI::App*, std::vector<Binding>> all;
+    return all;
+}
+
+// The option of `key` bound to `target`; `set` gives target a configured value after parsing.
+template <class T>
+CLI::Option* bind_setting(CLI::App& app, const std::string& key, T& target, const std::string& context, std::function<void(const std::string&)> set) {
+    const SettingInfo& info = setting(key);
+    std::string help = context + info.description;
+    if (!info.env.empty()) help += std::string(" [env ") + info.env.front() + "]";
+    CLI::Option* option = app.add_option(info.flag, target, help);
+    switch (info.check.kind) {
+    case Kind::text: break;
+    case Kind::choice: option->check(CLI::IsMember(std::vector<std::string>(info.check.choices.begin(), info.check.choices.end()))); break;
+    case Kind::integer:
+    case Kind::number: option->check(CLI::Range(info.check.low, info.check.high)); break;
+    }
+    bindings()[&app].push_back({key, option, std::move(set)});
+    return option;
 }
 
 core::Result<void> read_file(const fs::path& path, std::map<std::string, SettingValue>& values) {
@@ -172,19 +227,25 @@ void Settings::set_flag(const std::string& key, const std::string& value, const 
     m_values[key] = {value, "flag " + flag};
 }
 
-void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, std::string& target) {
-    for (const auto& info : setting_table())
-        if (key == info.key && app.get_option_no_throw(info.flag) && app.count(info.flag) == 0) target = settings.get(key).value;
+CLI::Option* add_setting(CLI::App& app, const std::string& key, std::string& target, const std::string& context) {
+    return bind_setting(app, key, target, context, [&target](const std::string& value) { target = value; });
 }
 
-void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, double& target) {
-    for (const auto& info : setting_table())
-        if (key == info.key && app.get_option_no_throw(info.flag) && app.count(info.flag) == 0) target = std::stod(settings.get(key).value);
+CLI::Option* add_setting(CLI::App& app, const std::string& key, int& target, const std::string& context) {
+    return bind_setting(app, key, target, context, [&target](const std::string& value) { target = std::stoi(value); });
 }
 
-void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, int& target) {
-    for (const auto& info : setting_table())
-        if (key == info.key && app.get_option_no_throw(info.flag) && app.count(info.flag) == 0) target = settings.get_int(key);
+CLI::Option* add_setting(CLI::App& app, const std::string& key, double& target, const std::string& context) {
+    return bind_setting(app, key, target, context, [&target](const std::string& value) { target = std::stod(value); });
+}
+
+void apply_settings(const CLI::App& app, const Settings& settings, const std::string& table) {
+    const auto found = bindings().find(&app);
+    if (found == bindings().end()) return;
+    // Values were validated when read; a flag on the command line wins.
+    for (const Binding& binding : found->second)
+        if (const auto dot = binding.key.find('.'); (dot == std::string::npos ? "" : binding.key.substr(0, dot)) != table) continue;
+        else if (binding.option->count() == 0 && settings.get(binding.key).source != "default") binding.set(settings.get(binding.key).value);
 }
 
 Action setup_config(CLI::App& app) {
@@ -206,7 +267,10 @@ Action setup_config(CLI::App& app) {
         const std::string key_source = settings->api_key_source();
         if (a->json) {
             nlohmann::json j;
-            for (const auto& [k, v] : settings->all()) j[k] = {{"value", v.value}, {"source", v.source}};
+            for (const auto& info : setting_table()) {
+                const auto& v = settings->get(info.key);
+                j[info.key] = {{"value", v.value}, {"source", v.source}, {"flag", info.flag}, {"env", info.env}, {"default", info.fallback}};
+            }
             j["api_key"] = {{"value", key_source.empty() ? "not set" : "set"}, {"source", key_source.empty() ? "none" : key_source}};
             s.out << j.dump(2) << "\n";
             return 0;

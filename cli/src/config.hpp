@@ -39,19 +39,40 @@ private:
     std::string m_api_key_source;
 };
 
-struct SettingInfo {
-    const char* key;
-    const char* flag;
-    std::vector<const char*> env;
-    const char* fallback;
-    const char* description;
+// What a setting accepts: one rule for its flag (a CLI11 check), its environment variables and
+// the config files.
+struct SettingCheck {
+    enum class Kind { text, integer, number, choice };
+    Kind kind = Kind::text;
+    double low = 0, high = 0;          // integer and number: the closed range
+    std::vector<const char*> choices;  // choice: the accepted values
 };
 
-const std::vector<SettingInfo>& setting_table();
+struct SettingInfo {
+    const char* key;   // the config-file key; "repository.X" is X in a [repository] table
+    const char* flag;  // the option's names, as CLI11 takes them ("-k,--samples")
+    std::vector<const char*> env;
+    const char* fallback;     // the default, unless a command keeps its own (see add_setting)
+    const char* description;  // the option's help
+    SettingCheck check;
+};
 
-// Applies the settings to options the user did not give on the command line.
-void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, std::string& target);
-void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, int& target);
-void apply_unset(const CLI::App& app, const Settings& settings, const std::string& key, double& target);
+// The one table: the CLI11 options (add_setting), `optiloop config show` and the config and
+// environment readers are all made from it.
+const std::vector<SettingInfo>& setting_table();
+const SettingInfo& setting(const std::string& key);
+
+// Adds setting `key` to `app` as an option bound to `target`, with the table's names, check and
+// help (the help prefixed by `context`, e.g. "With --verify: "). `target` keeps the command's own
+// default; apply_settings fills it from the environment or a config file when the user set it
+// there. Every command that lists a setting in its help honours it that way.
+CLI::Option* add_setting(CLI::App& app, const std::string& key, std::string& target, const std::string& context = "");
+CLI::Option* add_setting(CLI::App& app, const std::string& key, int& target, const std::string& context = "");
+CLI::Option* add_setting(CLI::App& app, const std::string& key, double& target, const std::string& context = "");
+
+// After parsing: each setting added to `app` that its command line did not give and the user
+// set in the environment or a config file takes that value. `table` empty: the top-level
+// settings; "repository": those of [repository], which apply in repository mode only.
+void apply_settings(const CLI::App& app, const Settings& settings, const std::string& table = "");
 
 }  // namespace optiloop::cli

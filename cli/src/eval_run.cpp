@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include <optiloop/optimizer/eval.hpp>
 #include <optiloop/optimizer/slurm.hpp>
@@ -46,17 +47,19 @@ std::string eta(double elapsed, std::size_t done_now, std::size_t left) {
 void add_eval_run_options(CLI::App& app, EvalRunArgs& a) {
     add_proposer_options(app, a.proposer);
     add_search_options(app, a.search);
-    app.add_option("-k,--samples", a.samples, "Candidates per round")->check(CLI::Range(1, 64));
-    app.add_option("--rounds", a.rounds, "Rounds per task")->check(CLI::Range(1, 50));
-    app.add_option("--jobs,-j", a.jobs, "Tasks evaluated in parallel")->check(CLI::Range(1, 256));
+    add_setting(app, "samples", a.samples);
+    add_setting(app, "rounds", a.rounds);
+    // eval keeps its own defaults: one task at a time, one wall-time repetition (a dataset run
+    // counts instructions; wall time is the cross-check).
+    add_setting(app, "jobs", a.jobs);
     app.add_option("--limit", a.limit, "At most this many tasks")->check(CLI::Range(1, 1000000));
     app.add_option("--tasks", a.tasks, "Only the tasks whose id matches this glob");
     app.add_option("--shard", a.shard, "i/n: this machine's share of the tasks (0 <= i < n)");
     app.add_option("--db", a.db, "Results database (SQLite, WAL)");
     app.add_flag("--resume", a.resume, "Continue a run whose database exists, redoing nothing that finished");
     app.add_option("--merge", a.merge, "Join these shard databases into --db")->expected(1, -1);
-    add_counter_option(app, a.counter);
-    app.add_option("--repeat", a.repeat, "Wall-time repetitions per cost test")->check(CLI::Range(1, 100));
+    add_setting(app, "counter", a.counter);
+    add_setting(app, "repeat", a.repeat);
     app.add_flag("--no-reference", a.no_reference, "Do not measure the tasks' references (no human-reference metrics)");
     app.add_flag("--slurm", a.slurm, "Run the shards as one Slurm job array (sbatch), watch it and merge the shard databases into --db");
     app.add_option("--shards", a.shards, "With --slurm: how many shards (array tasks)")->check(CLI::Range(1, 10000));
@@ -135,7 +138,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     }
 
     optimizer::EvalOptions options;
-    options.jobs = a.jobs;
+    options.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));  // 0: one per core
     options.measure_reference = !a.no_reference;
     options.optimize.samples = a.samples;
     options.optimize.rounds = a.rounds;

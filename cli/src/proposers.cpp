@@ -17,21 +17,19 @@ namespace optiloop::cli {
 namespace fs = std::filesystem;
 
 void add_proposer_options(CLI::App& app, ProposerArgs& a) {
-    app.add_option("--provider", a.provider, "Who proposes edits: rules (offline, the default), replay, paste (you answer the prompts), openai, anthropic")
-        ->check(CLI::IsMember({"rules", "clang-tidy", "replay", "paste", "openai", "anthropic"}));
-    app.add_option("--model", a.model, "Model name for an LLM provider");
-    app.add_option("--base-url", a.base_url, "OpenAI-compatible server (vLLM, llama.cpp, Ollama: http://host:port/v1) or Anthropic endpoint");
-    app.add_option("--temperature", a.temperature, "Sampling temperature")->check(CLI::Range(0.0, 2.0));
-    app.add_option("--max-tokens", a.max_tokens, "Longest answer, in tokens")->check(CLI::Range(1, 1000000));
-    app.add_option("--llm-concurrency", a.llm_concurrency, "LLM requests in flight at most")->check(CLI::Range(1, 64));
-    app.add_option("--llm-timeout", a.llm_timeout, "Seconds one LLM request may take")->check(CLI::Range(1, 3600));
-    app.add_option("--llm-retries", a.llm_retries, "Tries per LLM request before giving up")->check(CLI::Range(1, 20));
-    app.add_option("--token-budget", a.token_budget, "Stop asking the LLM once the run has spent this many tokens (0: no limit)")->check(CLI::Range(0, 2000000000));
-    app.add_option("--edit-format", a.edit_format, "How the model answers: auto, whole-file, search-replace")
-        ->check(CLI::IsMember({"auto", "whole-file", "search-replace"}));
-    app.add_option("--examples", a.examples, "Few-shot examples retrieved into each prompt")->check(CLI::Range(0, 8));
-    app.add_option("--examples-from", a.examples_from, "Dataset folder the examples come from (default: the built-in dataset)");
-    app.add_option("--prompt-dir", a.prompt_dir, "Directory of prompt templates (system.md, user.md, ...) replacing the built-in ones");
+    add_setting(app, "provider", a.provider);
+    add_setting(app, "model", a.model);
+    add_setting(app, "base_url", a.base_url);
+    add_setting(app, "temperature", a.temperature);
+    add_setting(app, "max_tokens", a.max_tokens);
+    add_setting(app, "llm_concurrency", a.llm_concurrency);
+    add_setting(app, "llm_timeout", a.llm_timeout);
+    add_setting(app, "llm_retries", a.llm_retries);
+    add_setting(app, "token_budget", a.token_budget);
+    add_setting(app, "edit_format", a.edit_format);
+    add_setting(app, "examples", a.examples);
+    add_setting(app, "examples_from", a.examples_from);
+    add_setting(app, "prompt_dir", a.prompt_dir);
     app.add_option("--replay", a.replay, "With --provider replay: a JSONL file of recorded answers to replay");
     app.add_option("--record", a.record, "Write every exchange with the proposer to this JSONL file (--provider replay --replay FILE plays it back)");
     app.add_option("--paste-dir", a.paste_dir, "With --provider paste: the folder prompts are written to and answers read from");
@@ -39,34 +37,15 @@ void add_proposer_options(CLI::App& app, ProposerArgs& a) {
     app.add_flag("--no-stream", a.no_stream, "Ask for whole answers instead of server-sent event streams");
 }
 
-void apply_proposer_settings(const CLI::App& app, const Settings& settings, ProposerArgs& a) {
+void note_proposer_sources(const CLI::App& app, const Settings& settings, ProposerArgs& a) {
     a.provider_given = app.count("--provider") > 0 || settings.get("provider").source != "default";
     a.llm_timeout_given = app.count("--llm-timeout") > 0 || settings.get("llm_timeout").source != "default";
-    apply_unset(app, settings, "provider", a.provider);
-    apply_unset(app, settings, "model", a.model);
-    apply_unset(app, settings, "base_url", a.base_url);
-    apply_unset(app, settings, "temperature", a.temperature);
-    apply_unset(app, settings, "max_tokens", a.max_tokens);
-    apply_unset(app, settings, "llm_concurrency", a.llm_concurrency);
-    apply_unset(app, settings, "llm_timeout", a.llm_timeout);
-    apply_unset(app, settings, "llm_retries", a.llm_retries);
-    apply_unset(app, settings, "token_budget", a.token_budget);
-    apply_unset(app, settings, "edit_format", a.edit_format);
-    apply_unset(app, settings, "examples", a.examples);
-    apply_unset(app, settings, "examples_from", a.examples_from);
-    apply_unset(app, settings, "prompt_dir", a.prompt_dir);
 }
 
 void add_search_options(CLI::App& app, SearchArgs& a) {
-    app.add_option("--search", a.search, "population (the default: the best few programs, repair rounds, rules polish) or greedy (the first loop, for comparison)")
-        ->check(CLI::IsMember({"population", "greedy"}));
-    app.add_option("--population", a.population, "Distinct correct programs the search draws its prompts from")->check(CLI::Range(1, 16));
+    add_setting(app, "search", a.search);
+    add_setting(app, "population", a.population);
     app.add_flag("--no-polish", a.no_polish, "Do not let the rules proposer polish a model's new best");
-}
-
-void apply_search_settings(const CLI::App& app, const Settings& settings, SearchArgs& a) {
-    apply_unset(app, settings, "search", a.search);
-    apply_unset(app, settings, "population", a.population);
 }
 
 void apply_search(const SearchArgs& a, const ProposerArgs& proposer, optimizer::Options& options) {

@@ -39,9 +39,11 @@ struct ProposerArgs {
     bool llm_timeout_given = false;
 };
 
+// The proposer's settings (add_setting: apply_settings fills them) and its other options.
 void add_proposer_options(CLI::App& app, ProposerArgs& args);
-// Fills what the user did not give on the command line from the settings.
-void apply_proposer_settings(const CLI::App& app, const Settings& settings, ProposerArgs& args);
+// Whether the provider and the LLM timeout were chosen by the user (a flag, the environment or a
+// config file) rather than defaulted.
+void note_proposer_sources(const CLI::App& app, const Settings& settings, ProposerArgs& args);
 
 // How the optimizer searches (optimize and eval): --search, --population, --no-polish.
 struct SearchArgs {
@@ -50,7 +52,6 @@ struct SearchArgs {
     bool no_polish = false;
 };
 void add_search_options(CLI::App& app, SearchArgs& args);
-void apply_search_settings(const CLI::App& app, const Settings& settings, SearchArgs& args);
 void apply_search(const SearchArgs& args, const ProposerArgs& proposer, optimizer::Options& options);
 
 // Makes one proposer per task; LLM proposers share one cache, one request limiter and one

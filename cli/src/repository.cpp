@@ -24,19 +24,18 @@ void add_repo_options(CLI::App& app, RepoArgs& a, bool with_target) {
         app.add_option("--file", a.file, "With --repo: the source file to optimize, relative to the repository root");
         app.add_option("--function", a.function, "With --repo: only this function may change");
     }
-    app.add_option("--build", a.build, "Repository mode: the build command, run from the repository root (in the sandbox)");
-    app.add_option("--test", a.test, "Repository mode: the test command; exit code 0 means correct");
-    app.add_option("--bench", a.bench, "Repository mode: the command whose cost is measured (default: the test command)");
-    app.add_option("--bench-format", a.bench_format, "gbench: Google Benchmark JSON times; instructions: count the command's instructions (default)")
-        ->check(CLI::IsMember({"gbench", "instructions"}));
-    app.add_option("--bench-filter", a.bench_filter, "gbench: only the benchmarks matching this regex");
-    app.add_option("--bench-metric", a.bench_metric, "gbench: cpu_time (the default: steadier on a shared machine) or real_time")->check(CLI::IsMember({"real_time", "cpu_time"}));
-    app.add_option("--bench-repetitions", a.bench_repetitions, "gbench: repetitions per benchmark (the median counts)")->check(CLI::Range(1, 100));
-    app.add_option("--build-timeout", a.build_timeout, "Repository mode: seconds the build command may run (default 1800)")->check(CLI::Range(1, 86400));
-    app.add_option("--test-timeout", a.test_timeout, "Repository mode: seconds the test command may run (default 600)")->check(CLI::Range(1, 86400));
-    app.add_option("--bench-timeout", a.bench_timeout, "Repository mode: seconds one bench run may take (default 900)")->check(CLI::Range(1, 86400));
-    app.add_option("-p,--compile-commands", a.compile_commands,
-                   "The build folder holding compile_commands.json, for parsing (default: build/ or the repository root when it has one)");
+    // [repository] in optiloop.toml fills these in repository mode: apply_settings(app, settings, "repository").
+    add_setting(app, "repository.build", a.build);
+    add_setting(app, "repository.test", a.test);
+    add_setting(app, "repository.bench", a.bench);
+    add_setting(app, "repository.bench_format", a.bench_format);
+    add_setting(app, "repository.bench_filter", a.bench_filter);
+    add_setting(app, "repository.bench_metric", a.bench_metric);
+    add_setting(app, "repository.bench_repetitions", a.bench_repetitions);
+    add_setting(app, "repository.build_timeout", a.build_timeout);
+    add_setting(app, "repository.test_timeout", a.test_timeout);
+    add_setting(app, "repository.bench_timeout", a.bench_timeout);
+    add_setting(app, "repository.compile_commands", a.compile_commands);
 }
 
 namespace {
@@ -102,20 +101,6 @@ WorkspaceGuard::~WorkspaceGuard() {
         std::erase_if(g_live, [&](const auto& live) { return live.second.path == m_ws.path; });
     }
     runner::remove_workspace(m_root, m_ws);
-}
-
-void apply_repository_settings(const CLI::App& app, const Settings& settings, RepoArgs& a) {
-    apply_unset(app, settings, "repository.build", a.build);
-    apply_unset(app, settings, "repository.test", a.test);
-    apply_unset(app, settings, "repository.bench", a.bench);
-    apply_unset(app, settings, "repository.bench_format", a.bench_format);
-    apply_unset(app, settings, "repository.bench_filter", a.bench_filter);
-    apply_unset(app, settings, "repository.bench_metric", a.bench_metric);
-    apply_unset(app, settings, "repository.bench_repetitions", a.bench_repetitions);
-    apply_unset(app, settings, "repository.compile_commands", a.compile_commands);
-    apply_unset(app, settings, "repository.build_timeout", a.build_timeout);
-    apply_unset(app, settings, "repository.test_timeout", a.test_timeout);
-    apply_unset(app, settings, "repository.bench_timeout", a.bench_timeout);
 }
 
 core::Result<std::unique_ptr<WorkspaceGuard>> open_workspace(const std::string& repo) {

@@ -31,8 +31,6 @@ struct RepoArgs {
 
 // --build, --test, --bench and the --bench-* options; `with_target` adds --repo, --file, --function.
 void add_repo_options(CLI::App& app, RepoArgs& args, bool with_target);
-// What the flags did not give, from [repository] in optiloop.toml (or the user's config).
-void apply_repository_settings(const CLI::App& app, const Settings& settings, RepoArgs& args);
 
 // The workspace lives as long as this object; it is removed from the user's .git afterwards, and
 // also when the run is interrupted (SIGINT, SIGTERM, SIGHUP: a watcher thread removes every live

@@ -27,11 +27,6 @@ void add_target_options(CLI::App& app, TargetArgs& a) {
     app.add_option("--time-limit", a.time_limit, "Seconds per test for a source file")->check(positive_up_to(3600));
 }
 
-void add_counter_option(CLI::App& app, std::string& counter) {
-    app.add_option("--counter", counter, "Instruction counter: auto, perf, cachegrind, callgrind, none")
-        ->check(CLI::IsMember({"auto", "perf", "cachegrind", "callgrind", "none"}));
-}
-
 std::optional<core::CounterKind> counter_choice(const std::string& counter) {
     return counter == "auto" ? std::nullopt : core::counter_from_string(counter);
 }

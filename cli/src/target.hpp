@@ -25,7 +25,6 @@ struct TargetArgs {
 void add_target_options(CLI::App& app, TargetArgs& args);
 
 // --counter auto|perf|cachegrind|callgrind|none, and what it asks of the runner (nullopt: auto).
-void add_counter_option(CLI::App& app, std::string& counter);
 std::optional<core::CounterKind> counter_choice(const std::string& counter);
 core::Result<core::Task> load_target(const TargetArgs& args);
 

@@ -114,6 +114,49 @@ TEST(Cli, ConfigShowsTheSettingsWithOrWithoutShow) {
     EXPECT_NE(wrong.err.find("edit"), std::string::npos) << wrong.err;
 }
 
+// One settings table: every setting `config show` lists is an option of optimize, named in its
+// help with its environment variable, and its flag refuses what the config file refuses (each
+// with the key or flag named): values below, inside and above the ranges, fractions and words.
+TEST(Settings, EachFlagChecksWhatTheConfigFileChecks) {
+    const CliRun shown = cli({"config", "show", "--json"});
+    ASSERT_EQ(shown.code, 0) << shown.err;
+    const auto settings = nlohmann::json::parse(shown.out);
+    const CliRun help = cli({"optimize", "--help"});
+    const std::filesystem::path dir = test_support::process_dir("optiloop-settings-test-");
+    int checked = 0, refused = 0;
+    for (const auto& [key, value] : settings.items()) {
+        if (key == "api_key") continue;
+        ASSERT_TRUE(value.contains("flag")) << key;
+        // "-k,--samples" and "--jobs,-j": the long name.
+        std::string flag;
+        std::istringstream names(value["flag"].get<std::string>());
+        for (std::string name; std::getline(names, name, ',');)
+            if (name.starts_with("--")) flag = name;
+        ASSERT_FALSE(flag.empty()) << key;
+        EXPECT_NE(help.out.find(flag), std::string::npos) << key << ": " << flag << " is not an option of optimize";
+        if (!value["env"].empty()) EXPECT_NE(help.out.find(value["env"][0].get<std::string>()), std::string::npos) << key;
+        // The same values through the config file and through the flag.
+        const auto dot = key.find('.');
+        for (const std::string probe : {"-5", "0", "1", "2.5", "17", "300", "1000", "100000", "3000000000", "auto", "x"}) {
+            const std::filesystem::path file = dir / (key + ".toml");
+            std::ofstream(file) << (dot == std::string::npos ? key : "[" + key.substr(0, dot) + "]\n" + key.substr(dot + 1)) << " = \"" << probe << "\"\n";
+            const CliRun from_file = cli({"config", "show", "--config", file.string()});
+            const bool file_refuses = from_file.code == 2;
+            if (file_refuses) EXPECT_NE(from_file.err.find(key + ": expected "), std::string::npos) << from_file.err;
+            const CliRun from_flag = cli({"optimize", flag + "=" + probe});
+            // Refused while parsing ("optiloop: ..."), not by the command afterwards ("optiloop optimize: ...").
+            const bool flag_refuses = from_flag.code == 2 && from_flag.err.starts_with("optiloop: ") && from_flag.err.find(flag) != std::string::npos;
+            EXPECT_EQ(file_refuses, flag_refuses) << key << ": the config file " << (file_refuses ? "refuses " : "takes ") << probe << ", " << flag
+                                                  << (flag_refuses ? " refuses" : " takes") << " it (" << from_flag.err << ")";
+            ++checked;
+            refused += file_refuses ? 1 : 0;
+        }
+    }
+    EXPECT_GT(checked, 25 * 11);
+    EXPECT_GT(refused, 100);      // out of range, fractions for integers, words for numbers
+    EXPECT_LT(refused, checked);  // the free texts (model, commands) take anything
+}
+
 namespace {
 
 optiloop::optimizer::CandidateRow candidate(const std::string& task, const std::string& id, double cost, bool contradicted) {

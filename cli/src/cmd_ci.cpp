@@ -12,6 +12,7 @@
 #include <optiloop/ci/changes.hpp>
 #include <optiloop/ci/report.hpp>
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/text.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 #include <optiloop/runner/repository.hpp>
 
@@ -45,12 +46,6 @@ struct CiArgs {
     RepoArgs commands;
     ProposerArgs proposer;
 };
-
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    return text;
-}
-
 
 }  // namespace
 
@@ -96,7 +91,7 @@ Action setup_ci(CLI::App& app) {
         auto commit_of = [&](const std::string& ref, const std::string& flag) -> core::Result<std::string> {
             auto r = runner::run_host({"git", "-C", root.string(), "rev-parse", "--verify", "--quiet", ref + "^{commit}"});
             if (r.exit_code != 0) return core::fail(core::Error::input(flag + " " + ref + ": no such commit in " + root.string() + " (fetch it, e.g. actions/checkout with fetch-depth: 0)"));
-            return trimmed(r.output);
+            return core::trimmed(r.output);
         };
         CiReport report;
         report.base = a->base;
@@ -118,7 +113,7 @@ Action setup_ci(CLI::App& app) {
         if (!source) return fail(source.error());
 
         const auto diff = runner::run_host({"git", "-C", root.string(), "diff", "--unified=0", "--no-color", "--no-ext-diff", *base, *head});
-        if (diff.exit_code != 0) return fail(core::Error::infrastructure("git diff " + a->base + " " + a->head + " failed: " + trimmed(diff.output)));
+        if (diff.exit_code != 0) return fail(core::Error::infrastructure("git diff " + a->base + " " + a->head + " failed: " + core::trimmed(diff.output)));
         const auto changes = ci::changed_lines(diff.output);
 
         // The changed functions of each changed C/C++ file, with the rules' findings inside them.

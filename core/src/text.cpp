@@ -23,6 +23,12 @@ std::string fenced(std::string_view text, std::string_view info) {
     return fence + std::string(info) + "\n" + std::string(text) + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
 }
 
+std::string trimmed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return "";
+    return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
+}
+
 std::string shell_quote(std::string_view s) {
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -17,14 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    while (!s.empty() && (s.front() == '\n' || s.front() == ' ')) s.erase(s.begin());
-    return s;
-}
-
 std::string first_line(const std::string& s) {
-    const std::string t = trimmed(s);
+    const std::string t = core::trimmed(s);
     return t.substr(0, t.find('\n'));
 }
 
@@ -39,8 +33,8 @@ std::string last_words(const std::string& log) {
     std::istringstream in(log);
     std::string line, last, error;
     while (std::getline(in, line)) {
-        if (trimmed(line).empty()) continue;
-        last = trimmed(line);
+        if (core::trimmed(line).empty()) continue;
+        last = core::trimmed(line);
         if (last.rfind("optiloop", 0) == 0 || last.find("error") != std::string::npos) error = last;
     }
     return error.empty() ? last : error;
@@ -136,7 +130,7 @@ core::Result<std::string> submit(const Plan& plan, const std::vector<int>& indic
         fs::remove(shard_exit(plan, i), ec);
     }
     const auto r = run({"sbatch", "--parsable", "--array=" + array_list(indices), script_path(plan).string()});
-    const std::string out = trimmed(r.output);
+    const std::string out = core::trimmed(r.output);
     if (r.exit_code == 127) return core::fail(core::Error::infrastructure("sbatch could not be run (not on PATH?)"));
     // --parsable prints "JOBID" or "JOBID;CLUSTER" (warnings, if any, come first).
     const std::string last = out.substr(out.find_last_of('\n') == std::string::npos ? 0 : out.find_last_of('\n') + 1);
@@ -199,7 +193,7 @@ core::Result<std::vector<Shard>> poll(const Plan& plan, const std::vector<std::s
             std::this_thread::sleep_for(std::chrono::seconds(1));
         }
         if (r.exit_code != 0)
-            return core::fail(core::Error::infrastructure("squeue failed: " + (trimmed(r.output).empty() ? "exit code " + std::to_string(r.exit_code) : first_line(r.output))));
+            return core::fail(core::Error::infrastructure("squeue failed: " + (core::trimmed(r.output).empty() ? "exit code " + std::to_string(r.exit_code) : first_line(r.output))));
         queued = parse_squeue(r.output);
     }
     static const std::regex progress(R"(\[(\d+)/(\d+)\])");
@@ -213,7 +207,7 @@ core::Result<std::vector<Shard>> poll(const Plan& plan, const std::vector<std::s
             shard.tasks_total = std::stoul((*it)[2]);
         }
         if (const auto code = core::read_file(shard_exit(plan, i))) {
-            const std::string c = trimmed(*code);
+            const std::string c = core::trimmed(*code);
             if (c == "0") {
                 shard.state = ShardState::done;
             } else {

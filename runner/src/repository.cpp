@@ -81,11 +81,6 @@ HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd,
 
 namespace {
 
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
-    return text;
-}
-
 // The last `lines` lines of a command's output: where build errors and failing tests are.
 std::string tail(const std::string& text, std::size_t lines) {
     std::size_t at = text.size();
@@ -163,11 +158,11 @@ core::Result<Workspace> make_workspace(const fs::path& root) {
         const auto head = run_host({"git", "-C", root.string(), "rev-parse", "HEAD"});
         if (head.exit_code != 0)
             return core::fail(core::Error::input("--repo " + root.string() + ": a git repository without a commit (commit first; optiloop works on HEAD)"));
-        ws.head = trimmed(head.output);
+        ws.head = core::trimmed(head.output);
         const auto added = run_host({"git", "-C", root.string(), "worktree", "add", "--detach", ws.path.string(), ws.head});
         if (added.exit_code != 0) {
             fs::remove_all(dir_template, ec);
-            return core::fail(core::Error::infrastructure("git worktree add failed in " + root.string() + ": " + trimmed(tail(added.output, 3))));
+            return core::fail(core::Error::infrastructure("git worktree add failed in " + root.string() + ": " + core::trimmed(tail(added.output, 3))));
         }
         if (auto handed = sandbox::hand_over(ws.path); !handed) return core::fail(handed.error());
         return ws;

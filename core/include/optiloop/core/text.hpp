@@ -18,6 +18,9 @@ std::string fence_for(std::string_view text);
 // `text` inside such a fence, with an info string ("cpp", "diff"), ending in a newline.
 std::string fenced(std::string_view text, std::string_view info = "");
 
+// `text` without the spaces, tabs and line ends around it (a command's one-line answer).
+std::string trimmed(std::string_view text);
+
 // `s` as one word for a POSIX shell: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view s);
 

@@ -3,6 +3,7 @@
 
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/ci/changes.hpp>
+#include <optiloop/core/diff.hpp>
 
 namespace optiloop::ci {
 
@@ -38,12 +39,10 @@ std::map<std::string, std::vector<std::pair<unsigned, unsigned>>> changed_lines(
 
 // One replacement covering what differs between two versions (common prefix and suffix kept).
 core::Replacement minimal_replacement(const std::string& path, const std::string& before, const std::string& after) {
-    std::size_t prefix = 0;
-    while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
+    std::size_t prefix = core::common_prefix(before, after);
     // Whole lines read better in a review: back up to the start of the line.
     while (prefix > 0 && before[prefix - 1] != '\n') --prefix;
-    std::size_t suffix = 0;
-    while (suffix < before.size() - prefix && suffix < after.size() - prefix && before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) ++suffix;
+    const std::size_t suffix = core::common_suffix(before, after, prefix);
     return {path, prefix, before.size() - prefix - suffix, after.substr(prefix, after.size() - prefix - suffix)};
 }
 

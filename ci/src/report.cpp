@@ -251,17 +251,6 @@ std::string table_cell(std::string_view text) {
     return cell;
 }
 
-std::string html_escape(std::string_view text) {
-    std::string escaped;
-    for (char c : text) {
-        if (c == '<') escaped += "&lt;";
-        else if (c == '>') escaped += "&gt;";
-        else if (c == '&') escaped += "&amp;";
-        else escaped += c;
-    }
-    return escaped;
-}
-
 // A code span whose backtick run is longer than any inside the text, so a backtick cannot close it.
 std::string code_span(std::string_view text) {
     std::size_t longest = 0, run = 0;
@@ -323,10 +312,10 @@ std::string diff_block(std::string_view diff, std::size_t budget) {
 }
 
 std::string details_head(const CiFinding& finding) {
-    std::string summary = "<code>" + html_escape(finding.function) + "</code> in " + html_escape(location_text(finding));
+    std::string summary = "<code>" + core::html_escape(finding.function) + "</code> in " + core::html_escape(location_text(finding));
     if (finding.speedup) {
         summary += ": " + ratio(*finding.speedup);
-        if (!finding.metric.empty()) summary += " on " + html_escape(finding.metric);
+        if (!finding.metric.empty()) summary += " on " + core::html_escape(finding.metric);
     }
     if (finding.wall_speedup) summary += ", " + ratio(*finding.wall_speedup) + " wall time";
     return "<details>\n<summary>" + summary + "</summary>\n\n" + finding.message + "\n\n";
@@ -347,7 +336,7 @@ std::string markdown_footer(const CiReport& report) {
         for (std::size_t i = 0; i < metrics.size(); ++i)
             words += (i == 0 ? "" : i + 1 == metrics.size() ? " and " : ", ") + metric_in_words(metrics[i]);
         text += "Speedup is the cost of the pull request's code over the cost of the suggestion, measured as " +
-                html_escape(words) +
+                core::html_escape(words) +
                 "; each verified suggestion was built and passed the tests before it was measured.";
     } else if (report.verify && std::any_of(report.findings.begin(), report.findings.end(), [](const CiFinding& f) { return !f.contradiction.empty(); })) {
         text += "No suggestion was verified: the ones that counted fewer instructions did not run faster by the wall clock "
@@ -359,9 +348,9 @@ std::string markdown_footer(const CiReport& report) {
                 "measures suggestions).";
     }
     text += " Base " + code_span(short_commit(report.base_commit));
-    if (!report.base.empty() && report.base != report.base_commit) text += " (" + html_escape(report.base) + ")";
+    if (!report.base.empty() && report.base != report.base_commit) text += " (" + core::html_escape(report.base) + ")";
     text += ", head " + code_span(short_commit(report.head_commit)) + ".";
-    if (!report.provider.empty()) text += " Proposer: " + html_escape(report.provider) + ".";
+    if (!report.provider.empty()) text += " Proposer: " + core::html_escape(report.provider) + ".";
     text += "</sub>\n";
     return text;
 }
@@ -447,7 +436,7 @@ std::string to_markdown(const CiReport& report) {
         for (const CiProblem& p : report.problems) {
             std::string message = p.message.substr(0, 600);
             std::replace(message.begin(), message.end(), '\n', ' ');
-            text += "- " + code_span(p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + html_escape(message) + "\n";
+            text += "- " + code_span(p.function.empty() ? p.file : p.file + ":" + p.function) + ": " + core::html_escape(message) + "\n";
         }
         text += "\n";
     }

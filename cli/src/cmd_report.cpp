@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/text.hpp>
 #include <optiloop/analyzer/metrics.hpp>
 #include <optiloop/optimizer/results_db.hpp>
 
@@ -174,20 +175,6 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
     }
 }
 
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 // A horizontal bar chart as inline SVG; values on a log scale when they span decades.
 std::string bar_chart(const std::string& title, const std::vector<std::pair<std::string, double>>& bars, bool log_scale, const std::string& unit) {
     const int row = 18, label = 230, width = 420;
@@ -195,14 +182,14 @@ std::string bar_chart(const std::string& title, const std::vector<std::pair<std:
     for (const auto& [_, v] : bars) top = std::max(top, log_scale ? std::log10(std::max(1.0, v)) : v);
     if (top <= 0) top = 1;
     std::ostringstream svg;
-    svg << "<h2>" << escape(title) << "</h2>\n<svg xmlns='http://www.w3.org/2000/svg' width='" << label + width + 80 << "' height='"
+    svg << "<h2>" << core::html_escape(title) << "</h2>\n<svg xmlns='http://www.w3.org/2000/svg' width='" << label + width + 80 << "' height='"
         << row * bars.size() + 10 << "' font-family='sans-serif' font-size='12'>\n";
     int y = 5;
     for (const auto& [name, v] : bars) {
         const double len = (log_scale ? std::log10(std::max(1.0, v)) : v) / top * width;
-        svg << "<text x='" << label - 6 << "' y='" << y + 12 << "' text-anchor='end'>" << escape(name) << "</text><rect x='" << label << "' y='" << y + 2
+        svg << "<text x='" << label - 6 << "' y='" << y + 12 << "' text-anchor='end'>" << core::html_escape(name) << "</text><rect x='" << label << "' y='" << y + 2
             << "' width='" << std::max(1.0, len) << "' height='" << row - 5 << "' fill='#3b7dd8'/><text x='" << label + len + 4 << "' y='" << y + 12 << "'>"
-            << escape(opt(v, unit.c_str())) << "</text>\n";
+            << core::html_escape(opt(v, unit.c_str())) << "</text>\n";
         y += row;
     }
     svg << "</svg>\n";
@@ -214,7 +201,7 @@ std::string html_page(const RunData& d) {
     page << "<!doctype html><html><head><meta charset='utf-8'><title>optiloop report</title><style>body{font-family:sans-serif;margin:2em}"
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
             "</style></head><body>\n<h1>optiloop report</h1>\n<p>"
-         << escape(d.path) << ": " << d.tasks.size() << " tasks</p>\n";
+         << core::html_escape(d.path) << ": " << d.tasks.size() << " tasks</p>\n";
     page << "<table><tr><th>suite</th><th>metric</th><th>value</th></tr>"
          << "<tr><td>PIE</td><td>mean speedup</td><td>" << opt(d.pie.mean_speedup) << "</td></tr>"
          << "<tr><td>PIE</td><td>%OPT</td><td>" << pct(d.pie.percent_opt) << "</td></tr>"
@@ -250,7 +237,7 @@ std::string html_page(const RunData& d) {
     page << bar_chart("Cost before and after (million instructions)", before_after, false, "M");
     if (!d.contradicted.empty()) {
         page << "<h2>Not counted as speedups</h2>\n<p>Correct candidates whose instruction gain wall time contradicts:</p>\n<ul>\n";
-        for (const auto& c : d.contradicted) page << "<li>" << escape(c.task_id + " " + c.candidate_id + ": " + c.contradiction) << "</li>\n";
+        for (const auto& c : d.contradicted) page << "<li>" << core::html_escape(c.task_id + " " + c.candidate_id + ": " + c.contradiction) << "</li>\n";
         page << "</ul>\n";
     }
     page << "</body></html>\n";

@@ -30,10 +30,8 @@ struct Op {
 
 std::vector<Op> edit_script(const std::vector<std::string>& a, const std::vector<std::string>& b) {
     // The common prefix and suffix first: most edits change a small middle.
-    std::size_t prefix = 0;
-    while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
-    std::size_t suffix = 0;
-    while (suffix < a.size() - prefix && suffix < b.size() - prefix && a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) ++suffix;
+    const std::size_t prefix = common_prefix(a, b);
+    const std::size_t suffix = common_suffix(a, b, prefix);
     const std::size_t n = a.size() - prefix - suffix, m = b.size() - prefix - suffix;
     std::vector<Op> ops;
     for (std::size_t i = 0; i < prefix; ++i) ops.push_back({' ', i, i});

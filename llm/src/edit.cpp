@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include <optiloop/core/diff.hpp>
 #include <optiloop/llm/edit.hpp>
 
 namespace optiloop::llm {
@@ -44,10 +45,8 @@ std::size_t change_size(const std::vector<core::SourceFile>& before, const std::
         // Common prefix and suffix; what lies between changed.
         const std::string& x = it->content;
         const std::string& y = a.content;
-        std::size_t prefix = 0;
-        while (prefix < x.size() && prefix < y.size() && x[prefix] == y[prefix]) ++prefix;
-        std::size_t suffix = 0;
-        while (suffix < x.size() - prefix && suffix < y.size() - prefix && x[x.size() - 1 - suffix] == y[y.size() - 1 - suffix]) ++suffix;
+        const std::size_t prefix = core::common_prefix(x, y);
+        const std::size_t suffix = core::common_suffix(x, y, prefix);
         total += std::max(x.size(), y.size()) - prefix - suffix;
     }
     return total;

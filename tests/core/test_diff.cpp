@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <optiloop/core/diff.hpp>
 
 using optiloop::core::unified_diff;
@@ -29,4 +31,17 @@ TEST(UnifiedDiff, ALongDiffIsCutAndSaysHowMuchWasLeftOut) {
     const std::string d = unified_diff("f", before, after, 0, 20);
     EXPECT_NE(d.find("more lines of changes left out"), std::string::npos) << d;
     EXPECT_LT(std::count(d.begin(), d.end(), '\n'), 30);
+}
+
+TEST(UnifiedDiff, CommonEndsOfStringsAndLines) {
+    using optiloop::core::common_prefix, optiloop::core::common_suffix;
+    const std::string a = "int x = 1;", b = "int y = 1;";
+    EXPECT_EQ(common_prefix(a, b), 4u);
+    EXPECT_EQ(common_suffix(a, b, 4), 5u);
+    // The suffix never reaches into the shared prefix: "aa" vs "aaa" shares 2, then nothing.
+    EXPECT_EQ(common_prefix(std::string("aa"), std::string("aaa")), 2u);
+    EXPECT_EQ(common_suffix(std::string("aa"), std::string("aaa"), 2), 0u);
+    const std::vector<std::string> x = {"1", "2", "3"}, y = {"1", "9", "3"};
+    EXPECT_EQ(common_prefix(x, y), 1u);
+    EXPECT_EQ(common_suffix(x, y, 1), 1u);
 }

@@ -54,3 +54,7 @@ TEST(Text, ParallelForDoesEveryIndexOnceAndReturnsTheFirstError) {
     EXPECT_EQ(failed.error().message, "ten");
     EXPECT_EQ(done.load(), 11);  // one at a time: nothing handed out after the error
 }
+
+TEST(Text, HtmlEscapeLeavesNoMarkupOrQuote) {
+    EXPECT_EQ(core::html_escape("<b a=\"1\" c='2'>&</b>"), "&lt;b a=&quot;1&quot; c=&#39;2&#39;&gt;&amp;&lt;/b&gt;");
+}

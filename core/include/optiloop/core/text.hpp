@@ -21,6 +21,9 @@ std::string fenced(std::string_view text, std::string_view info = "");
 // `text` without the spaces, tabs and line ends around it (a command's one-line answer).
 std::string trimmed(std::string_view text);
 
+// `text` safe inside HTML (and the HTML of Markdown), as text or as a quoted attribute value.
+std::string html_escape(std::string_view text);
+
 // `s` as one word for a POSIX shell: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view s);
 

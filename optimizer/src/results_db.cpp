@@ -1,5 +1,3 @@
-#include <sqlite3.h>
-
 #include <utility>
 
 #include <optiloop/optimizer/results_db.hpp>
@@ -45,53 +43,15 @@ constexpr std::pair<const char*, const char*> k_added_task_columns[] = {
 constexpr const char* k_candidate_columns =
     "task_id, candidate_id, round, verdict, cost, speedup, wall_speedup, change_size, proposer, explanation, measurement";
 
-// A prepared statement that finalizes itself.
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql) { m_ok = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) == SQLITE_OK; }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    [[nodiscard]] bool ok() const { return m_ok; }
-    sqlite3_stmt* get() { return m_stmt; }
-    void bind(int i, const std::string& text) { sqlite3_bind_text(m_stmt, i, text.c_str(), -1, SQLITE_TRANSIENT); }
-    void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void bind(int i, const std::optional<double>& v) {
-        if (v) sqlite3_bind_double(m_stmt, i, *v);
-        else sqlite3_bind_null(m_stmt, i);
-    }
-    std::string text(int i) {
-        const auto* p = sqlite3_column_text(m_stmt, i);
-        return p ? reinterpret_cast<const char*>(p) : "";
-    }
-    std::optional<double> real(int i) {
-        if (sqlite3_column_type(m_stmt, i) == SQLITE_NULL) return std::nullopt;
-        return sqlite3_column_double(m_stmt, i);
-    }
-    std::int64_t integer(int i) { return sqlite3_column_int64(m_stmt, i); }
-
-private:
-    sqlite3_stmt* m_stmt = nullptr;
-    bool m_ok = false;
-};
-
-// The connection to path with SQLite's open flags; `name` is how messages call the file.
-core::Result<sqlite3*> connect(const std::string& path, int flags, const std::string& name) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return core::fail(core::Error::input(name + ": cannot open: " + message));
-    }
-    sqlite3_busy_timeout(db, 10000);
-    return db;
-}
+using core::sqlite::Database;
 
 }  // namespace
 
 core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path) {
-    auto db = connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "--db " + path);
+    auto db = Database::open(path, Database::Mode::read_write_create, "--db " + path);
     if (!db) return core::fail(db.error());
-    std::unique_ptr<ResultsDb> results(new ResultsDb(*db, path));
-    if (auto r = results->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r) return core::fail(r.error());
+    std::unique_ptr<ResultsDb> results(new ResultsDb(std::move(*db), path));
+    if (auto r = results->m_db.use_wal(); !r) return core::fail(core::Error::infrastructure(path + ": " + r.error().message));
     if (auto r = results->exec(k_schema); !r)
         return core::fail(core::Error::input("--db " + path + ": not an optiloop results database (" + r.error().message + ")"));
     if (auto r = results->migrate(); !r) return core::fail(r.error());
@@ -99,12 +59,12 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open(const std::string& path
 }
 
 core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open_existing(const std::string& path) {
-    auto db = connect(path, SQLITE_OPEN_READONLY, path);
+    auto db = Database::open(path, Database::Mode::read_only, path);
     if (!db) return core::fail(db.error());
-    std::unique_ptr<ResultsDb> results(new ResultsDb(*db, path));
+    std::unique_ptr<ResultsDb> results(new ResultsDb(std::move(*db), path));
     // Every table of the schema; a file that is not SQLite fails to prepare this.
-    Statement s(*db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'tasks', 'candidates', 'usage')");
-    if (!s.ok() || sqlite3_step(s.get()) != SQLITE_ROW || s.integer(0) != 4)
+    auto s = results->m_db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'tasks', 'candidates', 'usage')");
+    if (!s.ok() || !s.row() || s.integer(0) != 4)
         return core::fail(core::Error::input(path + ": not an optiloop results database"));
     // Read-only, so an older database cannot be migrated: it is read as it is.
     results->m_has_contradiction = results->has_column("candidates", "contradicted") && results->has_column("candidates", "contradiction");
@@ -113,11 +73,11 @@ core::Result<std::unique_ptr<ResultsDb>> ResultsDb::open_existing(const std::str
 }
 
 bool ResultsDb::has_column(const std::string& table, const std::string& column) {
-    Statement s(m_db, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
+    auto s = m_db.prepare("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
     if (!s.ok()) return false;
     s.bind(1, table);
     s.bind(2, column);
-    return sqlite3_step(s.get()) == SQLITE_ROW && s.integer(0) == 1;
+    return s.row() && s.integer(0) == 1;
 }
 
 core::Result<void> ResultsDb::migrate() {
@@ -141,15 +101,10 @@ core::Result<void> ResultsDb::migrate() {
     return {};
 }
 
-ResultsDb::~ResultsDb() { sqlite3_close(m_db); }
+ResultsDb::~ResultsDb() = default;
 
 core::Result<void> ResultsDb::exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        std::string text = message ? message : "unknown error";
-        sqlite3_free(message);
-        return core::fail(core::Error::infrastructure(m_path + ": " + text));
-    }
+    if (auto r = m_db.exec(sql); !r) return core::fail(core::Error::infrastructure(m_path + ": " + r.error().message));
     return {};
 }
 
@@ -158,11 +113,10 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
     if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
     auto rollback = [&](const std::string& what) {
         exec("ROLLBACK");
-        return core::fail(core::Error::infrastructure(m_path + ": " + what + ": " + sqlite3_errmsg(m_db)));
+        return core::fail(core::Error::infrastructure(m_path + ": " + what + ": " + m_db.message()));
     };
     {
-        Statement s(m_db,
-                    "INSERT OR REPLACE INTO tasks(task_id, status, error, tags, counter, cost_unit, baseline_cost, reference_cost, best_candidate, best_speedup,"
+        auto s = m_db.prepare("INSERT OR REPLACE INTO tasks(task_id, status, error, tags, counter, cost_unit, baseline_cost, reference_cost, best_candidate, best_speedup,"
                     " search, rounds, stop, stop_reason, population, answers) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         if (!s.ok()) return rollback("prepare");
         s.bind(1, t.task_id);
@@ -181,10 +135,10 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         s.bind(14, t.stop_reason);
         s.bind(15, t.population);
         s.bind(16, t.answers);
-        if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert task");
+        if (!s.done()) return rollback("insert task");
     }
     {
-        Statement s(m_db, "INSERT OR REPLACE INTO usage VALUES(?,?,?,?,?,?)");
+        auto s = m_db.prepare("INSERT OR REPLACE INTO usage VALUES(?,?,?,?,?,?)");
         if (!s.ok()) return rollback("prepare");
         s.bind(1, t.task_id);
         s.bind(2, t.usage.requests);
@@ -192,15 +146,15 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         s.bind(4, t.usage.cached);
         s.bind(5, t.usage.prompt_tokens);
         s.bind(6, t.usage.completion_tokens);
-        if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert usage");
+        if (!s.done()) return rollback("insert usage");
     }
     {
-        Statement d(m_db, "DELETE FROM candidates WHERE task_id = ?");
+        auto d = m_db.prepare("DELETE FROM candidates WHERE task_id = ?");
         d.bind(1, t.task_id);
-        if (sqlite3_step(d.get()) != SQLITE_DONE) return rollback("delete candidates");
+        if (!d.done()) return rollback("delete candidates");
     }
     for (const auto& c : candidates) {
-        Statement s(m_db, (std::string("INSERT INTO candidates(") + k_candidate_columns + ", contradicted, contradiction, parent, polish, ratios_disagree) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
+        auto s = m_db.prepare((std::string("INSERT INTO candidates(") + k_candidate_columns + ", contradicted, contradiction, parent, polish, ratios_disagree) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str());
         if (!s.ok()) return rollback("prepare");
         s.bind(1, c.task_id);
         s.bind(2, c.candidate_id);
@@ -218,22 +172,21 @@ core::Result<void> ResultsDb::save(const TaskRow& t, const std::vector<Candidate
         s.bind(14, c.parent);
         s.bind(15, static_cast<std::int64_t>(c.polish));
         s.bind(16, static_cast<std::int64_t>(c.ratios_disagree));
-        if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback("insert candidate");
+        if (!s.done()) return rollback("insert candidate");
     }
     return exec("COMMIT");
 }
 
 core::Result<std::vector<TaskRow>> ResultsDb::tasks() {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db,
-                (std::string("SELECT t.task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup,"
+    auto s = m_db.prepare((std::string("SELECT t.task_id,status,error,tags,counter,cost_unit,baseline_cost,reference_cost,best_candidate,best_speedup,"
                              "u.requests,u.retries,u.cached,u.prompt_tokens,u.completion_tokens,") +
                  (m_has_search ? "search,rounds,stop,stop_reason,population,answers" : "'',0,'','','',0") +
                  " FROM tasks t LEFT JOIN usage u ON u.task_id = t.task_id ORDER BY t.task_id")
                     .c_str());
-    if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
+    if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + m_db.message()));
     std::vector<TaskRow> rows;
-    while (sqlite3_step(s.get()) == SQLITE_ROW)
+    while (s.row())
         rows.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.real(6), s.real(7), s.text(8), s.real(9),
                         {s.integer(10), s.integer(11), s.integer(12), s.integer(13), s.integer(14)},
                         s.text(15), static_cast<int>(s.integer(16)), s.text(17), s.text(18), s.text(19), s.integer(20)});
@@ -246,11 +199,11 @@ core::Result<std::vector<CandidateRow>> ResultsDb::candidates(const std::string&
     const std::string sql = std::string("SELECT ") + k_candidate_columns + (m_has_contradiction ? ", contradicted, contradiction" : ", 0, ''") +
                             (m_has_search ? ", parent, polish, ratios_disagree" : ", '', 0, 0") +
                             " FROM candidates" + (task_id.empty() ? " ORDER BY task_id, candidate_id" : " WHERE task_id = ? ORDER BY candidate_id");
-    Statement s(m_db, sql.c_str());
-    if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + sqlite3_errmsg(m_db)));
+    auto s = m_db.prepare(sql.c_str());
+    if (!s.ok()) return core::fail(core::Error::input(m_path + ": " + m_db.message()));
     if (!task_id.empty()) s.bind(1, task_id);
     std::vector<CandidateRow> rows;
-    while (sqlite3_step(s.get()) == SQLITE_ROW)
+    while (s.row())
         rows.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3), s.real(4), s.real(5), s.real(6), s.integer(7),
                         s.text(8), s.text(9), s.text(10), s.integer(11) != 0, s.text(12), s.text(13), s.integer(14) != 0, s.integer(15) != 0});
     return rows;
@@ -258,18 +211,18 @@ core::Result<std::vector<CandidateRow>> ResultsDb::candidates(const std::string&
 
 core::Result<std::optional<std::string>> ResultsDb::meta(const std::string& key) {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, "SELECT value FROM meta WHERE key = ?");
+    auto s = m_db.prepare("SELECT value FROM meta WHERE key = ?");
     s.bind(1, key);
-    if (sqlite3_step(s.get()) == SQLITE_ROW) return std::optional<std::string>(s.text(0));
+    if (s.row()) return std::optional<std::string>(s.text(0));
     return std::optional<std::string>();
 }
 
 core::Result<void> ResultsDb::set_meta(const std::string& key, const std::string& value) {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, "INSERT OR REPLACE INTO meta VALUES(?,?)");
+    auto s = m_db.prepare("INSERT OR REPLACE INTO meta VALUES(?,?)");
     s.bind(1, key);
     s.bind(2, value);
-    if (sqlite3_step(s.get()) != SQLITE_DONE) return core::fail(core::Error::infrastructure(m_path + ": " + sqlite3_errmsg(m_db)));
+    if (!s.done()) return core::fail(core::Error::infrastructure(m_path + ": " + m_db.message()));
     return {};
 }
 

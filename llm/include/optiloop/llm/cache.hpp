@@ -11,8 +11,7 @@
 #include <string>
 
 #include <optiloop/core/error.hpp>
-
-struct sqlite3;
+#include <optiloop/core/sqlite.hpp>
 
 namespace optiloop::llm {
 
@@ -35,8 +34,8 @@ public:
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
 
 private:
-    ResponseCache(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
-    sqlite3* m_db;
+    ResponseCache(core::sqlite::Database db, std::filesystem::path path) : m_db(std::move(db)), m_path(std::move(path)) {}
+    core::sqlite::Database m_db;
     std::filesystem::path m_path;
     std::mutex m_mutex;
 };

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include <optiloop/core/error.hpp>
+#include <optiloop/core/sqlite.hpp>
 #include <optiloop/core/proposer.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 
-struct sqlite3;
 
 namespace optiloop::optimizer {
 
@@ -79,12 +79,12 @@ public:
     core::Result<int> merge_from(ResultsDb& other);
 
 private:
-    explicit ResultsDb(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
+    ResultsDb(core::sqlite::Database db, std::string path) : m_db(std::move(db)), m_path(std::move(path)) {}
     core::Result<void> exec(const std::string& sql);
     // Adds the columns later versions added to an older database's tables (writable opens only).
     core::Result<void> migrate();
     bool has_column(const std::string& table, const std::string& column);
-    sqlite3* m_db;
+    core::sqlite::Database m_db;
     std::string m_path;
     bool m_has_contradiction = false;  // the candidates table has the contradicted columns
     bool m_has_search = false;         // the tasks and candidates tables have the search columns

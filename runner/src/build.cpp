@@ -15,6 +15,7 @@
 #include <optiloop/core/hash.hpp>
 #include <optiloop/runner/build.hpp>
 #include <optiloop/runner/counter.hpp>
+#include <optiloop/runner/host.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
 
 namespace optiloop::runner {
@@ -52,15 +53,10 @@ core::Result<std::string> compiler_version(const std::string& compiler) {
     const auto path = resolve(compiler);
     if (!path)
         return core::fail(core::Error::infrastructure("compiler " + compiler + " not found (looked in /usr/bin, /usr/local/bin, /usr/local/cuda/bin)"));
-    // The host's own compiler, asked for its version: trusted, so no sandbox.
-    const std::string command = path->string() + " --version 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return core::fail(core::Error::infrastructure("cannot run " + command));
-    std::string text;
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) text += buffer.data();
-    ::pclose(pipe);
-    std::string version = path->string() + "\n" + text;
+    // The host's own compiler, asked for its version: trusted, so no sandbox (and no shell).
+    const HostRun run = run_host({path->string(), "--version"});
+    if (run.exit_code != 0) return core::fail(core::Error::infrastructure("cannot run " + path->string() + " --version (exit code " + std::to_string(run.exit_code) + ")"));
+    std::string version = path->string() + "\n" + run.output;
     known.emplace(compiler, version);
     return version;
 }

@@ -12,6 +12,7 @@
 
 #include <optiloop/core/error.hpp>
 #include <optiloop/core/model.hpp>
+#include <optiloop/runner/host.hpp>
 #include <optiloop/runner/measure.hpp>
 
 namespace optiloop::runner {
@@ -49,16 +50,5 @@ struct BenchmarkResult {
 // Reads `--benchmark_format=json` output; `metric` is real_time or cpu_time.
 core::Result<std::vector<BenchmarkResult>> parse_google_benchmark(const std::string& json_text, const std::string& metric);
 
-// Runs a trusted host command (git) without a shell; its stdout and stderr together, in `output`
-// or, when on_output is given, handed to it as they arrive (for long commands a user watches).
-struct HostRun {
-    int exit_code = -1;
-    std::string output;
-};
-// `extra_env` ("NAME=value") is added to (or replaces in) the inherited environment: how a
-// caller hands a secret to the one command that needs it (sbatch) and to no other.
-HostRun run_host(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
-                 const std::function<void(std::string_view)>& on_output = {},
-                 const std::vector<std::string>& extra_env = {});
 
 }  // namespace optiloop::runner

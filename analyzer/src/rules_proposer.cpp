@@ -57,14 +57,20 @@ core::Result<std::vector<core::Edit>> RulesProposer::propose(const core::Task& t
 
     // One edit per rule that fired (all its findings together), then one with every rule.
     std::map<std::string, core::Edit> by_rule;
-    core::Edit all{name(), "", {}, {}, {}};
+    core::Edit all{name(), "", {}, {}, {}, {}};
     std::vector<std::string> order;
     for (const Finding& f : analysis->findings) {
         if (f.fix.empty()) continue;
-        auto [it, fresh] = by_rule.try_emplace(f.rule, core::Edit{name(), "", {}, {}, {}});
+        auto [it, fresh] = by_rule.try_emplace(f.rule, core::Edit{name(), "", {}, {}, {}, {}});
         if (fresh) order.push_back(f.rule);
-        if (add_fix(it->second, f)) it->second.explanation += (it->second.explanation.empty() ? "" : "\n") + describe(f);
-        if (add_fix(all, f)) all.explanation += (all.explanation.empty() ? "" : "\n") + describe(f);
+        if (add_fix(it->second, f)) {
+            it->second.explanation += (it->second.explanation.empty() ? "" : "\n") + describe(f);
+            if (it->second.rules.empty()) it->second.rules.push_back(f.rule);
+        }
+        if (add_fix(all, f)) {
+            all.explanation += (all.explanation.empty() ? "" : "\n") + describe(f);
+            if (std::find(all.rules.begin(), all.rules.end(), f.rule) == all.rules.end()) all.rules.push_back(f.rule);
+        }
     }
     std::vector<core::Edit> edits;
     if (order.size() > 1) edits.push_back(all);

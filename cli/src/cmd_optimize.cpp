@@ -47,16 +47,9 @@ struct OptimizeArgs {
 };
 
 std::string what_changed(const core::Edit& edit) {
+    if (edit.rules.empty()) return edit.proposer + ": " + edit.explanation.substr(0, edit.explanation.find('\n'));
     std::string summary;
-    std::istringstream lines(edit.explanation);
-    std::string line;
-    std::vector<std::string> rules;
-    while (std::getline(lines, line)) {
-        const std::string rule = line.substr(0, line.find(' '));
-        if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
-    }
-    if (edit.proposer != "rules" && edit.proposer != "clang-tidy") return edit.proposer + ": " + edit.explanation.substr(0, edit.explanation.find('\n'));
-    for (const auto& r : rules) summary += (summary.empty() ? "" : " + ") + r;
+    for (const auto& r : edit.rules) summary += (summary.empty() ? "" : " + ") + r;
     return summary;
 }
 

@@ -180,6 +180,10 @@ Edit read_edit(const json& j, const std::string& path) {
                            static_cast<std::size_t>(length), get_string(r, p, "text", true)};
     });
     edit.problem = get_string(j, path, "problem", false);
+    edit.rules = get_array(j, path, "rules", [](const json& r, const std::string& p) {
+        if (!r.is_string()) throw FieldError(p + ": expected a string, got " + type_name(r));
+        return r.get<std::string>();
+    });
     return edit;
 }
 
@@ -224,7 +228,8 @@ nlohmann::json to_json(const Edit& edit) {
             {"explanation", edit.explanation},
             {"files", files_json(edit.files)},
             {"replacements", replacements},
-            {"problem", edit.problem}};
+            {"problem", edit.problem},
+            {"rules", edit.rules}};
 }
 
 nlohmann::json to_json(const Candidate& candidate) {

@@ -94,13 +94,13 @@ core::Result<std::vector<core::Edit>> PasteProposer::propose(const core::Task& t
             auto text = answer_from_file(m_options.dir / (stem + "-answer-" + std::to_string(j) + ".md"));
             if (!text) {
                 if (text.error().kind != core::ErrorKind::input) return core::fail(text.error());
-                edits.push_back(core::Edit{name(), "", {}, {}, text.error().message});
+                edits.push_back(core::Edit{name(), "", {}, {}, text.error().message, {}});
                 continue;
             }
             answer = *text;
         }
         if (answer.find_first_not_of(" \t\r\n") == std::string::npos) {
-            edits.push_back(core::Edit{name(), "", {}, {}, "the answer was empty"});
+            edits.push_back(core::Edit{name(), "", {}, {}, "the answer was empty", {}});
             continue;
         }
         auto edit = parse_answer(answer, context.current, name());
@@ -110,7 +110,7 @@ core::Result<std::vector<core::Edit>> PasteProposer::propose(const core::Task& t
         }
         std::string gist = answer.substr(0, 160);
         std::replace(gist.begin(), gist.end(), '\n', ' ');
-        edits.push_back(core::Edit{name(), gist, {}, {}, "the answer could not be applied: " + edit.error().message});
+        edits.push_back(core::Edit{name(), gist, {}, {}, "the answer could not be applied: " + edit.error().message, {}});
     }
     return edits;
 }

@@ -98,12 +98,12 @@ core::Result<std::vector<core::Edit>> ReplayProposer::propose(const core::Task& 
                 continue;
             }
             if (r.answer.find_first_not_of(" \t\r\n") == std::string::npos) {
-                edits.push_back(core::Edit{name(), "", {}, {}, "the answer was empty"});
+                edits.push_back(core::Edit{name(), "", {}, {}, "the answer was empty", {}});
                 continue;
             }
             auto edit = parse_answer(r.answer, context.current, name());
             if (edit) edits.push_back(std::move(*edit));
-            else edits.push_back(core::Edit{name(), r.answer.substr(0, 160), {}, {}, "the answer could not be applied: " + edit.error().message});
+            else edits.push_back(core::Edit{name(), r.answer.substr(0, 160), {}, {}, "the answer could not be applied: " + edit.error().message, {}});
         }
         return edits;
     }
@@ -111,7 +111,7 @@ core::Result<std::vector<core::Edit>> ReplayProposer::propose(const core::Task& 
         return core::fail(core::Error::input("--provider replay: task " + task.id + " has no reference/ to replay (give --replay FILE with recorded answers)"));
     // The reference is offered once; after it became the current version there is nothing new.
     if (context.current == task.reference) return std::vector<core::Edit>{};
-    return std::vector<core::Edit>{core::Edit{name(), "the task's reference solution", task.reference, {}, {}}};
+    return std::vector<core::Edit>{core::Edit{name(), "the task's reference solution", task.reference, {}, {}, {}}};
 }
 
 core::Result<std::shared_ptr<RecordFile>> RecordFile::create(const std::filesystem::path& path) {

@@ -346,13 +346,8 @@ static std::string hints_for(const core::Task& task, const std::vector<core::Sou
         std::vector<std::pair<std::string, std::vector<core::SourceFile>>> fixes;
         if (auto edits = rules.propose(task, core::ProposalContext{sources, "", "", 1, 0, 0}))
             for (const auto& e : *edits) {
-                const std::string rule = e.explanation.substr(0, e.explanation.find(' '));
-                std::istringstream lines(e.explanation);
-                std::string line;
-                bool one_rule = true;
-                while (std::getline(lines, line)) one_rule = one_rule && line.starts_with(rule + " ");
-                if (!one_rule) continue;  // the edit with every rule at once
-                if (auto applied = llm::apply_edit(sources, e)) fixes.emplace_back(rule, std::move(*applied));
+                if (e.rules.size() != 1) continue;  // the edit with every rule at once
+                if (auto applied = llm::apply_edit(sources, e)) fixes.emplace_back(e.rules.front(), std::move(*applied));
             }
         std::vector<std::optional<double>> costs(fixes.size());
         runner::MeasureOptions one = measure_options;

@@ -44,7 +44,7 @@ TEST(Json, TaskRoundTrip) {
 }
 
 TEST(Json, EditCandidateMeasurementRoundTrip) {
-    Edit e{"rules", "endl -> '\\n'", {{"main.cpp", "x"}}, {{"main.cpp", 10, 4, "'\\n'"}}, "a problem"};
+    Edit e{"rules", "endl -> '\\n'", {{"main.cpp", "x"}}, {{"main.cpp", 10, 4, "'\\n'"}}, "a problem", {"endl-in-loop", "pow-square"}};
     auto e2 = edit_from_json(to_json(e));
     ASSERT_TRUE(e2);
     EXPECT_EQ(*e2, e);
@@ -118,4 +118,7 @@ TEST(Json, MalformedMeasurement) {
     auto e = edit_from_json(nlohmann::json::parse(R"({"replacements":[{"path":"a","offset":-1,"length":0,"text":""}]})"));
     ASSERT_FALSE(e);
     EXPECT_EQ(e.error().message, "replacements[0]: offset and length must not be negative");
+    auto rules = edit_from_json(nlohmann::json::parse(R"({"rules":["endl-in-loop", 3]})"));
+    ASSERT_FALSE(rules);
+    EXPECT_EQ(rules.error().message, "rules[1]: expected a string, got number");
 }

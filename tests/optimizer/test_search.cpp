@@ -6,6 +6,7 @@
 // round's requests are made side by side where the proposer allows it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -330,6 +331,8 @@ int main() {
     EXPECT_TRUE(best.polish) << best.candidate.id;
     EXPECT_EQ(best.candidate.parent, "c1");
     EXPECT_EQ(best.candidate.edit.proposer, "rules");
+    // Named by the rules it applies (here every rule that fired), not by parsing its text.
+    EXPECT_NE(std::find(best.candidate.edit.rules.begin(), best.candidate.edit.rules.end(), "endl-in-loop"), best.candidate.edit.rules.end());
     EXPECT_EQ(best.candidate.sources[0].content.find("i << std::endl"), std::string::npos) << best.candidate.sources[0].content;
     // Without polish the model's answer is the best.
     ScriptedProposer again({{whole(slow_lines, "Gauss")}});

@@ -118,6 +118,9 @@ struct Edit {
     // Set when the proposer's answer could not become an edit (no code, a SEARCH block that does
     // not match): the candidate is not built, and this goes back to the proposer as feedback.
     std::string problem;
+    // The rules (analyzer rule ids, clang-tidy check names) whose fixes the edit applies, in the
+    // order they fired; empty for a model's edit. What reports name, never parsed from the text.
+    std::vector<std::string> rules;
     bool operator==(const Edit&) const = default;
 };
 

@@ -1,5 +1,5 @@
 // The Clang side of the analyzer: parse in-memory sources with LibTooling, collect functions,
-// loops and calls, and run the rewrite rules (rules.cpp) on the AST.
+// loops and calls, and run the rewrite rules (rules/, one file per rule) on the AST.
 
 #include <cstring>
 #include <clang/AST/ASTConsumer.h>

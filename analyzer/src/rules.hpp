@@ -1,5 +1,6 @@
 // The rewrite rules, private to the analyzer. Each rule is an AST matcher plus the checks that
-// prove its precondition; when a check cannot be made the rule stays silent.
+// prove its precondition; when a check cannot be made the rule stays silent. One file per rule
+// under rules/, each registered by its line in rules/catalogue.cpp, which defines run_rules.
 #pragma once
 
 #include <clang/AST/ASTContext.h>

@@ -123,18 +123,37 @@ nlohmann::json metrics_json(const RunData& d) {
     return j;
 }
 
+// The metrics of a run, once, in the order every format shows them: the text lines, the
+// Markdown and HTML tables and --compare all render this list.
+struct MetricRow {
+    const char* suite;
+    const char* name;
+    std::string value;
+};
+
+std::vector<MetricRow> metric_rows(const RunData& d) {
+    return {{"PIE", "mean speedup", opt(d.pie.mean_speedup)},
+            {"PIE", "%OPT", pct(d.pie.percent_opt)},
+            {"PIE", "%correct", pct(d.pie.percent_correct)},
+            {"PIE", "human reference mean speedup", opt(d.pie.reference_mean_speedup)},
+            {"COFFE", "efficient@1", pct(100 * d.coffe.efficient_at_1)},
+            {"COFFE", "efficient@k", pct(100 * d.coffe.efficient_at_k)},
+            {"COFFE", "speedup (ratio of sums)", opt(d.coffe.speedup_ratio_of_sums)},
+            {"KernelBench", "fast_0", pct(100 * d.kb.fast_0)},
+            {"KernelBench", "fast_1", pct(100 * d.kb.fast_1)},
+            {"KernelBench", "fast_1.5", pct(100 * d.kb.fast_1_5)},
+            {"KernelBench", "fast_2", pct(100 * d.kb.fast_2)},
+            {"KernelBench", "geometric-mean speedup", opt(d.kb.geomean_speedup)}};
+}
+
 void print_text(std::ostream& out, const RunData& d, bool markdown) {
     const std::size_t failed = std::count_if(d.tasks.begin(), d.tasks.end(), [](const auto& t) { return t.status == "failed"; });
     if (markdown) out << "## optiloop results: " << d.path << "\n\n";
     else out << "optiloop report " << d.path << ": " << d.tasks.size() << " tasks (" << failed << " failed)\n";
     if (markdown) {
         out << "| suite | metric | value |\n|---|---|---|\n";
-        out << "| PIE | mean speedup | " << opt(d.pie.mean_speedup) << " |\n| PIE | %OPT | " << pct(d.pie.percent_opt) << " |\n| PIE | %correct | "
-            << pct(d.pie.percent_correct) << " |\n| PIE | human reference mean speedup | " << opt(d.pie.reference_mean_speedup) << " |\n";
-        out << "| COFFE | efficient@1 | " << pct(100 * d.coffe.efficient_at_1) << " |\n| COFFE | efficient@k | " << pct(100 * d.coffe.efficient_at_k)
-            << " |\n| COFFE | speedup (ratio of sums) | " << opt(d.coffe.speedup_ratio_of_sums) << " |\n";
-        out << "| KernelBench | fast_0 / fast_1 / fast_1.5 / fast_2 | " << pct(100 * d.kb.fast_0) << " / " << pct(100 * d.kb.fast_1) << " / "
-            << pct(100 * d.kb.fast_1_5) << " / " << pct(100 * d.kb.fast_2) << " |\n| KernelBench | geometric-mean speedup | " << opt(d.kb.geomean_speedup) << " |\n\n";
+        for (const MetricRow& m : metric_rows(d)) out << "| " << m.suite << " | " << m.name << " | " << m.value << " |\n";
+        out << "\n";
         out << "| task | status | baseline cost | reference | best | speedup | rounds | stopped |\n|---|---|---|---|---|---|---|---|\n";
         for (const auto& t : d.tasks)
             out << "| " << t.task_id << " | " << t.status << " | " << (t.baseline_cost ? format_count(*t.baseline_cost) : "-") << " | "
@@ -146,12 +165,18 @@ void print_text(std::ostream& out, const RunData& d, bool markdown) {
         }
         return;
     }
-    out << "PIE          mean speedup " << opt(d.pie.mean_speedup) << "   %OPT " << pct(d.pie.percent_opt) << "   %correct " << pct(d.pie.percent_correct)
-        << "   human reference " << opt(d.pie.reference_mean_speedup) << "\n";
-    out << "COFFE        efficient@1 " << pct(100 * d.coffe.efficient_at_1) << "   efficient@k " << pct(100 * d.coffe.efficient_at_k)
-        << "   speedup (ratio of sums) " << opt(d.coffe.speedup_ratio_of_sums) << "\n";
-    out << "KernelBench  fast_0 " << pct(100 * d.kb.fast_0) << "   fast_1 " << pct(100 * d.kb.fast_1) << "   fast_1.5 " << pct(100 * d.kb.fast_1_5)
-        << "   fast_2 " << pct(100 * d.kb.fast_2) << "   geomean " << opt(d.kb.geomean_speedup) << "\n";
+    // One line per suite.
+    std::string suite;
+    for (const MetricRow& m : metric_rows(d)) {
+        if (m.suite != suite) {
+            out << (suite.empty() ? "" : "\n") << std::left << std::setw(13) << m.suite;
+            suite = m.suite;
+        } else {
+            out << "  ";
+        }
+        out << m.name << " " << m.value;
+    }
+    out << "\n";
     out << "verdicts    ";
     for (const auto& [v, n] : d.verdicts) out << " " << v << " " << n;
     if (!d.contradicted.empty())
@@ -202,17 +227,10 @@ std::string html_page(const RunData& d) {
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
             "</style></head><body>\n<h1>optiloop report</h1>\n<p>"
          << core::html_escape(d.path) << ": " << d.tasks.size() << " tasks</p>\n";
-    page << "<table><tr><th>suite</th><th>metric</th><th>value</th></tr>"
-         << "<tr><td>PIE</td><td>mean speedup</td><td>" << opt(d.pie.mean_speedup) << "</td></tr>"
-         << "<tr><td>PIE</td><td>%OPT</td><td>" << pct(d.pie.percent_opt) << "</td></tr>"
-         << "<tr><td>PIE</td><td>%correct</td><td>" << pct(d.pie.percent_correct) << "</td></tr>"
-         << "<tr><td>PIE</td><td>human reference mean speedup</td><td>" << opt(d.pie.reference_mean_speedup) << "</td></tr>"
-         << "<tr><td>COFFE</td><td>efficient@1</td><td>" << pct(100 * d.coffe.efficient_at_1) << "</td></tr>"
-         << "<tr><td>COFFE</td><td>efficient@k</td><td>" << pct(100 * d.coffe.efficient_at_k) << "</td></tr>"
-         << "<tr><td>COFFE</td><td>speedup (ratio of sums)</td><td>" << opt(d.coffe.speedup_ratio_of_sums) << "</td></tr>"
-         << "<tr><td>KernelBench</td><td>fast_1</td><td>" << pct(100 * d.kb.fast_1) << "</td></tr>"
-         << "<tr><td>KernelBench</td><td>fast_2</td><td>" << pct(100 * d.kb.fast_2) << "</td></tr>"
-         << "<tr><td>KernelBench</td><td>geometric-mean speedup</td><td>" << opt(d.kb.geomean_speedup) << "</td></tr></table>\n";
+    page << "<table><tr><th>suite</th><th>metric</th><th>value</th></tr>";
+    for (const MetricRow& m : metric_rows(d))
+        page << "<tr><td>" << m.suite << "</td><td>" << core::html_escape(m.name) << "</td><td>" << m.value << "</td></tr>";
+    page << "</table>\n";
     std::vector<std::pair<std::string, double>> speedups, verdicts, before_after;
     for (const auto& t : d.tasks)
         if (t.best_speedup) speedups.emplace_back(t.task_id, *t.best_speedup);
@@ -276,17 +294,13 @@ Action setup_report(CLI::App& app) {
                 s.out << nlohmann::json{{"a", metrics_json(*x)}, {"b", metrics_json(*y)}}.dump(2) << "\n";
                 return 0;
             }
-            s.out << std::left << std::setw(28) << "metric" << std::setw(14) << "A" << std::setw(14) << "B" << "\n";
+            s.out << std::left << std::setw(42) << "metric" << std::setw(14) << "A" << std::setw(14) << "B" << "\n";
             auto row = [&](const std::string& name, const std::string& va, const std::string& vb) {
-                s.out << std::left << std::setw(28) << name << std::setw(14) << va << std::setw(14) << vb << "\n";
+                s.out << std::left << std::setw(42) << name << std::setw(14) << va << std::setw(14) << vb << "\n";
             };
             row("tasks", std::to_string(x->tasks.size()), std::to_string(y->tasks.size()));
-            row("PIE mean speedup", opt(x->pie.mean_speedup), opt(y->pie.mean_speedup));
-            row("PIE %OPT", pct(x->pie.percent_opt), pct(y->pie.percent_opt));
-            row("PIE %correct", pct(x->pie.percent_correct), pct(y->pie.percent_correct));
-            row("COFFE efficient@k", pct(100 * x->coffe.efficient_at_k), pct(100 * y->coffe.efficient_at_k));
-            row("KernelBench fast_1", pct(100 * x->kb.fast_1), pct(100 * y->kb.fast_1));
-            row("geomean speedup", opt(x->kb.geomean_speedup), opt(y->kb.geomean_speedup));
+            const auto rows_a = metric_rows(*x), rows_b = metric_rows(*y);
+            for (std::size_t i = 0; i < rows_a.size(); ++i) row(std::string(rows_a[i].suite) + " " + rows_a[i].name, rows_a[i].value, rows_b[i].value);
             return 0;
         }
         if (a->db.empty()) {

@@ -134,7 +134,9 @@ TEST(Settings, EachFlagChecksWhatTheConfigFileChecks) {
             if (name.starts_with("--")) flag = name;
         ASSERT_FALSE(flag.empty()) << key;
         EXPECT_NE(help.out.find(flag), std::string::npos) << key << ": " << flag << " is not an option of optimize";
-        if (!value["env"].empty()) EXPECT_NE(help.out.find(value["env"][0].get<std::string>()), std::string::npos) << key;
+        if (!value["env"].empty()) {
+            EXPECT_NE(help.out.find(value["env"][0].get<std::string>()), std::string::npos) << key;
+        }
         // The same values through the config file and through the flag.
         const auto dot = key.find('.');
         for (const std::string probe : {"-5", "0", "1", "2.5", "17", "300", "1000", "100000", "3000000000", "auto", "x"}) {
@@ -142,7 +144,9 @@ TEST(Settings, EachFlagChecksWhatTheConfigFileChecks) {
             std::ofstream(file) << (dot == std::string::npos ? key : "[" + key.substr(0, dot) + "]\n" + key.substr(dot + 1)) << " = \"" << probe << "\"\n";
             const CliRun from_file = cli({"config", "show", "--config", file.string()});
             const bool file_refuses = from_file.code == 2;
-            if (file_refuses) EXPECT_NE(from_file.err.find(key + ": expected "), std::string::npos) << from_file.err;
+            if (file_refuses) {
+                EXPECT_NE(from_file.err.find(key + ": expected "), std::string::npos) << from_file.err;
+            }
             const CliRun from_flag = cli({"optimize", flag + "=" + probe});
             // Refused while parsing ("optiloop: ..."), not by the command afterwards ("optiloop optimize: ...").
             const bool flag_refuses = from_flag.code == 2 && from_flag.err.starts_with("optiloop: ") && from_flag.err.find(flag) != std::string::npos;

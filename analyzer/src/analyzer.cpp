@@ -131,7 +131,7 @@ public:
     void HandleTranslationUnit(ASTContext& context) override {
         if (context.getDiagnostics().hasErrorOccurred()) return;
         StructureVisitor(context, m_sources, m_out.functions).TraverseDecl(context.getTranslationUnitDecl());
-        run_rules(context, m_sources, m_options, m_out.findings);
+        if (m_options.own_rules) run_rules(context, m_sources, m_options, m_out.findings);
     }
 
 private:

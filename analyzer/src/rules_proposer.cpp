@@ -40,12 +40,11 @@ core::Result<std::vector<core::Edit>> RulesProposer::propose(const core::Task& t
         options.fixed_files.push_back(h.path);
     }
     // The rules with the clang-tidy checks optiloop has no rule for, in one parse; or clang-tidy's
-    // checks alone (the rules' findings dropped, the functions kept for the repository filter).
+    // checks alone (the functions still found, for the repository filter).
     options.tidy_checks = m_source == Source::clang_tidy ? k_tidy_checks : k_tidy_extra_checks;
+    options.own_rules = m_source != Source::clang_tidy;
     auto analysis = analyze(sources, options);
     if (!analysis) return core::fail(analysis.error());
-    if (m_source == Source::clang_tidy)
-        std::erase_if(analysis->findings, [](const Finding& f) { return !f.rule.starts_with("performance-") && !f.rule.starts_with("modernize-"); });
     // In a repository only the chosen function may change: findings elsewhere are not ours.
     if (task.kind == core::TaskKind::repository && !task.function_name.empty()) {
         std::erase_if(analysis->findings, [&](const Finding& f) {

@@ -2,6 +2,9 @@
 // fixes come back as replacements, and fixes into files that must not change are dropped.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/rules_proposer.hpp>
 #include <optiloop/analyzer/tidy.hpp>
 
@@ -111,4 +114,25 @@ TEST(Tidy, TheRulesProposerAddsTheChecksItHasNoRuleFor) {
     for (const auto& e : *edits) explanations += e.explanation + "\n";
     EXPECT_NE(explanations.find("performance-avoid-endl"), std::string::npos) << explanations;
     EXPECT_EQ(explanations.find("endl-in-loop"), std::string::npos) << explanations;
+}
+
+// The clang-tidy proposer (the comparison source) parses once and runs only clang-tidy's checks:
+// optiloop's own rules, which fire on the same program, are not run at all.
+TEST(Tidy, WithoutTheOwnRulesOnlyClangTidysChecksFire) {
+    const std::string program =
+        "#include <iostream>\nint main() {\n    for (int i = 0; i < 3; ++i) std::cout << i << std::endl;\n}\n";
+    analyzer::AnalyzeOptions options;
+    auto both = analyzer::analyze({{"main.cpp", program}}, options);
+    ASSERT_TRUE(both) << both.error().message;
+    auto has = [](const analyzer::Analysis& a, const std::string& rule) {
+        return std::any_of(a.findings.begin(), a.findings.end(), [&](const analyzer::Finding& f) { return f.rule == rule; });
+    };
+    EXPECT_TRUE(has(*both, "endl-in-loop"));
+    options.own_rules = false;
+    options.tidy_checks = "-*,performance-avoid-endl";
+    auto tidy_only = analyzer::analyze({{"main.cpp", program}}, options);
+    ASSERT_TRUE(tidy_only) << tidy_only.error().message;
+    EXPECT_TRUE(has(*tidy_only, "performance-avoid-endl"));
+    EXPECT_FALSE(has(*tidy_only, "endl-in-loop"));
+    EXPECT_FALSE(tidy_only->functions.empty());  // the functions are still found
 }

@@ -60,6 +60,8 @@ struct AnalyzeOptions {
     // clang-tidy checks (a clang-tidy glob, analyzer/tidy.hpp) run on the same parse; their
     // findings join the rules' under the check's name. Empty: none.
     std::string tidy_checks;
+    // false: optiloop's own rules do not run (clang-tidy's checks alone, for comparing them).
+    bool own_rules = true;
 };
 
 // Whether a function's qualified name ("ns::Class::f") is what a user called it ("f", "Class::f").

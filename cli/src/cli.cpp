@@ -8,6 +8,7 @@
 #include <optiloop/core/error.hpp>
 
 #include "commands.hpp"
+#include "config.hpp"
 #include "secrets.hpp"
 
 namespace optiloop::cli {
@@ -83,6 +84,7 @@ CLI::Validator positive_up_to(double largest) {
 
 int run(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
     capture_secrets();  // before anything can start a child process
+    const SettingsScope settings_scope;  // outlives the apps below
     CLI::App app{"optiloop: finds faster versions of C++ and CUDA code and proves them", "optiloop"};
     app.set_version_flag("--version", std::string("optiloop ") + OPTILOOP_VERSION);
     app.require_subcommand(0, 1);

@@ -239,6 +239,10 @@ CLI::Option* add_setting(CLI::App& app, const std::string& key, double& target, 
     return bind_setting(app, key, target, context, [&target](const std::string& value) { target = std::stod(value); });
 }
 
+SettingsScope::SettingsScope() { bindings().clear(); }
+
+SettingsScope::~SettingsScope() { bindings().clear(); }
+
 void apply_settings(const CLI::App& app, const Settings& settings, const std::string& table) {
     const auto found = bindings().find(&app);
     if (found == bindings().end()) return;

@@ -75,4 +75,15 @@ CLI::Option* add_setting(CLI::App& app, const std::string& key, double& target, 
 // settings; "repository": those of [repository], which apply in repository mode only.
 void apply_settings(const CLI::App& app, const Settings& settings, const std::string& table = "");
 
+// What add_setting registered belongs to one run of the CLI: its apps and the targets they bind
+// die with it. A run holds one of these, which forgets them at both ends, so a later run in the
+// same process (the in-process tests) never meets another's bindings at a reused address.
+class SettingsScope {
+public:
+    SettingsScope();
+    ~SettingsScope();
+    SettingsScope(const SettingsScope&) = delete;
+    SettingsScope& operator=(const SettingsScope&) = delete;
+};
+
 }  // namespace optiloop::cli

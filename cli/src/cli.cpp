@@ -6,10 +6,10 @@
 
 #include <optiloop/cli/cli.hpp>
 #include <optiloop/core/error.hpp>
+#include <optiloop/llm/secrets.hpp>
 
 #include "commands.hpp"
 #include "config.hpp"
-#include "secrets.hpp"
 
 namespace optiloop::cli {
 
@@ -83,7 +83,7 @@ CLI::Validator positive_up_to(double largest) {
 }
 
 int run(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
-    capture_secrets();  // before anything can start a child process
+    llm::capture_secrets();  // before anything can start a child process
     const SettingsScope settings_scope;  // outlives the apps below
     CLI::App app{"optiloop: finds faster versions of C++ and CUDA code and proves them", "optiloop"};
     app.set_version_flag("--version", std::string("optiloop ") + OPTILOOP_VERSION);

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/text.hpp>
+#include <optiloop/runner/repository.hpp>
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/tidy.hpp>
 #include <optiloop/analyzer/cuda_report.hpp>
@@ -16,7 +18,6 @@
 #include <optiloop/runner/profile.hpp>
 
 #include "commands.hpp"
-#include "repository.hpp"
 
 namespace optiloop::cli {
 
@@ -184,7 +185,7 @@ Action setup_analyze(CLI::App& app) {
                 s.err << "optiloop analyze: " << file << ": cannot be read\n";
                 return 2;
             }
-            if (!datasets::is_utf8(*text)) {
+            if (!core::is_utf8(*text)) {
                 s.err << "optiloop analyze: " << file << ": not valid UTF-8\n";
                 return 2;
             }
@@ -198,7 +199,7 @@ Action setup_analyze(CLI::App& app) {
         const fs::path here = fs::current_path();
         if (!task && (!a->compile_commands.empty() || fs::exists(here / "build" / "compile_commands.json") || fs::exists(here / "compile_commands.json"))) {
             const std::string first = fs::absolute(a->files.front()).lexically_normal().lexically_relative(here).string();
-            auto flags = project_parse_flags(here, first, a->flags, here, a->compile_commands);
+            auto flags = runner::project_parse_flags(here, first, a->flags, here, a->compile_commands);
             if (!flags) {
                 s.err << "optiloop analyze: " << flags.error().message << "\n";
                 return static_cast<int>(flags.error().exit_code());

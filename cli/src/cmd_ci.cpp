@@ -126,7 +126,7 @@ Action setup_ci(CLI::App& app) {
             auto content = runner::run_host({"git", "-C", root.string(), "show", *head + ":" + file});
             if (content.exit_code != 0) continue;
             analyzer::AnalyzeOptions options;
-            auto parse_flags = project_parse_flags(root, file, a->flags, root, a->commands.compile_commands);
+            auto parse_flags = runner::project_parse_flags(root, file, a->flags, root, a->commands.compile_commands);
             if (!parse_flags) return fail(parse_flags.error());
             options.flags = *parse_flags;
             options.tidy_checks = analyzer::k_tidy_extra_checks;  // as the rules proposer: clang-tidy's checks optiloop has no rule for
@@ -160,7 +160,7 @@ Action setup_ci(CLI::App& app) {
 
         if (a->verify && !changed.empty()) {
             report.provider = source->description;
-            auto opened = open_workspace(a->repo);
+            auto opened = runner::open_workspace(a->repo);
             if (!opened) return fail(opened.error());
             // The unchanged repository is the baseline of every function: measured once.
             std::optional<core::Measurement> baseline;
@@ -174,7 +174,7 @@ Action setup_ci(CLI::App& app) {
                     report.not_verified.push_back({c.file, c.function, why.str()});
                     continue;
                 }
-                auto task = repository_task(a->commands, (*opened)->workspace(), c.file, c.function, a->flags);
+                auto task = runner::repository_task(a->commands, (*opened)->workspace(), c.file, c.function, a->flags);
                 if (!task) return fail(task.error());
                 s.err << "ci: verifying " << c.file << ":" << c.function << "\n";
                 optimizer::Options options;

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include <optiloop/core/error.hpp>
+#include <optiloop/llm/secrets.hpp>
 #include <optiloop/runner/build.hpp>
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
@@ -14,7 +15,6 @@
 
 #include "commands.hpp"
 #include "config.hpp"
-#include "secrets.hpp"
 
 namespace optiloop::cli {
 
@@ -68,7 +68,7 @@ Action setup_doctor(CLI::App&) {
                 o.api = provider == "anthropic" ? llm::Api::anthropic : llm::Api::openai;
                 o.model = settings->get("model").value;
                 o.base_url = settings->get("base_url").value;
-                const auto key = api_key_for(provider);
+                const auto key = llm::api_key_for(provider);
                 if (key) o.api_key = key->value;
                 auto reached = llm::check_provider(o);
                 line(static_cast<bool>(reached), "LLM provider " + provider + (o.model.empty() ? "" : " " + o.model),

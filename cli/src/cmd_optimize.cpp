@@ -98,7 +98,7 @@ Action setup_optimize(CLI::App& app) {
         note_proposer_sources(app, *settings, a->proposer);
         apply_settings(app, *settings);
         // A repository target works in a scratch workspace that lives until the end of the command.
-        std::unique_ptr<WorkspaceGuard> workspace;
+        std::unique_ptr<runner::WorkspaceGuard> workspace;
         core::Result<core::Task> task = core::fail(core::Error::internal("no target"));
         const bool repo_mode = !a->repo.repo.empty();
         if (!a->out.empty())
@@ -121,13 +121,13 @@ Action setup_optimize(CLI::App& app) {
                 s.err << "optiloop optimize: --repo needs --file PATH (the source file to optimize)\n";
                 return static_cast<int>(core::ExitCode::usage);
             }
-            auto opened = open_workspace(a->repo.repo);
+            auto opened = runner::open_workspace(a->repo.repo);
             if (!opened) {
                 s.err << "optiloop optimize: " << opened.error().message << "\n";
                 return static_cast<int>(opened.error().exit_code());
             }
             workspace = std::move(*opened);
-            task = repository_task(a->repo, workspace->workspace(), a->repo.file, a->repo.function, a->target.flags);
+            task = runner::repository_task(a->repo, workspace->workspace(), a->repo.file, a->repo.function, a->target.flags);
         } else {
             task = load_target(a->target);
         }

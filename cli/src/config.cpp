@@ -10,9 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include <optiloop/llm/secrets.hpp>
+
 #include "commands.hpp"
 #include "config.hpp"
-#include "secrets.hpp"
 
 namespace optiloop::cli {
 
@@ -219,7 +220,7 @@ core::Result<Settings> Settings::load(const std::string& config_file) {
                 s.m_values[info.key] = {v, std::string("env ") + env};
                 break;
             }
-    if (auto key = any_api_key()) s.m_api_key_source = key->source;
+    if (auto key = llm::any_api_key()) s.m_api_key_source = key->source;
     return s;
 }
 

@@ -10,11 +10,11 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/llm/secrets.hpp>
 #include <optiloop/optimizer/eval.hpp>
 #include <optiloop/optimizer/slurm.hpp>
 
 #include "eval_run.hpp"
-#include "secrets.hpp"
 #include "status_line.hpp"
 #include "target.hpp"
 
@@ -314,7 +314,7 @@ int run_slurm_command(Streams& s, const CLI::App& app, const std::string& datase
     }
 
     // sbatch alone gets the API key (the jobs need it); squeue and the rest do not.
-    const auto keys = secret_environment();
+    const auto keys = llm::secret_environment();
     const slurm::Command sbatch = [&](const std::vector<std::string>& argv) { return runner::run_host(argv, plan.workdir, {}, keys); };
     const slurm::Command plain = [&](const std::vector<std::string>& argv) { return runner::run_host(argv, plan.workdir); };
     slurm::State run = state->value_or(slurm::State{config, a.shards, {}});

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/text.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/sandbox/sandbox.hpp>
@@ -44,11 +45,11 @@ core::Result<core::Task> load_target(const TargetArgs& a) {
     if (a.tests.empty()) return core::fail(core::Error::input("--tests DIR is required when measuring a source file"));
     // A source the user named: its links are theirs to follow, but a FIFO must not block and a
     // huge file must not be read whole.
-    auto opened = core::open_regular_file(target, datasets::k_max_source_file_bytes);
+    auto opened = core::open_regular_file(target, core::k_max_source_file_bytes);
     if (!opened) return core::fail(core::Error::input(opened.error().message + "; expected a C++ or CUDA source file"));
     auto text = opened->read();
     if (!text) return core::fail(text.error());
-    if (!datasets::is_utf8(*text)) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
+    if (!core::is_utf8(*text)) return core::fail(core::Error::input(a.target + ": not valid UTF-8"));
     core::Task task;
     task.id = target.stem().string();
     task.baseline = {{target.filename().string(), *text}};

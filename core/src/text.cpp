@@ -51,6 +51,24 @@ std::string shell_quote(std::string_view s) {
     return out + "'";
 }
 
+bool is_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t extra = 0;
+        if (c < 0x80) extra = 0;
+        else if (c >= 0xc2 && c <= 0xdf) extra = 1;
+        else if ((c & 0xf0) == 0xe0) extra = 2;
+        else if (c >= 0xf0 && c <= 0xf4) extra = 3;
+        else return false;
+        if (i + extra >= s.size()) return false;
+        for (std::size_t k = 1; k <= extra; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

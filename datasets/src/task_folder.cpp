@@ -4,6 +4,7 @@
 
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
+#include <optiloop/core/text.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 
 namespace optiloop::datasets {
@@ -53,7 +54,7 @@ std::size_t read_sources(const fs::path& dir, const fs::path& root, std::vector<
         if (is_source(entry.path()) && entry.symlink_status(ec).type() != fs::file_type::directory) paths.push_back(entry.path());
     std::sort(paths.begin(), paths.end());
     for (const auto& path : paths) {
-        auto file = core::open_file_within(path, root, k_max_source_file_bytes);
+        auto file = core::open_file_within(path, root, core::k_max_source_file_bytes);
         if (!file) {
             refuse(file.error(), k_source_rule, problems);
             ++refused;
@@ -64,7 +65,7 @@ std::size_t read_sources(const fs::path& dir, const fs::path& root, std::vector<
             problems.push_back(text.error().message);
             continue;
         }
-        if (!is_utf8(*text)) {
+        if (!core::is_utf8(*text)) {
             problems.push_back(path.string() + ": not valid UTF-8 (sources must be UTF-8 text)");
             continue;
         }
@@ -173,31 +174,13 @@ core::Task load(const fs::path& dir, std::vector<std::string>& problems) {
         const fs::path checker = dir / task.checker.program;
         if (!is_present(checker))
             problems.push_back(json_path.string() + ": checker.program " + task.checker.program + " does not exist");
-        else if (auto opened = core::open_file_within(checker, dir, k_max_source_file_bytes); !opened)
+        else if (auto opened = core::open_file_within(checker, dir, core::k_max_source_file_bytes); !opened)
             refuse(opened.error(), "checker.program must name a regular file inside the task folder", problems);
     }
     return task;
 }
 
 }  // namespace
-
-bool is_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t extra = 0;
-        if (c < 0x80) extra = 0;
-        else if (c >= 0xc2 && c <= 0xdf) extra = 1;
-        else if ((c & 0xf0) == 0xe0) extra = 2;
-        else if (c >= 0xf0 && c <= 0xf4) extra = 3;
-        else return false;
-        if (i + extra >= s.size()) return false;
-        for (std::size_t k = 1; k <= extra; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-        i += extra + 1;
-    }
-    return true;
-}
 
 core::Result<core::Task> load_task(const fs::path& dir) {
     std::vector<std::string> problems;

@@ -58,3 +58,11 @@ TEST(Text, ParallelForDoesEveryIndexOnceAndReturnsTheFirstError) {
 TEST(Text, HtmlEscapeLeavesNoMarkupOrQuote) {
     EXPECT_EQ(core::html_escape("<b a=\"1\" c='2'>&</b>"), "&lt;b a=&quot;1&quot; c=&#39;2&#39;&gt;&amp;&lt;/b&gt;");
 }
+
+TEST(Text, Utf8) {
+    EXPECT_TRUE(core::is_utf8("plain"));
+    EXPECT_TRUE(core::is_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+    EXPECT_FALSE(core::is_utf8("\xc3"));
+    EXPECT_FALSE(core::is_utf8("\xc0\xaf"));  // overlong
+    EXPECT_FALSE(core::is_utf8("\xe2\x82"));
+}

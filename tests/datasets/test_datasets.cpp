@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <optiloop/core/files.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/counter.hpp>
 #include <optiloop/runner/measure.hpp>
@@ -199,9 +200,9 @@ TEST(HostileTaskFolder, RefusesAnOversizedFileWithTheLimit) {
                                       std::to_string(datasets::k_max_test_file_bytes + 1) +
                                       " bytes; the limit is 1 GiB); test inputs must be regular files inside the task folder");
     Folder g;
-    fs::resize_file(g.dir() / "baseline" / "main.cpp", datasets::k_max_source_file_bytes + 1);
+    fs::resize_file(g.dir() / "baseline" / "main.cpp", core::k_max_source_file_bytes + 1);
     EXPECT_EQ(hostile_problem(g), (g.dir() / "baseline" / "main.cpp").string() + ": too large (" +
-                                      std::to_string(datasets::k_max_source_file_bytes + 1) +
+                                      std::to_string(core::k_max_source_file_bytes + 1) +
                                       " bytes; the limit is 4 MiB); sources must be regular files inside the task folder");
     Folder h;
     fs::resize_file(h.dir() / "task.json", datasets::k_max_task_json_bytes + 1);
@@ -291,14 +292,6 @@ TEST(TaskFolder, LoadTestFolderHoldsTestsToTheSameRules) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().message, (f.dir() / "tests" / "b.in").string() + ": a symlink to " + real(f.secret()) + ", outside " +
                                            real(f.dir() / "tests") + "; test inputs must be regular files inside the test folder");
-}
-
-TEST(TaskFolder, Utf8) {
-    EXPECT_TRUE(datasets::is_utf8("plain"));
-    EXPECT_TRUE(datasets::is_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-    EXPECT_FALSE(datasets::is_utf8("\xc3"));
-    EXPECT_FALSE(datasets::is_utf8("\xc0\xaf"));  // overlong
-    EXPECT_FALSE(datasets::is_utf8("\xe2\x82"));
 }
 
 TEST(Builtin, HasTheTasksItPromises) {

@@ -13,6 +13,10 @@
 
 namespace optiloop::core {
 
+// Sources (a task's baseline/, reference/, harness/, checker program; a repository's file): read
+// into memory and sent to proposers, so held to this size.
+inline constexpr std::uintmax_t k_max_source_file_bytes = std::uintmax_t{4} << 20;  // 4 MiB
+
 // The whole file, or nullopt when it cannot be opened. Unbounded and follows symlinks: for files
 // optiloop wrote itself; files someone else prepared go through open_file_within.
 std::optional<std::string> read_file(const std::filesystem::path& path);

@@ -27,6 +27,10 @@ std::string html_escape(std::string_view text);
 // `s` as one word for a POSIX shell: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view s);
 
+// True when the bytes are UTF-8: each lead byte followed by its continuation bytes (the two-byte
+// overlong leads C0 and C1, and leads above F4, refused).
+bool is_utf8(std::string_view bytes);
+
 // Levenshtein distance between two strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -16,8 +16,6 @@ namespace optiloop::datasets {
 
 // Test inputs and expected outputs (tests/, stress/): handed to programs and checkers whole.
 inline constexpr std::uintmax_t k_max_test_file_bytes = std::uintmax_t{1} << 30;  // 1 GiB
-// Sources (baseline/, reference/, harness/, checker.program): read into memory, sent to proposers.
-inline constexpr std::uintmax_t k_max_source_file_bytes = std::uintmax_t{4} << 20;  // 4 MiB
 inline constexpr std::uintmax_t k_max_task_json_bytes = std::uintmax_t{1} << 20;  // 1 MiB
 
 // Loads one task folder; the first problem found is the error.
@@ -32,8 +30,5 @@ core::Result<std::vector<core::TestCase>> load_test_folder(const std::filesystem
 
 // The task folders under root (root itself when it holds a task.json), sorted by path.
 std::vector<std::filesystem::path> find_task_dirs(const std::filesystem::path& root);
-
-// True when the bytes are valid UTF-8.
-bool is_utf8(std::string_view bytes);
 
 }  // namespace optiloop::datasets

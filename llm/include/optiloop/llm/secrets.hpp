@@ -1,4 +1,4 @@
-// API keys: taken out of the environment when the CLI starts, so that no child process (the
+// API keys: taken out of the environment when optiloop starts (the CLI calls capture_secrets), so that no child process (the
 // sandbox, git, diff, a user's build command) can inherit them; kept only in memory.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace optiloop::cli {
+namespace optiloop::llm {
 
 struct Secret {
     std::string value;
@@ -24,4 +24,4 @@ std::optional<Secret> any_api_key();
 // exports its environment to the shard jobs (never a script, a log or a file).
 std::vector<std::string> secret_environment();
 
-}  // namespace optiloop::cli
+}  // namespace optiloop::llm

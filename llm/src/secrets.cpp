@@ -2,9 +2,9 @@
 #include <map>
 #include <mutex>
 
-#include "secrets.hpp"
+#include <optiloop/llm/secrets.hpp>
 
-namespace optiloop::cli {
+namespace optiloop::llm {
 
 namespace {
 
@@ -47,4 +47,4 @@ std::vector<std::string> secret_environment() {
     return out;
 }
 
-}  // namespace optiloop::cli
+}  // namespace optiloop::llm

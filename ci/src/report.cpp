@@ -1,19 +1,20 @@
-// The three renderings of a CiReport. SARIF follows what GitHub code scanning reads (rules in
+// The renderings of a CiReport (and its gate). SARIF follows what GitHub code scanning reads (rules in
 // tool.driver, one location per result, partialFingerprints so alerts survive line moves); the
 // Markdown stays under GitHub's 65,536-character comment limit by cutting diffs, never findings'
 // table rows first.
-#include <cmath>
-#include <optiloop/analyzer/analyzer.hpp>
-#include <optiloop/ci/report.hpp>
-
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
+#include <sstream>
 #include <string_view>
 #include <tuple>
 
-#include <optiloop/core/text.hpp>
+#include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/ci/changes.hpp>
+#include <optiloop/ci/report.hpp>
 #include <optiloop/core/hash.hpp>
+#include <optiloop/core/text.hpp>
 
 namespace optiloop::ci {
 
@@ -567,6 +568,35 @@ nlohmann::json to_json(const CiReport& report) {
         {"not_analysed", problems},
         {"not_verified", not_verified},
     };
+}
+
+std::string to_text(const CiReport& report) {
+    std::size_t verified = 0, contradicted = 0;
+    for (const auto& f : report.findings) {
+        verified += f.verified && f.contradiction.empty();
+        contradicted += !f.contradiction.empty();
+    }
+    std::ostringstream out;
+    out << "ci: " << report.changed_functions.size() << " changed functions between " << report.base_commit.substr(0, 12) << " and "
+        << report.head_commit.substr(0, 12) << ", " << report.findings.size() - verified - contradicted << " rule findings, " << verified << " verified speedups"
+        << (contradicted ? ", " + std::to_string(contradicted) + " contradicted by wall time" : "") << "\n";
+    for (const auto& f : report.findings) {
+        out << "  " << f.file << ":" << f.line << " " << f.function << ": [" << f.rule << "] " << f.message.substr(0, 160) << "\n";
+        if (!f.contradiction.empty()) out << "    not verified: " << f.contradiction << "\n";
+    }
+    if (!report.not_verified.empty())
+        out << "  not verified: " << report.not_verified.size() << " changed function" << (report.not_verified.size() == 1 ? "" : "s")
+            << " (the --time-budget was spent first)\n";
+    if (!report.problems.empty())
+        out << "  not analysed: " << report.problems.size() << (report.problems.size() == 1 ? " file or function" : " files or functions") << " (see above)\n";
+    return out.str();
+}
+
+bool fails_gate(const CiReport& report, const std::string& fail_on) {
+    const int threshold = level_rank(fail_on);
+    if (threshold == 0) return false;
+    if (!report.problems.empty() && level_rank("error") >= threshold) return true;
+    return std::any_of(report.findings.begin(), report.findings.end(), [&](const CiFinding& f) { return level_rank(f.level) >= threshold; });
 }
 
 }  // namespace optiloop::ci

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/diff.hpp>
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
@@ -18,7 +19,6 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "format.hpp"
-#include "patch.hpp"
 #include "proposers.hpp"
 #include "repository.hpp"
 #include "target.hpp"
@@ -169,7 +169,7 @@ Action setup_optimize(CLI::App& app) {
         }
         const auto& r = *result;
         const std::vector<core::SourceFile>& best_sources = r.best ? r.candidates[*r.best].candidate.sources : task->baseline;
-        const std::string patch = r.best ? patch_of(task->baseline, best_sources) : "";
+        const std::string patch = r.best ? core::patch_diff(task->baseline, best_sources) : "";
 
         nlohmann::json summary = {{"task", task->id},
                                   {"provider", provider},

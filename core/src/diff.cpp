@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include <optiloop/core/diff.hpp>
@@ -7,6 +8,8 @@ namespace optiloop::core {
 
 namespace {
 
+// Each line with its '\n': a last line without one differs from the same text with one (a patch
+// says "\ No newline at end of file" for it).
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> lines;
     std::size_t start = 0;
@@ -16,7 +19,7 @@ std::vector<std::string> split_lines(const std::string& text) {
             lines.push_back(text.substr(start));
             break;
         }
-        lines.push_back(text.substr(start, end - start));
+        lines.push_back(text.substr(start, end + 1 - start));
         start = end + 1;
     }
     return lines;
@@ -97,9 +100,13 @@ std::string unified_diff(const std::string& path, const std::string& before, con
         std::string hunk = "@@ -" + std::to_string(a_start) + "," + std::to_string(a_count) + " +" + std::to_string(b_start) + "," + std::to_string(b_count) + " @@\n";
         std::size_t hunk_lines = 1;
         for (std::size_t j = begin; j < end; ++j) {
+            const std::string& line = ops[j].kind == '+' ? b[ops[j].b] : a[ops[j].a];
             hunk += ops[j].kind;
-            hunk += ops[j].kind == '+' ? b[ops[j].b] : a[ops[j].a];
-            hunk += '\n';
+            hunk += line;
+            if (!line.ends_with('\n')) {
+                hunk += "\n\\ No newline at end of file\n";
+                ++hunk_lines;
+            }
             ++hunk_lines;
         }
         if (shown + hunk_lines <= max_lines) {
@@ -116,6 +123,26 @@ std::string unified_diff(const std::string& path, const std::string& before, con
     }
     if (left_out) out += "(" + std::to_string(left_out) + " more lines of changes left out)\n";
     return out;
+}
+
+std::string patch_diff(const std::string& path, const std::string& before, const std::string& after) {
+    return unified_diff(path, before, after, 3, std::numeric_limits<std::size_t>::max());
+}
+
+std::string patch_diff(const std::vector<SourceFile>& before, const std::vector<SourceFile>& after) {
+    std::string patch;
+    for (const auto& file : after) {
+        const auto old = std::find_if(before.begin(), before.end(), [&](const SourceFile& b) { return b.path == file.path; });
+        if (old != before.end()) {
+            patch += patch_diff(file.path, old->content, file.content);
+            continue;
+        }
+        // A new file: its old side is /dev/null, as `git apply` wants for a file it creates.
+        // An empty new file has no line to add, and a unified diff cannot say it exists: left out.
+        const std::string added = patch_diff(file.path, "", file.content);
+        if (!added.empty()) patch += "--- /dev/null" + added.substr(added.find('\n'));
+    }
+    return patch;
 }
 
 }  // namespace optiloop::core

@@ -71,4 +71,10 @@ HostRun run_host(const std::vector<std::string>& argv, const fs::path& cwd,
     return result;
 }
 
+HostRun git(const std::filesystem::path& repo, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"git", "-C", repo.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_host(argv);
+}
+
 }  // namespace optiloop::runner

@@ -99,13 +99,13 @@ core::Result<Workspace> make_workspace(const fs::path& root) {
     ws.path = fs::path(dir_template) / "tree";
     // Who owns it: a later run sweeps a workspace whose owner died without cleaning up.
     (void)core::write_file_atomically(fs::path(dir_template) / "owner.pid", std::to_string(::getpid()) + "\n");
-    const auto top = run_host({"git", "-C", root.string(), "rev-parse", "--show-toplevel"});
+    const auto top = git(root, {"rev-parse", "--show-toplevel"});
     if (top.exit_code == 0) {
-        const auto head = run_host({"git", "-C", root.string(), "rev-parse", "HEAD"});
+        const auto head = git(root, {"rev-parse", "HEAD"});
         if (head.exit_code != 0)
             return core::fail(core::Error::input("--repo " + root.string() + ": a git repository without a commit (commit first; optiloop works on HEAD)"));
         ws.head = core::trimmed(head.output);
-        const auto added = run_host({"git", "-C", root.string(), "worktree", "add", "--detach", ws.path.string(), ws.head});
+        const auto added = git(root, {"worktree", "add", "--detach", ws.path.string(), ws.head});
         if (added.exit_code != 0) {
             fs::remove_all(dir_template, ec);
             return core::fail(core::Error::infrastructure("git worktree add failed in " + root.string() + ": " + core::trimmed(tail(added.output, 3))));
@@ -129,14 +129,14 @@ core::Result<Workspace> make_workspace(const fs::path& root) {
 }
 
 void remove_workspace(const fs::path& root, const Workspace& ws) {
-    if (!ws.head.empty()) run_host({"git", "-C", root.string(), "worktree", "remove", "--force", ws.path.string()});
+    if (!ws.head.empty()) git(root, {"worktree", "remove", "--force", ws.path.string()});
     std::error_code ec;
     fs::remove_all(ws.path.parent_path(), ec);
-    if (!ws.head.empty()) run_host({"git", "-C", root.string(), "worktree", "prune"});
+    if (!ws.head.empty()) git(root, {"worktree", "prune"});
 }
 
 int sweep_stale_workspaces(const fs::path& root) {
-    const auto listed = run_host({"git", "-C", root.string(), "worktree", "list", "--porcelain"});
+    const auto listed = git(root, {"worktree", "list", "--porcelain"});
     if (listed.exit_code != 0) return 0;
     int removed = 0;
     std::istringstream lines(listed.output);
@@ -156,7 +156,7 @@ int sweep_stale_workspaces(const fs::path& root) {
         remove_workspace(root, Workspace{tree, "stale"});
         ++removed;
     }
-    run_host({"git", "-C", root.string(), "worktree", "prune"});
+    git(root, {"worktree", "prune"});
     return removed;
 }
 

@@ -1,8 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <vector>
 
+#include <unistd.h>
+
 #include <optiloop/core/diff.hpp>
+#include <optiloop/core/files.hpp>
 
 using optiloop::core::unified_diff;
 
@@ -44,4 +50,44 @@ TEST(UnifiedDiff, CommonEndsOfStringsAndLines) {
     const std::vector<std::string> x = {"1", "2", "3"}, y = {"1", "9", "3"};
     EXPECT_EQ(common_prefix(x, y), 1u);
     EXPECT_EQ(common_suffix(x, y, 1), 1u);
+}
+
+namespace {
+
+// Applies `patch` with `git apply` to a scratch folder holding `files`; the folder's files after.
+std::vector<optiloop::core::SourceFile> git_apply(const std::vector<optiloop::core::SourceFile>& files, const std::string& patch) {
+    namespace fs = std::filesystem;
+    std::string dir_template = (fs::temp_directory_path() / "optiloop-patch-XXXXXX").string();
+    if (!::mkdtemp(dir_template.data())) return {};
+    const fs::path dir = dir_template;
+    for (const auto& f : files) EXPECT_TRUE(optiloop::core::write_file_atomically(dir / f.path, f.content));
+    EXPECT_TRUE(optiloop::core::write_file_atomically(dir / "change.patch", patch));
+    const std::string command = "cd '" + dir.string() + "' && git apply change.patch";
+    EXPECT_EQ(std::system(command.c_str()), 0) << patch;
+    fs::remove(dir / "change.patch");
+    std::vector<optiloop::core::SourceFile> out;
+    for (const auto& entry : fs::directory_iterator(dir)) out.push_back({entry.path().filename().string(), *optiloop::core::read_file(entry.path())});
+    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.path < y.path; });
+    fs::remove_all(dir);
+    return out;
+}
+
+}  // namespace
+
+// The patches optiloop writes (optimize --out, ci's suggestions) apply with git: a changed file,
+// a last line without a line end on either side, and a file the change adds.
+TEST(PatchDiff, AppliesWithGitIncludingMissingLineEndsAndNewFiles) {
+    using optiloop::core::SourceFile;
+    const std::vector<SourceFile> before = {{"a.cpp", "int a;\nint b;\nint c;"}, {"b.cpp", "x\ny\n"}, {"c.cpp", "same\n"}};
+    const std::vector<SourceFile> after = {{"a.cpp", "int a;\nint bb;\nint c;\n"}, {"b.cpp", "x\ny"}, {"c.cpp", "same\n"}, {"d.hpp", "new"}};
+    const std::string patch = optiloop::core::patch_diff(before, after);
+    EXPECT_NE(patch.find("\\ No newline at end of file\n"), std::string::npos) << patch;
+    EXPECT_NE(patch.find("--- /dev/null\n+++ b/d.hpp\n@@ -0,0 +1,1 @@\n+new\n"), std::string::npos) << patch;
+    EXPECT_EQ(patch.find("c.cpp"), std::string::npos) << patch;
+    const auto applied = git_apply(before, patch);
+    ASSERT_EQ(applied.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(applied[i].path, after[i].path);
+        EXPECT_EQ(applied[i].content, after[i].content) << applied[i].path;
+    }
 }

@@ -62,5 +62,11 @@ struct CiReport {
 std::string to_sarif(const CiReport& report);     // SARIF 2.1.0 JSON text
 std::string to_markdown(const CiReport& report);  // a pull-request comment
 nlohmann::json to_json(const CiReport& report);
+std::string to_text(const CiReport& report);      // the terminal summary: counts, one line per finding
+
+// Whether the report has a result at or above `fail_on` (error, warning, note; none: never). A
+// file or function that could not be analysed is an error-level result: with --fail-on error the
+// gate fails instead of passing while analysing nothing.
+bool fails_gate(const CiReport& report, const std::string& fail_on);
 
 }  // namespace optiloop::ci

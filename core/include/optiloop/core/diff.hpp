@@ -1,10 +1,14 @@
-// A unified line diff computed in process (no `diff` child), for what a model is shown about its
-// own attempts. Exact (a longest common subsequence of lines) for files of up to a few thousand
-// lines; beyond that, one hunk from the first to the last changed line.
+// A unified line diff computed in process (no `diff` child): what a model is shown about its own
+// attempts, and the patches optiloop writes (optimize --out, ci's suggestions). Exact (a longest
+// common subsequence of lines) for files of up to a few thousand lines; beyond that, one hunk
+// from the first to the last changed line.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <vector>
+
+#include <optiloop/core/model.hpp>
 
 namespace optiloop::core {
 
@@ -28,5 +32,12 @@ std::size_t common_suffix(const Sequence& a, const Sequence& b, std::size_t pref
 // line says how many more were left out.
 std::string unified_diff(const std::string& path, const std::string& before, const std::string& after, std::size_t context = 2,
                          std::size_t max_lines = 200);
+
+// The whole change as a patch `git apply` and `patch -p1` take: three lines of context, nothing
+// left out, "\ No newline at end of file" where a version's last line has no line end.
+std::string patch_diff(const std::string& path, const std::string& before, const std::string& after);
+// Of the files of `after` that differ from `before`; a file only in `after` is added ("--- /dev/null";
+// an empty one cannot be said in a unified diff and is left out).
+std::string patch_diff(const std::vector<SourceFile>& before, const std::vector<SourceFile>& after);
 
 }  // namespace optiloop::core

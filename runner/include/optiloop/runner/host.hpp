@@ -23,4 +23,7 @@ HostRun run_host(const std::vector<std::string>& argv, const std::filesystem::pa
                  const std::function<void(std::string_view)>& on_output = {},
                  const std::vector<std::string>& extra_env = {});
 
+// `git -C repo ARGS...`: every git command optiloop runs (workspaces, ci's diff and refs).
+HostRun git(const std::filesystem::path& repo, const std::vector<std::string>& args);
+
 }  // namespace optiloop::runner

@@ -30,7 +30,7 @@ const char* const k_tidy_checks = "-*,performance-*,modernize-use-emplace,modern
 const char* const k_tidy_extra_checks =
     "-*,performance-implicit-conversion-in-loop,performance-move-const-arg,performance-move-constructor-init,performance-no-automatic-move,"
     "performance-noexcept-destructor,performance-noexcept-move-constructor,performance-noexcept-swap,performance-trivially-destructible,"
-    "performance-type-promotion-in-math-fn,modernize-pass-by-value";
+    "performance-type-promotion-in-math-fn,modernize-pass-by-value,modernize-use-emplace";
 
 namespace {
 

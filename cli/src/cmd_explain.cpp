@@ -1,5 +1,6 @@
 // `optiloop explain RULE`: a rule's documentation page (what it finds, why it is slow, before and
-// after, when it stays silent, its clang-tidy twin), or where a clang-tidy check is documented.
+// after, when it stays silent, its clang-tidy twin), where a clang-tidy check is documented, or
+// which check replaced a retired rule.
 #include <algorithm>
 #include <ostream>
 
@@ -10,6 +11,18 @@
 #include "commands.hpp"
 
 namespace optiloop::cli {
+
+namespace {
+
+// Rules retired for a clang-tidy twin that proved as good (README, "Rules and clang-tidy, measured").
+struct RetiredRule {
+    const char* id;
+    const char* date;
+    const char* check;
+};
+const RetiredRule k_retired[] = {{"emplace-back-temporary", "2026-12-07", "modernize-use-emplace"}};
+
+}  // namespace
 
 Action setup_explain(CLI::App& app) {
     auto rule = std::make_shared<std::string>();
@@ -28,6 +41,12 @@ Action setup_explain(CLI::App& app) {
                   << "\n";
             return 3;
         }
+        for (const RetiredRule& retired : k_retired)
+            if (*rule == retired.id) {
+                s.out << retired.id << ": retired on " << retired.date << " in favour of clang-tidy's " << retired.check
+                      << ", which the default rules proposer runs (optiloop explain " << retired.check << ")\n";
+                return 0;
+            }
         const auto checks = analyzer::tidy_check_names(analyzer::k_tidy_checks);
         if (std::find(checks.begin(), checks.end(), *rule) != checks.end()) {
             const auto extra = analyzer::tidy_check_names(analyzer::k_tidy_extra_checks);

@@ -7,6 +7,9 @@
 #include <optiloop/analyzer/analyzer.hpp>
 #include <optiloop/analyzer/rules_proposer.hpp>
 #include <optiloop/analyzer/tidy.hpp>
+#include <optiloop/llm/edit.hpp>
+
+#include "analyzer/rules/rule_test_support.hpp"
 
 using namespace optiloop;
 
@@ -16,6 +19,44 @@ std::string apply(std::string text, std::vector<core::Replacement> fix) {
     std::sort(fix.begin(), fix.end(), [](const auto& a, const auto& b) { return a.offset > b.offset; });
     for (const auto& r : fix) text.replace(r.offset, r.length, r.text);
     return text;
+}
+
+// What the default rules proposer offers for a one-file program.
+std::vector<core::Edit> rules_proposals(const std::string& program) {
+    core::Task task;
+    task.id = "t";
+    task.build.flags = {"-std=c++17", "-O2"};
+    task.baseline = rule_test::source(program);
+    analyzer::RulesProposer rules;
+    auto edits = rules.propose(task, core::ProposalContext{task.baseline, "", "", 4, 0, 0});
+    if (!edits) {
+        ADD_FAILURE() << edits.error().message;
+        return {};
+    }
+    return *edits;
+}
+
+bool proposes(const std::vector<core::Edit>& edits, const std::string& check) {
+    return std::any_of(edits.begin(), edits.end(), [&](const core::Edit& e) {
+        return std::find(e.rules.begin(), e.rules.end(), check) != e.rules.end() || e.explanation.find(check) != std::string::npos;
+    });
+}
+
+// The default rules proposer offers `check`'s edit alone; applied, it gives exactly `expected`,
+// and that program still prints what the original printed on `tests` (built and run by the runner).
+void expect_proposed_rewrite(const std::string& name, const std::string& check, const std::string& original, const rule_test::Cases& tests,
+                             const std::string& expected) {
+    SCOPED_TRACE(name);
+    const auto edits = rules_proposals(original);
+    const auto edit = std::find_if(edits.begin(), edits.end(), [&](const core::Edit& e) { return e.rules == std::vector<std::string>{check}; });
+    ASSERT_NE(edit, edits.end()) << "no edit of " << check << " among " << edits.size();
+    auto applied = llm::apply_edit(rule_test::source(original), *edit);
+    ASSERT_TRUE(applied) << applied.error().message;
+    ASSERT_EQ(applied->size(), 1u);
+    const std::string& rewritten = applied->at(0).content;
+    EXPECT_EQ(rewritten, expected);
+    rule_test::expect_accepted(name + "-original", original, tests);
+    rule_test::expect_accepted(name + "-rewritten", rewritten, tests);
 }
 
 }  // namespace
@@ -78,10 +119,85 @@ TEST(Tidy, ASourceThatDoesNotParseIsAnInputError) {
 TEST(Tidy, EveryExtraCheckExistsAndNoneHasAnOwnTwin) {
     const auto all = analyzer::tidy_check_names();
     const auto extra = analyzer::tidy_check_names(analyzer::k_tidy_extra_checks);
-    EXPECT_EQ(extra.size(), 10u);
+    EXPECT_EQ(extra.size(), 11u);
     for (const auto& check : extra) EXPECT_NE(std::find(all.begin(), all.end(), check), all.end()) << check;
-    for (const char* twin : {"performance-avoid-endl", "performance-unnecessary-value-param", "performance-for-range-copy", "modernize-use-emplace"})
+    for (const char* twin : {"performance-avoid-endl", "performance-unnecessary-value-param", "performance-for-range-copy"})
         EXPECT_EQ(std::find(extra.begin(), extra.end(), twin), extra.end()) << twin;
+}
+
+// emplace-back-temporary was retired for its twin modernize-use-emplace (README, "Rules and
+// clang-tidy, measured"): the retired rule's rewrite and silence tests, now through the default
+// rules proposer, which runs the check.
+const char* const k_push_back_temporary = R"(#include <iostream>
+#include <vector>
+struct Point {
+    long x, y;
+    Point(long px, long py) : x(px), y(py) {}
+};
+int main() {
+    std::vector<Point> points;
+    long x, y;
+    while (std::cin >> x >> y) points.push_back(Point(x, y));
+    long area = 0;
+    for (const Point& p : points) area += p.x * p.y;
+    std::cout << points.size() << ' ' << area << '\n';
+}
+)";
+
+TEST(Tidy, TheRulesProposerEmplacesATemporaryWithTheSameOutput) {
+    // Faster: push_back constructed a temporary Point and then moved it into the vector;
+    // emplace_back constructs it once, directly in the vector's storage.
+    expect_proposed_rewrite("use-emplace-point", "modernize-use-emplace", k_push_back_temporary, {{"1 2\n3 4\n", "2 14\n"}, {"\n", "0 0\n"}},
+                            rule_test::replace_first(k_push_back_temporary, "points.push_back(Point(x, y))", "points.emplace_back(x, y)"));
+}
+
+TEST(Tidy, TheRulesProposerTurnsEmptyBracesIntoNoArguments) {
+    const std::string program = R"(#include <deque>
+#include <iostream>
+#include <string>
+void f(std::deque<std::string>& lines) { lines.push_back(std::string{}); }
+int main() {
+    std::deque<std::string> lines;
+    std::string word;
+    while (std::cin >> word) {
+        f(lines);
+        lines.back() = word;
+    }
+    std::size_t chars = 0;
+    for (const std::string& line : lines) chars += line.size();
+    std::cout << lines.size() << ' ' << chars << '\n';
+}
+)";
+    expect_proposed_rewrite("use-emplace-braces", "modernize-use-emplace", program, {{"ab c\n", "2 3\n"}, {"\n", "0 0\n"}},
+                            rule_test::replace_first(program, "lines.push_back(std::string{})", "lines.emplace_back()"));
+}
+
+// Where emplace_back would build another element than push_back: a sliced Derived, braces that
+// an initializer_list constructor takes; and where it gains nothing (a scalar, a variable). The
+// first call is the control: the check does run and fires on a plain temporary.
+TEST(Tidy, TheRulesProposerLeavesPushBackWhereEmplaceWouldDiffer) {
+    const char* const head = R"(#include <string>
+#include <vector>
+struct Base {
+    int v;
+    explicit Base(int x) : v(x) {}
+};
+struct Derived : Base {
+    explicit Derived(int x) : Base(x) {}
+};
+void f(std::vector<Base>& bases, std::vector<std::vector<int>>& rows, std::vector<long>& longs) {
+    Base b(1);
+)";
+    EXPECT_TRUE(proposes(rules_proposals(std::string(head) + "    bases.push_back(Base(2));\n}\n"), "modernize-use-emplace"));
+    for (const char* call : {
+             "bases.push_back(b);",                      // a variable
+             "bases.push_back(Derived(2));",             // a derived type, sliced
+             "longs.push_back(long(3));",                // a scalar: nothing to gain
+             "rows.push_back(std::vector<int>{3, 1});",  // braces: {3, 1} is two elements, (3, 1) three
+         }) {
+        SCOPED_TRACE(call);
+        EXPECT_FALSE(proposes(rules_proposals(std::string(head) + "    " + call + "\n}\n"), "modernize-use-emplace"));
+    }
 }
 
 // The default rules proposer: optiloop's rule where it has one (endl-in-loop, not clang-tidy's

@@ -251,7 +251,8 @@ TEST(Cli, UnquotedCompilerFlagsAfterFlagsAreItsValue) {
 }
 
 // `optiloop explain`: every rule of the catalogue has its page, embedded in the binary; a clang-tidy
-// check points at its documentation; a typo gets the nearest name and exit 2.
+// check points at its documentation; a retired rule names the check that replaced it; a typo gets
+// the nearest name and exit 2.
 TEST(Cli, ExplainShowsEachRulesPage) {
     for (const auto& info : optiloop::analyzer::rule_catalogue()) {
         const CliRun r = cli({"explain", info.id});
@@ -263,6 +264,13 @@ TEST(Cli, ExplainShowsEachRulesPage) {
     CliRun r = cli({"explain", "performance-noexcept-move-constructor"});
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("https://clang.llvm.org/extra/clang-tidy/checks/performance/noexcept-move-constructor.html"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("The default rules proposer runs it"), std::string::npos) << r.out;
+    r = cli({"explain", "emplace-back-temporary"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "emplace-back-temporary: retired on 2026-12-07 in favour of clang-tidy's modernize-use-emplace, which the default rules "
+                     "proposer runs (optiloop explain modernize-use-emplace)\n");
+    r = cli({"explain", "modernize-use-emplace"});
+    EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("The default rules proposer runs it"), std::string::npos) << r.out;
     r = cli({"explain", "endl-in-lop"});
     EXPECT_EQ(r.code, 2);

@@ -17,10 +17,10 @@ namespace rules {
 // Each defined in rules/ID.cpp (the id with '-' for '_').
 RuleFactory endl_in_loop, iostream_sync, string_concat_assign, by_value_param, range_for_copy,
     map_to_unordered, container_in_loop, vector_reserve, invariant_call_in_condition, pow_square,
-    pow_integer_exponent, substr_compare, unnecessary_copy, string_find_char, emplace_back_temporary,
-    post_increment_iterator, set_count_then_insert, stream_in_loop, invariant_call_in_loop,
-    map_double_lookup, loop_interchange, popcount_loop, vector_as_queue, modulo_in_loop, set_linear_search,
-    at_in_bounds, to_string_digits, find_char_table, list_to_vector, branch_to_select;
+    pow_integer_exponent, substr_compare, unnecessary_copy, string_find_char, post_increment_iterator,
+    set_count_then_insert, stream_in_loop, invariant_call_in_loop, map_double_lookup, loop_interchange,
+    popcount_loop, vector_as_queue, modulo_in_loop, set_linear_search, at_in_bounds, to_string_digits,
+    find_char_table, list_to_vector, branch_to_select;
 
 namespace {
 
@@ -46,7 +46,6 @@ const CatalogueLine k_catalogue[] = {
     {"substr-compare", "low-level", substr_compare, "comparing s.substr(p, n) builds a temporary string; s.compare(p, n, t) compares in place with the same result"},
     {"unnecessary-copy", "data-structures", unnecessary_copy, "a local copy of a container or string that is only read, of an object that does not change, copies every element for nothing; a const& reads the original"},
     {"string-find-char", "low-level", string_find_char, "s.find(\"a\") measures a one-character C string and runs the substring search; s.find('a') scans for the char directly"},
-    {"emplace-back-temporary", "data-structures", emplace_back_temporary, "push_back(T(args)) builds a temporary and moves it into the container; emplace_back(args) builds the element in place"},
     {"post-increment-iterator", "low-level", post_increment_iterator, "it++ on a class-type iterator copies the iterator to return its old value; ++it does not, and an unused result makes them the same"},
     {"set-count-then-insert", "data-structures", set_count_then_insert, "if (!s.count(x)) { s.insert(x); ... } searches the set for x twice; insert(x).second says whether x was new with one search"},
     {"stream-in-loop", "io", stream_in_loop, "an istringstream built from a string on every iteration constructs its locale and buffers each time; one stream made before the loop and reset with clear() and str(s) reads the same"},

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optiloop/core/format.hpp>
 #include <optiloop/core/json.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/measure.hpp>
@@ -15,7 +16,6 @@
 
 #include "commands.hpp"
 #include "config.hpp"
-#include "format.hpp"
 #include "target.hpp"
 
 namespace optiloop::cli {
@@ -40,9 +40,9 @@ void print_row(std::ostream& out, const std::string& name, const core::Measureme
         out << "\n";
         return;
     }
-    out << std::right << std::setw(16) << (m.total_cost ? format_count(*m.total_cost) : "-") << std::setw(12)
-        << format_seconds(m.wall_seconds) << std::setw(10) << format_bytes(m.peak_rss_bytes) << std::setw(12)
-        << (by_count ? format_ratio(*by_count) : "-") << std::setw(12) << (by_time ? format_ratio(*by_time) : "-") << "\n";
+    out << std::right << std::setw(16) << (m.total_cost ? core::format_count(*m.total_cost) : "-") << std::setw(12)
+        << core::format_seconds(m.wall_seconds) << std::setw(10) << core::format_bytes(m.peak_rss_bytes) << std::setw(12)
+        << (by_count ? core::format_ratio(*by_count) : "-") << std::setw(12) << (by_time ? core::format_ratio(*by_time) : "-") << "\n";
 }
 
 void print_failure(std::ostream& out, const std::string& name, const core::Measurement& m) {
@@ -130,7 +130,7 @@ Action setup_measure(CLI::App& app) {
             for (const auto* m : {&*base, ref ? &*ref : nullptr})
                 if (m) for (const auto& t : m->tests) worst_cv = std::max(worst_cv, t.wall_cv);
             if (worst_cv > 0.05)
-                s.out << "warning: wall time is noisy here (CV up to " << format_percent(worst_cv)
+                s.out << "warning: wall time is noisy here (CV up to " << core::format_percent(worst_cv)
                       << "); the instruction count is the number to trust\n";
             if (const auto contradiction = ref ? runner::time_contradiction(*base, *ref) : std::nullopt)
                 s.out << "not verified: wall time contradicts the reference's instruction gain: " << *contradiction << "\n";

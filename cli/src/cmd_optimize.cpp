@@ -18,7 +18,7 @@
 
 #include "commands.hpp"
 #include "config.hpp"
-#include "format.hpp"
+#include <optiloop/core/format.hpp>
 #include "proposers.hpp"
 #include "repository.hpp"
 #include "target.hpp"
@@ -233,8 +233,8 @@ Action setup_optimize(CLI::App& app) {
             s.out << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             const std::string baseline_text = !r.baseline_measured ? "not measured"
-                                              : r.baseline.total_cost ? format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")"
-                                                                      : format_seconds(r.baseline.wall_seconds);
+                                              : r.baseline.total_cost ? core::format_count(*r.baseline.total_cost) + " instructions (" + std::string(core::to_string(r.baseline.counter)) + ")"
+                                                                      : core::format_seconds(r.baseline.wall_seconds);
             s.out << "task " << task->id << ": baseline " << baseline_text << ", "
                   << (repo_mode ? "the project's build and test commands" : std::to_string(task->tests.size() + task->stress.size()) + " tests") << "\n";
             // Timed costs carry their noise band beside every ratio: "1.09x ±4%".
@@ -244,12 +244,12 @@ Action setup_optimize(CLI::App& app) {
                   << "speedup" << std::string(band.size(), ' ') << std::setw(12) << "wall ratio" << "  " << std::left << "what changed\n";
             for (const auto& c : r.candidates) {
                 const std::string verdict = c.measurement ? std::string(core::to_string(c.measurement->verdict)) : "skipped";
-                const std::string cost = c.measurement && c.measurement->total_cost ? format_count(*c.measurement->total_cost)
-                                         : c.measurement && c.measurement->verdict == core::Verdict::ok ? format_seconds(c.measurement->wall_seconds) : "-";
+                const std::string cost = c.measurement && c.measurement->total_cost ? core::format_count(*c.measurement->total_cost)
+                                         : c.measurement && c.measurement->verdict == core::Verdict::ok ? core::format_seconds(c.measurement->wall_seconds) : "-";
                 s.out << std::left << std::setw(6) << c.candidate.id << std::setw(7) << c.round << std::setw(10) << verdict << std::right << std::setw(16) << cost
-                      << std::setw(10) << (c.speedup ? format_ratio(*c.speedup) : "-") << (timed ? band : std::string(band.size(), ' '))
+                      << std::setw(10) << (c.speedup ? core::format_ratio(*c.speedup) : "-") << (timed ? band : std::string(band.size(), ' '))
                       // Without a counter the speedup is the wall ratio already: not shown twice.
-                      << std::setw(12) << (c.wall_speedup && r.baseline.total_cost ? format_ratio(*c.wall_speedup) : "-") << "  "
+                      << std::setw(12) << (c.wall_speedup && r.baseline.total_cost ? core::format_ratio(*c.wall_speedup) : "-") << "  "
                       << what_changed(c.candidate.edit) << (c.note.empty() ? "" : " (" + c.note + ")") << (r.best && &c == &r.candidates[*r.best] ? "  <- best" : "")
                       << (c.contradicted ? "  <- not verified" : "") << "\n";
             }
@@ -264,8 +264,8 @@ Action setup_optimize(CLI::App& app) {
                 const auto& b = r.candidates[*r.best];
                 const std::string measure = r.baseline.total_cost ? " fewer instructions than the baseline" : " faster than the baseline (" + r.baseline.cost_unit + ", medians)";
                 const std::string correct = repo_mode ? "the project builds and its tests pass" : "correct on all " + std::to_string(task->tests.size() + task->stress.size()) + " tests";
-                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? format_ratio(*b.speedup) : "?") << band << measure
-                      << (b.wall_speedup && r.baseline.total_cost ? ", wall time " + format_ratio(*b.wall_speedup) : "") << "; " << correct << "\n";
+                s.out << "\nbest: " << b.candidate.id << ", " << (b.speedup ? core::format_ratio(*b.speedup) : "?") << band << measure
+                      << (b.wall_speedup && r.baseline.total_cost ? ", wall time " + core::format_ratio(*b.wall_speedup) : "") << "; " << correct << "\n";
                 if (runner::ratios_disagree(r.baseline, *b.measurement))
                     s.out << "note: the instruction ratio and the wall-time ratio disagree by more than their noise\n";
                 s.out << patch;
@@ -280,7 +280,7 @@ Action setup_optimize(CLI::App& app) {
                 for (const auto& id : r.population) s.out << " " << id;
             }
             s.out << ")\n";
-            if (source->usage) s.out << source->description << ": " << usage_line(usage) << "\n";
+            if (source->usage) s.out << source->description << ": " << core::usage_line(usage) << "\n";
         }
 
         if (a->apply && r.best && repo_mode) {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include <optiloop/core/format.hpp>
 #include <optiloop/llm/secrets.hpp>
 #include <optiloop/optimizer/eval.hpp>
 #include <optiloop/optimizer/slurm.hpp>
@@ -179,7 +180,7 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     }
     s.out << "eval: " << result->done << " tasks in " << a.db << " (" << result->skipped << " from an earlier run, " << result->failed
           << " failed); see optiloop report " << a.db << "\n";
-    if (source->usage) s.out << source->description << ": " << usage_line(source->usage->get()) << "\n";
+    if (source->usage) s.out << source->description << ": " << core::usage_line(source->usage->get()) << "\n";
     return 0;
 }
 

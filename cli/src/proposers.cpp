@@ -1,4 +1,3 @@
-#include "format.hpp"
 #include "proposers.hpp"
 
 namespace optiloop::cli {
@@ -42,12 +41,5 @@ void apply_search(const SearchArgs& a, const ProposerArgs& proposer, optimizer::
     options.token_budget = proposer.token_budget;
 }
 
-std::string usage_line(const core::ProposerUsage& u) {
-    std::string line = std::to_string(u.requests) + " request" + (u.requests == 1 ? "" : "s");
-    if (u.retries || u.cached)
-        line += " (" + (u.retries ? std::to_string(u.retries) + " retried" : "") + (u.retries && u.cached ? ", " : "") +
-                (u.cached ? std::to_string(u.cached) + " answers from the cache" : "") + ")";
-    return line + ", " + format_count(static_cast<double>(u.prompt_tokens)) + " prompt + " + format_count(static_cast<double>(u.completion_tokens)) + " completion tokens";
-}
 
 }  // namespace optiloop::cli

@@ -33,7 +33,4 @@ struct SearchArgs {
 void add_search_options(CLI::App& app, SearchArgs& args);
 void apply_search(const SearchArgs& args, const ProposerArgs& proposer, optimizer::Options& options);
 
-// "3 requests (1 retried, 2 cached), 12,345 prompt + 2,345 completion tokens"
-std::string usage_line(const core::ProposerUsage& usage);
-
 }  // namespace optiloop::cli

@@ -1,11 +1,13 @@
-// Human-readable numbers for tables.
+// Human-readable numbers for tables and summaries (optimize's table, report, eval's progress).
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
-namespace optiloop::cli {
+#include <optiloop/core/proposer.hpp>
+
+namespace optiloop::core {
 
 inline std::string format_count(double n) {
     char text[32];
@@ -41,4 +43,7 @@ inline std::string format_percent(double f) {
     return text;
 }
 
-}  // namespace optiloop::cli
+// "3 requests (1 retried, 2 answers from the cache), 1.2 k prompt + 300 completion tokens".
+std::string usage_line(const ProposerUsage& usage);
+
+}  // namespace optiloop::core

@@ -1,21 +1,18 @@
 // `optiloop analyze FILE...`: functions with their lines, loops with nesting depth, calls, and
 // what the rules find (with the fix each would make).
-#include <fstream>
-#include <optional>
+#include <algorithm>
 #include <iomanip>
+#include <optional>
 #include <ostream>
-#include <sstream>
 
-#include <nlohmann/json.hpp>
-
+#include <optiloop/analyzer/analyzer.hpp>
+#include <optiloop/analyzer/render.hpp>
+#include <optiloop/analyzer/tidy.hpp>
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/text.hpp>
-#include <optiloop/runner/repository.hpp>
-#include <optiloop/analyzer/analyzer.hpp>
-#include <optiloop/analyzer/tidy.hpp>
-#include <optiloop/analyzer/cuda_report.hpp>
 #include <optiloop/datasets/task_folder.hpp>
 #include <optiloop/runner/profile.hpp>
+#include <optiloop/runner/repository.hpp>
 
 #include "commands.hpp"
 
@@ -39,38 +36,15 @@ std::vector<core::SourceFile> headers_in(const fs::path& folder, const std::vect
 
 const std::vector<std::string> k_cuda_headers = {".cuh", ".h", ".hpp"};
 
-// One .cu file for nvcc's resource report: how it is named in the output, its text, and the
-// headers it may include.
-struct CudaInput {
-    std::string label;
-    core::SourceFile file;
-    std::vector<core::SourceFile> headers;
-};
-
-int cuda_command(Streams& s, const std::vector<CudaInput>& inputs, int block_size, bool json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& [file, source, headers] : inputs) {
-        auto kernels = analyzer::cuda_report(source.path, source.content, block_size, headers);
-        if (!kernels) {
-            s.err << "optiloop analyze: " << kernels.error().message << "\n";
-            return static_cast<int>(kernels.error().exit_code());
-        }
-        for (const auto& k : *kernels) {
-            if (json) {
-                out.push_back({{"file", file}, {"kernel", k.name}, {"registers", k.registers}, {"shared_bytes", k.shared_bytes},
-                               {"stack_bytes", k.stack_bytes}, {"spill_store_bytes", k.spill_store_bytes}, {"spill_load_bytes", k.spill_load_bytes},
-                               {"block_size", k.block_size}, {"block_size_from_launch", k.block_size_from_launch}, {"occupancy_sm90", k.occupancy},
-                               {"limited_by", k.limited_by}, {"hints", k.hints}});
-                continue;
-            }
-            s.out << file << ": " << k.name << "\n    " << k.registers << " registers, " << k.shared_bytes << " B shared, " << k.stack_bytes
-                  << " B stack, spills " << k.spill_store_bytes << "/" << k.spill_load_bytes << " B; occupancy on sm_90 at " << k.block_size
-                  << " threads" << (k.block_size_from_launch ? " (from its launch)" : " (--block-size)") << ": "
-                  << static_cast<int>(k.occupancy * 100 + 0.5) << "% (limited by " << k.limited_by << ")\n";
-            for (const auto& h : k.hints) s.out << "    hint: " << h << "\n";
-        }
+// nvcc's resource report of each input, printed.
+int cuda_command(Streams& s, const std::vector<analyzer::CudaInput>& inputs, int block_size, bool json) {
+    auto kernels = analyzer::cuda_reports(inputs, block_size);
+    if (!kernels) {
+        s.err << "optiloop analyze: " << kernels.error().message << "\n";
+        return static_cast<int>(kernels.error().exit_code());
     }
-    if (json) s.out << out.dump(2) << "\n";
+    if (json) s.out << analyzer::kernels_json(*kernels).dump(2) << "\n";
+    else s.out << analyzer::kernels_text(*kernels);
     return 0;
 }
 
@@ -119,7 +93,7 @@ Action setup_analyze(CLI::App& app) {
         }
         // CUDA files get nvcc's resource report instead of a Clang parse.
         if (std::all_of(a->files.begin(), a->files.end(), [](const std::string& f) { return fs::path(f).extension() == ".cu"; })) {
-            std::vector<CudaInput> inputs;
+            std::vector<analyzer::CudaInput> inputs;
             for (const auto& file : a->files) {
                 const auto text = core::read_file(file);
                 if (!text) {
@@ -158,7 +132,7 @@ Action setup_analyze(CLI::App& app) {
             if (task->language == core::Language::cuda) {
                 // A CUDA task: the report of each .cu file of its baseline, with the harness's
                 // headers (and the baseline's other files) beside it.
-                std::vector<CudaInput> inputs;
+                std::vector<analyzer::CudaInput> inputs;
                 for (const auto& file : task->baseline) {
                     if (fs::path(file.path).extension() != ".cu") continue;
                     std::vector<core::SourceFile> headers = task->harness;
@@ -216,53 +190,18 @@ Action setup_analyze(CLI::App& app) {
             return static_cast<int>(result.error().exit_code());
         }
         std::vector<analyzer::HotSpot> spots;
-        if (task) {
-            const auto& tests = task->stress.empty() ? task->tests : task->stress;
-            if (!tests.empty()) {
-                auto profile = runner::profile(*task, task->baseline, tests.front());
-                if (!profile) {
-                    s.err << "optiloop analyze: " << profile.error().message << "\n";
-                    return static_cast<int>(profile.error().exit_code());
-                }
-                spots = analyzer::hot_spots(*result, *profile);
+        std::string profiled;  // the test the hot spots come from
+        if (const core::TestCase* test = task ? runner::largest_test(*task) : nullptr) {
+            auto profile = runner::profile(*task, task->baseline, *test);
+            if (!profile) {
+                s.err << "optiloop analyze: " << profile.error().message << "\n";
+                return static_cast<int>(profile.error().exit_code());
             }
+            spots = analyzer::hot_spots(*result, *profile);
+            profiled = test->name;
         }
-        if (a->json) {
-            nlohmann::json j = {{"functions", nlohmann::json::array()}, {"findings", nlohmann::json::array()}, {"hot_spots", nlohmann::json::array()}};
-            for (const auto& h : spots)
-                j["hot_spots"].push_back({{"function", h.function}, {"file", h.file}, {"begin_line", h.begin_line}, {"end_line", h.end_line},
-                                          {"share", h.share}, {"loop_line", h.loop_line}, {"loop_share", h.loop_share}});
-            for (const auto& f : result->functions) {
-                nlohmann::json loops = nlohmann::json::array();
-                for (const auto& l : f.loops) loops.push_back({{"line", l.line}, {"depth", l.depth}, {"kind", l.kind}});
-                j["functions"].push_back({{"name", f.name}, {"file", f.file}, {"begin_line", f.begin_line}, {"end_line", f.end_line},
-                                          {"loops", loops}, {"calls", f.calls}});
-            }
-            for (const auto& f : result->findings) {
-                nlohmann::json fix = nlohmann::json::array();
-                for (const auto& r : f.fix) fix.push_back({{"path", r.path}, {"offset", r.offset}, {"length", r.length}, {"text", r.text}});
-                j["findings"].push_back({{"rule", f.rule}, {"file", f.file}, {"line", f.line}, {"column", f.column}, {"message", f.message}, {"fix", fix}});
-            }
-            s.out << j.dump(2) << "\n";
-            return 0;
-        }
-        for (const auto& f : result->functions) {
-            s.out << f.file << ":" << f.begin_line << "-" << f.end_line << "  " << f.name;
-            if (!f.loops.empty()) {
-                unsigned deepest = 0;
-                for (const auto& l : f.loops) deepest = std::max(deepest, l.depth);
-                s.out << "  (" << f.loops.size() << " loops, nesting " << deepest << ")";
-            }
-            if (!f.calls.empty()) {
-                s.out << "  calls";
-                for (const auto& c : f.calls) s.out << " " << c;
-            }
-            s.out << "\n";
-            for (const auto& l : f.loops) s.out << "    " << std::string(2 * (l.depth - 1), ' ') << l.kind << " at line " << l.line << "\n";
-        }
-        if (task) s.out << "hot spots (callgrind, test " << (task->stress.empty() ? task->tests : task->stress).front().name << "):\n" << analyzer::describe(spots);
-        s.out << result->findings.size() << " findings\n";
-        for (const auto& f : result->findings) s.out << f.file << ":" << f.line << ":" << f.column << ": [" << f.rule << "] " << f.message << "\n";
+        if (a->json) s.out << analyzer::analysis_json(*result, spots).dump(2) << "\n";
+        else s.out << analyzer::analysis_text(*result, spots, profiled);
         return 0;
     };
 }

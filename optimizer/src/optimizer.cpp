@@ -205,20 +205,6 @@ std::string attempt_feedback(const core::Task& task, const std::vector<core::Sou
 
 namespace {
 
-// The test a profile says most about: the largest input among the stress tests when there are
-// any, else among all tests (a tiny first test says where start-up goes, not the work).
-const core::TestCase* largest_test(const core::Task& task) {
-    const auto& pool = !task.stress.empty() ? task.stress : task.tests;
-    const core::TestCase* best = nullptr;
-    std::uintmax_t best_size = 0;
-    for (const auto& t : pool)
-        if (!best || input_size(t) > best_size) {
-            best = &t;
-            best_size = input_size(t);
-        }
-    return best;
-}
-
 std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + "%"; }
 
 std::string line_text(const std::vector<core::SourceFile>& sources, const std::string& file, unsigned line) {
@@ -315,7 +301,7 @@ static std::string hints_for(const core::Task& task, const std::vector<core::Sou
     for (const auto& h : task.harness) options.fixed_files.push_back(h.path);
     auto analysis = analyzer::analyze(all, options);
     std::optional<core::LineProfile> profile;
-    const core::TestCase* test = largest_test(task);
+    const core::TestCase* test = runner::largest_test(task);
     if (test && task.language == core::Language::cpp)
         if (auto p = runner::profile(task, sources, *test)) profile = std::move(*p);
     if (profile && profile->total > 0) {
@@ -716,7 +702,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                 if (!floor_measured) {
                     floor_measured = true;
                     if (task.kind == core::TaskKind::stdio && task.language == core::Language::cpp && task.baseline.size() == 1 && baseline->total_cost)
-                        if (const core::TestCase* test = largest_test(task)) {
+                        if (const core::TestCase* test = runner::largest_test(task)) {
                             // The program's own #include lines come along: <iostream> alone costs
                             // its static initialisation (1.8 million instructions against 0.13).
                             std::string empty_program;

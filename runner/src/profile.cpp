@@ -1,4 +1,5 @@
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -10,6 +11,21 @@
 #include "valgrind.hpp"
 
 namespace optiloop::runner {
+
+const core::TestCase* largest_test(const core::Task& task) {
+    const auto& pool = !task.stress.empty() ? task.stress : task.tests;
+    const core::TestCase* best = nullptr;
+    std::uintmax_t best_size = 0;
+    for (const auto& t : pool) {
+        std::error_code ec;
+        const std::uintmax_t size = std::filesystem::file_size(t.input, ec);
+        if (!best || (!ec && size > best_size)) {
+            best = &t;
+            best_size = ec ? 0 : size;
+        }
+    }
+    return best;
+}
 
 namespace {
 

@@ -307,6 +307,18 @@ fn=(5)
     EXPECT_DOUBLE_EQ(by_line[20], 400);
 }
 
+// The optimizer's prompt and `analyze TASK_DIR` profile the largest stress input, else the
+// largest test: a tiny first test shows start-up, not the work.
+TEST(Profile, TheLargestStressInputElseTheLargestTestIsProfiled) {
+    const auto tests = make_task("largest-tests", {{"1\n", "1\n"}, {"100000\n", "1\n"}, {"12\n", "1\n"}});
+    ASSERT_NE(runner::largest_test(tests), nullptr);
+    EXPECT_EQ(runner::largest_test(tests)->name, "t2");
+    const auto stress = make_task("largest-stress", {{"1000000000\n", "1\n"}}, {{"5\n", "1\n"}, {"500\n", "1\n"}});
+    ASSERT_NE(runner::largest_test(stress), nullptr);
+    EXPECT_EQ(runner::largest_test(stress)->name, "s2");
+    EXPECT_EQ(runner::largest_test(make_task("no-tests", {})), nullptr);
+}
+
 TEST(Profile, RealCallgrindRun) {
     if (!have_valgrind()) GTEST_SKIP() << "valgrind is not installed";
     auto task = make_task("profiled", {{"3000000\n", "1\n"}});

@@ -10,6 +10,11 @@
 
 namespace optiloop::runner {
 
+// The test a profile says most about: the largest input among the stress tests when there are
+// any, else among all tests (a tiny first test says where start-up goes, not the work); null for
+// a task without tests. The optimizer's prompt and `optiloop analyze TASK_DIR` both profile it.
+const core::TestCase* largest_test(const core::Task& task);
+
 // Builds the sources with debug information and runs them under callgrind on one test.
 core::Result<core::LineProfile> profile(const core::Task& task, const std::vector<core::SourceFile>& sources, const core::TestCase& test);
 

@@ -10,6 +10,7 @@
 #include <optiloop/ci/review.hpp>
 #include <optiloop/core/diff.hpp>
 #include <optiloop/core/files.hpp>
+#include <optiloop/core/format.hpp>
 #include <optiloop/core/text.hpp>
 #include <optiloop/optimizer/optimizer.hpp>
 #include <optiloop/runner/host.hpp>
@@ -98,7 +99,7 @@ CiFinding verified_finding(const Changed& c, const optimizer::Result& result, co
     finding.original = before;
     finding.diff = core::patch_diff(c.file, before, after);
     std::ostringstream message;
-    message << c.function << " runs " << (best.speedup ? std::to_string(*best.speedup).substr(0, 4) : "?") << "x faster by " << finding.metric
+    message << c.function << " runs " << (best.speedup ? core::format_ratio(*best.speedup) : "?x") << " faster by " << finding.metric
             << " with this change; the project builds and its tests pass. " << best.candidate.edit.explanation.substr(0, 300);
     finding.message = message.str();
     return finding;

@@ -220,6 +220,10 @@ nlohmann::json to_json(const Task& task) {
     return j;
 }
 
+nlohmann::json to_json(const ProposerUsage& u) {
+    return {{"requests", u.requests}, {"retries", u.retries}, {"cached", u.cached}, {"prompt_tokens", u.prompt_tokens}, {"completion_tokens", u.completion_tokens}};
+}
+
 nlohmann::json to_json(const Edit& edit) {
     json replacements = json::array();
     for (const auto& r : edit.replacements)

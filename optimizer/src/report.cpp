@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <optiloop/core/format.hpp>
+#include <optiloop/core/json.hpp>
 #include <optiloop/core/text.hpp>
 #include <optiloop/optimizer/report.hpp>
 
@@ -182,8 +183,7 @@ nlohmann::json report_json(const EvalReport& d) {
     j["contradicted"] = contradicted;
     core::ProposerUsage total;
     for (const auto& t : d.tasks) total += t.usage;
-    j["usage"] = {{"requests", total.requests}, {"retries", total.retries}, {"cached", total.cached},
-                  {"prompt_tokens", total.prompt_tokens}, {"completion_tokens", total.completion_tokens}};
+    j["usage"] = core::to_json(total);
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& t : d.tasks) {
         rows.push_back({{"task", t.task_id}, {"status", t.status}, {"error", t.error}, {"counter", t.counter},

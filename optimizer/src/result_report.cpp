@@ -71,8 +71,7 @@ nlohmann::json result_json(const core::Task& task, const Result& r, const RunDes
                               {"ratios_disagree", best && runner::ratios_disagree(r.baseline, *best->measurement)},
                               {"patch", best_patch(task, r)}};
     if (run.usage)
-        summary["usage"] = {{"requests", run.usage->requests}, {"retries", run.usage->retries}, {"cached", run.usage->cached},
-                            {"prompt_tokens", run.usage->prompt_tokens}, {"completion_tokens", run.usage->completion_tokens}};
+        summary["usage"] = core::to_json(*run.usage);
     nlohmann::json candidates = nlohmann::json::array();
     nlohmann::json contradicted = nlohmann::json::array();
     for (const auto& c : r.candidates) {

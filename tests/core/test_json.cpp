@@ -122,3 +122,14 @@ TEST(Json, MalformedMeasurement) {
     ASSERT_FALSE(rules);
     EXPECT_EQ(rules.error().message, "rules[1]: expected a string, got number");
 }
+
+TEST(Json, ProposerUsageHasItsFiveCounts) {
+    optiloop::core::ProposerUsage usage;
+    usage.requests = 3;
+    usage.retries = 1;
+    usage.cached = 2;
+    usage.prompt_tokens = 1200;
+    usage.completion_tokens = 300;
+    EXPECT_EQ(optiloop::core::to_json(usage),
+              (nlohmann::json{{"requests", 3}, {"retries", 1}, {"cached", 2}, {"prompt_tokens", 1200}, {"completion_tokens", 300}}));
+}

@@ -8,6 +8,7 @@
 
 #include <optiloop/core/error.hpp>
 #include <optiloop/core/model.hpp>
+#include <optiloop/core/proposer.hpp>
 
 namespace optiloop::core {
 
@@ -15,6 +16,8 @@ nlohmann::json to_json(const Task& task);
 nlohmann::json to_json(const Edit& edit);
 nlohmann::json to_json(const Candidate& candidate);
 nlohmann::json to_json(const Measurement& measurement);
+// {requests, retries, cached, prompt_tokens, completion_tokens}
+nlohmann::json to_json(const ProposerUsage& usage);
 
 Result<Task> task_from_json(const nlohmann::json& json);
 Result<Edit> edit_from_json(const nlohmann::json& json);

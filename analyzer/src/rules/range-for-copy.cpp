@@ -36,7 +36,7 @@ public:
         auto fix = make_const_ref(m_e, *var);
         if (fix.empty()) return;
         emit(var->getLocation(),
-             "'" + var->getName().str() + "' copies every element and is only read; bind it by const auto&", std::move(fix));
+             "'" + var->getName().str() + "' copies every element and is only read; a const reference reads it in place", std::move(fix));
     }
 };
 

@@ -25,6 +25,10 @@ int main() {
 TEST(RangeForCopy, BindsByConstRefWithTheSameOutput) {
     expect_rewrite("range-for-copy", k_range_for, "for (std::string word", {{"ab cde\n", "2 5\n"}, {"x\n", "1 1\n"}},
                    replace_first(k_range_for, "std::string word :", "const std::string& word :"));
+    // The message names what the fix does, which keeps the declared type (not "auto").
+    const auto findings = findings_of(k_range_for, "range-for-copy");
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0].message, "'word' copies every element and is only read; a const reference reads it in place");
 }
 
 TEST(RangeForCopy, SilentWhenTheLoopVariableIsModified) {

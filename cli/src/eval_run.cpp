@@ -1,17 +1,14 @@
 #include <signal.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <cstdio>
 #include <filesystem>
 #include <ostream>
 #include <sstream>
 #include <thread>
 
 #include <optiloop/core/format.hpp>
-#include <optiloop/llm/secrets.hpp>
 #include <optiloop/optimizer/eval.hpp>
 #include <optiloop/optimizer/slurm.hpp>
 
@@ -28,6 +25,13 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 
 void on_signal(int) { g_interrupted.store(true); }
+
+void install_interrupt_handler() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
 
 std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
     int i = 0, n = 0;
@@ -79,30 +83,12 @@ static std::string eval_config(const std::string& dataset, const EvalRunArgs& a)
 }
 
 int merge_command(Streams& s, const EvalRunArgs& a) {
-    auto target = optimizer::ResultsDb::open(a.db);
-    if (!target) {
-        s.err << "optiloop eval: " << target.error().message << "\n";
-        return 2;
+    auto merged = optimizer::merge_runs(a.db, a.merge);
+    if (!merged) {
+        s.err << "optiloop eval: " << merged.error().message << "\n";
+        return static_cast<int>(merged.error().exit_code());
     }
-    int total = 0;
-    for (const auto& path : a.merge) {
-        if (!fs::exists(path)) {
-            s.err << "optiloop eval: --merge " << path << ": no such file\n";
-            return 2;
-        }
-        auto source = optimizer::ResultsDb::open_existing(path);
-        if (!source) {
-            s.err << "optiloop eval: " << source.error().message << "\n";
-            return 2;
-        }
-        auto added = (*target)->merge_from(**source);
-        if (!added) {
-            s.err << "optiloop eval: " << added.error().message << "\n";
-            return static_cast<int>(added.error().exit_code());
-        }
-        total += *added;
-    }
-    s.out << "merged " << total << " tasks into " << a.db << "\n";
+    s.out << "merged " << *merged << " tasks into " << a.db << "\n";
     return 0;
 }
 
@@ -149,25 +135,16 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
     options.optimize.measure.jobs = 1;
     options.optimize.measure.counter = counter_choice(a.counter);
 
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-
+    install_interrupt_handler();
     s.err << "eval: " << selected.size() << " tasks of " << dataset << " into " << a.db << " (provider " << provider << ")\n";
-    std::size_t skipped_reported = 0;
     auto progress = [&](const optimizer::EvalProgress& p) {
         const std::size_t fresh = p.done - p.skipped;
-        if (skipped_reported == 0 && p.skipped) skipped_reported = p.skipped;
         std::ostringstream line;
         line << "[" << p.done << "/" << p.total << "] " << p.task << "  %OPT " << static_cast<int>(p.opt_percent * 10) / 10.0 << "%  ETA "
              << eta(p.elapsed_seconds, fresh, p.total - p.done) << (p.failed ? "  failed " + std::to_string(p.failed) : "");
         status.update(line.str());
     };
-    auto result = optimizer::run_eval(
-        selected, load, **db,
-        source->make,
-        options, progress, g_interrupted);
+    auto result = optimizer::run_eval(selected, load, **db, source->make, options, progress, g_interrupted);
     status.finish();
     if (!result) {
         s.err << "optiloop eval: " << result.error().message << "\n";
@@ -185,14 +162,6 @@ int run_eval_command(Streams& s, const std::string& dataset, const std::vector<s
 }
 
 namespace {
-
-bool on_path(const std::string& program) {
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path ? path : "");
-    for (std::string dir; std::getline(dirs, dir, ':');)
-        if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
-    return false;
-}
 
 // The shards' command line: this eval command with every option the user gave (so provider,
 // model, k, rounds, counter, budgets reach every shard as typed), less what --slurm owns.
@@ -216,54 +185,33 @@ std::vector<std::string> shard_command(const CLI::App& app, const std::string& b
     return command;
 }
 
-std::string shard_line(const std::vector<optimizer::slurm::Shard>& shards) {
-    std::map<std::string, int> by_state;
-    std::size_t done = 0, total = 0;
-    for (const auto& shard : shards) {
-        ++by_state[optimizer::slurm::to_string(shard.state)];
-        done += shard.tasks_done;
-        total += shard.tasks_total;
-    }
-    std::ostringstream line;
-    line << shards.size() << " shards: " << by_state["pending"] << " pending, " << by_state["running"] << " running, " << by_state["done"]
-         << " done, " << by_state["failed"] << " failed; " << done << " tasks finished";
-    return line.str();
-}
-
 }  // namespace
 
 int run_slurm_command(Streams& s, const CLI::App& app, const std::string& dataset, const std::vector<std::string>& ids, const EvalRunArgs& a) {
     namespace slurm = optimizer::slurm;
     const auto start = std::chrono::steady_clock::now();
-    if (!a.shard.empty()) {
-        s.err << "optiloop eval: --shard: not with --slurm, which makes the shards itself (--shards N)\n";
-        return 2;
-    }
-    if (a.shards < 1) {
-        s.err << "optiloop eval: --slurm: give --shards N, the number of array tasks to split the dataset into\n";
-        return 2;
-    }
+    auto fail = [&](const core::Error& e) {
+        s.err << "optiloop eval: " << e.message << "\n";
+        return static_cast<int>(e.exit_code());
+    };
+    if (!a.shard.empty()) return fail(core::Error::input("--shard: not with --slurm, which makes the shards itself (--shards N)"));
     optimizer::Selection selection;
     selection.glob = a.tasks;
     selection.limit = a.limit;
     const auto selected = optimizer::select_tasks(ids, selection);
-    if (selected.empty()) {
-        s.err << "optiloop eval: no task of " << dataset << " matches the selection\n";
-        return 2;
-    }
-    if (static_cast<std::size_t>(a.shards) > selected.size()) {
-        s.err << "optiloop eval: --shards " << a.shards << ": only " << selected.size() << " tasks are selected; use at most that many shards\n";
-        return 2;
-    }
+    if (selected.empty()) return fail(core::Error::input("no task of " + dataset + " matches the selection"));
     std::error_code ec;
     const fs::path binary = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) {
-        s.err << "optiloop eval: --slurm: cannot find this optiloop binary's path (/proc/self/exe): " << ec.message() << "\n";
-        return 3;
-    }
-    const std::string db = fs::absolute(a.db).lexically_normal().string();
-    slurm::Plan plan;
-    plan.dir = fs::absolute(a.slurm_dir.empty() ? db + ".slurm" : a.slurm_dir).lexically_normal();
+    if (ec) return fail(core::Error::infrastructure("--slurm: cannot find this optiloop binary's path (/proc/self/exe): " + ec.message()));
+
+    slurm::ArrayRun run;
+    run.db = fs::absolute(a.db).lexically_normal();
+    run.config = eval_config(dataset, a);
+    run.tasks = selected.size();
+    run.resume = a.resume;
+    run.no_wait = a.no_wait;
+    slurm::Plan& plan = run.plan;
+    plan.dir = fs::absolute(a.slurm_dir.empty() ? run.db.string() + ".slurm" : a.slurm_dir).lexically_normal();
     plan.workdir = fs::current_path();
     plan.command = shard_command(app, binary.string(), dataset);
     plan.shards = a.shards;
@@ -273,127 +221,42 @@ int run_slurm_command(Streams& s, const CLI::App& app, const std::string& datase
     });
     if (a.jobs > 1 && !cpus_given) plan.sbatch_options.push_back("--cpus-per-task=" + std::to_string(a.jobs));
     plan.shared = {binary, fs::path(dataset)};
-    const std::string config = eval_config(dataset, a);
+    if (auto valid = slurm::validate(run); !valid) return fail(valid.error());
 
     if (a.slurm_script_only) {
         s.out << slurm::job_script(plan);
         s.err << "optiloop eval: to run it yourself: mkdir -p " << plan.dir.string() << " && sbatch SCRIPT; when every shard is done: optiloop eval --merge "
-              << plan.dir.string() << "/shard-*.db --db " << db << "\n";
+              << plan.dir.string() << "/shard-*.db --db " << run.db.string() << "\n";
         return 0;
     }
-    if (!on_path("sbatch") || !on_path("squeue")) {
-        s.err << "optiloop eval: --slurm: sbatch and squeue are not on PATH; run on a machine with Slurm's client tools (a login node), or try scripts/slurm-local\n";
-        return 3;
-    }
-    for (const fs::path& p : {binary, fs::path(dataset), plan.dir, fs::path(db)})
-        if (slurm::node_local(p))
-            s.err << "optiloop eval: note: " << p.string() << " is usually local to each node; on a cluster of several nodes put the binary, the dataset, --slurm-dir and --db on a shared filesystem\n";
-
-    auto state = slurm::read_state(plan.dir);
-    if (!state) {
-        s.err << "optiloop eval: --slurm-dir " << plan.dir.string() << ": " << state.error().message << "\n";
-        return static_cast<int>(state.error().exit_code());
-    }
-    if (*state && !a.resume) {
-        s.err << "optiloop eval: --slurm-dir " << plan.dir.string() << " holds a Slurm run already (job " << (*state)->jobs.back()
-              << "); pass --resume to watch it, resubmit its failed shards and merge, or choose another --slurm-dir\n";
-        return 2;
-    }
-    if (*state && ((*state)->config != config || (*state)->shards != a.shards)) {
-        s.err << "optiloop eval: --slurm-dir " << plan.dir.string() << " was started with another configuration (" << (*state)->config << ", "
-              << (*state)->shards << " shards); choose another --slurm-dir\n";
-        return 2;
-    }
-    if (fs::exists(db, ec) && !a.resume) {
-        s.err << "optiloop eval: --db " << db << " exists; pass --resume to continue that run or choose another --db\n";
-        return 2;
-    }
-    fs::create_directories(plan.dir, ec);
-    if (ec) {
-        s.err << "optiloop eval: --slurm-dir " << plan.dir.string() << ": cannot be created: " << ec.message() << "\n";
-        return 2;
-    }
-
-    // sbatch alone gets the API key (the jobs need it); squeue and the rest do not.
-    const auto keys = llm::secret_environment();
-    const slurm::Command sbatch = [&](const std::vector<std::string>& argv) { return runner::run_host(argv, plan.workdir, {}, keys); };
-    const slurm::Command plain = [&](const std::vector<std::string>& argv) { return runner::run_host(argv, plan.workdir); };
-    slurm::State run = state->value_or(slurm::State{config, a.shards, {}});
-    auto submit = [&](const std::vector<int>& indices) -> int {
-        auto id = slurm::submit(plan, indices, sbatch);
-        if (!id) {
-            s.err << "optiloop eval: --slurm: " << id.error().message << "\n";
-            return static_cast<int>(id.error().exit_code());
-        }
-        run.jobs.push_back(*id);
-        if (auto w = slurm::write_state(plan.dir, run); !w) {
-            s.err << "optiloop eval: " << w.error().message << " (job " << *id << " is submitted)\n";
-            return 3;
-        }
-        s.err << "eval: submitted Slurm job " << *id << " (" << indices.size() << " of " << a.shards << " shards; logs in " << plan.dir.string() << ")\n";
-        return 0;
-    };
-    if (run.jobs.empty()) {
-        std::vector<int> all(static_cast<std::size_t>(a.shards));
-        for (int i = 0; i < a.shards; ++i) all[static_cast<std::size_t>(i)] = i;
-        if (int code = submit(all)) return code;
-    } else {
-        auto shards = slurm::poll(plan, run.jobs, plain);
-        if (!shards) {
-            s.err << "optiloop eval: --slurm: " << shards.error().message << "\n";
-            return static_cast<int>(shards.error().exit_code());
-        }
-        std::vector<int> again;
-        for (const auto& shard : *shards)
-            if (shard.state == slurm::ShardState::failed) {
-                s.err << "eval: resubmitting shard " << shard.index << " (" << shard.detail << ")\n";
-                again.push_back(shard.index);
-            }
-        if (!again.empty())
-            if (int code = submit(again)) return code;
-    }
-    if (a.no_wait) {
-        s.out << "eval: " << selected.size() << " tasks in " << a.shards << " shards submitted as Slurm job " << run.jobs.back()
-              << "; rerun this command with --resume (without --no-wait) to watch it, resubmit failed shards and merge into " << db << "\n";
-        return 0;
-    }
-
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    auto client = slurm::host_client(plan.workdir);
+    if (!client) return fail(client.error());
+    install_interrupt_handler();
     StatusLine status(s.err);
-    auto shards = slurm::watch(
-        plan, run.jobs, plain, [&](const std::vector<slurm::Shard>& now) { status.update("eval: Slurm job " + run.jobs.back() + ", " + shard_line(now)); },
-        g_interrupted, 2.0);
+    slurm::ArrayEvents events;
+    events.note = [&](const std::string& line) { status.print("eval: " + line); };
+    events.progress = [&](const std::string& job, const std::vector<slurm::Shard>& now) { status.update("eval: Slurm job " + job + ", " + slurm::summary(now)); };
+    auto result = slurm::run_array(run, *client, events, g_interrupted);
     status.finish();
-    if (!shards) {
-        s.err << "optiloop eval: --slurm: " << shards.error().message << "\n";
-        return static_cast<int>(shards.error().exit_code());
-    }
-    if (g_interrupted.load()) {
-        s.err << "optiloop eval: stopped watching; the Slurm jobs keep running; rerun with --slurm --resume to watch and merge them (scancel "
-              << run.jobs.back() << " stops them)\n";
-        return static_cast<int>(core::ExitCode::interrupted);
-    }
-    std::size_t failed = 0;
-    for (const auto& shard : *shards)
-        if (shard.state == slurm::ShardState::failed) {
-            s.err << "optiloop eval: shard " << shard.index << " failed: " << shard.detail << "\n";
-            ++failed;
-        }
-    if (failed) {
-        s.err << "optiloop eval: " << failed << " of " << a.shards << " shards failed; nothing was merged; rerun with --slurm --resume to resubmit them\n";
-        return 3;
-    }
-    auto merged = slurm::merge(plan, config, db);
-    if (!merged) {
-        s.err << "optiloop eval: " << merged.error().message << "\n";
-        return static_cast<int>(merged.error().exit_code());
+    if (!result) return fail(result.error());
+    switch (result->outcome) {
+        case slurm::ArrayOutcome::submitted:
+            s.out << "eval: " << selected.size() << " tasks in " << a.shards << " shards submitted as Slurm job " << result->job
+                  << "; rerun this command with --resume (without --no-wait) to watch it, resubmit failed shards and merge into " << run.db.string() << "\n";
+            return 0;
+        case slurm::ArrayOutcome::interrupted:
+            s.err << "optiloop eval: stopped watching; the Slurm jobs keep running; rerun with --slurm --resume to watch and merge them (scancel " << result->job
+                  << " stops them)\n";
+            return static_cast<int>(core::ExitCode::interrupted);
+        case slurm::ArrayOutcome::shards_failed:
+            for (const auto& shard : result->failed) s.err << "optiloop eval: shard " << shard.index << " failed: " << shard.detail << "\n";
+            s.err << "optiloop eval: " << result->failed.size() << " of " << a.shards << " shards failed; nothing was merged; rerun with --slurm --resume to resubmit them\n";
+            return static_cast<int>(core::ExitCode::infrastructure);
+        case slurm::ArrayOutcome::merged: break;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    s.out << "eval: " << *merged << " tasks from " << a.shards << " Slurm shards merged into " << db << " in " << static_cast<int>(seconds)
-          << " s; see optiloop report " << db << "\n";
+    s.out << "eval: " << result->merged << " tasks from " << a.shards << " Slurm shards merged into " << run.db.string() << " in " << static_cast<int>(seconds)
+          << " s; see optiloop report " << run.db.string() << "\n";
     return 0;
 }
 

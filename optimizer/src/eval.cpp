@@ -29,6 +29,60 @@ core::Result<std::unique_ptr<ResultsDb>> open_run_database(const std::string& pa
     return std::move(*db);
 }
 
+namespace {
+
+// "DATASET provider=... shard=i/n" -> "DATASET provider=..."
+std::string without_shard(const std::string& config) {
+    const auto at = config.rfind(" shard=");
+    return at == std::string::npos ? config : config.substr(0, at);
+}
+
+}  // namespace
+
+core::Result<int> merge_runs(const std::string& path, const std::vector<std::string>& sources) {
+    std::error_code ec;
+    std::vector<std::unique_ptr<ResultsDb>> opened;
+    std::optional<std::string> run;  // the configuration every database must share
+    std::string first;               // the file it came from
+    auto check = [&](ResultsDb& db, const std::string& file, const std::string& flag) -> core::Result<void> {
+        auto stored = db.meta("config");
+        if (!stored) return core::fail(core::Error::input(flag + " " + file + ": cannot be read: " + stored.error().message));
+        if (!*stored) return {};  // written before databases recorded their run
+        const std::string base = without_shard(**stored);
+        if (!run) {
+            run = base;
+            first = file;
+        } else if (*run != base) {
+            return core::fail(core::Error::input(flag + " " + file + " holds another run (" + base + ") than " + first + " (" + *run +
+                                                 "); merge only the shards of one run"));
+        }
+        return {};
+    };
+    for (const auto& source : sources) {
+        if (!std::filesystem::exists(source, ec)) return core::fail(core::Error::input("--merge " + source + ": no such file"));
+        auto db = ResultsDb::open_existing(source);
+        if (!db) return core::fail(db.error());
+        if (auto c = check(**db, source, "--merge"); !c) return core::fail(c.error());
+        opened.push_back(std::move(*db));
+    }
+    if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0) {
+        auto existing = ResultsDb::open_existing(path);
+        if (!existing) return core::fail(existing.error());
+        if (auto c = check(**existing, path, "--db"); !c) return core::fail(c.error());
+    }
+    auto target = ResultsDb::open(path);
+    if (!target) return core::fail(target.error());
+    int total = 0;
+    for (auto& source : opened) {
+        auto added = (*target)->merge_from(*source);
+        if (!added) return core::fail(added.error());
+        total += *added;
+    }
+    if (run)
+        if (auto r = (*target)->set_meta("config", *run + " shard="); !r) return core::fail(r.error());
+    return total;
+}
+
 std::vector<std::string> select_tasks(std::vector<std::string> ids, const Selection& s) {
     std::sort(ids.begin(), ids.end());
     std::vector<std::string> matched;

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <regex>
@@ -8,6 +10,7 @@
 
 #include <optiloop/core/files.hpp>
 #include <optiloop/core/text.hpp>
+#include <optiloop/llm/secrets.hpp>
 #include <optiloop/optimizer/results_db.hpp>
 #include <optiloop/optimizer/slurm.hpp>
 
@@ -287,6 +290,131 @@ core::Result<int> merge(const Plan& plan, const std::string& config, const std::
         return core::fail(core::Error::infrastructure("cannot move the merged database to " + db + ": " + ec.message()));
     }
     return total;
+}
+
+std::string summary(const std::vector<Shard>& shards) {
+    std::map<ShardState, int> by_state;
+    std::size_t done = 0;
+    for (const auto& shard : shards) {
+        ++by_state[shard.state];
+        done += shard.tasks_done;
+    }
+    std::ostringstream line;
+    line << shards.size() << " shards: " << by_state[ShardState::pending] << " pending, " << by_state[ShardState::running] << " running, "
+         << by_state[ShardState::done] << " done, " << by_state[ShardState::failed] << " failed; " << done << " tasks finished";
+    return line.str();
+}
+
+namespace {
+
+bool on_path(const std::string& program) {
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path ? path : "");
+    for (std::string dir; std::getline(dirs, dir, ':');)
+        if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
+    return false;
+}
+
+}  // namespace
+
+core::Result<Client> host_client(const fs::path& workdir) {
+    if (!on_path("sbatch") || !on_path("squeue"))
+        return core::fail(core::Error::infrastructure(
+            "--slurm: sbatch and squeue are not on PATH; run on a machine with Slurm's client tools (a login node), or try scripts/slurm-local"));
+    Client client;
+    client.sbatch = [workdir, keys = llm::secret_environment()](const std::vector<std::string>& argv) { return runner::run_host(argv, workdir, {}, keys); };
+    client.plain = [workdir](const std::vector<std::string>& argv) { return runner::run_host(argv, workdir); };
+    return client;
+}
+
+core::Result<void> validate(const ArrayRun& run) {
+    if (run.plan.shards < 1) return core::fail(core::Error::input("--slurm: give --shards N, the number of array tasks to split the dataset into"));
+    if (static_cast<std::size_t>(run.plan.shards) > run.tasks)
+        return core::fail(core::Error::input("--shards " + std::to_string(run.plan.shards) + ": only " + std::to_string(run.tasks) +
+                                             " tasks are selected; use at most that many shards"));
+    return {};
+}
+
+core::Result<ArrayResult> run_array(const ArrayRun& run, const Client& client, const ArrayEvents& events, const std::atomic<bool>& stop) {
+    const Plan& plan = run.plan;
+    const std::string dir = plan.dir.string();
+    auto note = [&](const std::string& line) {
+        if (events.note) events.note(line);
+    };
+    if (auto valid = validate(run); !valid) return core::fail(valid.error());
+    std::vector<fs::path> local_checks = plan.shared;
+    local_checks.push_back(plan.dir);
+    local_checks.push_back(run.db);
+    for (const fs::path& p : local_checks)
+        if (node_local(p))
+            note("note: " + p.string() + " is usually local to each node; on a cluster of several nodes put the binary, the dataset, --slurm-dir and --db on a shared filesystem");
+
+    auto state = read_state(plan.dir);
+    if (!state) return core::fail(core::Error{state.error().kind, "--slurm-dir " + dir + ": " + state.error().message});
+    if (*state && !run.resume)
+        return core::fail(core::Error::input("--slurm-dir " + dir + " holds a Slurm run already (job " + (*state)->jobs.back() +
+                                             "); pass --resume to watch it, resubmit its failed shards and merge, or choose another --slurm-dir"));
+    if (*state && ((*state)->config != run.config || (*state)->shards != plan.shards))
+        return core::fail(core::Error::input("--slurm-dir " + dir + " was started with another configuration (" + (*state)->config + ", " +
+                                             std::to_string((*state)->shards) + " shards); choose another --slurm-dir"));
+    std::error_code ec;
+    if (fs::exists(run.db, ec) && !run.resume)
+        return core::fail(core::Error::input("--db " + run.db.string() + " exists; pass --resume to continue that run or choose another --db"));
+    fs::create_directories(plan.dir, ec);
+    if (ec) return core::fail(core::Error::input("--slurm-dir " + dir + ": cannot be created: " + ec.message()));
+
+    State saved = state->value_or(State{run.config, plan.shards, {}});
+    auto submit_shards = [&](const std::vector<int>& indices) -> core::Result<void> {
+        auto id = submit(plan, indices, client.sbatch);
+        if (!id) return core::fail(core::Error{id.error().kind, "--slurm: " + id.error().message});
+        saved.jobs.push_back(*id);
+        if (auto w = write_state(plan.dir, saved); !w)
+            return core::fail(core::Error::infrastructure(w.error().message + " (job " + *id + " is submitted)"));
+        note("submitted Slurm job " + *id + " (" + std::to_string(indices.size()) + " of " + std::to_string(plan.shards) + " shards; logs in " + dir + ")");
+        return {};
+    };
+    if (saved.jobs.empty()) {
+        std::vector<int> all(static_cast<std::size_t>(plan.shards));
+        for (int i = 0; i < plan.shards; ++i) all[static_cast<std::size_t>(i)] = i;
+        if (auto r = submit_shards(all); !r) return core::fail(r.error());
+    } else {
+        auto shards = poll(plan, saved.jobs, client.plain);
+        if (!shards) return core::fail(core::Error{shards.error().kind, "--slurm: " + shards.error().message});
+        std::vector<int> again;
+        for (const auto& shard : *shards)
+            if (shard.state == ShardState::failed) {
+                note("resubmitting shard " + std::to_string(shard.index) + " (" + shard.detail + ")");
+                again.push_back(shard.index);
+            }
+        if (!again.empty())
+            if (auto r = submit_shards(again); !r) return core::fail(r.error());
+    }
+    ArrayResult result;
+    result.job = saved.jobs.back();
+    if (run.no_wait) return result;
+
+    auto shards = watch(
+        plan, saved.jobs, client.plain,
+        [&](const std::vector<Shard>& now) {
+            if (events.progress) events.progress(result.job, now);
+        },
+        stop, run.poll_seconds);
+    if (!shards) return core::fail(core::Error{shards.error().kind, "--slurm: " + shards.error().message});
+    if (stop.load()) {
+        result.outcome = ArrayOutcome::interrupted;
+        return result;
+    }
+    for (const auto& shard : *shards)
+        if (shard.state == ShardState::failed) result.failed.push_back(shard);
+    if (!result.failed.empty()) {
+        result.outcome = ArrayOutcome::shards_failed;
+        return result;
+    }
+    auto merged = merge(plan, run.config, run.db.string());
+    if (!merged) return core::fail(merged.error());
+    result.outcome = ArrayOutcome::merged;
+    result.merged = *merged;
+    return result;
 }
 
 }  // namespace optiloop::optimizer::slurm

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -201,4 +203,188 @@ TEST(RunDatabase, OneDatabaseHoldsOneConfiguration) {
     auto other = optimizer::open_run_database(path, "data k=2", true);
     ASSERT_FALSE(other);
     EXPECT_NE(other.error().message.find("was written by another configuration (data k=4)"), std::string::npos) << other.error().message;
+}
+
+namespace {
+
+// A shard database as a finished array task leaves it.
+void finish_shard(const slurm::Plan& plan, int index, const std::string& config, int exit_code) {
+    if (exit_code == 0) {
+        auto db = optimizer::ResultsDb::open(slurm::shard_db(plan, index).string());
+        ASSERT_TRUE(db);
+        ASSERT_TRUE((*db)->set_meta("config", config + " shard=" + std::to_string(index) + "/" + std::to_string(plan.shards)));
+        optimizer::TaskRow row;
+        row.task_id = "task-" + std::to_string(index);
+        row.status = "done";
+        ASSERT_TRUE((*db)->save(row, {}));
+    }
+    ASSERT_TRUE(core::write_file_atomically(slurm::shard_exit(plan, index), std::to_string(exit_code) + "\n"));
+}
+
+// A cluster that runs each submitted shard at once: exit code 0 unless `fail` names its index.
+struct FakeCluster {
+    slurm::Plan plan;
+    std::string config;
+    std::set<int> fail;
+    std::vector<std::vector<std::string>> sbatch_calls;
+    int next_job = 7;
+    slurm::Client client() {
+        slurm::Client c;
+        c.sbatch = [this](const std::vector<std::string>& argv) {
+            sbatch_calls.push_back(argv);
+            std::istringstream list(argv[2].substr(std::string("--array=").size()));
+            for (std::string index; std::getline(list, index, ',');) finish_shard(plan, std::stoi(index), config, fail.count(std::stoi(index)) ? 4 : 0);
+            return answer(0, std::to_string(next_job++) + "\n");
+        };
+        c.plain = [](const std::vector<std::string>&) { return answer(0, ""); };  // squeue: nothing queued
+        return c;
+    }
+};
+
+}  // namespace
+
+TEST(Slurm, AnArrayRunSubmitsWatchesMergesAndOnResumeResubmitsOnlyTheFailedShards) {
+    TempDir tmp;
+    FakeCluster cluster;
+    cluster.plan = plan_in(tmp.path / "run", 2);
+    cluster.config = "/data provider=rules k=4";
+    cluster.fail = {1};
+    slurm::ArrayRun run;
+    run.plan = cluster.plan;
+    run.config = cluster.config;
+    run.db = tmp.path / "all.db";
+    run.tasks = 2;
+    run.poll_seconds = 0.01;
+    std::vector<std::string> notes;
+    slurm::ArrayEvents events;
+    events.note = [&](const std::string& line) { notes.push_back(line); };
+    std::atomic<bool> stop{false};
+
+    auto first = slurm::run_array(run, cluster.client(), events, stop);
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_EQ(first->outcome, slurm::ArrayOutcome::shards_failed);
+    ASSERT_EQ(first->failed.size(), 1u);
+    EXPECT_EQ(first->failed[0].index, 1);
+    EXPECT_NE(first->failed[0].detail.find("exit code 4"), std::string::npos) << first->failed[0].detail;
+    EXPECT_FALSE(fs::exists(run.db)) << "nothing is merged while a shard failed";
+    ASSERT_FALSE(notes.empty());
+    EXPECT_NE(notes.back().find("submitted Slurm job 7 (2 of 2 shards"), std::string::npos) << notes.back();
+
+    // The same folder again without --resume is refused, and nothing is submitted.
+    auto again = slurm::run_array(run, cluster.client(), events, stop);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().kind, core::ErrorKind::input);
+    EXPECT_NE(again.error().message.find("holds a Slurm run already (job 7)"), std::string::npos) << again.error().message;
+    EXPECT_EQ(cluster.sbatch_calls.size(), 1u);
+
+    // Another configuration in the same folder is refused even with --resume.
+    run.resume = true;
+    run.config = "/data provider=rules k=2";
+    auto other = slurm::run_array(run, cluster.client(), events, stop);
+    ASSERT_FALSE(other);
+    EXPECT_NE(other.error().message.find("was started with another configuration"), std::string::npos) << other.error().message;
+
+    // --resume: shard 1 alone goes again, then everything merges.
+    run.config = cluster.config;
+    cluster.fail.clear();
+    auto resumed = slurm::run_array(run, cluster.client(), events, stop);
+    ASSERT_TRUE(resumed) << resumed.error().message;
+    EXPECT_EQ(resumed->outcome, slurm::ArrayOutcome::merged);
+    EXPECT_EQ(resumed->merged, 2);
+    EXPECT_EQ(resumed->job, "8");
+    ASSERT_EQ(cluster.sbatch_calls.size(), 2u);
+    EXPECT_EQ(cluster.sbatch_calls[1][2], "--array=1");
+    const auto state = slurm::read_state(run.plan.dir);
+    ASSERT_TRUE(state && *state);
+    EXPECT_EQ((*state)->jobs, (std::vector<std::string>{"7", "8"}));
+    auto db = optimizer::ResultsDb::open_existing(run.db.string());
+    ASSERT_TRUE(db);
+    EXPECT_EQ((*db)->tasks()->size(), 2u);
+}
+
+TEST(Slurm, AnArrayRunWithoutWaitingOrStoppedWhileWatchingLeavesTheJobsRunning) {
+    TempDir tmp;
+    slurm::ArrayRun run;
+    run.plan = plan_in(tmp.path / "run", 2);
+    run.config = "/data";
+    run.db = tmp.path / "all.db";
+    run.tasks = 3;
+    run.no_wait = true;
+    slurm::Client queued;
+    queued.sbatch = [](const std::vector<std::string>&) { return answer(0, "12\n"); };
+    queued.plain = [](const std::vector<std::string>&) { return answer(0, "12 0-1 PENDING\n"); };
+    std::atomic<bool> stop{false};
+    auto submitted = slurm::run_array(run, queued, {}, stop);
+    ASSERT_TRUE(submitted) << submitted.error().message;
+    EXPECT_EQ(submitted->outcome, slurm::ArrayOutcome::submitted);
+    EXPECT_EQ(submitted->job, "12");
+
+    run.no_wait = false;
+    run.resume = true;
+    stop = true;
+    std::vector<std::string> looks;
+    slurm::ArrayEvents events;
+    events.progress = [&](const std::string& job, const std::vector<slurm::Shard>& shards) { looks.push_back(job + ": " + slurm::summary(shards)); };
+    auto watched = slurm::run_array(run, queued, events, stop);
+    ASSERT_TRUE(watched) << watched.error().message;
+    EXPECT_EQ(watched->outcome, slurm::ArrayOutcome::interrupted);
+    ASSERT_EQ(looks.size(), 1u);
+    EXPECT_EQ(looks[0], "12: 2 shards: 2 pending, 0 running, 0 done, 0 failed; 0 tasks finished");
+    EXPECT_FALSE(fs::exists(run.db));
+}
+
+TEST(Slurm, AnArrayRunChecksItsShardCountFirst) {
+    slurm::ArrayRun run;
+    run.plan.shards = 4;
+    run.tasks = 3;
+    auto more = slurm::validate(run);
+    ASSERT_FALSE(more);
+    EXPECT_EQ(more.error().message, "--shards 4: only 3 tasks are selected; use at most that many shards");
+    run.plan.shards = 0;
+    EXPECT_FALSE(slurm::validate(run));
+    run.plan.shards = 3;
+    EXPECT_TRUE(slurm::validate(run));
+}
+
+// eval --merge (optimizer::merge_runs): the shards of one run, all checked before --db is written.
+TEST(RunDatabase, MergeTakesTheShardsOfOneRunAndRefusesAMixBeforeWriting) {
+    TempDir tmp;
+    auto shard = [&](const std::string& name, const std::string& config, const std::string& task) {
+        const std::string path = (tmp.path / name).string();
+        auto db = optimizer::ResultsDb::open(path);
+        EXPECT_TRUE(db);
+        EXPECT_TRUE((*db)->set_meta("config", config));
+        optimizer::TaskRow row;
+        row.task_id = task;
+        row.status = "done";
+        EXPECT_TRUE((*db)->save(row, {}));
+        return path;
+    };
+    const auto a = shard("a.db", "data k=4 shard=0/2", "t0");
+    const auto b = shard("b.db", "data k=4 shard=1/2", "t1");
+    const auto c = shard("c.db", "data k=2 shard=1/2", "t2");
+    const std::string mixed = (tmp.path / "mixed.db").string();
+    auto refused = optimizer::merge_runs(mixed, {a, c});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, core::ErrorKind::input);
+    EXPECT_EQ(refused.error().message, "--merge " + c + " holds another run (data k=2) than " + a + " (data k=4); merge only the shards of one run");
+    EXPECT_FALSE(fs::exists(mixed));
+    auto missing = optimizer::merge_runs(mixed, {a, (tmp.path / "nope.db").string()});
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("nope.db: no such file"), std::string::npos);
+    EXPECT_FALSE(fs::exists(mixed));
+
+    const std::string merged = (tmp.path / "merged.db").string();
+    auto n = optimizer::merge_runs(merged, {a, b});
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(*n, 2);
+    {
+        auto db = optimizer::ResultsDb::open_existing(merged);
+        ASSERT_TRUE(db);
+        EXPECT_EQ((*db)->meta("config")->value_or(""), "data k=4 shard=");
+    }
+    // The merged database is of run k=4: a k=2 shard is not added to it.
+    auto into = optimizer::merge_runs(merged, {c});
+    ASSERT_FALSE(into);
+    EXPECT_NE(into.error().message.find("holds another run"), std::string::npos) << into.error().message;
 }

@@ -43,6 +43,14 @@ struct EvalProgress {
 // errors naming --db); the configuration is recorded.
 core::Result<std::unique_ptr<ResultsDb>> open_run_database(const std::string& path, const std::string& config, bool resume);
 
+// `eval --merge SOURCES --db DB`: joins the shard databases of one run into `db` (created when
+// missing); a task already in `db` is kept. Every source is opened and checked before `db` is
+// touched: a missing file, a file that is not a results database, or shards of different runs
+// (their configurations, less " shard=i/n", differ from each other or from `db`'s) are input errors
+// naming the file, and nothing is written. The merged database records the run's configuration
+// with " shard=", as a plain eval of the same tasks does. The number of tasks added.
+core::Result<int> merge_runs(const std::string& db, const std::vector<std::string>& sources);
+
 using ProposerFactory = std::function<std::unique_ptr<core::Proposer>()>;
 using TaskLoader = std::function<core::Result<core::Task>(const std::string& id)>;
 

@@ -88,4 +88,49 @@ core::Result<std::vector<Shard>> watch(const Plan& plan, const std::vector<std::
 // and renamed into place: a failure merges nothing. The number of tasks merged.
 core::Result<int> merge(const Plan& plan, const std::string& config, const std::string& db);
 
+// One line on the shards: "3 shards: 0 pending, 1 running, 2 done, 0 failed; 5 tasks finished".
+std::string summary(const std::vector<Shard>& shards);
+
+// The Slurm client tools of the submitting machine. sbatch alone gets the provider's API key
+// (the jobs need it); squeue and the rest do not. An infrastructure error when sbatch or squeue
+// is not on PATH.
+struct Client {
+    Command sbatch;
+    Command plain;
+};
+core::Result<Client> host_client(const std::filesystem::path& workdir);
+
+// `eval --slurm` from start to end: refuses a folder holding another run (or any run without
+// `resume`) and an existing `db` without `resume`; submits every shard, or on a resumed run
+// resubmits the failed ones; unless `no_wait`, watches until no shard is queued or `stop` is set,
+// and merges the shard databases into `db` when every shard is done.
+struct ArrayRun {
+    Plan plan;
+    std::string config;            // the run's configuration: slurm.json's and the merged database's
+    std::filesystem::path db;      // absolute
+    std::size_t tasks = 0;         // how many tasks the shards split (at least `plan.shards`)
+    bool resume = false;
+    bool no_wait = false;
+    double poll_seconds = 2.0;
+};
+struct ArrayEvents {
+    std::function<void(const std::string&)> note;  // "submitted Slurm job 12 (3 of 3 shards; ...)", "resubmitting shard 1 (...)"
+    std::function<void(const std::string& job, const std::vector<Shard>&)> progress;  // every look while watching
+};
+enum class ArrayOutcome {
+    submitted,      // no_wait: the jobs are queued
+    merged,         // every shard done, merged into db
+    shards_failed,  // some shard failed; nothing merged
+    interrupted,    // `stop` was set while watching; the jobs keep running
+};
+struct ArrayResult {
+    ArrayOutcome outcome = ArrayOutcome::submitted;
+    std::string job;            // the newest job id
+    int merged = 0;             // tasks merged
+    std::vector<Shard> failed;  // shards_failed: which, and why
+};
+// The shard count against the tasks (run_array checks it first too).
+core::Result<void> validate(const ArrayRun& run);
+core::Result<ArrayResult> run_array(const ArrayRun& run, const Client& client, const ArrayEvents& events, const std::atomic<bool>& stop);
+
 }  // namespace optiloop::optimizer::slurm

@@ -60,67 +60,32 @@ Action setup_optimize(CLI::App& app) {
         // Flags win; what the user did not give comes from the environment, the config files
         // or the defaults (optiloop config show prints the result).
         auto settings = Settings::load(a->config);
-        if (!settings) {
-            s.err << "optiloop optimize: " << settings.error().message << "\n";
-            return 2;
-        }
+        auto fail = [&](const core::Error& e) {
+            s.err << "optiloop optimize: " << e.message << "\n";
+            return static_cast<int>(e.exit_code());
+        };
+        if (!settings) return fail(settings.error());
         note_proposer_sources(app, *settings, a->proposer);
         apply_settings(app, *settings);
-        // A repository target works in a scratch workspace that lives until the end of the command.
-        std::unique_ptr<runner::WorkspaceGuard> workspace;
-        core::Result<core::Task> task = core::fail(core::Error::internal("no target"));
-        const bool repo_mode = !a->repo.repo.empty();
         if (!a->out.empty())
-            if (const std::string why = core::cannot_write(a->out, true); !why.empty()) {
-                s.err << "optiloop optimize: --out " << a->out << ": cannot write there (" << why << ")\n";
-                return static_cast<int>(core::ExitCode::usage);
-            }
-        if (repo_mode && !a->target.target.empty()) {
-            s.err << "optiloop optimize: give either a TARGET or --repo DIR --file PATH, not both\n";
-            return static_cast<int>(core::ExitCode::usage);
-        }
-        if (!repo_mode && (!a->repo.file.empty() || !a->repo.build.empty() || !a->repo.test.empty() || !a->repo.function.empty())) {
-            s.err << "optiloop optimize: --file, --function, --build and --test work with --repo DIR\n";
-            return static_cast<int>(core::ExitCode::usage);
-        }
-        if (repo_mode) {
-            // [repository] in optiloop.toml fills the commands the flags did not give.
-            apply_settings(app, *settings, "repository");
-            if (a->repo.file.empty()) {
-                s.err << "optiloop optimize: --repo needs --file PATH (the source file to optimize)\n";
-                return static_cast<int>(core::ExitCode::usage);
-            }
-            auto opened = runner::open_workspace(a->repo.repo);
-            if (!opened) {
-                s.err << "optiloop optimize: " << opened.error().message << "\n";
-                return static_cast<int>(opened.error().exit_code());
-            }
-            workspace = std::move(*opened);
-            task = runner::repository_task(a->repo, workspace->workspace(), a->repo.file, a->repo.function, a->target.flags);
-        } else {
-            task = load_target(a->target);
-        }
-        if (!task) {
-            s.err << "optiloop optimize: " << task.error().message << "\n";
-            return static_cast<int>(task.error().exit_code());
-        }
+            if (const std::string why = core::cannot_write(a->out, true); !why.empty())
+                return fail(core::Error::input("--out " + a->out + ": cannot write there (" + why + ")"));
+        const bool repo_mode = !a->repo.repo.empty();
+        if (a->apply && !repo_mode && a->target.is_task_folder())
+            return fail(core::Error::input("--apply works on a source file target; for a task folder use --out DIR"));
+        auto opened = open_target(app, *settings, a->target, a->repo);
+        if (!opened) return fail(opened.error());
+        const core::Task& task = opened->task;
         // A CUDA task cannot be measured without a GPU: say so instead of failing its baseline.
-        if (const std::string note = missing_gpu_note(*task); !note.empty()) {
-            s.err << "optiloop optimize: " << task->id << " is CUDA and this machine has no GPU (no /dev/nvidia* device): nothing can be measured here; "
+        if (const std::string note = missing_gpu_note(task); !note.empty()) {
+            s.err << "optiloop optimize: " << task.id << " is CUDA and this machine has no GPU (no /dev/nvidia* device): nothing can be measured here; "
                   << "run it on a GPU machine (optiloop analyze " << (a->target.target.empty() ? "KERNEL.cu" : a->target.target) << " reports its kernels' resources without one)\n";
             return static_cast<int>(core::ExitCode::infrastructure);
         }
         if (!a->proposer.provider_given) s.err << "optiloop optimize: no provider configured; using the offline rules proposer\n";
         auto source = proposer_source(a->proposer, [&](const std::string& line) { s.err << "  " << line << "\n"; });
-        if (!source) {
-            s.err << "optiloop optimize: " << source.error().message << "\n";
-            return static_cast<int>(source.error().exit_code());
-        }
+        if (!source) return fail(source.error());
         std::unique_ptr<core::Proposer> proposer = source->make();
-        if (a->apply && !repo_mode && a->target.is_task_folder()) {
-            s.err << "optiloop optimize: --apply works on a source file target; for a task folder use --out DIR\n";
-            return static_cast<int>(core::ExitCode::usage);
-        }
 
         optimizer::Options options;
         options.samples = a->samples;
@@ -130,45 +95,23 @@ Action setup_optimize(CLI::App& app) {
         options.measure.counter = counter_choice(a->counter);
         options.measure.jobs = a->jobs;
         options.measure.repeats = a->repeat;
-        auto result = optimizer::optimize(*task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });
-        if (!result) {
-            s.err << "optiloop optimize: " << result.error().message << "\n";
-            return static_cast<int>(result.error().exit_code());
-        }
+        auto result = optimizer::optimize(task, *proposer, options, [&](const std::string& line) { s.err << "  " << line << "\n"; });
+        if (!result) return fail(result.error());
         const auto& r = *result;
-        const std::vector<core::SourceFile>& best_sources = optimizer::best_sources(*task, r);
         optimizer::RunDescription run{a->proposer.provider, options.search, repo_mode, source->description, {}};
         if (source->usage) run.usage = proposer->usage();
         if (!a->out.empty())
-            if (auto written = optimizer::write_result_folder(a->out, *task, r, run); !written) {
-                s.err << "optiloop optimize: --out " << written.error().message << "\n";
-                return static_cast<int>(written.error().exit_code());
-            }
-        if (a->json) s.out << optimizer::result_json(*task, r, run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-        else s.out << optimizer::result_text(*task, r, run);
-
-        if (a->apply && r.best && repo_mode) {
-            // Into the user's tree, only where the file is still what HEAD has (the patch is against HEAD).
-            const fs::path target = fs::absolute(a->repo.repo) / task->baseline[0].path;
-            const auto now = core::read_file(target);
-            if (!now || *now != task->baseline[0].content) {
-                s.err << "optiloop optimize: --apply: " << target.string() << " differs from HEAD (uncommitted changes?); apply best.patch by hand\n";
-                return static_cast<int>(core::ExitCode::usage);
-            }
-            if (!core::write_file_atomically(target, best_sources[0].content)) {
-                s.err << "optiloop optimize: --apply: cannot write " << target.string() << "\n";
-                return static_cast<int>(core::ExitCode::usage);
-            }
-            s.err << "applied to " << target.string() << " (git diff shows the change)\n";
-        } else if (a->apply && r.best) {
-            const fs::path source(a->target.target);
-            std::error_code ec;
-            fs::copy_file(source, source.string() + ".orig", fs::copy_options::overwrite_existing, ec);
-            if (ec || !core::write_file_atomically(source, best_sources[0].content)) {
-                s.err << "optiloop optimize: --apply: cannot write " << source.string() << "\n";
-                return static_cast<int>(core::ExitCode::usage);
-            }
-            s.err << "applied to " << source.string() << " (the original is " << source.string() << ".orig)\n";
+            if (auto written = optimizer::write_result_folder(a->out, task, r, run); !written)
+                return fail(core::Error{written.error().kind, "--out " + written.error().message});
+        if (a->json) s.out << optimizer::result_json(task, r, run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        else s.out << optimizer::result_text(task, r, run);
+        if (a->apply) {
+            // A repository file only where it is still what HEAD has (the best version was made from HEAD's).
+            const optimizer::ApplyTo to{repo_mode ? fs::absolute(a->repo.repo) / task.baseline[0].path : fs::path(a->target.target), !repo_mode, repo_mode};
+            auto applied = optimizer::apply_best(task, r, to);
+            if (!applied) return fail(applied.error());
+            if (*applied)
+                s.err << "applied to " << to.path.string() << (repo_mode ? " (git diff shows the change)" : " (the original is " + to.path.string() + ".orig)") << "\n";
         }
         // 0 when a candidate was verified, 1 when none was (a CI job can tell the two apart).
         return r.best ? 0 : static_cast<int>(core::ExitCode::findings);

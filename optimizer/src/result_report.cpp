@@ -166,4 +166,20 @@ std::string result_text(const core::Task& task, const Result& r, const RunDescri
     return out.str();
 }
 
+core::Result<bool> apply_best(const core::Task& task, const Result& result, const ApplyTo& to) {
+    if (!result.best) return false;
+    if (task.baseline.size() != 1) return core::fail(core::Error::input("--apply: the task has several source files; use --out DIR and best.patch"));
+    const std::string path = to.path.string();
+    if (to.require_baseline) {
+        const auto now = core::read_file(to.path);
+        if (!now || *now != task.baseline[0].content)
+            return core::fail(core::Error::input("--apply: " + path + " differs from HEAD (uncommitted changes?); apply best.patch by hand"));
+    }
+    std::error_code ec;
+    if (to.keep_original) fs::copy_file(to.path, path + ".orig", fs::copy_options::overwrite_existing, ec);
+    if (ec || !core::write_file_atomically(to.path, best_sources(task, result)[0].content))
+        return core::fail(core::Error::input("--apply: cannot write " + path));
+    return true;
+}
+
 }  // namespace optiloop::optimizer

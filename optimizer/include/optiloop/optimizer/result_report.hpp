@@ -3,6 +3,7 @@
 // the text table with its summary lines.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,5 +40,16 @@ core::Result<void> write_result_folder(const std::string& folder, const core::Ta
 // The table of candidates, the contradicted ones, the best with its patch (or that none was
 // verified), why the search stopped and the proposer's usage.
 std::string result_text(const core::Task& task, const Result& result, const RunDescription& run);
+
+// --apply: writes the best version of a one-file task over `path`; false (and nothing written)
+// when no candidate was verified. `keep_original` first copies the file to PATH.orig;
+// `require_baseline` refuses a file that is no longer the task's baseline (a repository file with
+// uncommitted changes: the best version was made from HEAD's). Input errors name --apply.
+struct ApplyTo {
+    std::filesystem::path path;
+    bool keep_original = true;
+    bool require_baseline = false;
+};
+core::Result<bool> apply_best(const core::Task& task, const Result& result, const ApplyTo& to);
 
 }  // namespace optiloop::optimizer

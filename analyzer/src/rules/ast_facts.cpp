@@ -2,6 +2,8 @@
 
 #include <clang/AST/StmtOpenMP.h>
 #include <clang/Analysis/Analyses/ExprMutationAnalyzer.h>
+#include <clang-tidy/utils/DeclRefExprUtils.h>
+#include <clang-tidy/utils/TypeTraits.h>
 
 #include <algorithm>
 #include <string>
@@ -10,6 +12,20 @@ namespace optiloop::analyzer::rules {
 
 using namespace clang;
 using namespace clang::ast_matchers;
+
+std::vector<const DeclRefExpr*> refs_to(const VarDecl& var, const Stmt& s, ASTContext& ctx) {
+    const auto found = tidy::utils::decl_ref_expr::allDeclRefExprs(var, s, ctx);
+    std::vector<const DeclRefExpr*> refs(found.begin(), found.end());
+    const SourceManager& sm = ctx.getSourceManager();
+    std::sort(refs.begin(), refs.end(), [&](const DeclRefExpr* a, const DeclRefExpr* b) {
+        const SourceLocation la = sm.getFileLoc(a->getBeginLoc()), lb = sm.getFileLoc(b->getBeginLoc());
+        if (la != lb) return sm.isBeforeInTranslationUnit(la, lb);
+        return a->getBeginLoc().getRawEncoding() < b->getBeginLoc().getRawEncoding();
+    });
+    return refs;
+}
+
+bool expensive_to_copy(QualType t, const ASTContext& ctx) { return tidy::utils::type_traits::isExpensiveToCopy(t, ctx).value_or(false); }
 
 std::set<const VarDecl*> aliased_locals(const FunctionDecl& fn, ASTContext& ctx) {
     std::set<const VarDecl*> out;
@@ -110,8 +126,7 @@ bool only_read(ASTContext& ctx, const VarDecl* var, const Stmt& scope) {
     ExprMutationAnalyzer analyzer(scope, ctx);
     if (!analyzer.isMutated(var)) return true;
     auto parent_of = [&](const Stmt& s) { return parent_through(ctx, s, [](const Stmt& p) { return isa<ImplicitCastExpr, ParenExpr>(p); }); };
-    for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), const_cast<Stmt&>(scope), ctx)) {
-        const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+    for (const DeclRefExpr* ref : refs_to(*var, scope, ctx)) {
         if (!analyzer.isMutated(ref)) continue;
         const Stmt* parent = parent_of(*ref);
         const Expr* access = nullptr;

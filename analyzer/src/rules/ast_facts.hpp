@@ -25,6 +25,11 @@ inline auto heavy_type() {
         "::std::unordered_set", "::std::deque", "::std::list", "::std::multimap", "::std::multiset"))))));
 }
 
+// Whether a copy of t costs more than moving a few registers: clang-tidy's
+// utils::type_traits::isExpensiveToCopy (a type that is not trivially copyable); false when that
+// cannot be told (a dependent type).
+bool expensive_to_copy(clang::QualType t, const clang::ASTContext& ctx);
+
 // A local (not a parameter) of the standard container `qualified`.
 inline auto local_container(const char* qualified) {
     using namespace clang::ast_matchers;
@@ -82,6 +87,10 @@ const clang::VarDecl* object_var(const clang::CXXMemberCallExpr* call);
 bool method_is(const clang::CXXMemberCallExpr* call, llvm::StringRef name);
 
 bool references_var(const clang::Stmt* s, const clang::VarDecl* var);
+
+// Every name of var inside s, in source order: clang-tidy's utils::decl_ref_expr::allDeclRefExprs
+// (a set), sorted so that what a rule builds from them does not depend on pointer values.
+std::vector<const clang::DeclRefExpr*> refs_to(const clang::VarDecl& var, const clang::Stmt& s, clang::ASTContext& ctx);
 
 // Every variable s names (repeats included); only_locals turns false on a name that is neither
 // a local nor a function or an enumerator.

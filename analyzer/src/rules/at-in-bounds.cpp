@@ -140,8 +140,7 @@ private:
         // Every use of var keeps its size (and its elements' sizes).
         const auto* fn = enclosing_function(ctx, *decl);
         if (!fn || !fn->getBody()) return std::nullopt;
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(&var)))).bind("ref")), *fn->getBody(), ctx)) {
-            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+        for (const DeclRefExpr* ref : refs_to(var, *fn->getBody(), ctx)) {
             const Expr* element = element_access(*ref);
             if (!element) {
                 if (!size_keeping_use(*ref)) return std::nullopt;
@@ -255,8 +254,8 @@ private:
         if (!call || !(method_is(call, "size") || method_is(call, "length")) || call->getNumArgs() != 0 || !var ||
             var_of(call->getImplicitObjectArgument()) != var)
             return false;
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), const_cast<ForStmt&>(loop), ctx))
-            if (!size_keeping_use(*found.getNodeAs<DeclRefExpr>("ref"))) return false;
+        for (const DeclRefExpr* ref : refs_to(*var, loop, ctx))
+            if (!size_keeping_use(*ref)) return false;
         if (var->getType()->isReferenceType() || !var->hasLocalStorage()) {
             for (const auto& found : match(findAll(callExpr().bind("call")), const_cast<ForStmt&>(loop), ctx)) {
                 const auto* c = found.getNodeAs<CallExpr>("call");

@@ -1,6 +1,7 @@
 #include "rules/emitter.hpp"
 
 #include <clang/Lex/Lexer.h>
+#include <clang-tidy/utils/FixItHintUtils.h>
 
 #include <algorithm>
 
@@ -39,6 +40,15 @@ core::Replacement Emitter::insert_before(SourceLocation loc, std::string text) c
 core::Replacement Emitter::insert_after_token(SourceLocation loc, std::string text) const {
     const SourceLocation end = Lexer::getLocForEndOfToken(m_sm.getSpellingLoc(loc), 0, m_sm, m_context.getLangOpts());
     return {m_sources.relative(m_sm, end), m_sm.getFileOffset(end), 0, std::move(text)};
+}
+
+std::optional<core::Replacement> Emitter::from_fixit(const FixItHint& hint) const {
+    CharSourceRange range = hint.RemoveRange;
+    if (range.isTokenRange()) range = Lexer::getAsCharRange(range, m_sm, m_context.getLangOpts());
+    if (range.isInvalid() || !editable(range.getBegin()) || !editable(range.getEnd())) return std::nullopt;
+    const unsigned b = m_sm.getFileOffset(range.getBegin()), e = m_sm.getFileOffset(range.getEnd());
+    if (e < b || m_sm.getFileID(range.getBegin()) != m_sm.getFileID(range.getEnd())) return std::nullopt;
+    return core::Replacement{m_sources.relative(m_sm, range.getBegin()), b, e - b, hint.CodeToInsert};
 }
 
 std::optional<core::Replacement> Emitter::remove_statement(const Stmt& s) const {
@@ -143,14 +153,23 @@ std::optional<unsigned> Emitter::end_offset(const Stmt& s) const {
 
 const CompoundStmt* Emitter::compound_parent(const Stmt& s) { return dyn_cast_or_null<CompoundStmt>(parent_stmt(m_context, s)); }
 
-std::vector<core::Replacement> make_const_ref(Emitter& e, const DeclaratorDecl& decl) {
-    const TypeSourceInfo* tsi = decl.getTypeSourceInfo();
-    if (!tsi) return {};
-    const TypeLoc tl = tsi->getTypeLoc();
-    if (!e.editable(tl.getSourceRange())) return {};
+std::vector<core::Replacement> make_const_ref(Emitter& e, const VarDecl& var) {
+    namespace fixit = tidy::utils::fixit;
+    const TypeSourceInfo* tsi = var.getTypeSourceInfo();
+    if (!tsi || !e.editable(tsi->getTypeLoc().getSourceRange()) || !e.editable(var.getLocation())) return {};
+    std::vector<FixItHint> hints;
+    if (!var.getType().isConstQualified()) {
+        auto qualify = fixit::addQualifierToVarDecl(var, e.context(), DeclSpec::TQ_const, fixit::QualifierTarget::Value, fixit::QualifierPolicy::Left);
+        if (!qualify) return {};
+        hints.push_back(std::move(*qualify));
+    }
+    hints.push_back(fixit::changeVarDeclToReference(var, e.context()));
     std::vector<core::Replacement> fix;
-    if (!decl.getType().isConstQualified()) fix.push_back(e.insert_before(tl.getBeginLoc(), "const "));
-    fix.push_back(e.insert_after_token(tl.getEndLoc(), "&"));
+    for (const FixItHint& hint : hints) {
+        auto replacement = e.from_fixit(hint);
+        if (!replacement) return {};
+        fix.push_back(std::move(*replacement));
+    }
     return fix;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <clang/AST/ASTContext.h>
+#include <clang/Basic/Diagnostic.h>
 #include <clang/Basic/SourceManager.h>
 
 #include <map>
@@ -40,6 +41,9 @@ public:
     core::Replacement replace(clang::SourceRange token_range, std::string with) const;
     core::Replacement insert_before(clang::SourceLocation loc, std::string text) const;
     core::Replacement insert_after_token(clang::SourceLocation loc, std::string text) const;
+    // A fix-it hint (clang-tidy's utils::fixit make them) as a replacement; none when it touches
+    // a macro or a file that is not editable.
+    std::optional<core::Replacement> from_fixit(const clang::FixItHint& hint) const;
 
     // Removes the expression statement s with its ';', and its line when nothing else is on it.
     std::optional<core::Replacement> remove_statement(const clang::Stmt& s) const;
@@ -86,8 +90,10 @@ private:
     std::map<const clang::FunctionDecl*, std::set<const clang::VarDecl*>> m_aliased;
 };
 
-// Inserts "const " before and "&" after a declaration's type (unless already const).
-std::vector<core::Replacement> make_const_ref(Emitter& e, const clang::DeclaratorDecl& decl);
+// Makes a variable or parameter a const reference: "&" before its name and "const " before its
+// type unless it is const already (clang-tidy's utils::fixit::changeVarDeclToReference and
+// addQualifierToVarDecl). Empty when the declaration cannot be edited.
+std::vector<core::Replacement> make_const_ref(Emitter& e, const clang::VarDecl& var);
 
 // For a rule that gives a container variable another container type: the location of its
 // template name when it is written `written<...>` (not auto or a typedef) and editable, the

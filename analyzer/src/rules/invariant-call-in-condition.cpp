@@ -103,8 +103,8 @@ private:
     // through another type its chars may change without a char write may_write_chars would see.
     bool reinterpreted(const Stmt& part, const VarDecl* var) {
         ASTContext& ctx = m_e.context();
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), const_cast<Stmt&>(part), ctx)) {
-            const Stmt* at = found.getNodeAs<DeclRefExpr>("ref");
+        for (const DeclRefExpr* ref : refs_to(*var, part, ctx)) {
+            const Stmt* at = ref;
             for (auto parents = ctx.getParents(*at); parents.size() == 1;) {
                 const auto* parent = parents[0].get<Stmt>();
                 if (!parent) break;

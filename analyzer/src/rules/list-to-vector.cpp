@@ -29,8 +29,8 @@ public:
         std::vector<const Stmt*> growth;
         std::vector<const VarDecl*> iterators;
         std::vector<const CXXForRangeStmt*> walks;
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(l)))).bind("ref")), *fn->getBody(), ctx))
-            if (!classify(*found.getNodeAs<DeclRefExpr>("ref"), growth, iterators, walks)) return;
+        for (const DeclRefExpr* ref : refs_to(*l, *fn->getBody(), ctx))
+            if (!classify(*ref, growth, iterators, walks)) return;
         if (growth.empty()) return;
         for (const CXXForRangeStmt* walk : walks)
             for (const Stmt* g : growth)
@@ -138,8 +138,7 @@ private:
                 return false;
         const auto* fn = dyn_cast_or_null<FunctionDecl>(it.getParentFunctionOrMethod());
         if (!fn || !fn->getBody()) return false;
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(&it)))).bind("ref")), *fn->getBody(), ctx)) {
-            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+        for (const DeclRefExpr* ref : refs_to(it, *fn->getBody(), ctx)) {
             if (in_lambda(*ref)) return false;
             const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(parent(*ref));
             if (!op) return false;

@@ -44,10 +44,8 @@ protected:
         }
         ExprMutationAnalyzer analyzer(then, m_e.context());
         for (const VarDecl* var : key_vars)
-            for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(var)))).bind("ref")), then, m_e.context())) {
-                const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+            for (const DeclRefExpr* ref : refs_to(*var, then, m_e.context()))
                 if (!in_keys.contains(ref) && analyzer.isMutated(ref)) return;
-            }
 
         const std::string map = lookup.container->getName().str();
         const std::string it = "optiloop_found_" + std::to_string(m_e.sm().getSpellingLineNumber(if_stmt.getBeginLoc()));

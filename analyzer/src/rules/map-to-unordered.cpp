@@ -55,14 +55,14 @@ public:
             if (v->getType().getCanonicalType() != var->getType().getCanonicalType()) return;  // e.g. `map<..> a, *b;`
             const auto refs = declRefExpr(to(varDecl(equalsNode(v)))).bind("ref");
             const auto* scope = dyn_cast_or_null<FunctionDecl>(v->getParentFunctionOrMethod());
-            std::vector<BoundNodes> uses;
+            std::vector<const DeclRefExpr*> uses;
             if (scope && scope->getBody()) {
-                for (auto& found : match(findAll(refs), *scope->getBody(), m_e.context())) uses.push_back(found);
+                uses = refs_to(*v, *scope->getBody(), m_e.context());
             } else {
-                uses = match_in_sources(refs, m_e.context(), m_e.sources());
+                for (const auto& found : match_in_sources(refs, m_e.context(), m_e.sources())) uses.push_back(found.getNodeAs<DeclRefExpr>("ref"));
             }
-            for (const auto& found : uses)
-                if (!order_free_use(*found.getNodeAs<DeclRefExpr>("ref"))) return;
+            for (const DeclRefExpr* use : uses)
+                if (!order_free_use(*use)) return;
         }
         std::vector<core::Replacement> fix = {m_e.replace(*name, "unordered_map")};
         if (auto include = m_e.include(var->getLocation(), "unordered_map")) fix.insert(fix.begin(), *include);

@@ -226,8 +226,7 @@ private:
         const FunctionDecl* fn = enclosing_function(ctx, loop);
         if (!fn || !fn->getBody() || !x->hasLocalStorage()) return true;
         const SourceRange inside = loop.getSourceRange();
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(x)))).bind("ref")), *fn->getBody(), ctx)) {
-            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+        for (const DeclRefExpr* ref : refs_to(*x, *fn->getBody(), ctx)) {
             if (m_e.sm().isBeforeInTranslationUnit(inside.getEnd(), ref->getBeginLoc())) return true;
             if (!m_e.sm().isBeforeInTranslationUnit(ref->getBeginLoc(), inside.getBegin())) continue;  // in the loop
             const auto up = ctx.getParents(*ref);

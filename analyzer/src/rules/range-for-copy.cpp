@@ -20,11 +20,7 @@ public:
     void run(const MatchFinder::MatchResult& r) override {
         const auto* loop = r.Nodes.getNodeAs<CXXForRangeStmt>("loop");
         const auto* var = r.Nodes.getNodeAs<VarDecl>("var");
-        const QualType type = var->getType();
-        bool heavy = !match(heavy_type(), type, m_e.context()).empty();
-        if (const auto* record = type->getAsCXXRecordDecl())
-            heavy = heavy || (record->hasDefinition() && !record->hasTrivialCopyConstructor());
-        if (!heavy || !m_e.editable(var->getLocation())) return;
+        if (!expensive_to_copy(var->getType(), m_e.context()) || !m_e.editable(var->getLocation())) return;
         if (!only_read(m_e.context(), var, *loop->getBody())) return;
         // A body that changes the range would change the element a reference reads, not a copy.
         std::vector<const VarDecl*> range_vars;

@@ -75,8 +75,7 @@ private:
             ranges.insert(loop->getRangeInit()->IgnoreParenImpCasts());
         }
         ExprMutationAnalyzer analyzer(*fn.getBody(), ctx);
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(&var)))).bind("ref")), *fn.getBody(), ctx)) {
-            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+        for (const DeclRefExpr* ref : refs_to(var, *fn.getBody(), ctx)) {
             if (ranges.contains(ref)) continue;
             const Stmt* parent = parent_through_wrappers(ctx, *ref);
             if (const auto* op = dyn_cast_or_null<CXXOperatorCallExpr>(parent);

@@ -25,10 +25,8 @@ public:
         if (!name) return;
         // Every use is one a deque serves with the same meaning; at least one erases the front.
         std::vector<core::Replacement> fix;
-        for (const auto& found : match(findAll(declRefExpr(to(varDecl(equalsNode(v)))).bind("ref")), *fn->getBody(), ctx)) {
-            const auto* ref = found.getNodeAs<DeclRefExpr>("ref");
+        for (const DeclRefExpr* ref : refs_to(*v, *fn->getBody(), ctx))
             if (!deque_use(*ref, v, fix)) return;
-        }
         if (fix.empty()) return;
         fix.push_back(m_e.replace(*name, "deque"));
         if (auto include = m_e.include(v->getLocation(), "deque")) fix.push_back(*include);

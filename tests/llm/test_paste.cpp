@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
+fs::path paste_scratch(const std::string& name) {
     fs::path d = fs::temp_directory_path() / ("optiloop-paste-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(d);
     fs::create_directories(d);
@@ -55,7 +55,7 @@ std::thread answer_when(const fs::path& prompt, std::vector<std::pair<fs::path, 
 }  // namespace
 
 TEST(Paste, WritesThePromptAndReadsEachAnswerFromItsFile) {
-    const fs::path dir = scratch("files");
+    const fs::path dir = paste_scratch("files");
     auto paste = llm::PasteProposer::create(paste_options(dir));
     ASSERT_TRUE(paste) << paste.error().message;
     const core::Task task = task_of("a/b");  // a task id is never a path
@@ -84,7 +84,7 @@ TEST(Paste, WritesThePromptAndReadsEachAnswerFromItsFile) {
 }
 
 TEST(Paste, OnATerminalTheAnswerIsPastedAndEndedByADotEndLine) {
-    const fs::path dir = scratch("terminal");
+    const fs::path dir = paste_scratch("terminal");
     auto options = paste_options(dir);
     std::istringstream in("```cpp\nint main() { return 1 - 1; }\n```\n.end\n");
     std::ostringstream out;
@@ -104,7 +104,7 @@ TEST(Paste, OnATerminalTheAnswerIsPastedAndEndedByADotEndLine) {
 }
 
 TEST(Paste, NoAnswerInTimeIsAnInfrastructureErrorNamingTheFile) {
-    const fs::path dir = scratch("timeout");
+    const fs::path dir = paste_scratch("timeout");
     auto options = paste_options(dir);
     options.wait_seconds = 0.2;
     auto paste = llm::PasteProposer::create(options);
@@ -117,7 +117,7 @@ TEST(Paste, NoAnswerInTimeIsAnInfrastructureErrorNamingTheFile) {
 }
 
 TEST(Paste, AFolderThatCannotBeMadeIsNamed) {
-    const fs::path dir = scratch("notdir");
+    const fs::path dir = paste_scratch("notdir");
     std::ofstream(dir / "file") << "x";
     auto paste = llm::PasteProposer::create(paste_options(dir / "file" / "sub"));
     ASSERT_FALSE(paste);
@@ -125,7 +125,7 @@ TEST(Paste, AFolderThatCannotBeMadeIsNamed) {
 }
 
 TEST(Replay, ARoundsAnswersAreDealtToItsRequestsFromTheirFirstSample) {
-    const fs::path dir = scratch("replay");
+    const fs::path dir = paste_scratch("replay");
     std::ofstream(dir / "r.jsonl") << R"({"task": "t", "round": 1, "answer": "```cpp\nint main() { return 0; } // a\n```"})" "\n"
                                    << R"({"task": "t", "round": 1, "answer": "```cpp\nint main() { return 0; } // b\n```"})" "\n"
                                    << R"({"task": "t", "round": 1, "answer": ""})" "\n";
@@ -146,7 +146,7 @@ TEST(Replay, ARoundsAnswersAreDealtToItsRequestsFromTheirFirstSample) {
 }
 
 TEST(Replay, AMalformedExchangeLineIsNamed) {
-    const fs::path dir = scratch("bad");
+    const fs::path dir = paste_scratch("bad");
     std::ofstream(dir / "r.jsonl") << R"({"task": "t", "call": 1, "round": 1, "samples": 0, "edits": []})" "\n";
     auto replay = llm::ReplayProposer::from_recording(dir / "r.jsonl");
     ASSERT_FALSE(replay);

@@ -27,7 +27,7 @@ using core::Verdict;
 
 namespace {
 
-fs::path scratch_root() { return test_support::process_dir("optiloop-search-test-"); }
+fs::path search_scratch() { return test_support::process_dir("optiloop-search-test-"); }
 
 // Reads n and prints 0 + 1 + ... + (n - 1): a loop the better versions replace.
 const char* k_slow = R"(#include <cstdio>
@@ -88,7 +88,7 @@ core::Task sum_task() {
     task.id = "sum-below";
     task.limits.time_seconds = 10;
     task.limits.memory_bytes = 256 << 20;
-    const fs::path dir = scratch_root() / task.id;
+    const fs::path dir = search_scratch() / task.id;
     fs::create_directories(dir);
     std::ofstream(dir / "small.in") << "10\n";
     std::ofstream(dir / "small.out") << "45\n";
@@ -345,7 +345,7 @@ int main() {
 TEST(Search, ARecordedRunReplaysToTheSameDecisions) {
     if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
     const core::Task task = sum_task();
-    const fs::path recording = scratch_root() / "run.jsonl";
+    const fs::path recording = search_scratch() / "run.jsonl";
     auto file = llm::RecordFile::create(recording);
     ASSERT_TRUE(file) << file.error().message;
     auto scripted = std::make_unique<ScriptedProposer>(std::vector<std::vector<core::Edit>>{

@@ -70,7 +70,7 @@ std::string first_sentence(std::string_view text) {
     return std::string(text);
 }
 
-std::string rule_description(const CiFinding& finding) {
+std::string description_of(const CiFinding& finding) {
     if (!finding.rule_description.empty()) return finding.rule_description;
     if (finding.rule == k_verified_rule)
         return "An edit to a changed function that built, passed the tests and measured faster than the code "
@@ -80,13 +80,13 @@ std::string rule_description(const CiFinding& finding) {
 
 std::string rule_help(const CiFinding& finding) {
     if (!finding.contradiction.empty())
-        return rule_description(finding) +
+        return description_of(finding) +
                " The edit built and passed the tests, but wall time contradicts its measured gain, so it is not "
                "offered as a fix.";
     if (is_verified(finding))
-        return rule_description(finding) +
+        return description_of(finding) +
                " The attached fix was built, tested and measured by optiloop; review it like any other change.";
-    return rule_description(finding) +
+    return description_of(finding) +
            " Found from the source alone and not measured; `optiloop ci --verify` builds, tests and measures a "
            "fix.";
 }
@@ -193,7 +193,7 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
         {"ruleId", finding.rule},
         {"ruleIndex", rule_index},
         {"level", level_of(finding)},
-        {"message", {{"text", finding.message.empty() ? rule_description(finding) : finding.message}}},
+        {"message", {{"text", finding.message.empty() ? description_of(finding) : finding.message}}},
         {"locations", Sarif::array({{{"physicalLocation", physical}}})},
         {"partialFingerprints", {{"optiloopFindingHash/v1", fingerprint}}},
         {"properties", properties},
@@ -201,7 +201,7 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
     if (is_verified(finding) && !finding.fix.empty()) {
         if (auto replacements = sarif_replacements(finding)) {
             result["fixes"] = Sarif::array({{
-                {"description", {{"text", finding.message.empty() ? rule_description(finding) : finding.message}}},
+                {"description", {{"text", finding.message.empty() ? description_of(finding) : finding.message}}},
                 {"artifactChanges",
                  Sarif::array({{{"artifactLocation", artifact_location(finding)},
                                          {"replacements", std::move(*replacements)}}})},
@@ -212,7 +212,7 @@ Sarif sarif_result(const CiFinding& finding, std::size_t rule_index) {
 }
 
 Sarif sarif_rule(const CiFinding& finding) {
-    const std::string description = rule_description(finding);
+    const std::string description = description_of(finding);
     // An own rule's documentation page (optiloop explain RULE) is its help in Markdown.
     Sarif help = {{"text", rule_help(finding)}};
     if (const auto page = analyzer::rule_doc(finding.rule)) help["markdown"] = std::string(*page);

@@ -14,7 +14,6 @@ namespace optiloop::llm {
 namespace {
 
 // The answer is fuzzed and comes from a model: every bound below keeps work linear in the input.
-constexpr std::size_t k_max_answer_bytes = std::size_t{1} << 20;
 constexpr std::size_t k_max_blocks = 256;
 constexpr std::size_t k_max_explanation_bytes = 400;
 constexpr std::size_t k_max_quote_bytes = 80;

@@ -20,8 +20,6 @@ std::string file_part(const std::string& id) {
     return out.empty() || out.front() == '.' ? "task" + out : out;
 }
 
-constexpr std::uintmax_t k_max_answer_bytes = 1 << 20;
-
 }  // namespace
 
 core::Result<std::unique_ptr<PasteProposer>> PasteProposer::create(PasteOptions options) {

@@ -18,7 +18,7 @@ namespace {
 
 constexpr double k_longest_retry_after = 600;
 
-std::string trim(std::string_view s) {
+std::string trimmed_line(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
     return std::string(s);
@@ -86,9 +86,9 @@ void for_each_event(const std::string& body, OnData on_data) {
     while (start < body.size()) {
         std::size_t end = body.find('\n', start);
         if (end == std::string::npos) end = body.size();
-        const std::string line = trim(std::string_view(body).substr(start, end - start));
+        const std::string line = trimmed_line(std::string_view(body).substr(start, end - start));
         start = end + 1;
-        if (line.starts_with("data:") && !on_data(trim(std::string_view(line).substr(5)))) return;
+        if (line.starts_with("data:") && !on_data(trimmed_line(std::string_view(line).substr(5)))) return;
     }
 }
 

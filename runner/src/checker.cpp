@@ -13,13 +13,13 @@ namespace optiloop::runner {
 
 namespace {
 
-struct Token {
+struct OutputToken {
     std::string_view text;
     std::size_t line;
 };
 
-std::vector<Token> tokenize(const std::string& text) {
-    std::vector<Token> tokens;
+std::vector<OutputToken> tokenize(const std::string& text) {
+    std::vector<OutputToken> tokens;
     std::size_t line = 1, i = 0;
     while (i < text.size()) {
         const char c = text[i];
@@ -40,7 +40,7 @@ std::string shorten(std::string_view text) {
     return std::string(text.substr(0, 37)) + "...";
 }
 
-CheckResult length_mismatch(const std::vector<Token>& got, const std::vector<Token>& want) {
+CheckResult length_mismatch(const std::vector<OutputToken>& got, const std::vector<OutputToken>& want) {
     if (got.size() < want.size())
         return {false, "output ends after " + std::to_string(got.size()) + " tokens; expected " +
                            std::to_string(want.size()) + " (next expected: " + shorten(want[got.size()].text) +
@@ -50,7 +50,7 @@ CheckResult length_mismatch(const std::vector<Token>& got, const std::vector<Tok
                        std::to_string(got[want.size()].line) + ")"};
 }
 
-CheckResult token_mismatch(std::size_t index, const Token& got, const Token& want) {
+CheckResult token_mismatch(std::size_t index, const OutputToken& got, const OutputToken& want) {
     return {false, "token " + std::to_string(index + 1) + " (line " + std::to_string(want.line) + "): expected " +
                        shorten(want.text) + ", got " + shorten(got.text)};
 }

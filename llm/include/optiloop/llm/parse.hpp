@@ -3,6 +3,7 @@
 // apply. A failure is one line that is sent back to the model, so it says which block and why.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,7 @@ namespace optiloop::llm {
 // The explanation is the answer's prose outside code, whitespace collapsed, at most 400 bytes.
 // Answers over 1 MiB, and answers with more than 256 blocks or hunks, are refused. The returned
 // Edit is known to apply and to change something.
+inline constexpr std::size_t k_max_answer_bytes = std::size_t{1} << 20;  // 1 MiB
 core::Result<core::Edit> parse_answer(std::string_view answer, const std::vector<core::SourceFile>& sources,
                                       const std::string& proposer);
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -110,6 +111,26 @@ TEST(Eval, ShardsMergeIntoTheWhole) {
     EXPECT_NE(page.find("<svg"), std::string::npos);
     EXPECT_EQ(page.find("http://www.w3.org/2000/svg'"), page.find("http"));  // no other link: self-contained
     EXPECT_EQ(sh("report " + merged.string() + " --compare " + merged.string() + " " + whole.string(), &out), 0);
+}
+
+// Shards of different runs (here: one round against two) do not mix: --merge names both files,
+// exits 2 and writes no --db.
+TEST(Eval, MergeRefusesShardsOfDifferentRuns) {
+    const fs::path one = temp_dir() / "one-round.db", two = temp_dir() / "two-rounds.db", mixed = temp_dir() / "mixed.db";
+    const std::string sel = "--tasks 'io-[dr]*' --repeat 1 --no-reference";
+    ASSERT_EQ(sh("eval " + k_builtin + " " + sel + " --rounds 1 --shard 0/2 --db " + one.string()), 0);
+    ASSERT_EQ(sh("eval " + k_builtin + " " + sel + " --rounds 2 --shard 1/2 --db " + two.string()), 0);
+    const fs::path err = temp_dir() / "merge.err";
+    const int status = std::system((std::string(OPTILOOP_BINARY) + " eval --merge " + one.string() + " " + two.string() + " --db " + mixed.string() +
+                                    " > /dev/null 2> " + err.string() + " </dev/null")
+                                       .c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 2);
+    const std::string message = slurp(err);
+    EXPECT_NE(message.find("--merge " + two.string() + " holds another run ("), std::string::npos) << message;
+    EXPECT_NE(message.find(" than " + one.string() + " ("), std::string::npos) << message;
+    EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
+    EXPECT_FALSE(fs::exists(mixed));
 }
 
 TEST(Eval, BadArgumentsExit2) {

@@ -1,6 +1,4 @@
 // optimize --apply (optimizer::apply_best): what is written over the user's file, and when not.
-#include <unistd.h>
-
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -8,22 +6,20 @@
 #include <optiloop/core/files.hpp>
 #include <optiloop/optimizer/result_report.hpp>
 
+#include "support/process_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace optiloop;
 
 namespace {
 
-struct Folder {
-    fs::path path;
-    Folder() {
-        std::string pattern = (fs::temp_directory_path() / "optiloop-apply-test-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~Folder() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+// A fresh folder of this test process's scratch directory.
+fs::path folder(const std::string& name) {
+    const fs::path dir = test_support::process_dir("optiloop-apply-test-") / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
 
 core::Task one_file_task(const std::string& content) {
     core::Task task;
@@ -45,8 +41,7 @@ optimizer::Result verified(const std::string& faster) {
 }  // namespace
 
 TEST(ApplyBest, NothingVerifiedWritesNothing) {
-    Folder dir;
-    const fs::path file = dir.path / "main.cpp";
+    const fs::path file = folder("NothingVerifiedWritesNothing") / "main.cpp";
     ASSERT_TRUE(core::write_file_atomically(file, "slow\n"));
     auto applied = optimizer::apply_best(one_file_task("slow\n"), optimizer::Result{}, {file, true, false});
     ASSERT_TRUE(applied) << applied.error().message;
@@ -56,8 +51,7 @@ TEST(ApplyBest, NothingVerifiedWritesNothing) {
 }
 
 TEST(ApplyBest, ASourceFileKeepsItsOriginal) {
-    Folder dir;
-    const fs::path file = dir.path / "main.cpp";
+    const fs::path file = folder("ASourceFileKeepsItsOriginal") / "main.cpp";
     ASSERT_TRUE(core::write_file_atomically(file, "slow\n"));
     auto applied = optimizer::apply_best(one_file_task("slow\n"), verified("fast\n"), {file, true, false});
     ASSERT_TRUE(applied) << applied.error().message;
@@ -69,8 +63,7 @@ TEST(ApplyBest, ASourceFileKeepsItsOriginal) {
 // A repository file changed since HEAD (the task's baseline) is left alone: the best version was
 // made from HEAD's and would throw the user's edit away.
 TEST(ApplyBest, ARepositoryFileWithUncommittedChangesIsRefused) {
-    Folder dir;
-    const fs::path file = dir.path / "main.cpp";
+    const fs::path file = folder("ARepositoryFileWithUncommittedChangesIsRefused") / "main.cpp";
     ASSERT_TRUE(core::write_file_atomically(file, "slow, edited by the user\n"));
     auto refused = optimizer::apply_best(one_file_task("slow\n"), verified("fast\n"), {file, false, true});
     ASSERT_FALSE(refused);

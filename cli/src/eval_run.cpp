@@ -79,6 +79,7 @@ void add_eval_run_options(CLI::App& app, EvalRunArgs& a) {
 static std::string eval_config(const std::string& dataset, const EvalRunArgs& a) {
     return dataset + " provider=" + a.proposer.provider + (a.proposer.model.empty() ? "" : " model=" + a.proposer.model) + " k=" + std::to_string(a.samples) +
            " rounds=" + std::to_string(a.rounds) + " search=" + a.search.search + " population=" + std::to_string(a.search.population) +
+           (a.search.search == "islands" ? " islands=" + std::to_string(a.search.islands) + " migrate-every=" + std::to_string(a.search.migrate_every) : "") +
            (a.search.no_polish ? " no-polish" : "") + " counter=" + a.counter + " tasks=" + a.tasks + " limit=" + (a.limit ? std::to_string(*a.limit) : "");
 }
 

@@ -31,12 +31,19 @@ void note_proposer_sources(const CLI::App& app, const Settings& settings, Propos
 void add_search_options(CLI::App& app, SearchArgs& a) {
     add_setting(app, "search", a.search);
     add_setting(app, "population", a.population);
+    add_setting(app, "islands", a.islands);
+    add_setting(app, "migrate_every", a.migrate_every);
     app.add_flag("--no-polish", a.no_polish, "Do not let the rules proposer polish a model's new best");
 }
 
 void apply_search(const SearchArgs& a, const ProposerArgs& proposer, optimizer::Options& options) {
-    options.search = a.search == "greedy" ? optimizer::Search::greedy : optimizer::Search::population;
+    options.search = a.search == "greedy"    ? optimizer::Search::greedy
+                     : a.search == "islands" ? optimizer::Search::islands
+                     : a.search == "elites"  ? optimizer::Search::elites
+                                             : optimizer::Search::population;
     options.population = a.population;
+    options.islands = a.islands;
+    options.migrate_every = a.migrate_every;
     options.polish = !a.no_polish;
     options.token_budget = proposer.token_budget;
 }

@@ -28,6 +28,8 @@ void note_proposer_sources(const CLI::App& app, const Settings& settings, Propos
 struct SearchArgs {
     std::string search = "population";
     int population = 3;
+    int islands = 2;
+    int migrate_every = 2;
     bool no_polish = false;
 };
 void add_search_options(CLI::App& app, SearchArgs& args);

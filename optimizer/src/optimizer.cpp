@@ -29,7 +29,15 @@ namespace optiloop::optimizer {
 
 namespace fs = std::filesystem;
 
-const char* to_string(Search search) { return search == Search::greedy ? "greedy" : "population"; }
+const char* to_string(Search search) {
+    switch (search) {
+    case Search::population: return "population";
+    case Search::greedy: return "greedy";
+    case Search::islands: return "islands";
+    case Search::elites: return "elites";
+    }
+    return "population";
+}
 
 const char* to_string(Stop stop) {
     switch (stop) {
@@ -481,7 +489,9 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     std::optional<std::vector<core::Edit>> first_edits;
     const unsigned first_seed = options.seed + 101u;
     if (!options.baseline && !proposer.wants_hints() && options.rounds >= 1) {
-        auto edits = proposer.propose(task, core::ProposalContext{task.baseline, "", "", 1, options.samples, first_seed});
+        // The first island's share of round 1 (all of it without islands).
+        const int islands_asked = options.search == Search::islands ? std::max(1, options.islands) : 1;
+        auto edits = proposer.propose(task, core::ProposalContext{task.baseline, "", "", 1, (options.samples + islands_asked - 1) / islands_asked, first_seed});
         if (!edits) return core::fail(edits.error());
         if (edits->empty()) {
             result.baseline_measured = false;
@@ -538,25 +548,51 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         std::string id;
         std::vector<core::SourceFile> sources;
         core::Measurement measurement;
+        std::size_t cell = 0;  // Search::elites: its cell of the grid
     };
-    // Best first; the baseline stays a member until better programs push it out.
-    std::vector<Member> population = {{"baseline", task.baseline, *baseline}};
+    // Best first; the baseline stays a member until better programs push it out. One population,
+    // or one per island (each starting from the baseline).
+    const bool elites = options.search == Search::elites;
+    const std::size_t island_count = options.search == Search::islands ? static_cast<std::size_t>(std::max(1, options.islands)) : 1;
+    std::vector<std::vector<Member>> islands(island_count, std::vector<Member>{{"baseline", task.baseline, *baseline, 0}});
     const std::size_t population_size = greedy ? 1 : static_cast<std::size_t>(std::max(1, options.population));
-    std::map<std::string, std::vector<std::size_t>> attempts_from;  // member id -> candidates made from it
+    // The grid's feature: the share of the original program's bytes a candidate changed.
+    std::size_t baseline_bytes = 0;
+    for (const auto& f : task.baseline) baseline_bytes += f.content.size();
+    auto cell_of = [&](const CandidateResult& c) {
+        const double share = static_cast<double>(c.change_size) / static_cast<double>(std::max<std::size_t>(1, baseline_bytes));
+        return std::min(population_size - 1, static_cast<std::size_t>(share * static_cast<double>(population_size)));
+    };
+    std::map<std::size_t, std::size_t> island_of;  // candidate index -> the island it was made in
+    // (member id, island) -> candidates made from it there: islands do not see each other's attempts
+    std::map<std::pair<std::string, std::size_t>, std::vector<std::size_t>> attempts_from;
     std::map<std::string, std::string> hints;                       // member id -> its hints
     std::string last_round_feedback;                                 // the greedy loop's
     std::optional<double> floor;                                     // an empty program's count, for the hints
     bool floor_measured = false;
     std::set<std::string> seen = {sources_hash(task.baseline)};
     int counter = 0;
-    auto best_cost = [&] { return cost_of(population.front().measurement); };
+    // The best member of all, and its island.
+    auto best_island = [&] {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < islands.size(); ++i)
+            if (cost_of(islands[i].front().measurement) < cost_of(islands[best].front().measurement)) best = i;
+        return best;
+    };
+    auto best_cost = [&] { return cost_of(islands[best_island()].front().measurement); };
+    auto by_cost = [](const Member& a, const Member& b) { return cost_of(a.measurement) < cost_of(b.measurement); };
 
     // Applies, checks and measures a batch of edits made from `parents[i]`; appends them to the
     // result. Returns the indices of the new candidates.
-    auto evaluate = [&](int round, const std::vector<std::pair<const Member*, core::Edit>>& batch, bool polish) -> core::Result<std::vector<std::size_t>> {
+    struct Proposal {
+        const Member* parent;
+        std::size_t island;
+        core::Edit edit;
+    };
+    auto evaluate = [&](int round, const std::vector<Proposal>& batch, bool polish) -> core::Result<std::vector<std::size_t>> {
         std::vector<CandidateResult> made;
         std::vector<const Member*> parent_of;
-        for (const auto& [parent, edit] : batch) {
+        for (const auto& [parent, island, edit] : batch) {
             CandidateResult c;
             c.round = round;
             c.polish = polish;
@@ -625,19 +661,22 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         });
         if (!measured) return core::fail(measured.error());
         std::vector<std::size_t> indices;
-        for (auto& c : made) {
+        for (std::size_t n = 0; n < made.size(); ++n) {
+            auto& c = made[n];
             if (c.note.empty() && !c.measurement) c.note = "not measured: the time budget was spent";
-            attempts_from[c.candidate.parent].push_back(result.candidates.size());
+            island_of[result.candidates.size()] = batch[n].island;
+            attempts_from[{c.candidate.parent, batch[n].island}].push_back(result.candidates.size());
             indices.push_back(result.candidates.size());
             result.candidates.push_back(std::move(c));
         }
         return indices;
     };
 
-    // Takes the correct, uncontradicted candidates among `indices` into the population. Returns
-    // whether one of them is the new best (cheaper than the best by more than the noise allows),
-    // and whether any became a member (a new best, or a distinct program that beats the baseline
-    // and ranks among the population's best few: a new place to search from).
+    // Takes the correct, uncontradicted candidates among `indices` into the population of the
+    // island each was made in. Returns whether one of them is the new best (cheaper than the best
+    // by more than the noise allows), and whether any became a member (a new best, or a distinct
+    // program that beats the baseline and ranks among the population's best few, or is the best
+    // of its cell: a new place to search from).
     struct Admitted {
         bool new_best = false, new_member = false;
     };
@@ -658,8 +697,20 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             } else if (greedy || cost * (1 + min_gain) >= cost_of(*baseline)) {
                 continue;  // a member must beat the baseline; the greedy loop keeps the best only
             }
-            population.push_back({c.candidate.id, c.candidate.sources, *c.measurement});
-            std::stable_sort(population.begin(), population.end(), [](const Member& a, const Member& b) { return cost_of(a.measurement) < cost_of(b.measurement); });
+            auto& population = islands[island_of.at(i)];
+            Member member{c.candidate.id, c.candidate.sources, *c.measurement, elites ? cell_of(c) : 0};
+            if (elites) {
+                // The cell's best only: it takes an empty cell, or the place of a dearer program.
+                auto occupant = std::find_if(population.begin(), population.end(), [&](const Member& m) { return m.cell == member.cell; });
+                if (occupant == population.end()) population.push_back(std::move(member));
+                else if (cost < cost_of(occupant->measurement)) *occupant = std::move(member);
+                else continue;
+                std::stable_sort(population.begin(), population.end(), by_cost);
+                new_member = true;
+                continue;
+            }
+            population.push_back(std::move(member));
+            std::stable_sort(population.begin(), population.end(), by_cost);
             if (population.size() > population_size) population.resize(population_size);
             new_member = new_member || std::any_of(population.begin(), population.end(), [&](const Member& m) { return m.id == c.candidate.id; });
         }
@@ -678,10 +729,21 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             break;
         }
         result.rounds_run = round;
-        // The k samples dealt out over the members, best first.
-        std::vector<int> share(population.size(), 0);
-        for (int i = 0; i < options.samples; ++i) ++share[static_cast<std::size_t>(i) % population.size()];
-        const std::vector<Member> parents = population;  // this round's, unchanged while it runs
+        // The k samples dealt out over the islands in turn, and within one over its members, best first.
+        std::vector<int> island_share(islands.size(), 0);
+        for (int i = 0; i < options.samples; ++i) ++island_share[static_cast<std::size_t>(i) % islands.size()];
+        std::vector<Member> parents;  // this round's, unchanged while it runs
+        std::vector<std::size_t> parent_island;
+        std::vector<int> share;
+        for (std::size_t g = 0; g < islands.size(); ++g) {
+            std::vector<int> member_share(islands[g].size(), 0);
+            for (int i = 0; i < island_share[g]; ++i) ++member_share[static_cast<std::size_t>(i) % islands[g].size()];
+            for (std::size_t m = 0; m < islands[g].size(); ++m) {
+                parents.push_back(islands[g][m]);
+                parent_island.push_back(g);
+                share.push_back(member_share[m]);
+            }
+        }
         // One request per member with a share: prompts first (profiling a member for its hints
         // runs the program, so one at a time), then the requests, side by side where the
         // proposer allows it, then their edits in member order whatever order they came back in.
@@ -722,7 +784,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             } else {
                 // The latest attempts made from this program, whichever round they came from.
                 std::vector<const CandidateResult*> attempts;
-                const auto& from = attempts_from[parent.id];
+                const auto& from = attempts_from[{parent.id, parent_island[p]}];
                 for (std::size_t i = from.size() > 6 ? from.size() - 6 : 0; i < from.size(); ++i) attempts.push_back(&result.candidates[from[i]]);
                 feedback = attempt_feedback(task, parent.sources, attempts);
                 // Where this program came from: the attempt that made it, and what it gained.
@@ -747,7 +809,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
             if (!*requests[i].answer) return core::fail(requests[i].answer->error());
             return {};
         });
-        std::vector<std::pair<const Member*, core::Edit>> batch;
+        std::vector<Proposal> batch;
         std::optional<core::Error> failed;
         for (Request& request : requests) {
             if (!request.answer) break;  // not made: an earlier request failed
@@ -757,7 +819,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                 break;
             }
             result.answers += static_cast<std::int64_t>(edits->size());
-            for (auto& e : *edits) batch.emplace_back(&parents[request.parent], std::move(e));
+            for (auto& e : *edits) batch.push_back({&parents[request.parent], parent_island[request.parent], std::move(e)});
         }
         if (failed) {
             // What was verified in earlier rounds stays; a failure in the first round is the run's.
@@ -786,16 +848,34 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         bool progress = greedy ? admitted.new_best : admitted.new_member;
         // A model's new best, polished by the rules (cheap, and verified like any candidate).
         if (admitted.new_best && options.polish && !greedy && proposer.name() != "rules" && proposer.name() != "clang-tidy" && !over_budget()) {
-            const Member winner = population.front();
+            const std::size_t winner_island = best_island();
+            const Member winner = islands[winner_island].front();
             analyzer::RulesProposer rules;
             core::ProposalContext context{winner.sources, "", "", round, 8, options.seed};
             if (auto polish = rules.propose(task, context); polish && !polish->empty()) {
-                std::vector<std::pair<const Member*, core::Edit>> polish_batch;
-                for (auto& e : *polish) polish_batch.emplace_back(&winner, std::move(e));
+                std::vector<Proposal> polish_batch;
+                for (auto& e : *polish) polish_batch.push_back({&winner, winner_island, std::move(e)});
                 auto polished = evaluate(round, polish_batch, true);
                 if (!polished) return core::fail(polished.error());
                 const Admitted polished_in = admit(round, *polished);
                 progress = progress || (greedy ? polished_in.new_best : polished_in.new_member);
+            }
+        }
+        // Every --migrate-every rounds each island's best moves on to the next island, where it
+        // joins when it ranks there (as any candidate would).
+        if (islands.size() > 1 && options.migrate_every > 0 && round % options.migrate_every == 0) {
+            std::vector<Member> migrants;
+            for (const auto& island : islands) migrants.push_back(island.front());
+            for (std::size_t g = 0; g < islands.size(); ++g) {
+                auto& to = islands[(g + 1) % islands.size()];
+                const Member& m = migrants[g];
+                if (m.id == "baseline" || std::any_of(to.begin(), to.end(), [&](const Member& x) { return x.id == m.id; })) continue;
+                to.push_back(m);
+                std::stable_sort(to.begin(), to.end(), by_cost);
+                if (to.size() > population_size) to.resize(population_size);
+                if (std::any_of(to.begin(), to.end(), [&](const Member& x) { return x.id == m.id; }))
+                    say("round " + std::to_string(round) + ": " + m.id + " migrates from island " + std::to_string(g + 1) + " to island " +
+                        std::to_string((g + 1) % islands.size() + 1));
             }
         }
         bool worth_repairing = false;
@@ -818,7 +898,12 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
         break;
     }
     if (result.stop_reason.empty()) result.stop_reason = "reached --rounds " + std::to_string(options.rounds);
-    for (const auto& m : population) result.population.push_back(m.id);
+    std::vector<const Member*> members;
+    for (const auto& island : islands)
+        for (const auto& m : island)
+            if (std::none_of(members.begin(), members.end(), [&](const Member* x) { return x->id == m.id; })) members.push_back(&m);
+    std::stable_sort(members.begin(), members.end(), [](const Member* a, const Member* b) { return cost_of(a->measurement) < cost_of(b->measurement); });
+    for (const auto* m : members) result.population.push_back(m->id);
     return result;
 }
 

@@ -157,8 +157,8 @@ std::string result_text(const core::Task& task, const Result& r, const RunDescri
         out << "\n";
     }
     out << "stopped: " << r.stop_reason << " (" << r.rounds_run << " round" << (r.rounds_run == 1 ? "" : "s") << ", " << r.answers << " proposals";
-    if (run.search == Search::population) {
-        out << "; population:";
+    if (run.search != Search::greedy) {
+        out << "; " << (run.search == Search::islands ? "islands" : run.search == Search::elites ? "grid" : "population") << ":";
         for (const auto& id : r.population) out << " " << id;
     }
     out << ")\n";

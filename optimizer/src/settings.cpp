@@ -34,9 +34,12 @@ const std::vector<SettingInfo>& setting_table() {
         {"samples", "-k,--samples", {"OPTILOOP_SAMPLES"}, "4", "Candidates per round", integer(1, 64)},
         {"rounds", "--rounds", {"OPTILOOP_ROUNDS"}, "3", "Rounds of propose / verify / feed back", integer(1, 50)},
         {"search", "--search", {"OPTILOOP_SEARCH"}, "population",
-         "population (the default: the best few programs, repair rounds, rules polish) or greedy (the first loop, for comparison)",
-         one_of({"population", "greedy"})},
-        {"population", "--population", {"OPTILOOP_POPULATION"}, "3", "Distinct correct programs the search draws its prompts from", integer(1, 16)},
+         "population (the default: the best few programs, repair rounds, rules polish); greedy (the first loop), islands or elites (MAP-Elites), for comparison",
+         one_of({"population", "greedy", "islands", "elites"})},
+        {"population", "--population", {"OPTILOOP_POPULATION"}, "3",
+         "Distinct correct programs the search draws its prompts from (per island; --search elites: the grid's cells)", integer(1, 16)},
+        {"islands", "--islands", {"OPTILOOP_ISLANDS"}, "2", "--search islands: how many islands", integer(2, 8)},
+        {"migrate_every", "--migrate-every", {"OPTILOOP_MIGRATE_EVERY"}, "2", "--search islands: rounds between migrations of each island's best", integer(1, 50)},
         // [repository] in optiloop.toml: the commands of `optimize --repo` and `ci --verify`, so
         // that `optiloop ci --base origin/main --verify` is the whole command in a configured project.
         {"repository.build", "--build", {}, "", "Repository mode: the build command, run from the repository root (in the sandbox)", {}},

@@ -3,7 +3,8 @@
 // the search goes on, where the greedy loop stops; the population deals a round's samples out
 // best-first, each member with its own history; the rules polish a model's new best; a recorded
 // run replays to the same decisions; the measured search is the same at any parallelism; a
-// round's requests are made side by side where the proposer allows it.
+// round's requests are made side by side where the proposer allows it; islands and MAP-Elites
+// (the variants measured against the population) keep what they are meant to keep.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -432,4 +433,72 @@ TEST(Search, AnswersThatCannotBeBuiltAreNotedFedBackAndRepaired) {
     const std::string& feedback = model.contexts.at(1).feedback;
     EXPECT_NE(feedback.find("### Attempt c1 (round 1): not built"), std::string::npos) << feedback;
     EXPECT_NE(feedback.find("### Attempt c2 (round 1): not built\nthe answer was empty"), std::string::npos) << feedback;
+}
+
+TEST(Search, IslandsDealARoundBetweenThemKeepTheirOwnAttemptsAndPassTheirBestOn) {
+    if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
+    const core::Task task = sum_task();
+    // Round 1: island 1 halves the loop, island 2 gets Gauss off by one. Round 2: island 1 finds
+    // the formula from its half loop, island 2 a correct but slower program.
+    ScriptedProposer model({{whole(k_half, "half the loop"), whole(k_off_by_one, "Gauss")}, {whole(k_fast, "Gauss, fixed"), whole(k_slower, "twice")}, {}});
+    auto options = search_options();
+    options.search = optimizer::Search::islands;
+    options.islands = 2;
+    options.migrate_every = 2;
+    std::vector<std::string> log;
+    auto result = optimizer::optimize(task, model, options, [&](const std::string& line) { log.push_back(line); });
+    ASSERT_TRUE(result) << result.error().message;
+    // One request per island a round, one sample each.
+    ASSERT_EQ(model.contexts.size(), 6u);
+    for (const auto& context : model.contexts) EXPECT_EQ(context.samples, 1);
+    EXPECT_EQ(model.contexts[0].current[0].content, k_slow);
+    EXPECT_EQ(model.contexts[1].current[0].content, k_slow);
+    // Round 2: island 1 asks from its half loop; island 2 from the baseline, shown its own
+    // failed attempt and not island 1's.
+    EXPECT_EQ(model.contexts[2].current[0].content, k_half);
+    EXPECT_EQ(model.contexts[3].current[0].content, k_slow);
+    EXPECT_NE(model.contexts[3].feedback.find("### Attempt c2 (round 1): WA"), std::string::npos) << model.contexts[3].feedback;
+    EXPECT_EQ(model.contexts[3].feedback.find("Attempt c1"), std::string::npos) << model.contexts[3].feedback;
+    // After round 2, island 1's best (the formula) migrated: round 3 asks from it on both islands.
+    EXPECT_NE(std::find(log.begin(), log.end(), "round 2: c3 migrates from island 1 to island 2"), log.end());
+    EXPECT_EQ(model.contexts[4].current[0].content, k_fast);
+    EXPECT_EQ(model.contexts[5].current[0].content, k_fast);
+    ASSERT_TRUE(result->best);
+    EXPECT_EQ(result->candidates[*result->best].candidate.id, "c3");
+    EXPECT_EQ(result->population, (std::vector<std::string>{"c3", "c1", "baseline"}));
+    EXPECT_EQ(result->stop, optimizer::Stop::proposer_empty);
+}
+
+TEST(Search, ElitesKeepTheBestOfEachCellWhereThePopulationKeepsTheBestFew) {
+    if (valgrind_missing()) GTEST_SKIP() << "valgrind is not usable here: " << runner::probe_counters().valgrind_reason;
+    const core::Task task = sum_task();
+    // The formula and the half loop each change under half of the original's bytes (cell 0 of
+    // 2); the half loop behind a new first line changes nearly all of them (cell 1), at the half
+    // loop's cost.
+    const std::string rewritten_half = std::string("// Half the loop, rewritten.\n") + k_half;
+    auto script = [&] {
+        return std::vector<std::vector<core::Edit>>{
+            {whole(k_fast, "Gauss"), whole(k_half, "half the loop")}, {whole(rewritten_half, "half the loop, rewritten"), whole(k_slower, "twice")}, {}};
+    };
+    auto options = search_options();
+    options.population = 2;
+    options.search = optimizer::Search::elites;
+    ScriptedProposer elites_model(script());
+    auto elites = optimizer::optimize(task, elites_model, options);
+    ASSERT_TRUE(elites) << elites.error().message;
+    // The half loop lost cell 0 to the formula: round 2 asks once, from the formula, for both samples.
+    ASSERT_GE(elites_model.contexts.size(), 2u);
+    EXPECT_EQ(elites_model.contexts[1].current[0].content, k_fast);
+    EXPECT_EQ(elites_model.contexts[1].samples, 2);
+    // The rewrite, no cheaper than the half loop, holds cell 1.
+    EXPECT_EQ(elites->population, (std::vector<std::string>{"c1", "c3"}));
+    // The population keeps the two cheapest instead: the half loop stays, the rewrite does not join.
+    options.search = optimizer::Search::population;
+    ScriptedProposer population_model(script());
+    auto population = optimizer::optimize(task, population_model, options);
+    ASSERT_TRUE(population) << population.error().message;
+    ASSERT_GE(population_model.contexts.size(), 3u);
+    EXPECT_EQ(population_model.contexts[1].samples, 1);
+    EXPECT_EQ(population_model.contexts[2].current[0].content, k_half);
+    EXPECT_EQ(population->population, (std::vector<std::string>{"c1", "c2"}));
 }

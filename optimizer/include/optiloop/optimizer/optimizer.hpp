@@ -12,6 +12,14 @@
 //
 // `Search::greedy` is the first loop, kept for comparison: one current best, feedback on the last
 // round only, and the run ends at the first round without a new best.
+//
+// Two variants after OpenEvolve / AlphaEvolve, kept to measure against the default (README,
+// "Islands and MAP-Elites, measured"): `Search::islands` runs --islands populations that deal the
+// round's samples between them and never share a member, except that every --migrate-every rounds
+// each island's best moves to the next island (a ring); `Search::elites` keeps, instead of the best
+// few, the best program of each cell of a MAP-Elites grid over one feature, how much of the
+// original program a candidate rewrote (cell i of P holds the programs that changed between i/P
+// and (i+1)/P of its bytes), so that a slower rewrite survives beside a faster small edit.
 #pragma once
 
 #include <cstdint>
@@ -27,14 +35,16 @@
 
 namespace optiloop::optimizer {
 
-enum class Search { population, greedy };
+enum class Search { population, greedy, islands, elites };
 const char* to_string(Search search);
 
 struct Options {
     int samples = 4;  // k per round
     int rounds = 3;
     Search search = Search::population;
-    int population = 3;  // distinct correct programs kept to draw prompts from (1: the best only)
+    int population = 3;  // distinct correct programs kept to draw prompts from (1: the best only); per island; elites: cells
+    int islands = 2;        // Search::islands: how many
+    int migrate_every = 2;  // Search::islands: rounds between migrations
     bool polish = true;  // let the rules proposer polish a model's new best
     int parallel = 0;    // candidates measured at once; 0: one per core (one at a time without a counter)
     double min_gain = 0.01;  // a new best must be this much cheaper (instruction counts are exact)
@@ -77,7 +87,7 @@ struct Result {
     int rounds_run = 0;
     Stop stop = Stop::rounds;
     std::string stop_reason;
-    std::vector<std::string> population;  // ids of the final population, best first ("baseline" included while it is a member)
+    std::vector<std::string> population;  // ids of the final population, best first ("baseline" included while it is a member); islands: every island's, each once
     std::int64_t answers = 0;            // edits the proposer returned (polish edits not counted)
     // The gain a new best had to clear, as a fraction: min_gain with a counter (counts are
     // exact), else twice the largest spread of the baseline's timed repetitions.

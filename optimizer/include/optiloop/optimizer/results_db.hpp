@@ -30,7 +30,7 @@ struct TaskRow {
     std::optional<double> best_speedup;
     core::ProposerUsage usage;  // what the task's proposer spent (LLM requests and tokens)
     // How the search went (empty / 0 in databases written before these columns existed).
-    std::string search;       // "population" or "greedy"
+    std::string search;       // optimizer::to_string(Search): "population", "greedy", "islands", "elites"
     int rounds = 0;
     std::string stop;         // optimizer::to_string(Stop)
     std::string stop_reason;

@@ -581,6 +581,14 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     };
     auto best_cost = [&] { return cost_of(islands[best_island()].front().measurement); };
     auto by_cost = [](const Member& a, const Member& b) { return cost_of(a.measurement) < cost_of(b.measurement); };
+    // Puts a program into a population where it ranks, keeping the best few. Whether it stayed.
+    auto join = [&](std::vector<Member>& population, Member member) {
+        const std::string id = member.id;
+        population.push_back(std::move(member));
+        std::stable_sort(population.begin(), population.end(), by_cost);
+        if (population.size() > population_size) population.resize(population_size);
+        return std::any_of(population.begin(), population.end(), [&](const Member& m) { return m.id == id; });
+    };
 
     // Applies, checks and measures a batch of edits made from `parents[i]`; appends them to the
     // result. Returns the indices of the new candidates.
@@ -709,10 +717,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                 new_member = true;
                 continue;
             }
-            population.push_back(std::move(member));
-            std::stable_sort(population.begin(), population.end(), by_cost);
-            if (population.size() > population_size) population.resize(population_size);
-            new_member = new_member || std::any_of(population.begin(), population.end(), [&](const Member& m) { return m.id == c.candidate.id; });
+            new_member = join(population, std::move(member)) || new_member;
         }
         return Admitted{new_best, new_member};
     };
@@ -870,10 +875,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
                 auto& to = islands[(g + 1) % islands.size()];
                 const Member& m = migrants[g];
                 if (m.id == "baseline" || std::any_of(to.begin(), to.end(), [&](const Member& x) { return x.id == m.id; })) continue;
-                to.push_back(m);
-                std::stable_sort(to.begin(), to.end(), by_cost);
-                if (to.size() > population_size) to.resize(population_size);
-                if (std::any_of(to.begin(), to.end(), [&](const Member& x) { return x.id == m.id; }))
+                if (join(to, m))
                     say("round " + std::to_string(round) + ": " + m.id + " migrates from island " + std::to_string(g + 1) + " to island " +
                         std::to_string((g + 1) % islands.size() + 1));
             }
@@ -902,7 +904,7 @@ core::Result<Result> optimize(const core::Task& task, core::Proposer& proposer, 
     for (const auto& island : islands)
         for (const auto& m : island)
             if (std::none_of(members.begin(), members.end(), [&](const Member* x) { return x->id == m.id; })) members.push_back(&m);
-    std::stable_sort(members.begin(), members.end(), [](const Member* a, const Member* b) { return cost_of(a->measurement) < cost_of(b->measurement); });
+    std::stable_sort(members.begin(), members.end(), [&](const Member* a, const Member* b) { return by_cost(*a, *b); });
     for (const auto* m : members) result.population.push_back(m->id);
     return result;
 }

@@ -10,10 +10,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 optiloop="${1:-$root/build/bin/optiloop}"
 out="${2:-$(mktemp -d)}"
-mkdir -p "$out/dataset"
-for task in $(python3 -c 'import json,sys; print(" ".join(dict.fromkeys(json.loads(l)["task"] for l in open(sys.argv[1]) if l.strip())))' "$here/../answers.jsonl"); do
-  ln -sfnT "$root/datasets/builtin/$task" "$out/dataset/$task"
-done
+source "$here/common.sh"
+live_dataset "$root" "$out"
 args=()
 for search in population islands elites; do
   dbs=""
@@ -22,8 +20,8 @@ for search in population islands elites; do
     gzip -dc "$recorded" > "$out/$run.jsonl"
     rm -f "$out/$run.db"*
     # Exit 1 means some task had nothing verified: a result, not a failure of the run.
-    "$optiloop" eval "$out/dataset" --provider replay --replay "$out/$run.jsonl" -k 2 --rounds 3 --search "$search" \
-      --counter cachegrind --repeat 1 --no-reference --db "$out/$run.db" > "$out/$run.out" 2> "$out/$run.log" || [ $? -eq 1 ]
+    "$optiloop" eval "$out/dataset" --provider replay --replay "$out/$run.jsonl" "${live_options[@]}" --search "$search" \
+      --db "$out/$run.db" > "$out/$run.out" 2> "$out/$run.log" || [ $? -eq 1 ]
     dbs="$dbs${dbs:+,}$out/$run.db"
   done
   args+=("$search=$dbs")

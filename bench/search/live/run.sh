@@ -11,12 +11,11 @@ search="$1"
 out="$2"
 optiloop="${3:-$root/build/bin/optiloop}"
 shift 3 || shift $#
-mkdir -p "$out/$search/prompts" "$out/dataset"
-for task in $(python3 -c 'import json,sys; print(" ".join(dict.fromkeys(json.loads(l)["task"] for l in open(sys.argv[1]) if l.strip())))' "$here/../answers.jsonl"); do
-  ln -sfnT "$root/datasets/builtin/$task" "$out/dataset/$task"  # -T: never a link inside an existing one
-done
+source "$here/common.sh"
+mkdir -p "$out/$search/prompts"
+live_dataset "$root" "$out"
 # Exit 1 means some task had nothing verified: a result, not a failure of the run.
 "$optiloop" eval "$out/dataset" --provider paste --paste-dir "$out/$search/prompts" --llm-timeout 3600 \
-  -k 2 --rounds 3 --search "$search" --counter cachegrind --repeat 1 --no-reference -j 3 \
+  "${live_options[@]}" --search "$search" -j 3 \
   --db "$out/$search.db" "$@" > "$out/$search/eval.out" 2> "$out/$search/eval.log" || [ $? -eq 1 ]
 touch "$out/$search/prompts/DONE"
